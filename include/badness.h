@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The OOM killer's badness heuristic, one model per kernel era
+ * (mm/oom_kill.c; DESIGN.md "Badness"). Pure functions: no /proc access.
+ *
+ * Every model answers the same question: given the tasks the kernel would
+ * consider and the totalpages of the OOM (RAM+swap for a global OOM, the
+ * memcg's limit for a memcg OOM), what score does each get and who dies
+ * first. Scores are comparable within one era only.
+ */
+#ifndef OOMLAB_BADNESS_H
+#define OOMLAB_BADNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum oom_era {
+	OOM_ERA_AUTO = 0,
+	OOM_ERA_2_6_35,	/* <= 2.6.35: total_vm, children, cpu/run time, nice, caps, oom_adj */
+	OOM_ERA_2_6_36,	/* 2.6.36 - 3.7: normalized 0..1000, root -30, clamp */
+	OOM_ERA_3_8,	/* 3.8 - 4.16: pages, 3% CAP_SYS_ADMIN discount */
+	OOM_ERA_4_17,	/* >= 4.17: rss + swap + pgtables, + adj*totalpages/1000 */
+};
+
+struct task_mem {
+	pid_t pid;
+	char name[16];
+	/* memory, in pages (pgtables in bytes as the kernel keeps them) */
+	uint64_t rss_pages;	/* anon + file + shmem */
+	uint64_t swap_pages;
+	uint64_t pgtables_bytes;
+	uint64_t total_vm_pages;
+	/* children's total_vm (only 2.6.35 adds half of each) */
+	unsigned nchildren;
+	uint64_t children_vm_pages[16];
+	/* policy inputs */
+	int oom_score_adj;	/* -1000..1000 */
+	bool has_oom_adj;	/* legacy oom_adj set explicitly (-17..15) */
+	int oom_adj;
+	int nice;
+	uid_t uid;
+	bool cap_sys_admin;
+	bool cap_sys_rawio;
+	double cpu_time_s;	/* utime+stime */
+	double run_time_s;	/* since start */
+	bool is_init;		/* PID 1: never */
+	bool in_vfork;		/* never */
+	bool mm_oom_skip;	/* MMF_OOM_SKIP: never */
+	bool disjoint_cpuset;
+	bool is_leader;		/* thread-group leader (tie-break on >= 4.17) */
+};
+
+struct badness {
+	bool unkillable;	/* adj -1000 / oom_adj -17 / init / skip */
+	double points;		/* the era's score (higher dies first) */
+	const char *why;	/* static text: main term of the score */
+};
+
+enum oom_era oom_era_from_release(const char *release); /* "6.18.44-fc" */
+int oom_era_parse(const char *s, enum oom_era *ret);	/* "auto", "4.17", "3.8", "2.6.36", "2.6.35" */
+const char *oom_era_name(enum oom_era era);
+
+/* Badness of one task under era; totalpages as the kernel would use it. */
+struct badness oom_badness(enum oom_era era, const struct task_mem *t,
+			   uint64_t totalpages);
+
+/*
+ * Rank n tasks: ret_order[i] = index of the i-th victim candidate (highest
+ * first), unkillable tasks last. Ties broken as the kernel does (>= 4.17:
+ * leader preferred, then the later task in the list, as select_bad_process
+ * keeps the later one only when strictly greater... i.e. the first seen).
+ * ret_points[i] (may be NULL) receives the points of task i.
+ */
+void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
+	      uint64_t totalpages, unsigned *ret_order, struct badness *ret_points);
+
+/*
+ * What /proc/PID/oom_score shows on >= 5.9 for points over totalpages:
+ * (1000 + points*1000/totalpages) * 2/3, 0..2000.
+ */
+long oom_score_proc(double points, uint64_t totalpages);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run's memory cgroup: created, limited, joined and removed through
+ * libcgroup, one code path for cgroup v1 and v2, detected at run time
+ * (including hybrid layouts where memory is a v1 controller and the unified
+ * hierarchy has no controllers, as on the development machine).
+ *
+ * Readers of counters take a directory path so unit tests can point them at
+ * fake cgroupfs trees under tests/fixtures/cgroup/.
+ */
+#ifndef OOMLAB_CGROUP_H
+#define OOMLAB_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum cg_version {
+	CG_NONE = 0,
+	CG_V1 = 1,
+	CG_V2 = 2,
+};
+
+struct cg_counters {
+	enum cg_version version;
+	uint64_t usage;		/* v1 memory.usage_in_bytes, v2 memory.current */
+	uint64_t limit;		/* v1 limit_in_bytes, v2 memory.max (UINT64_MAX = max) */
+	uint64_t oom;		/* v2 memory.events oom; v1: (not kept) 0 */
+	uint64_t oom_kill;	/* v2 memory.events oom_kill, v1 memory.oom_control oom_kill */
+	uint64_t oom_group_kill; /* v2 only */
+	uint64_t failcnt;	/* v1 memory.failcnt; v2 memory.events max */
+	bool under_oom;		/* v1 memory.oom_control under_oom */
+};
+
+struct oomlab_cg;
+
+/*
+ * Where the memory controller is mounted and where this process sits in it
+ * (from /proc/self/cgroup and /proc/self/mounts under root, normally "/").
+ * ret_dir: absolute directory of our own memcg, e.g.
+ * "/sys/fs/cgroup/memory/process_api/ca15..." (v1).
+ */
+int cg_detect(const char *root, enum cg_version *ret_version, char **ret_dir);
+
+/*
+ * Create "<our memcg>/oomlab-<pid>-<tag>" with memory limit (0 = none;
+ * oom_group when asked, v2 only: -EOPNOTSUPP on v1). Workers are attached
+ * by PID later.
+ */
+int cg_create(const char *tag, uint64_t limit, bool oom_group,
+	      uint64_t swap_max, struct oomlab_cg **ret);
+enum cg_version cg_version(const struct oomlab_cg *cg);
+const char *cg_path(const struct oomlab_cg *cg);	/* absolute dir */
+const char *cg_relpath(const struct oomlab_cg *cg);	/* as the kernel logs it: "/a/b" */
+/* The file whose "oom_kill N" line counts kills (for the pressure worker). */
+const char *cg_oom_counter_file(const struct oomlab_cg *cg);
+int cg_attach(struct oomlab_cg *cg, pid_t pid);
+/* Lower/raise the limit; v1 returns -EBUSY when below usage (no OOM kill). */
+int cg_set_limit(struct oomlab_cg *cg, uint64_t limit);
+int cg_read_counters(const char *dir, enum cg_version v, struct cg_counters *ret);
+/* PIDs in the cgroup (cgroup.procs). */
+int cg_pids(const struct oomlab_cg *cg, pid_t **ret, unsigned *ret_n);
+/*
+ * SIGKILL what is left inside (only PIDs listed in our cgroup), wait until
+ * empty, rmdir. Safe to call twice; accepts NULL.
+ */
+void cg_destroy(struct oomlab_cg *cg);
+/*
+ * Remove "oomlab-<pid>-*" cgroups next to ours whose <pid> is no longer an
+ * oomlab process (a SIGKILLed harness). Returns how many were removed.
+ */
+int cg_cleanup_stale(void);
+
+#endif

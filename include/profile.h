@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Profiles: INI scenario files (fio-job style) -> struct profile.
+ *
+ *   [profile]              run-wide settings
+ *   [worker NAME]          one worker (count = N makes NAME.1 .. NAME.N)
+ *   [claim]                optional: what each kernel era predicts (claims)
+ *
+ * Parsing validates everything it can without touching the machine; every
+ * error names FILE:LINE and the field. Nothing is started by the parser.
+ */
+#ifndef OOMLAB_PROFILE_H
+#define OOMLAB_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PROFILE_NAME_MAX 15	/* comm length; instance suffix included */
+#define PROFILE_MAX_WORKERS 64
+#define PROFILE_MAX_CAPS 16
+#define PROFILE_MAX_SYSCTLS 8
+
+enum trigger_kind {
+	TRIGGER_PRESSURE,	/* a pressure process fills the memcg (default) */
+	TRIGGER_LIMIT,		/* lower the memcg limit below usage (v2) */
+	TRIGGER_GLOBAL,		/* no memcg: the whole (VM) machine runs out */
+	TRIGGER_SYSRQ,		/* echo f > /proc/sysrq-trigger (VM) */
+};
+
+enum expect_kind {
+	EXPECT_ANY,		/* no expectation */
+	EXPECT_KILLED,		/* killed, in any order */
+	EXPECT_KILLED_NTH,	/* the Nth victim (expect_pos) */
+	EXPECT_SURVIVES,
+};
+
+enum caps_kind {
+	CAPS_INHERIT,		/* not given: whatever the harness has */
+	CAPS_NONE,
+	CAPS_ALL,
+	CAPS_LIST,
+};
+
+/* What a run expects as a whole (for claims: panic, allocation failure). */
+enum run_expect {
+	RUN_EXPECT_KILLS,	/* the normal case: kills as per workers */
+	RUN_EXPECT_PANIC,	/* vm.panic_on_oom: the kernel panics (VM) */
+	RUN_EXPECT_ALLOC_FAIL,	/* vm.overcommit_memory=2: malloc fails */
+};
+
+struct sysctl_setting {
+	char name[64];		/* e.g. "vm.panic_on_oom" */
+	char value[32];
+};
+
+struct worker_spec {
+	char name[PROFILE_NAME_MAX + 1];
+	int line;		/* line of the [worker NAME] header */
+	char *pattern;		/* NULL when command is set */
+	char **argv;		/* command = ... split shell-like; NULL-terminated */
+	uint64_t size;
+	uint64_t ramp_bps;	/* 0 = as fast as possible */
+	int64_t hold_ms;	/* -1 = forever */
+	unsigned cycles;
+	unsigned children;	/* fork-tree */
+	uint64_t parent_size;	/* fork-tree */
+	int oom_score_adj;
+	bool has_oom_adj;	/* legacy /proc/PID/oom_adj given */
+	int oom_adj;		/* -17..15 */
+	int nice;		/* -20..19 */
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	char user[32];		/* as written, for messages */
+	enum caps_kind caps;
+	unsigned ncaps;
+	int cap_list[PROFILE_MAX_CAPS];	/* cap_value_t values */
+	unsigned count;		/* >= 1 */
+	enum expect_kind expect;
+	unsigned expect_pos;	/* EXPECT_KILLED_NTH: 1-based */
+	uint64_t cpu_burn_ms;	/* burn CPU before ramping (claim 7) */
+	uint64_t start_delay_ms; /* start after others (claim 7: young task) */
+	bool is_pressure_target; /* allocating task (claim 10) */
+};
+
+struct profile {
+	char *path;
+	char *description;
+	bool has_memory_limit;
+	uint64_t memory_limit;
+	enum trigger_kind trigger;
+	uint64_t timeout_ms;	/* default 30 s */
+	bool oom_group;		/* memory.oom.group = 1 (v2) */
+	bool has_swap;
+	uint64_t swap;		/* VM: zram size; host: memory.swap.max */
+	bool needs_vm;		/* needs = vm */
+	bool needs_negative_adj; /* derived: some adj < 0 or oom_adj given */
+	enum run_expect run_expect;
+	unsigned nsysctls;
+	struct sysctl_setting sysctls[PROFILE_MAX_SYSCTLS];
+	char *claim;		/* [claim] text = ..., NULL if not a claim */
+	int claim_id;		/* [claim] id = N */
+	unsigned nworkers;
+	struct worker_spec workers[PROFILE_MAX_WORKERS];
+};
+
+struct profile_error {
+	char file[256];
+	int line;		/* 0 = whole file */
+	char field[64];		/* may be empty */
+	char msg[256];
+};
+
+/* 0, or -EINVAL with *err filled ("FILE:LINE: field: msg"), -errno on I/O. */
+int profile_parse_file(const char *path, struct profile **ret,
+		       struct profile_error *err);
+/* Same, from a string; name is used in messages. For tests. */
+int profile_parse_string(const char *name, const char *text,
+			 struct profile **ret, struct profile_error *err);
+void profile_free(struct profile *p);
+/* "FILE:LINE: field: msg" into buf. */
+const char *profile_error_str(const struct profile_error *e, char *buf,
+			      size_t len);
+
+const char *trigger_name(enum trigger_kind t);
+const char *expect_name(enum expect_kind e);
+
+#endif

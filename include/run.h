@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The state of one run: what was planned (instances of the profile's
+ * workers), what was measured at the trigger, and what the kernel did.
+ * Filled stage by stage by harness/run.c; read by verdict and results.
+ */
+#ifndef OOMLAB_RUN_H
+#define OOMLAB_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "badness.h"
+#include "cgroup.h"
+#include "kmsg.h"
+#include "profile.h"
+
+#define RUN_MAX_INSTANCES 256
+#define RUN_MAX_KILLS 256
+#define RUN_MAX_NOTES 64
+
+enum outcome {
+	OUTCOME_PASS = 0,
+	OUTCOME_FAIL = 1,
+	OUTCOME_BROK = 2,
+	OUTCOME_SKIP = 77,
+};
+
+struct instance {
+	char name[16];			/* comm: "hog" or "hog.2" */
+	const struct worker_spec *spec;
+	unsigned slot;			/* scoreboard slot */
+	pid_t pid;
+	int pidfd;
+	/* snapshot at the trigger */
+	uint64_t rss_bytes;		/* VmRSS */
+	uint64_t swap_bytes;		/* VmSwap */
+	uint64_t pgtables_bytes;	/* VmPTE */
+	uint64_t total_vm_bytes;	/* VmSize */
+	long proc_oom_score;		/* /proc/PID/oom_score */
+	int oom_score_adj;		/* read back */
+	struct task_mem task;		/* model input */
+	struct badness predicted;
+	unsigned predicted_rank;	/* 1-based; 0 = not expected to be chosen */
+	/* outcome */
+	bool killed;			/* died by SIGKILL with a kernel kill record */
+	bool died;			/* died, for any reason */
+	int exit_status;		/* waitid si_status */
+	int exit_code;			/* CLD_KILLED / CLD_EXITED ... */
+	unsigned kill_order;		/* 1-based, 0 = survived */
+	double kill_ms;			/* since trigger */
+	int kmsg_kill_idx;		/* index into run->kills, -1 */
+};
+
+/* A kill as the kernel recorded it (kmsg), matched to an instance. */
+struct kill_record {
+	struct oom_event killed;	/* the "Killed process" line */
+	struct oom_event constraint;	/* the "oom-kill:" line, if seen */
+	bool has_constraint;
+	uint64_t seq;
+	uint64_t usec;
+	int instance;			/* -1: not one of ours (pressure, other) */
+	char line[512];			/* raw text of the Killed line */
+	char constraint_line[512];
+};
+
+struct run {
+	const struct profile *profile;
+	char kernel[128];		/* uname -r */
+	enum oom_era era;		/* model used */
+	bool era_forced;		/* --model given */
+	enum cg_version cg_version;
+	char cgroup[512];		/* relpath as the kernel logs it */
+	uint64_t totalpages;		/* used by the model */
+	uint64_t t_trigger_ns;
+	uint64_t t_end_ns;
+	double ramp_ms;
+	double wall_ms;
+	const char *trigger_used;	/* e.g. "pressure" (v1 fallback noted) */
+	unsigned ninst;
+	struct instance inst[RUN_MAX_INSTANCES];
+	unsigned nkills;
+	struct kill_record kills[RUN_MAX_KILLS];
+	uint64_t kmsg_lost;		/* records lost (EPIPE) */
+	struct cg_counters counters_before;
+	struct cg_counters counters_after;
+	bool panicked;			/* VM: kernel panic seen */
+	bool alloc_failed;		/* some worker reported ALLOC_FAILED */
+	/* verdict */
+	enum outcome outcome;
+	char reason[512];		/* one line: why SKIP/BROK/FAIL */
+	unsigned nnotes;
+	char *notes[RUN_MAX_NOTES];	/* explanations, cross-check findings */
+};
+
+void run_note(struct run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void run_free_notes(struct run *r);
+const char *outcome_name(enum outcome o);	/* "pass", "fail", "broken", "skip" */
+
+#endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Verdict: compare what the profile expected with what the kernel did, and
+ * explain every difference with the model's numbers (ties, margins,
+ * /proc oom_score misleading inside a memcg, cross-check disagreements).
+ */
+#ifndef OOMLAB_VERDICT_H
+#define OOMLAB_VERDICT_H
+
+#include "run.h"
+
+/* Predict: fill inst[].predicted and predicted_rank from inst[].task. */
+void verdict_predict(struct run *r);
+/*
+ * Decide r->outcome (unless already BROK/SKIP) and add notes. Looks at:
+ * expectations of each instance, kill order, kill records vs deaths vs
+ * memcg counters (distinct PIDs).
+ */
+void verdict_decide(struct run *r);
+/* Margin between the predicted victim and runner-up, in % of totalpages. */
+double verdict_margin_pct(const struct run *r, unsigned rank_a, unsigned rank_b);
+
+#endif
