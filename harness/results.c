@@ -1,0 +1,898 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Results of a run: the JSON document (jansson), the table for humans,
+ * TAP 13 and JUnit XML for CI. Field meanings: results/README.md.
+ *
+ * Nothing here prints to stderr: writers return 0 or -errno and the
+ * caller logs. The printers write only to the FILE they are given.
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "results.h"
+#include "util.h"
+
+#define OOMLAB_VERSION "0.1"
+#define TABLE_WIDTH 100
+
+/*
+ * The profile module's trigger_name() is not linked into this module's
+ * unit test (TEST_DEPS_results := run badness), so the names the JSON
+ * carries are kept here; they are the profile file's spellings.
+ */
+static const char *trigger_str(enum trigger_kind t)
+{
+	switch (t) {
+	case TRIGGER_PRESSURE: return "pressure";
+	case TRIGGER_LIMIT: return "limit";
+	case TRIGGER_GLOBAL: return "global";
+	case TRIGGER_SYSRQ: return "sysrq";
+	}
+	return "unknown";
+}
+
+/* "killed 2", "killed", "survives", "any": what the profile asked for. */
+static const char *expect_str(const struct worker_spec *w, char buf[static 32])
+{
+	if (!w)
+		return "any";
+	switch (w->expect) {
+	case EXPECT_KILLED_NTH:
+		snprintf(buf, 32, "killed %u", w->expect_pos);
+		return buf;
+	case EXPECT_KILLED: return "killed";
+	case EXPECT_SURVIVES: return "survives";
+	case EXPECT_ANY: break;
+	}
+	return "any";
+}
+
+static const char *constraint_str(enum oom_constraint c)
+{
+	switch (c) {
+	case OOM_CONSTRAINT_NONE: return "CONSTRAINT_NONE";
+	case OOM_CONSTRAINT_CPUSET: return "CONSTRAINT_CPUSET";
+	case OOM_CONSTRAINT_MEMORY_POLICY: return "CONSTRAINT_MEMORY_POLICY";
+	case OOM_CONSTRAINT_MEMCG: return "CONSTRAINT_MEMCG";
+	case OOM_CONSTRAINT_UNKNOWN: break;
+	}
+	return NULL;
+}
+
+/* "killed by SIGKILL", "dumped core (SIGSEGV)", "exited 0", "alive". */
+static const char *exit_str(const struct instance *in, char buf[static 48])
+{
+	const char *sig;
+
+	if (!in->died)
+		return "alive";
+	switch (in->exit_code) {
+	case CLD_EXITED:
+		snprintf(buf, 48, "exited %d", in->exit_status);
+		return buf;
+	case CLD_KILLED:
+	case CLD_DUMPED:
+		sig = sigabbrev_np(in->exit_status);
+		if (sig)
+			snprintf(buf, 48, "%s SIG%s",
+				 in->exit_code == CLD_DUMPED ? "dumped core on" : "killed by",
+				 sig);
+		else
+			snprintf(buf, 48, "killed by signal %d", in->exit_status);
+		return buf;
+	}
+	return "died";
+}
+
+static const char *profile_path(const struct run *r)
+{
+	return r->profile && r->profile->path ? r->profile->path : "(no profile)";
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/*
+ * Strings from the kernel log and from comm are bytes, not necessarily
+ * UTF-8 (comm is whatever the task set), and jansson rejects invalid
+ * UTF-8: fall back to a copy with non-ASCII bytes replaced.
+ */
+static json_t *jstr(const char *s)
+{
+	json_t *j;
+	char *copy;
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	copy = strdup(s);
+	if (!copy)
+		return NULL;
+	for (char *p = copy; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
+
+/* Empty string = not known = null. */
+static json_t *jstr_or_null(const char *s)
+{
+	return s && *s ? jstr(s) : json_null();
+}
+
+static json_t *ju64(uint64_t v)
+{
+	if (v > (uint64_t)INT64_MAX)	/* json_int_t is 64-bit signed */
+		return json_null();
+	return json_integer((json_int_t)v);
+}
+
+static json_t *jreal(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* json_object_set_new() takes a NULL value (allocation failure) and fails. */
+static void jset(json_t *o, const char *k, json_t *v, bool *bad)
+{
+	if (json_object_set_new(o, k, v) < 0)
+		*bad = true;
+}
+
+static void jappend(json_t *a, json_t *v, bool *bad)
+{
+	if (json_array_append_new(a, v) < 0)
+		*bad = true;
+}
+
+static json_t *caps_json(const struct worker_spec *w, bool *bad)
+{
+	json_t *a;
+
+	if (!w)
+		return json_null();
+	switch (w->caps) {
+	case CAPS_INHERIT: return json_string("inherit");
+	case CAPS_NONE: return json_string("none");
+	case CAPS_ALL: return json_string("all");
+	case CAPS_LIST: break;
+	}
+	a = json_array();
+	if (!a)
+		return NULL;
+	for (unsigned i = 0; i < w->ncaps && i < PROFILE_MAX_CAPS; i++) {
+		char *name = cap_to_name(w->cap_list[i]);
+
+		jappend(a, jstr(name), bad);
+		cap_free(name);
+	}
+	return a;
+}
+
+static json_t *argv_json(char *const *argv, bool *bad)
+{
+	json_t *a;
+
+	if (!argv)
+		return json_null();
+	a = json_array();
+	if (!a)
+		return NULL;
+	for (; *argv; argv++)
+		jappend(a, jstr(*argv), bad);
+	return a;
+}
+
+static json_t *worker_json(const struct instance *in, bool *bad)
+{
+	const struct worker_spec *w = in->spec;
+	json_t *o = json_object();
+	char ebuf[32], xbuf[48];
+
+	if (!o)
+		return NULL;
+	jset(o, "name", jstr(in->name), bad);
+	jset(o, "pid", in->pid > 0 ? json_integer(in->pid) : json_null(), bad);
+	jset(o, "pattern", jstr(w ? w->pattern : NULL), bad);
+	jset(o, "command", argv_json(w ? w->argv : NULL, bad), bad);
+	jset(o, "oom_score_adj", json_integer(in->oom_score_adj), bad);
+	jset(o, "nice", w ? json_integer(w->nice) : json_null(), bad);
+	/* the uid the model saw; the profile's when the task never started */
+	jset(o, "uid", json_integer(w && w->has_user ? w->uid : in->task.uid), bad);
+	jset(o, "caps", caps_json(w, bad), bad);
+	jset(o, "size_bytes", w ? ju64(w->size) : json_null(), bad);
+	jset(o, "rss_bytes_at_trigger", ju64(in->rss_bytes), bad);
+	jset(o, "swap_bytes_at_trigger", ju64(in->swap_bytes), bad);
+	jset(o, "pgtables_bytes_at_trigger", ju64(in->pgtables_bytes), bad);
+	jset(o, "total_vm_bytes_at_trigger", ju64(in->total_vm_bytes), bad);
+	jset(o, "proc_oom_score", json_integer(in->proc_oom_score), bad);
+	jset(o, "predicted_points", jreal(in->predicted.points), bad);
+	jset(o, "predicted_unkillable", json_boolean(in->predicted.unkillable), bad);
+	jset(o, "predicted_why", jstr(in->predicted.why), bad);
+	jset(o, "predicted_rank",
+	     in->predicted_rank ? json_integer(in->predicted_rank) : json_null(), bad);
+	jset(o, "expect", json_string(expect_str(w, ebuf)), bad);
+	jset(o, "killed", json_boolean(in->killed), bad);
+	jset(o, "kill_order",
+	     in->kill_order ? json_integer(in->kill_order) : json_null(), bad);
+	jset(o, "kill_ms", in->killed ? jreal(in->kill_ms) : json_null(), bad);
+	jset(o, "exit", json_string(exit_str(in, xbuf)), bad);
+	return o;
+}
+
+static json_t *kill_json(const struct run *r, unsigned i, bool *bad)
+{
+	const struct kill_record *k = &r->kills[i];
+	const struct oom_event *e = &k->killed;
+	const char *cons = k->has_constraint ? constraint_str(k->constraint.constraint) : NULL;
+	json_t *o = json_object();
+	bool ours = k->instance >= 0 && (unsigned)k->instance < r->ninst;
+
+	if (!o)
+		return NULL;
+	jset(o, "order", json_integer(i + 1), bad);
+	jset(o, "pid", json_integer(e->pid), bad);
+	jset(o, "name", jstr(e->comm), bad);
+	jset(o, "instance", ours ? jstr(r->inst[k->instance].name) : json_null(), bad);
+	jset(o, "seq", ju64(k->seq), bad);
+	jset(o, "usec", ju64(k->usec), bad);
+	jset(o, "memcg", json_boolean(e->memcg), bad);
+	jset(o, "constraint", jstr(cons), bad);
+	jset(o, "oom_memcg",
+	     k->has_constraint ? jstr_or_null(k->constraint.oom_memcg) : json_null(), bad);
+	jset(o, "task_memcg",
+	     k->has_constraint ? jstr_or_null(k->constraint.task_memcg) : json_null(), bad);
+	jset(o, "line", jstr(k->line), bad);
+	jset(o, "constraint_line",
+	     k->has_constraint ? jstr_or_null(k->constraint_line) : json_null(), bad);
+	jset(o, "total_vm_kb", json_integer(e->total_vm_kb), bad);
+	jset(o, "anon_rss_kb", json_integer(e->anon_rss_kb), bad);
+	jset(o, "file_rss_kb", json_integer(e->file_rss_kb), bad);
+	jset(o, "shmem_rss_kb", json_integer(e->shmem_rss_kb), bad);
+	/* UID, pgtables and oom_score_adj appeared in the line during 5.x */
+	jset(o, "pgtables_kb", e->has_pgtables ? json_integer(e->pgtables_kb) : json_null(), bad);
+	jset(o, "uid", e->has_uid ? json_integer(e->uid) : json_null(), bad);
+	jset(o, "oom_score_adj", e->has_adj ? json_integer(e->oom_score_adj) : json_null(), bad);
+	return o;
+}
+
+static json_t *counters_json(const struct cg_counters *c, bool *bad)
+{
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	jset(o, "cgroup_version", c->version ? json_integer(c->version) : json_null(), bad);
+	jset(o, "usage_bytes", ju64(c->usage), bad);
+	/* UINT64_MAX ("max") does not fit a JSON integer: null = unlimited */
+	jset(o, "limit_bytes", ju64(c->limit), bad);
+	jset(o, "oom", ju64(c->oom), bad);
+	jset(o, "oom_kill", ju64(c->oom_kill), bad);
+	jset(o, "oom_group_kill", ju64(c->oom_group_kill), bad);
+	jset(o, "failcnt", ju64(c->failcnt), bad);
+	jset(o, "under_oom", json_boolean(c->under_oom), bad);
+	return o;
+}
+
+struct json_t *results_json(const struct run *r)
+{
+	const struct profile *p = r->profile;
+	json_t *doc, *a, *c;
+	bool bad = false;
+
+	doc = json_object();
+	if (!doc)
+		return NULL;
+	jset(doc, "oomlab_version", json_string(OOMLAB_VERSION), &bad);
+	jset(doc, "profile", jstr(p ? p->path : NULL), &bad);
+	jset(doc, "description", jstr(p ? p->description : NULL), &bad);
+	if (p && p->claim)
+		jset(doc, "claim", json_pack("{s:i,s:o}", "id", p->claim_id,
+					     "text", jstr(p->claim)), &bad);
+	else
+		jset(doc, "claim", json_null(), &bad);
+	jset(doc, "kernel", jstr_or_null(r->kernel), &bad);
+	jset(doc, "era", json_pack("{s:s?,s:b}", "model", oom_era_name(r->era),
+				   "forced", r->era_forced), &bad);
+	jset(doc, "cgroup_version",
+	     r->cg_version != CG_NONE ? json_integer(r->cg_version) : json_null(), &bad);
+	jset(doc, "cgroup", jstr_or_null(r->cgroup), &bad);
+	jset(doc, "memory_limit_bytes",
+	     p && p->has_memory_limit ? ju64(p->memory_limit) : json_null(), &bad);
+	jset(doc, "oom_group", json_boolean(p && p->oom_group), &bad);
+	jset(doc, "totalpages", ju64(r->totalpages), &bad);
+	jset(doc, "trigger", p ? json_string(trigger_str(p->trigger)) : json_null(), &bad);
+	jset(doc, "trigger_used", jstr(r->trigger_used), &bad);
+	jset(doc, "timeout_ms", p ? ju64(p->timeout_ms) : json_null(), &bad);
+	jset(doc, "verdict", json_string(outcome_name(r->outcome)), &bad);
+	jset(doc, "exit_code", json_integer(r->outcome), &bad);
+	jset(doc, "reason", jstr_or_null(r->reason), &bad);
+
+	a = json_array();
+	for (unsigned i = 0; a && i < r->nnotes && i < RUN_MAX_NOTES; i++)
+		jappend(a, jstr(r->notes[i]), &bad);
+	jset(doc, "notes", a, &bad);
+
+	jset(doc, "ramp_ms", jreal(r->ramp_ms), &bad);
+	jset(doc, "wall_ms", jreal(r->wall_ms), &bad);
+
+	a = json_array();
+	for (unsigned i = 0; a && i < r->ninst && i < RUN_MAX_INSTANCES; i++)
+		jappend(a, worker_json(&r->inst[i], &bad), &bad);
+	jset(doc, "workers", a, &bad);
+
+	a = json_array();
+	for (unsigned i = 0; a && i < r->nkills && i < RUN_MAX_KILLS; i++)
+		jappend(a, kill_json(r, i, &bad), &bad);
+	jset(doc, "kills", a, &bad);
+
+	c = json_object();
+	if (c) {
+		jset(c, "before", counters_json(&r->counters_before, &bad), &bad);
+		jset(c, "after", counters_json(&r->counters_after, &bad), &bad);
+	}
+	jset(doc, "counters", c, &bad);
+
+	jset(doc, "kmsg_lost", ju64(r->kmsg_lost), &bad);
+	jset(doc, "panicked", json_boolean(r->panicked), &bad);
+	jset(doc, "alloc_failed", json_boolean(r->alloc_failed), &bad);
+
+	if (bad) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+/* ---- atomic file writes -------------------------------------------------- */
+
+static int mkdir_p(const char *dir)
+{
+	_cleanup_free_ char *d = strdup(dir);
+
+	if (!d)
+		return -ENOMEM;
+	for (char *s = d + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(d, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(d, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+typedef int (*fill_fn)(FILE *f, const void *data);
+
+/*
+ * Write path so that a reader sees either the old file or the complete
+ * new one, never a prefix: temp file in the same directory (rename is only
+ * atomic within one filesystem), fsync before rename (else a crash can
+ * leave the new name pointing at an empty file on ext4/xfs), then fsync
+ * the directory so the rename itself is durable. The temp file is
+ * unlinked on every failure.
+ */
+static int write_atomic(const char *path, fill_fn fill, const void *data)
+{
+	_cleanup_free_ char *dcopy = strdup(path), *bcopy = strdup(path);
+	_cleanup_free_ char *tmp = NULL;
+	_cleanup_close_ int dfd = -1;
+	FILE *f = NULL;
+	int fd = -1, r;
+
+	if (!dcopy || !bcopy)
+		return -ENOMEM;
+	if (asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0) {
+		tmp = NULL;
+		return -ENOMEM;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		free(TAKE_PTR(tmp));
+		goto out;
+	}
+	/* mkstemp makes 0600; results are meant to be read by others */
+	if (fchmod(fd, 0644) < 0) {
+		r = -errno;
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
+	fd = -1;
+	r = fill(f, data);
+	if (r < 0)
+		goto out;
+	if (fflush(f) != 0) {
+		r = -errno;
+		goto out;
+	}
+	if (ferror(f)) {
+		r = -EIO;
+		goto out;
+	}
+	if (fsync(fileno(f)) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = fclose(f);
+	f = NULL;
+	if (r != 0) {
+		r = -errno;
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto out;
+	}
+	free(TAKE_PTR(tmp));
+	dfd = open(dirname(strcpy(dcopy, path)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);	/* best effort: the file itself is complete */
+	r = 0;
+out:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (tmp)
+		unlink(tmp);
+	return r;
+}
+
+static int fill_json(FILE *f, const void *data)
+{
+	const json_t *doc = data;
+
+	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) < 0)
+		return -EIO;
+	if (fputc('\n', f) == EOF)
+		return -EIO;
+	return 0;
+}
+
+/* Keep a file name to [A-Za-z0-9._+-]: kernel releases can hold anything. */
+static void name_sanitize(char *s)
+{
+	for (; *s; s++)
+		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
+		      ('0' <= *s && *s <= '9') || strchr("._+-", *s)))
+			*s = '_';
+}
+
+/* <dir>/<profile basename without .ini>-<kernel>-<YYYYmmdd-HHMMSS>-<pid>.json */
+static int default_path(const struct run *r, const char *dir, char **ret)
+{
+	_cleanup_free_ char *base = NULL, *kern = NULL;
+	const char *pp = r->profile && r->profile->path ? r->profile->path : "run";
+	const char *slash = strrchr(pp, '/');
+	char stamp[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t len;
+	char *path;
+
+	base = strdup(slash ? slash + 1 : pp);
+	kern = strdup(*r->kernel ? r->kernel : "unknown");
+	if (!base || !kern)
+		return -ENOMEM;
+	len = strlen(base);
+	if (len > 4 && !strcmp(base + len - 4, ".ini"))
+		base[len - 4] = 0;
+	name_sanitize(base);
+	name_sanitize(kern);
+	/* UTC: results from CI runners in several zones sort together */
+	if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm))
+		return -EINVAL;
+	if (asprintf(&path, "%s/%s-%s-%s-%d.json", dir, base, kern, stamp, (int)getpid()) < 0)
+		return -ENOMEM;
+	*ret = path;
+	return 0;
+}
+
+int results_write_json(const struct run *r, const char *dir, const char *path,
+		       char **ret_path)
+{
+	_cleanup_free_ char *target = NULL, *pcopy = NULL;
+	json_t *doc = NULL;
+	int ret;
+
+	if (path) {
+		target = strdup(path);
+		pcopy = strdup(path);
+		if (!target || !pcopy)
+			return -ENOMEM;
+		dir = dirname(pcopy);
+	} else {
+		if (!dir)
+			dir = "results";
+		ret = default_path(r, dir, &target);
+		if (ret < 0)
+			return ret;
+	}
+	ret = mkdir_p(dir);
+	if (ret < 0)
+		return ret;
+	doc = results_json(r);
+	if (!doc)
+		return -ENOMEM;
+	ret = write_atomic(target, fill_json, doc);
+	json_decref(doc);
+	if (ret < 0)
+		return ret;
+	if (ret_path)
+		*ret_path = TAKE_PTR(target);
+	return 0;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+/* Keep the tail of a long path: the leaf is what tells runs apart. */
+static const char *elide(const char *s, size_t max, char *buf, size_t len)
+{
+	size_t n = strlen(s);
+
+	if (n <= max || max < 4 || max >= len)
+		return s;
+	snprintf(buf, len, "..%s", s + n - (max - 2));
+	return buf;
+}
+
+/*
+ * Points are pages on >= 3.8 (margin in % of totalpages, as the kernel
+ * adds adj * totalpages / 1000) and per-mille of totalpages on 2.6.36-3.7;
+ * the 2.6.35 score has no unit to compare against.
+ */
+static bool margin_pct(const struct run *r, double a, double b, double *ret)
+{
+	switch (r->era) {
+	case OOM_ERA_3_8:
+	case OOM_ERA_4_17:
+		if (!r->totalpages)
+			return false;
+		*ret = (a - b) * 100.0 / (double)r->totalpages;
+		return true;
+	case OOM_ERA_2_6_36:
+		*ret = (a - b) / 10.0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void print_margin(const struct run *r, FILE *out)
+{
+	const struct instance *v = NULL, *ru = NULL;
+	double pct;
+
+	for (unsigned i = 0; i < r->ninst; i++) {
+		if (r->inst[i].predicted_rank == 1)
+			v = &r->inst[i];
+		else if (r->inst[i].predicted_rank == 2)
+			ru = &r->inst[i];
+	}
+	if (!v || !ru)
+		return;
+	if (margin_pct(r, v->predicted.points, ru->predicted.points, &pct))
+		fprintf(out, "margin: victim %s vs runner-up %s: %.1f%% of the %s\n",
+			v->name, ru->name, pct,
+			r->cg_version != CG_NONE ? "limit" : "memory");
+	else
+		fprintf(out, "margin: victim %s (%.0f) vs runner-up %s (%.0f)\n",
+			v->name, v->predicted.points, ru->name, ru->predicted.points);
+}
+
+/* Word-wrap text under a "  - " bullet to TABLE_WIDTH columns. */
+static void print_wrapped(FILE *out, const char *bullet, const char *text)
+{
+	size_t indent = strlen(bullet), col = indent;
+	const char *s = text;
+
+	fputs(bullet, out);
+	while (*s) {
+		size_t w = strcspn(s, " \n");
+
+		if (col > indent && col + 1 + w > TABLE_WIDTH) {
+			fprintf(out, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fwrite(s, 1, w, out);
+		col += w;
+		s += w;
+		while (*s == ' ' || *s == '\n')
+			s++;
+	}
+	fputc('\n', out);
+}
+
+static const char *actual_str(const struct instance *in, char buf[static 48])
+{
+	if (in->killed && in->kill_order) {
+		snprintf(buf, 48, "killed %u", in->kill_order);
+		return buf;
+	}
+	if (in->killed)
+		return "killed";
+	if (!in->died)
+		return in->pid > 0 ? "survived" : "not run";
+	/* died without a kernel kill record: say how, briefly */
+	if (in->exit_code == CLD_EXITED)
+		snprintf(buf, 48, "exited %d", in->exit_status);
+	else if (sigabbrev_np(in->exit_status))
+		snprintf(buf, 48, "SIG%s", sigabbrev_np(in->exit_status));
+	else
+		snprintf(buf, 48, "signal %d", in->exit_status);
+	return buf;
+}
+
+void results_print_table(const struct run *r, FILE *out)
+{
+	const struct profile *p = r->profile;
+	char b1[16], b2[16], b3[48], b4[32], path[64];
+	unsigned others = 0;
+
+	fprintf(out, "profile %s  kernel %s  model %s%s\n", profile_path(r),
+		*r->kernel ? r->kernel : "?", oom_era_name(r->era),
+		r->era_forced ? " (forced)" : "");
+	if (p && p->claim)
+		print_wrapped(out, "claim: ", p->claim);
+	if (r->cg_version != CG_NONE)
+		fprintf(out, "cgroup v%d %s", r->cg_version,
+			elide(*r->cgroup ? r->cgroup : "?", 40, path, sizeof(path)));
+	else
+		fputs("no memcg", out);
+	if (p && p->has_memory_limit)
+		fprintf(out, "  limit %s", format_size(p->memory_limit, b1));
+	if (p)
+		fprintf(out, "  trigger %s", trigger_str(p->trigger));
+	if (r->trigger_used && (!p || strcmp(r->trigger_used, trigger_str(p->trigger))))
+		fprintf(out, " (used %s)", r->trigger_used);
+	fprintf(out, "  totalpages %" PRIu64 "\n", r->totalpages);
+
+	if (r->ninst) {
+		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s\n",
+			"worker", "adj", "nice", "size", "rss@trig", "points", "pred",
+			"expect", "actual", "kill_ms");
+	}
+	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
+		const struct instance *in = &r->inst[i];
+		char pts[24], pred[12], kms[16];
+
+		if (in->predicted.unkillable)
+			snprintf(pts, sizeof(pts), "never");
+		else
+			snprintf(pts, sizeof(pts), "%.0f", in->predicted.points);
+		if (in->predicted_rank)
+			snprintf(pred, sizeof(pred), "%u", in->predicted_rank);
+		else
+			snprintf(pred, sizeof(pred), "-");
+		if (in->killed && isfinite(in->kill_ms))
+			snprintf(kms, sizeof(kms), "%.1f", in->kill_ms);
+		else
+			snprintf(kms, sizeof(kms), "-");
+		fprintf(out, "%-15s %5d %5d %8s %9s %9s %5s  %-10s %-10s %8s\n",
+			in->name, in->oom_score_adj, in->spec ? in->spec->nice : 0,
+			format_size(in->spec ? in->spec->size : 0, b1),
+			format_size(in->rss_bytes, b2), pts, pred,
+			expect_str(in->spec, b4), actual_str(in, b3), kms);
+	}
+	/* the pressure process and strangers the kernel killed too */
+	for (unsigned i = 0; i < r->nkills && i < RUN_MAX_KILLS; i++) {
+		const struct kill_record *k = &r->kills[i];
+
+		if (k->instance >= 0 && (unsigned)k->instance < r->ninst)
+			continue;
+		fprintf(out, "%s%s (pid %d, kill %u)", others++ ? ", " : "also killed: ",
+			k->killed.comm, (int)k->killed.pid, i + 1);
+	}
+	if (others)
+		fputc('\n', out);
+	print_margin(r, out);
+	if (r->kmsg_lost)
+		fprintf(out, "kernel log: %" PRIu64 " records lost\n", r->kmsg_lost);
+	for (unsigned i = 0; i < r->nnotes && i < RUN_MAX_NOTES; i++)
+		if (r->notes[i])
+			print_wrapped(out, "  - ", r->notes[i]);
+	if (r->outcome == OUTCOME_PASS || !*r->reason)
+		fprintf(out, "verdict: %s (exit %d)\n", outcome_name(r->outcome), r->outcome);
+	else
+		fprintf(out, "verdict: %s (exit %d): %s\n", outcome_name(r->outcome),
+			r->outcome, r->reason);
+}
+
+/* ---- TAP ----------------------------------------------------------------- */
+
+/* A TAP description ends at '#' (directive) and at the end of the line. */
+static void tap_desc(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '#')
+			fputs("\\#", out);
+		else if (*s == '\\')
+			fputs("\\\\", out);
+		else if (*s == '\n' || *s == '\r')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void results_print_tap(struct run *const *runs, unsigned n, FILE *out)
+{
+	fputs("TAP version 13\n", out);
+	fprintf(out, "1..%u\n", n);
+	for (unsigned i = 0; i < n; i++) {
+		const struct run *r = runs[i];
+
+		fprintf(out, "%s %u - ", r->outcome == OUTCOME_PASS ||
+			r->outcome == OUTCOME_SKIP ? "ok" : "not ok", i + 1);
+		tap_desc(out, profile_path(r));
+		if (r->outcome == OUTCOME_SKIP) {
+			fputs(" # SKIP ", out);
+			tap_desc(out, *r->reason ? r->reason : "skipped");
+		}
+		fputc('\n', out);
+		if (r->outcome == OUTCOME_PASS || r->outcome == OUTCOME_SKIP)
+			continue;
+		fputs("  ---\n", out);
+		fprintf(out, "  verdict: %s\n", outcome_name(r->outcome));
+		fputs("  reason: ", out);
+		yaml_str(out, r->reason);
+		fputs("\n  kernel: ", out);
+		yaml_str(out, r->kernel);
+		fputc('\n', out);
+		if (r->nnotes) {
+			fputs("  notes:\n", out);
+			for (unsigned j = 0; j < r->nnotes && j < RUN_MAX_NOTES; j++) {
+				fputs("    - ", out);
+				yaml_str(out, r->notes[j] ? r->notes[j] : "");
+				fputc('\n', out);
+			}
+		}
+		fputs("  ...\n", out);
+	}
+}
+
+/* ---- JUnit --------------------------------------------------------------- */
+
+/*
+ * XML 1.0 forbids control characters other than tab, LF and CR even as
+ * character references, so they become '?'. In attributes LF/CR/tab are
+ * written as references, else attribute normalisation turns them into
+ * spaces.
+ */
+static void xml_esc(FILE *out, const char *s, bool attr)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&apos;", out); break;
+		case '\n':
+		case '\r':
+		case '\t':
+			if (attr)
+				fprintf(out, "&#%d;", c);
+			else
+				fputc(c, out);
+			break;
+		default:
+			fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+		}
+	}
+}
+
+struct junit_set {
+	struct run *const *runs;
+	unsigned n;
+};
+
+static int fill_junit(FILE *f, const void *data)
+{
+	const struct junit_set *js = data;
+	unsigned fails = 0, errors = 0, skips = 0;
+	double total_ms = 0;
+
+	for (unsigned i = 0; i < js->n; i++) {
+		const struct run *r = js->runs[i];
+
+		fails += r->outcome == OUTCOME_FAIL;
+		errors += r->outcome == OUTCOME_BROK;
+		skips += r->outcome == OUTCOME_SKIP;
+		if (isfinite(r->wall_ms))
+			total_ms += r->wall_ms;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	fprintf(f, "<testsuite name=\"oomlab\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+		"skipped=\"%u\" time=\"%.3f\">\n", js->n, fails, errors, skips,
+		total_ms / 1000.0);
+	for (unsigned i = 0; i < js->n; i++) {
+		const struct run *r = js->runs[i];
+		const char *tag = NULL;
+
+		fputs("  <testcase classname=\"oomlab.", f);
+		xml_esc(f, *r->kernel ? r->kernel : "unknown", true);
+		fputs("\" name=\"", f);
+		xml_esc(f, profile_path(r), true);
+		fprintf(f, "\" time=\"%.3f\">\n",
+			isfinite(r->wall_ms) ? r->wall_ms / 1000.0 : 0.0);
+		switch (r->outcome) {
+		case OUTCOME_FAIL: tag = "failure"; break;
+		case OUTCOME_BROK: tag = "error"; break;
+		case OUTCOME_SKIP: tag = "skipped"; break;
+		case OUTCOME_PASS: break;
+		}
+		if (tag) {
+			fprintf(f, "    <%s message=\"", tag);
+			xml_esc(f, r->reason, true);
+			fprintf(f, "\" type=\"%s\"/>\n", outcome_name(r->outcome));
+		}
+		if (r->nnotes) {
+			fputs("    <system-out>", f);
+			for (unsigned j = 0; j < r->nnotes && j < RUN_MAX_NOTES; j++) {
+				xml_esc(f, r->notes[j] ? r->notes[j] : "", false);
+				fputc('\n', f);
+			}
+			fputs("</system-out>\n", f);
+		}
+		fputs("  </testcase>\n", f);
+	}
+	fputs("</testsuite>\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int results_write_junit(struct run *const *runs, unsigned n, const char *path)
+{
+	struct junit_set js = { .runs = runs, .n = n };
+
+	if (!path)
+		return -EINVAL;
+	return write_atomic(path, fill_junit, &js);
+}
