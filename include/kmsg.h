@@ -64,7 +64,8 @@ struct oom_event {
 	long uid;
 	bool has_adj;
 	long oom_score_adj;
-	/* KILLED / REAPED (kB), TASK_ROW (pages, rss in rss_kb*?: see below) */
+	/* KILLED / REAPED (kB). Every number below is -1 when the line does
+	 * not give it (older kernels print fewer fields). */
 	long total_vm_kb;
 	long anon_rss_kb;
 	long file_rss_kb;
@@ -74,8 +75,11 @@ struct oom_event {
 	/* TASK_ROW: in pages as the kernel prints them */
 	long row_total_vm;
 	long row_rss;
-	long row_pgtables_bytes;
+	long row_pgtables_bytes;	/* nr_ptes(+nr_pmds) eras: pages * 4096 */
 	long row_swapents;
+	long row_rss_anon;	/* >= 6.x rows only (added after 4.19) */
+	long row_rss_file;
+	long row_rss_shmem;
 	char marker[128];	/* MARKER: text after "oomlab: " */
 };
 
@@ -86,10 +90,29 @@ struct oom_event {
  */
 int oom_parse_line(const char *msg, struct oom_event *ret);
 /*
- * Skip a dmesg "[  162.598046] " timestamp or a syslog
- * "Mon DD HH:MM:SS host kernel: " prefix; returns the message start.
+ * Skip a dmesg "[  162.598046] " (or dmesg -T "[Thu May 14 23:17:24 2020] ")
+ * timestamp, a "<4>" level, a syslog/journal "Mon DD HH:MM:SS host kernel: "
+ * or rsyslog "2020-05-08T14:05:27.1+08:00 host kernel: " prefix, in any
+ * combination; returns the message start.
  */
 const char *oom_strip_prefix(const char *line);
+
+/*
+ * Stateful variant: remembers the columns of the last "Tasks state" header
+ * ("[  pid  ]   uid  tgid total_vm ..."), because rows of different eras
+ * cannot be told apart by their column count alone (2.6.36-3.7
+ * "rss cpu oom_adj oom_score_adj" vs 3.8+ "rss nr_ptes swapents
+ * oom_score_adj"). oom_parse_line() guesses by count and fills only the
+ * columns every layout of that width agrees on. Zero-initialise or call
+ * oom_parser_init(); the header line itself returns 0 (not an event).
+ */
+#define OOM_PARSER_MAX_COLS 24
+struct oom_parser {
+	unsigned int ncols;	/* 0: no header seen */
+	unsigned char col[OOM_PARSER_MAX_COLS];
+};
+void oom_parser_init(struct oom_parser *p);
+int oom_parser_line(struct oom_parser *p, const char *msg, struct oom_event *ret);
 const char *oom_event_type_name(enum oom_event_type t);
 
 /* Reader of /dev/kmsg (or a capture file in kmsg format). */
@@ -99,7 +122,11 @@ int kmsg_open(const char *path, bool seek_end, struct kmsg_reader **ret);
 /*
  * Next record, or -EAGAIN when none is ready. -EPIPE means records were
  * overwritten before we read them: *lost is incremented and reading goes on.
- * The returned record's msg is valid until the next call.
+ * The returned record's msg is valid until the next call, and is
+ * NUL-terminated at msg_len (continuation lines cut off), so it can be
+ * passed to oom_parse_line() as is. A capture file (not a character
+ * device) is read line by line; lines starting with '#' are skipped and
+ * its end reads as -EAGAIN.
  */
 int kmsg_next(struct kmsg_reader *r, struct kmsg_record *ret);
 uint64_t kmsg_lost(const struct kmsg_reader *r);
