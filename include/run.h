@@ -51,6 +51,9 @@ struct instance {
 	unsigned kill_order;		/* 1-based, 0 = survived */
 	double kill_ms;			/* since trigger */
 	int kmsg_kill_idx;		/* index into run->kills, -1 */
+	unsigned nchild;		/* fork-tree children at the snapshot */
+	pid_t child_pids[16];
+	bool skip_ramp_wait;		/* command worker without size */
 };
 
 /* A kill as the kernel recorded it (kmsg), matched to an instance. */
@@ -61,6 +64,7 @@ struct kill_record {
 	uint64_t seq;
 	uint64_t usec;
 	int instance;			/* -1: not one of ours (pressure, other) */
+	int child_of;			/* instance whose child was killed, -1 */
 	char line[512];			/* raw text of the Killed line */
 	char constraint_line[512];
 };
@@ -78,6 +82,7 @@ struct run {
 	double ramp_ms;
 	double wall_ms;
 	const char *trigger_used;	/* e.g. "pressure" (v1 fallback noted) */
+	bool in_vm;			/* ran inside an oomlab VM guest */
 	unsigned ninst;
 	struct instance inst[RUN_MAX_INSTANCES];
 	unsigned nkills;

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the subcommands in harness/main.c and harness/claims.c. */
+#ifndef OOMLAB_CLI_H
+#define OOMLAB_CLI_H
+
+#include "profile.h"
+#include "run.h"
+
+/* Parse every path; print "FILE:LINE: field: msg" for each bad one. */
+int load_profiles(int n, char **paths, struct profile **ret);
+/* broken > fail > pass; all skip -> 77. */
+int aggregate_exit(const enum outcome *o, unsigned n);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Spawn one worker under the profile's controls: fork, die with the harness
+ * (PR_SET_PDEATHSIG), join the run's memory cgroup, set oom_score_adj (and
+ * legacy oom_adj) and read it back, nice, optional CPU burn, capabilities
+ * (libcap: bounding set, then uid/gid with KEEPCAPS, then permitted/
+ * effective/inheritable and ambient so they survive exec), then exec.
+ *
+ * The child reports a failure through a close-on-exec pipe before exec, so
+ * the parent can tell "the kernel refused this setting" (SKIP) from "the
+ * harness failed" (BROK). EOF on the pipe means exec succeeded.
+ */
+#ifndef OOMLAB_SPAWN_H
+#define OOMLAB_SPAWN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "profile.h"
+
+struct spawn_req {
+	const char *name;		/* instance name (comm for workers) */
+	const struct worker_spec *spec;	/* controls; NULL = plain (pressure) */
+	struct oomlab_cg *cg;		/* NULL: stay in the harness's cgroup */
+	char *const *argv;		/* what to exec (argv[0] searched in PATH) */
+	int sb_fd;			/* scoreboard fd to pass, or -1 */
+	unsigned slot;
+	bool set_adj;			/* for plain spawns */
+	int adj;
+	bool quiet;			/* stdout/stderr -> /dev/null */
+};
+
+enum spawn_fail {
+	SPAWN_OK = 0,
+	SPAWN_REFUSED,	/* the kernel refused a requested setting: SKIP */
+	SPAWN_BROKEN,	/* something else failed: BROK */
+};
+
+/*
+ * 0 on success with *ret_pid and *ret_pidfd. On failure a negative errno,
+ * *ret_fail says which kind, and errbuf says what and why.
+ */
+int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
+		   enum spawn_fail *ret_fail, char *errbuf, size_t errlen);
+
+/* argv for oomlab-worker running spec under name; free with argv_free. */
+char **worker_argv(const char *worker_path, const struct worker_spec *spec,
+		   const char *name);
+void argv_free(char **argv);
+/* Path of oomlab-worker next to /proc/self/exe (or $OOMLAB_WORKER). */
+int worker_path(char **ret);
+
+#endif
