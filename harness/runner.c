@@ -352,7 +352,7 @@ static void kmsg_drain(struct ctx *c)
 			c->pending_constraint = ev;
 			c->have_pending_constraint = true;
 			snprintf(c->pending_constraint_line, sizeof(c->pending_constraint_line),
-				 "%s", msg);
+				 "%.*s", (int)sizeof(c->pending_constraint_line) - 1, msg);
 			break;
 		case OOM_EV_KILLED:
 			kill_record_add(c, &rec, &ev);
