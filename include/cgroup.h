@@ -42,10 +42,17 @@ struct oomlab_cg;
  */
 int cg_detect(const char *root, enum cg_version *ret_version, char **ret_dir);
 
+/* swap_max for cg_create(): leave the kernel's default (no swap limit). */
+#define CG_SWAP_DEFAULT UINT64_MAX
+
 /*
  * Create "<our memcg>/oomlab-<pid>-<tag>" with memory limit (0 = none;
  * oom_group when asked, v2 only: -EOPNOTSUPP on v1). Workers are attached
- * by PID later.
+ * by PID later. swap_max: bytes of swap allowed (0 = none) or
+ * CG_SWAP_DEFAULT; v1 sets memory.memsw.limit_in_bytes = limit + swap_max
+ * (only with a limit and swap accounting), v2 memory.swap.max.
+ * v2 with processes in our own cgroup (no internal processes rule): the
+ * run cgroup is made our sibling instead of our child.
  */
 int cg_create(const char *tag, uint64_t limit, bool oom_group,
 	      uint64_t swap_max, struct oomlab_cg **ret);
@@ -65,6 +72,17 @@ int cg_pids(const struct oomlab_cg *cg, pid_t **ret, unsigned *ret_n);
  * empty, rmdir. Safe to call twice; accepts NULL.
  */
 void cg_destroy(struct oomlab_cg *cg);
+/*
+ * What cg_destroy() does, without freeing cg, returning 0 or -errno
+ * (-EBUSY: still not empty after ~5 s). 0 also when already removed.
+ */
+int cg_remove(struct oomlab_cg *cg);
+
+static inline void cg_destroyp(struct oomlab_cg **p)
+{
+	cg_destroy(*p);
+	*p = NULL;
+}
 /*
  * Remove "oomlab-<pid>-*" cgroups next to ours whose <pid> is no longer an
  * oomlab process (a SIGKILLed harness). Returns how many were removed.
