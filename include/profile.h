@@ -95,12 +95,16 @@ struct profile {
 	bool has_swap;
 	uint64_t swap;		/* VM: zram size; host: memory.swap.max */
 	bool needs_vm;		/* needs = vm */
-	bool needs_negative_adj; /* derived: some adj < 0 or oom_adj given */
+	bool needs_root;	/* needs = root */
+	bool needs_cgroup2;	/* needs = cgroup2 */
+	bool needs_negative_adj; /* derived: oom_score_adj < 0 or oom_adj < 0 */
 	enum run_expect run_expect;
 	unsigned nsysctls;
 	struct sysctl_setting sysctls[PROFILE_MAX_SYSCTLS];
 	char *claim;		/* [claim] text = ..., NULL if not a claim */
 	int claim_id;		/* [claim] id = N */
+	/* [claim] predict.<era> = text, indexed by enum oom_era (badness.h) */
+	char *claim_predict[5];
 	unsigned nworkers;
 	struct worker_spec workers[PROFILE_MAX_WORKERS];
 };

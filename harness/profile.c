@@ -1,0 +1,1318 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Profile parser: INI (fio-job style) -> struct profile, with libinih.
+ *
+ * Debian's libinih 55 is built with INI_HANDLER_LINENO 0, without
+ * INI_CALL_HANDLER_ON_NEW_SECTION, with multi-line values on and with
+ * inline " ;" comments stripped without regard for quotes. So every line
+ * goes through our own reader first, which:
+ *   - counts lines (the handler has no line number of its own);
+ *   - sees section headers, so an empty [worker x] still counts;
+ *   - strips leading blanks, so an indented "key = value" is not taken as
+ *     the continuation of the previous value (inih's multi-line rule);
+ *   - strips ';' comments itself, quote-aware, and hides a ';' inside
+ *     quotes from inih as SEMI_HIDDEN, turned back in the handler.
+ * inih still does the key/value split and the trimming.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "badness.h"
+#include "profile.h"
+#include "util.h"
+
+#define MAX_INSTANCES 256	/* run.h RUN_MAX_INSTANCES */
+#define MAX_COUNT 64
+#define MAX_SEEN_KEYS 64
+#define SEMI_HIDDEN '\x1f'
+
+enum section {
+	SEC_NONE,
+	SEC_PROFILE,
+	SEC_CLAIM,
+	SEC_WORKER,
+};
+
+struct seen_key {
+	char name[256];
+	int line;
+};
+
+/* Lines of a worker's keys, for errors found only at the section's end. */
+struct worker_lines {
+	int pattern;
+	int command;
+	int size;
+	int children;
+	int parent_size;
+	int count;
+	int expect;
+};
+
+struct parse_ctx {
+	struct profile *p;
+	struct profile_error *err;
+	bool failed;
+	bool enomem;
+	FILE *f;
+	char *buf;
+	size_t bufsz;
+	int line;
+	const char *field;	/* key being handled, for errors */
+	enum section sec;
+	int sec_line;
+	int profile_line;
+	int claim_line;
+	struct worker_spec *w;
+	struct worker_lines wl[PROFILE_MAX_WORKERS];
+	unsigned instances;
+	unsigned nseen;
+	struct seen_key seen[MAX_SEEN_KEYS];
+};
+
+static const char *const pattern_names[] = {
+	"page-touch", "mmap", "populate", "thp",
+	"file", "shmem", "mlock", "fork-tree",
+};
+
+static __attribute__((format(printf, 4, 5)))
+int fail_at(struct parse_ctx *c, int line, const char *field,
+	    const char *fmt, ...)
+{
+	va_list ap;
+
+	/* the first error wins: later ones are usually its consequences */
+	if (c->failed)
+		return -EINVAL;
+	c->failed = true;
+	c->err->line = line;
+	snprintf(c->err->field, sizeof(c->err->field), "%s", field ? field : "");
+	va_start(ap, fmt);
+	vsnprintf(c->err->msg, sizeof(c->err->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+#define fail(c, ...) fail_at((c), (c)->line, (c)->field, __VA_ARGS__)
+
+static const char *ordinal(unsigned n, char buf[static 16])
+{
+	const char *sfx = "th";
+
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			sfx = "st";
+		else if (n % 10 == 2)
+			sfx = "nd";
+		else if (n % 10 == 3)
+			sfx = "rd";
+	}
+	snprintf(buf, 16, "%u%s", n, sfx);
+	return buf;
+}
+
+static char *lskip(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void rstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = 0;
+}
+
+/* ---- value parsers: 0 or -EINVAL after fail() ---- */
+
+static int val_size(struct parse_ctx *c, const char *v, uint64_t *ret)
+{
+	uint64_t b;
+
+	if (parse_size(v, &b) < 0)
+		return fail(c, "'%s' is not a size (use e.g. 100M, 4G)", v);
+	*ret = b;
+	return 0;
+}
+
+static int val_duration(struct parse_ctx *c, const char *v, uint64_t *ret)
+{
+	uint64_t ms = 0;
+
+	if (parse_duration_ms(v, &ms) < 0)
+		return fail(c, "'%s' is not a duration (use e.g. 500ms, 30s, 2m)", v);
+	*ret = ms;
+	return 0;
+}
+
+static int val_int(struct parse_ctx *c, const char *v, long min, long max,
+		   long *ret)
+{
+	long n = 0;
+
+	if (parse_int(v, min, max, &n) < 0)
+		return fail(c, "'%s' is not an integer in %ld..%ld", v, min, max);
+	*ret = n;
+	return 0;
+}
+
+static int val_bool(struct parse_ctx *c, const char *v, bool *ret)
+{
+	static const char *const yes[] = { "yes", "true", "1", "on" };
+	static const char *const no[] = { "no", "false", "0", "off" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+		if (!strcasecmp(v, yes[i])) {
+			*ret = true;
+			return 0;
+		}
+		if (!strcasecmp(v, no[i])) {
+			*ret = false;
+			return 0;
+		}
+	}
+	return fail(c, "'%s' is not a boolean (use yes or no)", v);
+}
+
+/* A whole value in "double quotes" loses them; \" and \\ inside. */
+static int val_text(struct parse_ctx *c, const char *v, char **ret)
+{
+	size_t n = strlen(v);
+	char *s, *o;
+
+	if (v[0] != '"') {
+		s = strdup(v);
+		if (!s)
+			return -ENOMEM;
+		*ret = s;
+		return 0;
+	}
+	s = malloc(n);
+	if (!s)
+		return -ENOMEM;
+	o = s;
+	for (const char *i = v + 1; *i; i++) {
+		if (*i == '\\' && (i[1] == '"' || i[1] == '\\')) {
+			*o++ = *++i;
+		} else if (*i == '"') {
+			if (i[1]) {
+				free(s);
+				return fail(c, "text after the closing quote");
+			}
+			*o = 0;
+			*ret = s;
+			return 0;
+		} else {
+			*o++ = *i;
+		}
+	}
+	free(s);
+	return fail(c, "unterminated \"quote\"");
+}
+
+static void strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **i = v; *i; i++)
+		free(*i);
+	free(v);
+}
+
+/*
+ * Shell-like split, without a shell: blanks separate words; 'single'
+ * quotes are literal; in "double" quotes a backslash escapes only
+ * " \ $ ` (as in sh); outside quotes it escapes any character.
+ */
+static int split_command(struct parse_ctx *c, const char *s, char ***ret)
+{
+	char **argv = NULL, *word = NULL;
+	size_t argc = 0, wlen = 0;
+	bool in_word = false;
+	int r = -ENOMEM;
+
+	word = malloc(strlen(s) + 1);
+	if (!word)
+		goto out;
+	for (const char *i = s;; i++) {
+		if (!*i || (isspace((unsigned char)*i))) {
+			if (in_word) {
+				char **nv = realloc(argv, (argc + 2) * sizeof(*argv));
+
+				if (!nv)
+					goto out;
+				argv = nv;
+				word[wlen] = 0;
+				argv[argc] = strdup(word);
+				if (!argv[argc])
+					goto out;
+				argv[++argc] = NULL;
+				in_word = false;
+				wlen = 0;
+			}
+			if (!*i)
+				break;
+			continue;
+		}
+		in_word = true;
+		if (*i == '\'') {
+			const char *e = strchr(i + 1, '\'');
+
+			if (!e) {
+				r = fail(c, "unterminated 'quote'");
+				goto out;
+			}
+			memcpy(word + wlen, i + 1, (size_t)(e - i - 1));
+			wlen += (size_t)(e - i - 1);
+			i = e;
+		} else if (*i == '"') {
+			for (i++; *i && *i != '"'; i++) {
+				if (*i == '\\' && i[1] && strchr("\"\\$`", i[1]))
+					i++;
+				word[wlen++] = *i;
+			}
+			if (!*i) {
+				r = fail(c, "unterminated \"quote\"");
+				goto out;
+			}
+		} else if (*i == '\\') {
+			if (!i[1]) {
+				r = fail(c, "backslash at the end of the command");
+				goto out;
+			}
+			word[wlen++] = *++i;
+		} else {
+			word[wlen++] = *i;
+		}
+	}
+	if (!argc) {
+		r = fail(c, "empty command");
+		goto out;
+	}
+	*ret = TAKE_PTR(argv);
+	r = 0;
+out:
+	if (argv) {
+		argv[argc] = NULL;
+		strv_free(argv);
+	}
+	free(word);
+	return r;
+}
+
+/* ---- [profile] ---- */
+
+static int set_description(struct parse_ctx *c, const char *v)
+{
+	return val_text(c, v, &c->p->description);
+}
+
+static int set_memory_limit(struct parse_ctx *c, const char *v)
+{
+	int r = val_size(c, v, &c->p->memory_limit);
+
+	if (r < 0)
+		return r;
+	if (!c->p->memory_limit)
+		return fail(c, "must be > 0");
+	c->p->has_memory_limit = true;
+	return 0;
+}
+
+static int set_trigger(struct parse_ctx *c, const char *v)
+{
+	static const enum trigger_kind kinds[] = {
+		TRIGGER_PRESSURE, TRIGGER_LIMIT, TRIGGER_GLOBAL, TRIGGER_SYSRQ,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (!strcmp(v, trigger_name(kinds[i]))) {
+			c->p->trigger = kinds[i];
+			return 0;
+		}
+	}
+	return fail(c, "unknown trigger '%s' (pressure, limit, global, sysrq)", v);
+}
+
+static int set_timeout(struct parse_ctx *c, const char *v)
+{
+	int r = val_duration(c, v, &c->p->timeout_ms);
+
+	if (r < 0)
+		return r;
+	if (!c->p->timeout_ms)
+		return fail(c, "must be > 0");
+	return 0;
+}
+
+static int set_oom_group(struct parse_ctx *c, const char *v)
+{
+	return val_bool(c, v, &c->p->oom_group);
+}
+
+static int set_swap(struct parse_ctx *c, const char *v)
+{
+	int r = val_size(c, v, &c->p->swap);
+
+	if (r < 0)
+		return r;
+	c->p->has_swap = true;
+	return 0;
+}
+
+static int set_needs(struct parse_ctx *c, const char *v)
+{
+	_cleanup_free_ char *copy = strdup(v);
+	char *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!*copy)
+		return fail(c, "empty list (known: vm, root, cgroup2)");
+	for (char *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		t = lskip(t);
+		rstrip(t);
+		if (!strcmp(t, "vm"))
+			c->p->needs_vm = true;
+		else if (!strcmp(t, "root"))
+			c->p->needs_root = true;
+		else if (!strcmp(t, "cgroup2"))
+			c->p->needs_cgroup2 = true;
+		else
+			return fail(c, "unknown need '%s' (known: vm, root, cgroup2)", t);
+	}
+	return 0;
+}
+
+static int set_run_expect(struct parse_ctx *c, const char *v)
+{
+	if (!strcmp(v, "kills"))
+		c->p->run_expect = RUN_EXPECT_KILLS;
+	else if (!strcmp(v, "panic"))
+		c->p->run_expect = RUN_EXPECT_PANIC;
+	else if (!strcmp(v, "alloc-fail"))
+		c->p->run_expect = RUN_EXPECT_ALLOC_FAIL;
+	else
+		return fail(c, "unknown expectation '%s' (kills, panic, alloc-fail)", v);
+	return 0;
+}
+
+/*
+ * sysctl.<name> = integer. Only the OOM-relevant families: vm.* and
+ * kernel.panic*; the name becomes a /proc/sys path, so no empty
+ * components (no "..") and no other characters.
+ */
+static int set_sysctl(struct parse_ctx *c, const char *name, const char *v)
+{
+	struct sysctl_setting *s;
+	long n = 0;
+	int r;
+
+	if (strncmp(name, "vm.", 3) && strncmp(name, "kernel.panic", 12))
+		return fail(c, "only vm.* and kernel.panic* sysctls may be set");
+	if (strlen(name) >= sizeof(s->name))
+		return fail(c, "sysctl name too long");
+	for (const char *i = name; *i; i++) {
+		if (!isalnum((unsigned char)*i) && *i != '_' && *i != '.')
+			return fail(c, "'%c' in a sysctl name", *i);
+		if (*i == '.' && (i[1] == '.' || !i[1]))
+			return fail(c, "empty component in a sysctl name");
+	}
+	r = val_int(c, v, LONG_MIN, LONG_MAX, &n);
+	if (r < 0)
+		return r;
+	if (c->p->nsysctls >= PROFILE_MAX_SYSCTLS)
+		return fail(c, "more than %d sysctls", PROFILE_MAX_SYSCTLS);
+	s = &c->p->sysctls[c->p->nsysctls++];
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	snprintf(s->value, sizeof(s->value), "%ld", n);
+	return 0;
+}
+
+/* ---- [claim] ---- */
+
+static int set_claim_id(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	int r = val_int(c, v, 1, 14, &n);
+
+	if (r < 0)
+		return r;
+	c->p->claim_id = (int)n;
+	return 0;
+}
+
+static int set_claim_text(struct parse_ctx *c, const char *v)
+{
+	return val_text(c, v, &c->p->claim);
+}
+
+static int set_claim_predict(struct parse_ctx *c, const char *era,
+			     const char *v)
+{
+	static const struct {
+		const char *name;
+		enum oom_era era;
+	} eras[] = {
+		{ "4.17", OOM_ERA_4_17 },
+		{ "3.8", OOM_ERA_3_8 },
+		{ "2.6.36", OOM_ERA_2_6_36 },
+		{ "2.6.35", OOM_ERA_2_6_35 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(eras); i++)
+		if (!strcmp(era, eras[i].name))
+			return val_text(c, v, &c->p->claim_predict[eras[i].era]);
+	return fail(c, "unknown era '%s' (4.17, 3.8, 2.6.36, 2.6.35)", era);
+}
+
+/* ---- [worker NAME] ---- */
+
+static struct worker_lines *cur_lines(struct parse_ctx *c)
+{
+	return &c->wl[c->w - c->p->workers];
+}
+
+static int set_pattern(struct parse_ctx *c, const char *v)
+{
+	struct worker_lines *wl = cur_lines(c);
+
+	if (c->w->argv)
+		return fail(c, "both pattern and command given (command at line %d); use one",
+			    wl->command);
+	for (size_t i = 0; i < ARRAY_SIZE(pattern_names); i++) {
+		if (!strcmp(v, pattern_names[i])) {
+			c->w->pattern = strdup(v);
+			if (!c->w->pattern)
+				return -ENOMEM;
+			wl->pattern = c->line;
+			return 0;
+		}
+	}
+	return fail(c, "unknown pattern '%s' (page-touch, mmap, populate, thp, file, shmem, mlock, fork-tree)",
+		    v);
+}
+
+static int set_command(struct parse_ctx *c, const char *v)
+{
+	struct worker_lines *wl = cur_lines(c);
+
+	if (c->w->pattern)
+		return fail(c, "both pattern and command given (pattern at line %d); use one",
+			    wl->pattern);
+	wl->command = c->line;
+	return split_command(c, v, &c->w->argv);
+}
+
+static int set_size(struct parse_ctx *c, const char *v)
+{
+	cur_lines(c)->size = c->line;
+	return val_size(c, v, &c->w->size);
+}
+
+static int set_ramp(struct parse_ctx *c, const char *v)
+{
+	_cleanup_free_ char *copy = strdup(v);
+	size_t n;
+
+	if (!copy)
+		return -ENOMEM;
+	/* "50M" and "50M/s" both mean bytes per second */
+	n = strlen(copy);
+	if (n > 2 && !strcmp(copy + n - 2, "/s"))
+		copy[n - 2] = 0;
+	return val_size(c, copy, &c->w->ramp_bps);
+}
+
+static int set_hold(struct parse_ctx *c, const char *v)
+{
+	uint64_t ms = 0;
+	int r;
+
+	if (!strcmp(v, "forever")) {
+		c->w->hold_ms = -1;
+		return 0;
+	}
+	r = val_duration(c, v, &ms);
+	if (r < 0)
+		return r;
+	c->w->hold_ms = (int64_t)ms;
+	return 0;
+}
+
+static int set_cycles(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	int r = val_int(c, v, 0, 1000000, &n);
+
+	if (r < 0)
+		return r;
+	c->w->cycles = (unsigned)n;
+	return 0;
+}
+
+static int set_children(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	int r = val_int(c, v, 1, 1024, &n);
+
+	if (r < 0)
+		return r;
+	cur_lines(c)->children = c->line;
+	c->w->children = (unsigned)n;
+	return 0;
+}
+
+static int set_parent_size(struct parse_ctx *c, const char *v)
+{
+	cur_lines(c)->parent_size = c->line;
+	return val_size(c, v, &c->w->parent_size);
+}
+
+static int set_oom_score_adj(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	int r = val_int(c, v, -1000, 1000, &n);
+
+	if (r < 0)
+		return r;
+	c->w->oom_score_adj = (int)n;
+	if (n < 0)
+		c->p->needs_negative_adj = true;
+	return 0;
+}
+
+static int set_oom_adj(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	/* OOM_DISABLE .. OOM_ADJUST_MAX, the legacy range (include/uapi/linux/oom.h) */
+	int r = val_int(c, v, -17, 15, &n);
+
+	if (r < 0)
+		return r;
+	c->w->oom_adj = (int)n;
+	c->w->has_oom_adj = true;
+	if (n < 0)
+		c->p->needs_negative_adj = true;
+	return 0;
+}
+
+static int set_nice(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+	int r = val_int(c, v, -20, 19, &n);
+
+	if (r < 0)
+		return r;
+	c->w->nice = (int)n;
+	return 0;
+}
+
+static int set_user(struct parse_ctx *c, const char *v)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	bool numeric = *v && strspn(v, "0123456789") == strlen(v);
+	long uid = 0;
+	int r;
+
+	if (strlen(v) >= sizeof(c->w->user))
+		return fail(c, "user name too long");
+	if (numeric) {
+		/* (uid_t)-1 means "no change" to setresuid(), not a user */
+		r = val_int(c, v, 0, (long)UINT32_MAX - 1, &uid);
+		if (r < 0)
+			return r;
+		r = getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res);
+	} else {
+		r = getpwnam_r(v, &pw, buf, sizeof(buf), &res);
+	}
+	/* ENOENT, ESRCH, EBADF, EPERM all mean "no such user" (getpwnam_r(3)) */
+	if (r && r != ENOENT && r != ESRCH && r != EBADF && r != EPERM)
+		return fail(c, "cannot look up user '%s': %s", v, strerror(r));
+	if (!res && !numeric)
+		return fail(c, "unknown user '%s'", v);
+	c->w->has_user = true;
+	c->w->uid = res ? res->pw_uid : (uid_t)uid;
+	/* a bare uid with no passwd entry runs with gid = uid */
+	c->w->gid = res ? res->pw_gid : (gid_t)uid;
+	snprintf(c->w->user, sizeof(c->w->user), "%s", v);
+	return 0;
+}
+
+static int set_caps(struct parse_ctx *c, const char *v)
+{
+	_cleanup_free_ char *copy = strdup(v);
+	struct worker_spec *w = c->w;
+	char *save = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	w->ncaps = 0;
+	if (!strcasecmp(v, "none")) {
+		w->caps = CAPS_NONE;
+		return 0;
+	}
+	if (!strcasecmp(v, "all")) {
+		w->caps = CAPS_ALL;
+		return 0;
+	}
+	if (!*copy || copy[strlen(copy) - 1] == ',')
+		return fail(c, "empty capability in '%s'", v);
+	for (char *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		char name[64];
+		cap_value_t cv;
+		unsigned i;
+
+		t = lskip(t);
+		rstrip(t);
+		if (!*t)
+			return fail(c, "empty capability in '%s'", v);
+		/* cap_from_name() also takes numbers; a profile says names */
+		if (strspn(t, "0123456789") == strlen(t))
+			return fail(c, "'%s': give a capability by name (e.g. cap_sys_admin)", t);
+		snprintf(name, sizeof(name), "%s%s",
+			 strncasecmp(t, "cap_", 4) ? "cap_" : "", t);
+		for (char *n = name; *n; n++)
+			*n = (char)tolower((unsigned char)*n);
+		if (cap_from_name(name, &cv) < 0)
+			return fail(c, "unknown capability '%s'", t);
+		for (i = 0; i < w->ncaps && w->cap_list[i] != cv; i++)
+			;
+		if (i < w->ncaps)
+			continue;
+		if (w->ncaps >= PROFILE_MAX_CAPS)
+			return fail(c, "more than %d capabilities", PROFILE_MAX_CAPS);
+		w->cap_list[w->ncaps++] = cv;
+	}
+	w->caps = CAPS_LIST;
+	return 0;
+}
+
+static int set_count(struct parse_ctx *c, const char *v)
+{
+	char last[16];
+	long n = 0;
+	int r = val_int(c, v, 1, MAX_COUNT, &n);
+
+	if (r < 0)
+		return r;
+	/* instances are NAME.1 .. NAME.N, and each must fit in comm */
+	if (n > 1 && strlen(c->w->name) + (size_t)snprintf(last, sizeof(last), ".%ld", n) >
+			     PROFILE_NAME_MAX)
+		return fail(c, "'%s%s' would be longer than %d characters (comm); shorten the name",
+			    c->w->name, last, PROFILE_NAME_MAX);
+	cur_lines(c)->count = c->line;
+	c->w->count = (unsigned)n;
+	return 0;
+}
+
+static int set_worker_expect(struct parse_ctx *c, const char *v)
+{
+	struct worker_spec *w = c->w;
+	bool nth = !strncmp(v, "killed", 6) && isspace((unsigned char)v[6]);
+	const char *n = nth ? lskip((char *)v + 6) : v;
+	long pos;
+
+	cur_lines(c)->expect = c->line;
+	if (!strcmp(v, "any")) {
+		w->expect = EXPECT_ANY;
+	} else if (!strcmp(v, "survives")) {
+		w->expect = EXPECT_SURVIVES;
+	} else if (!strcmp(v, "killed")) {
+		w->expect = EXPECT_KILLED;
+	} else if (nth && isdigit((unsigned char)*n) &&
+		   !parse_int(n, 1, MAX_INSTANCES, &pos)) {
+		w->expect = EXPECT_KILLED_NTH;
+		w->expect_pos = (unsigned)pos;
+	} else {
+		return fail(c, "'%s' is not an expectation (killed N, killed, survives, any; N = 1..%d)",
+			    v, MAX_INSTANCES);
+	}
+	return 0;
+}
+
+static int set_cpu_burn(struct parse_ctx *c, const char *v)
+{
+	return val_duration(c, v, &c->w->cpu_burn_ms);
+}
+
+static int set_start_delay(struct parse_ctx *c, const char *v)
+{
+	return val_duration(c, v, &c->w->start_delay_ms);
+}
+
+static int set_allocating(struct parse_ctx *c, const char *v)
+{
+	return val_bool(c, v, &c->w->is_pressure_target);
+}
+
+struct key_def {
+	const char *name;
+	int (*set)(struct parse_ctx *c, const char *v);
+};
+
+static const struct key_def profile_keys[] = {
+	{ "description", set_description },
+	{ "memory_limit", set_memory_limit },
+	{ "trigger", set_trigger },
+	{ "timeout", set_timeout },
+	{ "oom_group", set_oom_group },
+	{ "swap", set_swap },
+	{ "needs", set_needs },
+	{ "expect", set_run_expect },
+	{ NULL, NULL },
+};
+
+static const struct key_def claim_keys[] = {
+	{ "id", set_claim_id },
+	{ "text", set_claim_text },
+	{ NULL, NULL },
+};
+
+static const struct key_def worker_keys[] = {
+	{ "pattern", set_pattern },
+	{ "command", set_command },
+	{ "size", set_size },
+	{ "ramp", set_ramp },
+	{ "ramp_rate", set_ramp },
+	{ "hold", set_hold },
+	{ "cycles", set_cycles },
+	{ "children", set_children },
+	{ "parent_size", set_parent_size },
+	{ "oom_score_adj", set_oom_score_adj },
+	{ "oom_adj", set_oom_adj },
+	{ "nice", set_nice },
+	{ "user", set_user },
+	{ "caps", set_caps },
+	{ "count", set_count },
+	{ "expect", set_worker_expect },
+	{ "cpu_burn", set_cpu_burn },
+	{ "start_delay", set_start_delay },
+	{ "allocating", set_allocating },
+	{ NULL, NULL },
+};
+
+/* ---- sections ---- */
+
+static int end_worker(struct parse_ctx *c)
+{
+	struct worker_spec *w = c->w;
+	struct worker_lines *wl = cur_lines(c);
+
+	if (!w->pattern && !w->argv) {
+		w->pattern = strdup("page-touch");
+		if (!w->pattern)
+			return -ENOMEM;
+	}
+	if (w->pattern) {
+		if (!wl->size)
+			return fail_at(c, w->line, "size",
+				       "required for pattern workers (e.g. size = 100M)");
+		if (!w->size)
+			return fail_at(c, wl->size, "size", "must be > 0 for pattern workers");
+	}
+	if (!w->pattern || strcmp(w->pattern, "fork-tree")) {
+		if (wl->children)
+			return fail_at(c, wl->children, "children",
+				       "only for pattern = fork-tree");
+		if (wl->parent_size)
+			return fail_at(c, wl->parent_size, "parent_size",
+				       "only for pattern = fork-tree");
+	}
+	if (w->expect == EXPECT_KILLED_NTH && w->count > 1)
+		return fail_at(c, wl->expect, "expect",
+			       "'killed %u' names one victim but count = %u; use 'killed' or 'survives'",
+			       w->expect_pos, w->count);
+	c->instances += w->count;
+	if (c->instances > MAX_INSTANCES)
+		return fail_at(c, wl->count ? wl->count : w->line, "count",
+			       "%u instances in all; at most %d", c->instances,
+			       MAX_INSTANCES);
+	return 0;
+}
+
+static int end_section(struct parse_ctx *c)
+{
+	int r = 0;
+
+	if (c->sec == SEC_WORKER)
+		r = end_worker(c);
+	else if (c->sec == SEC_CLAIM && !c->p->claim_id)
+		r = fail_at(c, c->sec_line, "id", "required in [claim] (1..14)");
+	else if (c->sec == SEC_CLAIM && !c->p->claim)
+		r = fail_at(c, c->sec_line, "text", "required in [claim]");
+	c->sec = SEC_NONE;
+	c->w = NULL;
+	return r;
+}
+
+static int begin_worker(struct parse_ctx *c, const char *name)
+{
+	struct profile *p = c->p;
+	struct worker_spec *w;
+	size_t n = strlen(name);
+
+	if (!n)
+		return fail(c, "[worker] needs a name: [worker NAME]");
+	if (n > PROFILE_NAME_MAX)
+		return fail(c, "name '%s' is longer than %d characters (comm)",
+			    name, PROFILE_NAME_MAX);
+	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
+		return fail(c, "name '%s': use only A-Z a-z 0-9 _ -", name);
+	for (unsigned i = 0; i < p->nworkers; i++)
+		if (!strcmp(p->workers[i].name, name))
+			return fail(c, "duplicate worker name '%s' (first at line %d)",
+				    name, p->workers[i].line);
+	if (p->nworkers >= PROFILE_MAX_WORKERS)
+		return fail(c, "more than %d workers", PROFILE_MAX_WORKERS);
+	w = &p->workers[p->nworkers++];
+	memcpy(w->name, name, n + 1);
+	w->line = c->line;
+	w->hold_ms = -1;
+	w->count = 1;
+	c->w = w;
+	return 0;
+}
+
+/*
+ * s is "[...]" with leading blanks gone, maybe followed by a comment;
+ * out gets the header as inih should see it.
+ */
+static int section_line(struct parse_ctx *c, char *s, char *out, size_t len)
+{
+	char *close = strchr(s, ']'), *after, *kind, *name;
+	int r;
+
+	c->field = "section";
+	if (!close)
+		return fail(c, "'%s': no closing ']'", s);
+	after = lskip(close + 1);
+	if (*after && *after != ';' && *after != '#')
+		return fail(c, "text after ']'");
+	*close = 0;
+	kind = lskip(s + 1);
+	rstrip(kind);
+	name = kind + strcspn(kind, " \t");
+	if (*name)
+		*name++ = 0;
+	name = lskip(name);
+
+	r = end_section(c);
+	if (r < 0)
+		return r;
+	c->nseen = 0;
+	c->sec_line = c->line;
+	if (!strcmp(kind, "worker")) {
+		c->field = "worker";
+		r = begin_worker(c, name);
+		if (r < 0)
+			return r;
+		c->sec = SEC_WORKER;
+		snprintf(out, len, "[worker %s]\n", name);
+		return 0;
+	}
+	if (*name)
+		return fail(c, "[%s] takes no name", kind);
+	if (!strcmp(kind, "profile")) {
+		if (c->profile_line)
+			return fail(c, "duplicate section [profile] (first at line %d)",
+				    c->profile_line);
+		c->profile_line = c->line;
+		c->sec = SEC_PROFILE;
+	} else if (!strcmp(kind, "claim")) {
+		if (c->claim_line)
+			return fail(c, "duplicate section [claim] (first at line %d)",
+				    c->claim_line);
+		c->claim_line = c->line;
+		c->sec = SEC_CLAIM;
+	} else {
+		return fail(c, "unknown section [%s] (expected [profile], [claim] or [worker NAME])",
+			    kind);
+	}
+	snprintf(out, len, "[%s]\n", kind);
+	return 0;
+}
+
+/*
+ * Strip a ';' comment (one preceded by a blank, as fio and inih have it)
+ * that is outside quotes, and hide any ';' inside quotes from inih. For
+ * command = quotes count as sh counts them (the value is split shell-like
+ * later); for other keys only a value that starts with '"' is quoted.
+ */
+static int key_line(struct parse_ctx *c, char *s)
+{
+	char *sep = s + strcspn(s, "=:"), *i;
+	char quote = 0;
+	bool shell;
+
+	if (!*sep)
+		return fail(c, "expected 'key = value'");
+	i = s + strcspn(s, " \t=:");
+	shell = i - s == 7 && !strncmp(s, "command", 7);
+	i = lskip(sep + 1);
+	if (!shell && *i == '"')
+		quote = *i++;
+	for (; *i; i++) {
+		if (quote) {
+			if (*i == quote)
+				quote = 0;
+			else if (*i == '\\' && quote == '"' && i[1])
+				i++;
+			else if (*i == ';')
+				*i = SEMI_HIDDEN;
+		} else if (*i == ';' && isspace((unsigned char)i[-1])) {
+			*i = 0;
+			break;
+		} else if (shell && (*i == '\'' || *i == '"')) {
+			quote = *i;
+		} else if (shell && *i == '\\' && i[1]) {
+			i++;
+		}
+	}
+	rstrip(s);
+	return 0;
+}
+
+/* The ini_reader: one physical line per call, so inih's count is ours. */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse_ctx *c = stream;
+	ssize_t n;
+	char *s;
+
+	if (c->failed)
+		return NULL;
+	n = getline(&c->buf, &c->bufsz, c->f);
+	if (n < 0)
+		return NULL;
+	c->line++;
+	c->field = "";
+	s = c->buf;
+	if (c->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
+		s += 3;
+	if ((size_t)n != strlen(c->buf)) {
+		fail(c, "NUL byte in line");
+		return NULL;
+	}
+	for (char *i = s; *i; i++) {
+		if ((unsigned char)*i < 0x20 && !isspace((unsigned char)*i)) {
+			fail(c, "control character 0x%02x in line", (unsigned char)*i);
+			return NULL;
+		}
+	}
+	s = lskip(s);
+	rstrip(s);
+	if (*s == '[')
+		return section_line(c, s, str, (size_t)num) < 0 ? NULL : str;
+	if (!*s || *s == ';' || *s == '#')
+		s[0] = 0;
+	else if (key_line(c, s) < 0)
+		return NULL;
+	/*
+	 * inih reads into a fixed buffer of INI_MAX_LINE (200 in Debian's
+	 * build) and would cut a longer line in two, silently.
+	 */
+	if (strlen(s) + 2 > (size_t)num) {
+		fail(c, "line longer than %d characters", num - 2);
+		return NULL;
+	}
+	snprintf(str, (size_t)num, "%s\n", s);
+	return str;
+}
+
+static int handle_key(struct parse_ctx *c, const char *key, const char *v)
+{
+	const struct key_def *keys = NULL;
+	const char *secname = "profile";
+	/* aliases count as the same key for "given twice" */
+	const char *canon = strcmp(key, "ramp_rate") ? key : "ramp";
+	unsigned i;
+
+	if (c->sec == SEC_NONE)
+		return fail(c, "key outside any section (start with [profile])");
+	for (i = 0; i < c->nseen; i++)
+		if (!strcmp(c->seen[i].name, canon))
+			return fail(c, "given twice in this section (first at line %d)",
+				    c->seen[i].line);
+	if (c->nseen >= MAX_SEEN_KEYS)
+		return fail(c, "more than %d keys in one section", MAX_SEEN_KEYS);
+	snprintf(c->seen[c->nseen].name, sizeof(c->seen[0].name), "%s", canon);
+	c->seen[c->nseen++].line = c->line;
+
+	switch (c->sec) {
+	case SEC_PROFILE:
+		if (!strncmp(key, "sysctl.", 7))
+			return set_sysctl(c, key + 7, v);
+		keys = profile_keys;
+		break;
+	case SEC_CLAIM:
+		if (!strncmp(key, "predict.", 8))
+			return set_claim_predict(c, key + 8, v);
+		keys = claim_keys;
+		secname = "claim";
+		break;
+	case SEC_WORKER:
+		keys = worker_keys;
+		break;
+	case SEC_NONE:
+		break;
+	}
+	for (; keys && keys->name; keys++)
+		if (!strcmp(keys->name, key))
+			return keys->set(c, v);
+	if (c->sec == SEC_WORKER)
+		return fail(c, "unknown key in [worker %s]", c->w->name);
+	return fail(c, "unknown key in [%s]", secname);
+}
+
+static int handler(void *user, const char *section, const char *name,
+		   const char *value)
+{
+	struct parse_ctx *c = user;
+	char key[256], val[256];
+	int r;
+
+	if (c->failed)
+		return 0;
+	snprintf(key, sizeof(key), "%s", name);
+	snprintf(val, sizeof(val), "%s", value ? value : "");
+	for (char *i = val; *i; i++)
+		if (*i == SEMI_HIDDEN)
+			*i = ';';
+	c->field = key;
+	r = handle_key(c, key, val);
+	if (r == -ENOMEM) {
+		c->enomem = true;
+		fail(c, "out of memory");
+	}
+	c->field = "";
+	return r == 0;
+}
+
+/* Run-wide checks once every section is in. */
+static int finish(struct parse_ctx *c)
+{
+	struct profile *p = c->p;
+	unsigned maxpos = 0;
+	char o1[16], o2[16];
+	int r;
+
+	r = end_section(c);
+	if (r < 0)
+		return r;
+	if (!c->profile_line)
+		return fail_at(c, 0, "", "no [profile] section");
+	if (!p->nworkers)
+		return fail_at(c, 0, "", "no [worker NAME] section");
+
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		const struct worker_spec *w = &p->workers[i];
+
+		if (w->expect != EXPECT_KILLED_NTH)
+			continue;
+		for (unsigned j = 0; j < i; j++)
+			if (p->workers[j].expect == EXPECT_KILLED_NTH &&
+			    p->workers[j].expect_pos == w->expect_pos)
+				return fail_at(c, c->wl[i].expect, "expect",
+					       "worker %s is already expected to be 'killed %u' (line %d)",
+					       p->workers[j].name, w->expect_pos,
+					       c->wl[j].expect);
+		if (w->expect_pos > maxpos)
+			maxpos = w->expect_pos;
+	}
+	/* positions must be 1..maxpos without gaps */
+	for (unsigned pos = 1; pos < maxpos; pos++) {
+		unsigned i, next = 0;
+
+		for (i = 0; i < p->nworkers; i++)
+			if (p->workers[i].expect == EXPECT_KILLED_NTH &&
+			    p->workers[i].expect_pos == pos)
+				break;
+		if (i < p->nworkers)
+			continue;
+		/* blame the first position after the gap */
+		for (i = 0; i < p->nworkers; i++)
+			if (p->workers[i].expect == EXPECT_KILLED_NTH &&
+			    p->workers[i].expect_pos > pos &&
+			    (!next || p->workers[i].expect_pos <
+					      p->workers[next - 1].expect_pos))
+				next = i + 1;
+		return fail_at(c, c->wl[next - 1].expect, "expect",
+			       "'killed %u' but no worker is 'killed %u': the kernel cannot kill a %s before a %s",
+			       p->workers[next - 1].expect_pos, pos,
+			       ordinal(p->workers[next - 1].expect_pos, o1),
+			       ordinal(pos, o2));
+	}
+	return 0;
+}
+
+static int parse_stream(const char *name, FILE *f, struct profile **ret,
+			struct profile_error *err)
+{
+	struct profile_error dummy;
+	struct parse_ctx *c;
+	struct profile *p;
+	int r;
+
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", name);
+
+	c = calloc(1, sizeof(*c));
+	p = calloc(1, sizeof(*p));
+	if (!c || !p) {
+		r = -ENOMEM;
+		goto out;
+	}
+	p->path = strdup(name);
+	if (!p->path) {
+		r = -ENOMEM;
+		goto out;
+	}
+	p->trigger = TRIGGER_PRESSURE;
+	p->timeout_ms = 30000;
+	p->run_expect = RUN_EXPECT_KILLS;
+	c->p = p;
+	c->err = err;
+	c->f = f;
+	c->field = "";
+
+	r = ini_parse_stream(reader, c, handler, c);
+	if (c->failed) {
+		r = c->enomem ? -ENOMEM : -EINVAL;
+		goto out;
+	}
+	if (ferror(f)) {
+		r = -EIO;
+		fail_at(c, c->line, "", "read error");
+		goto out;
+	}
+	if (r == -2) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (r > 0) {
+		/* the reader catches malformed lines; this is a backstop */
+		r = fail_at(c, r, "", "syntax error");
+		goto out;
+	}
+	r = finish(c);
+	if (r < 0)
+		goto out;
+	*ret = TAKE_PTR(p);
+	r = 0;
+out:
+	if (r == -ENOMEM && !err->msg[0])
+		snprintf(err->msg, sizeof(err->msg), "out of memory");
+	if (c)
+		free(c->buf);
+	free(c);
+	profile_free(p);
+	return r;
+}
+
+int profile_parse_file(const char *path, struct profile **ret,
+		       struct profile_error *err)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f) {
+		r = -errno;
+		if (err) {
+			memset(err, 0, sizeof(*err));
+			snprintf(err->file, sizeof(err->file), "%s", path);
+			snprintf(err->msg, sizeof(err->msg), "%s", strerror(-r));
+		}
+		return r;
+	}
+	return parse_stream(path, f, ret, err);
+}
+
+int profile_parse_string(const char *name, const char *text,
+			 struct profile **ret, struct profile_error *err)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+
+	/* fmemopen() of an empty buffer fails (size 0) on older glibc */
+	f = fmemopen((void *)(*text ? text : "\n"), *text ? strlen(text) : 1, "r");
+	if (!f)
+		return -errno;
+	return parse_stream(name, f, ret, err);
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		free(p->workers[i].pattern);
+		strv_free(p->workers[i].argv);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(p->claim_predict); i++)
+		free(p->claim_predict[i]);
+	free(p->claim);
+	free(p->description);
+	free(p->path);
+	free(p);
+}
+
+const char *profile_error_str(const struct profile_error *e, char *buf,
+			      size_t len)
+{
+	char where[300];
+
+	if (e->line > 0)
+		snprintf(where, sizeof(where), "%s:%d", e->file, e->line);
+	else
+		snprintf(where, sizeof(where), "%s", e->file);
+	if (e->field[0])
+		snprintf(buf, len, "%s: %s: %s", where, e->field, e->msg);
+	else
+		snprintf(buf, len, "%s: %s", where, e->msg);
+	return buf;
+}
+
+const char *trigger_name(enum trigger_kind t)
+{
+	switch (t) {
+	case TRIGGER_PRESSURE:
+		return "pressure";
+	case TRIGGER_LIMIT:
+		return "limit";
+	case TRIGGER_GLOBAL:
+		return "global";
+	case TRIGGER_SYSRQ:
+		return "sysrq";
+	}
+	return "unknown";
+}
+
+const char *expect_name(enum expect_kind e)
+{
+	switch (e) {
+	case EXPECT_ANY:
+		return "any";
+	case EXPECT_KILLED:
+		return "killed";
+	case EXPECT_KILLED_NTH:
+		return "killed-nth";
+	case EXPECT_SURVIVES:
+		return "survives";
+	}
+	return "unknown";
+}
