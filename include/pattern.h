@@ -25,6 +25,7 @@ struct worker_opts {
 	uint64_t chunk;		/* pressure: bytes per step */
 	struct sb_slot *slot;	/* never NULL: a private dummy when standalone */
 	bool quiet;
+	bool standalone;	/* slot is the dummy: nobody will say "go on" */
 };
 
 struct pattern {
@@ -40,7 +41,8 @@ const struct pattern *pattern_find(const char *name);
 /*
  * Shared by patterns (stressors/touch.c): touch [p, p+len) one page at a
  * time, honouring ramp_bps, recording fault latency and bytes_touched into
- * the slot. Returns 0.
+ * the slot (*touched grows by the bytes touched). Returns 0, or -EINTR when
+ * a stop (signal or slot->stop) cut it short.
  */
 int touch_range(const struct worker_opts *o, char *p, uint64_t len,
 		uint64_t *touched);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pressure: the harness's OOM trigger. It charges memory to its memcg
+ * without holding it in its own rss, so the kernel's badness of this
+ * process (rss + swap + pgtables) stays tiny and the OOM killer picks the
+ * profile's workers instead.
+ *
+ * How: fallocate() on a memfd, never mapped. shmem pages allocated by
+ * fallocate are charged to the caller's memcg and a failed charge invokes
+ * the memcg OOM killer from the charge path (measured on 6.18, v1 memcg);
+ * unmapped shmem is in no process's rss. This matters on cgroup v1, where
+ * lowering memory.limit_in_bytes below usage fails with EBUSY instead of
+ * OOM-killing, so a trigger has to allocate.
+ *
+ * After each chunk it reads the "oom_kill N" line of --oom-counter (v1
+ * memory.oom_control, v2 memory.events, /proc/vmstat) and pauses after
+ * every kill until the harness bumps slot->go_gen (or sets slot->stop), so
+ * the harness can observe one kill at a time.
+ */
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include "util.h"
+#include "worker.h"
+
+/* back-off after a failed fallocate before trying again */
+#define RETRY_MS 10
+
+static int read_counter(const char *path, uint64_t *ret)
+{
+	return read_keyed_u64(path, "oom_kill", ret);
+}
+
+/* Paused until the harness says go (0) or a stop (-EINTR). */
+static int pause_for_go(const struct worker_opts *o)
+{
+	struct sb_slot *s = o->slot;
+	uint32_t gen = __atomic_load_n(&s->go_gen, __ATOMIC_ACQUIRE);
+
+	/* go_gen is read before PAUSED is published: a go cannot be missed */
+	slot_set_phase(s, SB_PHASE_PAUSED);
+	if (o->standalone) /* nobody to say go: report and go on */
+		return 0;
+	while (__atomic_load_n(&s->go_gen, __ATOMIC_ACQUIRE) == gen)
+		if (sleep_ms_stoppable(s, 1))
+			return -EINTR;
+	return 0;
+}
+
+static int pressure_run(const struct worker_opts *o)
+{
+	struct sb_slot *s = o->slot;
+	_cleanup_close_ int fd = -1;
+	uint64_t off = 0, last = 0, t0;
+	char buf[16];
+	int r;
+
+	fd = memfd_create("oomlab-pressure", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (o->oom_counter) {
+		r = read_counter(o->oom_counter, &last);
+		if (r < 0)
+			return r;
+	}
+	slot_set_phase(s, SB_PHASE_RAMPING);
+	t0 = now_ns();
+	while (!worker_stopped(s)) {
+		uint64_t len = o->chunk, n;
+
+		if (o->size && off >= o->size)
+			return hold_phase(o, NULL, NULL);
+		if (o->size && o->size - off < len)
+			len = o->size - off;
+		if (fallocate(fd, 0, (off_t)off, (off_t)len) < 0) {
+			if (errno == EINTR)
+				continue;
+			/* ENOMEM/ENOSPC is data; try again until stopped */
+			slot_fail(s, errno);
+			if (sleep_ms_stoppable(s, RETRY_MS))
+				break;
+		} else {
+			if (__atomic_load_n(&s->phase, __ATOMIC_RELAXED) != SB_PHASE_RAMPING) {
+				__atomic_store_n(&s->err, 0, __ATOMIC_RELAXED);
+				slot_set_phase(s, SB_PHASE_RAMPING);
+			}
+			off += len;
+			slot_add_bytes(s, (int64_t)len);
+			progress(o);
+		}
+		/* a counter that cannot be read now (cgroup gone) is skipped */
+		if (o->oom_counter && read_counter(o->oom_counter, &n) == 0 && n > last) {
+			__atomic_fetch_add(&s->oom_kills_seen, n - last, __ATOMIC_RELAXED);
+			last = n;
+			if (!o->quiet)
+				log_info("oom_kill %llu after %s", (unsigned long long)n,
+					 format_size(off, buf));
+			if (pause_for_go(o) < 0)
+				break;
+			slot_set_phase(s, SB_PHASE_RAMPING);
+		}
+		ramp_wait(o, t0, off);
+	}
+	return -EINTR;
+}
+
+const struct pattern pattern_pressure = {
+	.name = "pressure",
+	.help = "OOM trigger: memfd+fallocate (not in rss), pause after each oom_kill",
+	.run = pressure_run,
+};

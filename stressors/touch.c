@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Helpers shared by the patterns: touching memory page by page with
+ * latency accounting, ramp pacing, the hold/cycle phase and slot updates.
+ */
+#include <inttypes.h>
+#include <time.h>
+
+#include "util.h"
+#include "worker.h"
+
+volatile sig_atomic_t worker_stop_signal;
+
+/* Print a progress line every this many bytes (standalone only). */
+#define PROGRESS_STEP (256 * MIB)
+/* bytes_touched must move at least every MiB (scoreboard contract). */
+#define FLUSH_STEP MIB
+
+bool worker_stopped(const struct sb_slot *s)
+{
+	return worker_stop_signal || __atomic_load_n(&s->stop, __ATOMIC_ACQUIRE);
+}
+
+void slot_touch_time(struct sb_slot *s)
+{
+	__atomic_store_n(&s->t_update_ns, now_ns(), __ATOMIC_RELAXED);
+}
+
+void slot_set_phase(struct sb_slot *s, enum sb_phase ph)
+{
+	uint64_t t = now_ns();
+
+	__atomic_store_n(&s->t_update_ns, t, __ATOMIC_RELAXED);
+	if (ph == SB_PHASE_HOLDING && !__atomic_load_n(&s->t_ramped_ns, __ATOMIC_RELAXED))
+		__atomic_store_n(&s->t_ramped_ns, t, __ATOMIC_RELAXED);
+	/* release: bytes_touched/timestamps are visible once phase is */
+	__atomic_store_n(&s->phase, (uint32_t)ph, __ATOMIC_RELEASE);
+}
+
+void slot_fail(struct sb_slot *s, int err)
+{
+	__atomic_store_n(&s->err, err < 0 ? -err : err, __ATOMIC_RELAXED);
+	slot_set_phase(s, SB_PHASE_ALLOC_FAILED);
+}
+
+void slot_add_bytes(struct sb_slot *s, int64_t delta)
+{
+	__atomic_fetch_add(&s->bytes_touched, (uint64_t)delta, __ATOMIC_RELAXED);
+	slot_touch_time(s);
+}
+
+void slot_record_fault(struct sb_slot *s, uint64_t ns)
+{
+	uint64_t max = __atomic_load_n(&s->fault_ns_max, __ATOMIC_RELAXED);
+
+	__atomic_fetch_add(&s->faults, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->fault_ns_total, ns, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->hist[sb_hist_bucket(ns)], 1, __ATOMIC_RELAXED);
+	while (ns > max &&
+	       !__atomic_compare_exchange_n(&s->fault_ns_max, &max, ns, true,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+bool sleep_ms_stoppable(const struct sb_slot *s, unsigned ms)
+{
+	/* 1 ms naps: cheap, and a stop is seen within a millisecond */
+	const struct timespec nap = { 0, 1000000 };
+
+	for (unsigned i = 0; i < ms; i++) {
+		if (worker_stopped(s))
+			return true;
+		nanosleep(&nap, NULL);
+	}
+	return worker_stopped(s);
+}
+
+void ramp_wait(const struct worker_opts *o, uint64_t t0_ns, uint64_t bytes)
+{
+	uint64_t due, now;
+
+	if (!o->ramp_bps)
+		return;
+	due = t0_ns + (uint64_t)((double)bytes * 1e9 / (double)o->ramp_bps);
+	while (!worker_stopped(o->slot) && (now = now_ns()) < due) {
+		uint64_t left = due - now;
+		struct timespec ts = {
+			.tv_sec = 0,
+			/* nap at most 10 ms so a stop is seen promptly */
+			.tv_nsec = (long)(left < 10000000 ? left : 10000000),
+		};
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+void progress(const struct worker_opts *o)
+{
+	static uint64_t next = PROGRESS_STEP;
+	uint64_t b = __atomic_load_n(&o->slot->bytes_touched, __ATOMIC_RELAXED);
+	char buf[16];
+
+	if (o->quiet || b < next)
+		return;
+	next = (b / PROGRESS_STEP + 1) * PROGRESS_STEP;
+	log_info("%s touched", format_size(b, buf));
+}
+
+int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
+			unsigned sample, uint64_t *touched)
+{
+	struct sb_slot *s = o->slot;
+	volatile char *v = p;
+	uint64_t t_start = now_ns(), off = 0;
+	unsigned skip = 0; /* untimed pages before the next timed one */
+
+	while (off < len) {
+		uint64_t end = off + FLUSH_STEP < len ? off + FLUSH_STEP : len;
+		uint64_t from = off;
+
+		for (; off < end; off += PAGE) {
+			uint64_t t0, t1;
+
+			if (skip) {
+				skip--;
+				v[off] = 1;
+				continue;
+			}
+			skip = sample ? sample - 1 : 0;
+			t0 = now_ns();
+			v[off] = 1;
+			t1 = now_ns();
+			slot_record_fault(s, t1 - t0);
+		}
+		if (off > len)
+			off = len;
+		slot_add_bytes(s, (int64_t)(off - from));
+		*touched += off - from;
+		progress(o);
+		if (worker_stopped(s))
+			return -EINTR;
+		ramp_wait(o, t_start, off);
+	}
+	return 0;
+}
+
+int touch_range(const struct worker_opts *o, char *p, uint64_t len,
+		uint64_t *touched)
+{
+	return touch_range_sampled(o, p, len, 1, touched);
+}
+
+int hold_phase(const struct worker_opts *o, void (*retouch)(void *), void *arg)
+{
+	struct sb_slot *s = o->slot;
+	uint64_t deadline;
+	char buf[16];
+
+	slot_set_phase(s, SB_PHASE_HOLDING);
+	if (!o->quiet)
+		log_info("holding %s",
+			 format_size(__atomic_load_n(&s->bytes_touched, __ATOMIC_RELAXED), buf));
+	for (unsigned i = 0; retouch && i < o->cycles; i++) {
+		if (worker_stopped(s))
+			return 0;
+		slot_set_phase(s, SB_PHASE_FREEING);
+		retouch(arg);
+		if (__atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == SB_PHASE_ALLOC_FAILED)
+			return -s->err;
+		if (worker_stopped(s))
+			return 0;
+		__atomic_fetch_add(&s->cycles_done, 1, __ATOMIC_RELAXED);
+		slot_set_phase(s, SB_PHASE_HOLDING);
+		if (!o->quiet)
+			log_info("cycle %u/%u done", i + 1, o->cycles);
+	}
+	/* signals cut the nap short; slot->stop is seen within 10 ms */
+	deadline = o->hold_ms < 0 ? UINT64_MAX : now_ns() + (uint64_t)o->hold_ms * 1000000;
+	while (!worker_stopped(s) && now_ns() < deadline) {
+		const struct timespec nap = { 0, 10000000 };
+
+		nanosleep(&nap, NULL);
+	}
+	return 0;
+}
