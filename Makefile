@@ -71,7 +71,7 @@ TEST_DEPS_verdict := badness run
 TEST_DEPS_results := run badness
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
-		$$(patsubst %,$(B)/harness/%.o,$$(filter-out $$*,$$(TEST_DEPS_$$*)))
+		$$(addprefix $(B)/harness/,$$(addsuffix .o,$$(filter-out $$*,$$(TEST_DEPS_$$*))))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_H) -lcmocka
