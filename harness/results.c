@@ -6,6 +6,7 @@
  * Nothing here prints to stderr: writers return 0 or -errno and the
  * caller logs. The printers write only to the FILE they are given.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -650,26 +651,30 @@ static const char *actual_str(const struct instance *in, char buf[static 48])
 void results_print_table(const struct run *r, FILE *out)
 {
 	const struct profile *p = r->profile;
-	char b1[16], b2[16], b3[48], b4[32], path[64];
+	char b1[16], b2[16], b3[48], b4[32], path[80], verdict[16];
 	unsigned others = 0;
+	size_t j;
 
-	fprintf(out, "profile %s  kernel %s  model %s%s\n", profile_path(r),
+	fprintf(out, "profile %s  kernel %s  model %s%s\n",
+		elide(profile_path(r), 60, path, sizeof(path)),
 		*r->kernel ? r->kernel : "?", oom_era_name(r->era),
 		r->era_forced ? " (forced)" : "");
 	if (p && p->claim)
 		print_wrapped(out, "claim: ", p->claim);
 	if (r->cg_version != CG_NONE)
 		fprintf(out, "cgroup v%d %s", r->cg_version,
-			elide(*r->cgroup ? r->cgroup : "?", 40, path, sizeof(path)));
+			elide(*r->cgroup ? r->cgroup : "?", 70, path, sizeof(path)));
 	else
 		fputs("no memcg", out);
 	if (p && p->has_memory_limit)
 		fprintf(out, "  limit %s", format_size(p->memory_limit, b1));
+	fputc('\n', out);
 	if (p)
-		fprintf(out, "  trigger %s", trigger_str(p->trigger));
+		fprintf(out, "trigger %s", trigger_str(p->trigger));
 	if (r->trigger_used && (!p || strcmp(r->trigger_used, trigger_str(p->trigger))))
-		fprintf(out, " (used %s)", r->trigger_used);
-	fprintf(out, "  totalpages %" PRIu64 "\n", r->totalpages);
+		fprintf(out, p ? " (used %s)" : "trigger %s", r->trigger_used);
+	fprintf(out, "%stotalpages %" PRIu64 "  ramp %.0f ms  wall %.0f ms\n",
+		p || r->trigger_used ? "  " : "", r->totalpages, r->ramp_ms, r->wall_ms);
 
 	if (r->ninst) {
 		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s\n",
@@ -715,11 +720,13 @@ void results_print_table(const struct run *r, FILE *out)
 	for (unsigned i = 0; i < r->nnotes && i < RUN_MAX_NOTES; i++)
 		if (r->notes[i])
 			print_wrapped(out, "  - ", r->notes[i]);
+	for (j = 0; j + 1 < sizeof(verdict) && outcome_name(r->outcome)[j]; j++)
+		verdict[j] = (char)toupper((unsigned char)outcome_name(r->outcome)[j]);
+	verdict[j] = 0;
 	if (r->outcome == OUTCOME_PASS || !*r->reason)
-		fprintf(out, "verdict: %s (exit %d)\n", outcome_name(r->outcome), r->outcome);
+		fprintf(out, "verdict: %s (exit %d)\n", verdict, r->outcome);
 	else
-		fprintf(out, "verdict: %s (exit %d): %s\n", outcome_name(r->outcome),
-			r->outcome, r->reason);
+		fprintf(out, "verdict: %s (exit %d): %s\n", verdict, r->outcome, r->reason);
 }
 
 /* ---- TAP ----------------------------------------------------------------- */
