@@ -41,6 +41,7 @@ struct task_mem {
 	int nice;
 	uid_t uid;
 	bool cap_sys_admin;
+	bool cap_sys_resource;	/* <= 2.6.35: /4 like CAP_SYS_ADMIN */
 	bool cap_sys_rawio;
 	double cpu_time_s;	/* utime+stime */
 	double run_time_s;	/* since start */
@@ -48,36 +49,57 @@ struct task_mem {
 	bool in_vfork;		/* never */
 	bool mm_oom_skip;	/* MMF_OOM_SKIP: never */
 	bool disjoint_cpuset;
-	bool is_leader;		/* thread-group leader (tie-break on >= 4.17) */
+	bool is_leader;		/* thread-group leader: set it for every process
+				 * (fork()ed workers are); 3.6-4.x keep a
+				 * leader on a tie */
 };
 
 struct badness {
 	bool unkillable;	/* adj -1000 / oom_adj -17 / init / skip */
-	double points;		/* the era's score (higher dies first) */
+	double points;		/* the era's score (higher dies first); 0 when
+				 * unkillable. Units: pages (3.8+), per mille
+				 * of totalpages (2.6.36-3.7), total_vm-based
+				 * pages after divisors (<= 2.6.35) */
 	const char *why;	/* static text: main term of the score */
 };
 
-enum oom_era oom_era_from_release(const char *release); /* "6.18.44-fc" */
-int oom_era_parse(const char *s, enum oom_era *ret);	/* "auto", "4.17", "3.8", "2.6.36", "2.6.35" */
-const char *oom_era_name(enum oom_era era);
+/* "6.18.44-fc-v595" -> OOM_ERA_4_17; OOM_ERA_AUTO if it is no version. */
+enum oom_era oom_era_from_release(const char *release);
+/*
+ * "auto", an era name ("4.17", "3.8", "2.6.36", "2.6.35") or any kernel
+ * version ("3.10" -> OOM_ERA_3_8, "2.6.32" -> OOM_ERA_2_6_35). 0 or -EINVAL.
+ */
+int oom_era_parse(const char *s, enum oom_era *ret);
+const char *oom_era_name(enum oom_era era);	/* "4.17", ..., "auto" */
 
 /* Badness of one task under era; totalpages as the kernel would use it. */
 struct badness oom_badness(enum oom_era era, const struct task_mem *t,
 			   uint64_t totalpages);
 
 /*
- * Rank n tasks: ret_order[i] = index of the i-th victim candidate (highest
- * first), unkillable tasks last. Ties broken as the kernel does (>= 4.17:
- * leader preferred, then the later task in the list, as select_bad_process
- * keeps the later one only when strictly greater... i.e. the first seen).
- * ret_points[i] (may be NULL) receives the points of task i.
+ * Rank n tasks: ret_order[i] = index of the i-th victim (highest first),
+ * unkillable tasks last (in index order). The ranking replays the era's
+ * selection loop over the tasks left after each kill, so ties go as in the
+ * kernel, with the index order standing for the kernel's scan order (the
+ * task list for a global OOM, cgroup membership order for a memcg OOM):
+ *   >= 4.17:     an equal score replaces the chosen one: the LATER task wins
+ *                (oom_evaluate_task: "points < chosen_points" skips);
+ *   2.6.36-4.16: an equal score does not replace a thread-group leader:
+ *                among processes the FIRST task wins;
+ *   <= 2.6.35:   only a strictly higher score replaces: the FIRST wins.
+ * ret_points[i] (may be NULL) receives the badness of task i.
+ * Only the first OOM_RANK_MAX tasks are ranked; any beyond come last, in
+ * index order, without points.
  */
+#define OOM_RANK_MAX 1024
 void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
 	      uint64_t totalpages, unsigned *ret_order, struct badness *ret_points);
 
 /*
  * What /proc/PID/oom_score shows on >= 5.9 for points over totalpages:
- * (1000 + points*1000/totalpages) * 2/3, 0..2000.
+ * (1000 + points*1000/totalpages) * 2/3, 0..2000, in the kernel's integer
+ * arithmetic. totalpages here is always the machine's (RAM + swap), never a
+ * memcg's. An unkillable task shows 0: callers check badness.unkillable.
  */
 long oom_score_proc(double points, uint64_t totalpages);
 
