@@ -547,6 +547,19 @@ int results_write_json(const struct run *r, const char *dir, const char *path,
 
 /* ---- the table ----------------------------------------------------------- */
 
+/* The kernels each model stands for, as people read it. */
+static const char *era_range(enum oom_era era)
+{
+	switch (era) {
+	case OOM_ERA_2_6_35: return "<=2.6.35";
+	case OOM_ERA_2_6_36: return "2.6.36-3.7";
+	case OOM_ERA_3_8: return "3.8-4.16";
+	case OOM_ERA_4_17: return ">=4.17";
+	case OOM_ERA_AUTO: break;
+	}
+	return "auto";
+}
+
 /* Keep the tail of a long path: the leaf is what tells runs apart. */
 static const char *elide(const char *s, size_t max, char *buf, size_t len)
 {
@@ -657,7 +670,7 @@ void results_print_table(const struct run *r, FILE *out)
 
 	fprintf(out, "profile %s  kernel %s  model %s%s\n",
 		elide(profile_path(r), 60, path, sizeof(path)),
-		*r->kernel ? r->kernel : "?", oom_era_name(r->era),
+		*r->kernel ? r->kernel : "?", era_range(r->era),
 		r->era_forced ? " (forced)" : "");
 	if (p && p->claim)
 		print_wrapped(out, "claim: ", p->claim);
