@@ -11,22 +11,51 @@
 const char *log_progname = "oomlab";
 int log_verbose;
 
+/*
+ * A plain decimal: digits with an optional fraction. strtod() alone would
+ * also take "0x10", "1e3", "infinity" and a sign, none of which a size or
+ * a duration in a profile should be. *ret_end points after the number.
+ */
+static int scan_decimal(const char *s, char buf[static 32], bool *ret_frac,
+			const char **ret_end)
+{
+	const char *p = s;
+	bool frac = false;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		frac = true;
+		p++;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p == s || (frac && p == s + 1))
+		return -EINVAL;
+	if (p - s >= 32)
+		return -ERANGE;
+	memcpy(buf, s, (size_t)(p - s));
+	buf[p - s] = 0;
+	*ret_frac = frac;
+	*ret_end = p;
+	return 0;
+}
+
 int parse_size(const char *s, uint64_t *ret_bytes)
 {
-	char *end;
-	double v;
-	uint64_t mult = 1;
+	const char *end;
+	char num[32];
+	bool frac;
+	uint64_t mult = 1, n;
+	int r;
 
 	if (!s)
 		return -EINVAL;
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!isdigit((unsigned char)*s) && *s != '.')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
+	r = scan_decimal(s, num, &frac, &end);
+	if (r < 0)
+		return r;
 	switch (tolower((unsigned char)*end)) {
 	case 'k': mult = KIB; end++; break;
 	case 'm': mult = MIB; end++; break;
@@ -44,30 +73,42 @@ int parse_size(const char *s, uint64_t *ret_bytes)
 		end++;
 	if (*end)
 		return -EINVAL;
-	if (v * (double)mult >= 18446744073709551615.0)
+	if (frac) {
+		double v = strtod(num, NULL);
+
+		/* a fraction of a byte makes no sense for a bare number */
+		if (mult == 1 && v != floor(v))
+			return -EINVAL;
+		if (v * (double)mult >= 18446744073709551615.0)
+			return -ERANGE;
+		*ret_bytes = (uint64_t)(v * (double)mult);
+		return 0;
+	}
+	/* integers exactly: a double loses bytes above 2^53 */
+	errno = 0;
+	n = strtoull(num, NULL, 10);
+	if (errno == ERANGE || __builtin_mul_overflow(n, mult, &n))
 		return -ERANGE;
-	/* a fraction of a byte makes no sense for a bare number */
-	if (mult == 1 && v != floor(v))
-		return -EINVAL;
-	*ret_bytes = (uint64_t)(v * (double)mult);
+	*ret_bytes = n;
 	return 0;
 }
 
 int parse_duration_ms(const char *s, uint64_t *ret_ms)
 {
-	char *end;
+	const char *end;
+	char num[32];
+	bool frac;
 	double v, mult = 1000;
+	int r;
 
 	if (!s)
 		return -EINVAL;
 	while (isspace((unsigned char)*s))
 		s++;
-	if (!isdigit((unsigned char)*s) && *s != '.')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0)
-		return -EINVAL;
+	r = scan_decimal(s, num, &frac, &end);
+	if (r < 0)
+		return r;
+	v = strtod(num, NULL);
 	if (!strncmp(end, "ms", 2)) {
 		mult = 1;
 		end += 2;
