@@ -416,7 +416,6 @@ static int set_sysctl(struct parse_ctx *c, const char *name, const char *v)
 {
 	struct sysctl_setting *s;
 	long n = 0;
-	int r;
 
 	if (strncmp(name, "vm.", 3) && strncmp(name, "kernel.panic", 12))
 		return fail(c, "only vm.* and kernel.panic* sysctls may be set");
@@ -428,9 +427,8 @@ static int set_sysctl(struct parse_ctx *c, const char *name, const char *v)
 		if (*i == '.' && (i[1] == '.' || !i[1]))
 			return fail(c, "empty component in a sysctl name");
 	}
-	r = val_int(c, v, LONG_MIN, LONG_MAX, &n);
-	if (r < 0)
-		return r;
+	if (parse_int(v, LONG_MIN, LONG_MAX, &n) < 0)
+		return fail(c, "'%s' is not an integer", v);
 	if (c->p->nsysctls >= PROFILE_MAX_SYSCTLS)
 		return fail(c, "more than %d sysctls", PROFILE_MAX_SYSCTLS);
 	s = &c->p->sysctls[c->p->nsysctls++];
@@ -923,6 +921,9 @@ static int section_line(struct parse_ctx *c, char *s, char *out, size_t len)
 		snprintf(out, len, "[worker %s]\n", name);
 		return 0;
 	}
+	if (strcmp(kind, "profile") && strcmp(kind, "claim"))
+		return fail(c, "unknown section [%s] (expected [profile], [claim] or [worker NAME])",
+			    kind);
 	if (*name)
 		return fail(c, "[%s] takes no name", kind);
 	if (!strcmp(kind, "profile")) {
@@ -937,9 +938,6 @@ static int section_line(struct parse_ctx *c, char *s, char *out, size_t len)
 				    c->claim_line);
 		c->claim_line = c->line;
 		c->sec = SEC_CLAIM;
-	} else {
-		return fail(c, "unknown section [%s] (expected [profile], [claim] or [worker NAME])",
-			    kind);
 	}
 	snprintf(out, len, "[%s]\n", kind);
 	return 0;
