@@ -76,6 +76,14 @@ $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_H) -lcmocka
 
+# C integration tests: tests/integration/test-X-live.c -> $(B)/tests/integration/X-live,
+# linked like a unit test with harness/X.c; root only, exit 77 (SKIP) otherwise.
+$(B)/tests/integration/%-live: $(B)/tests/integration/test-%-live.o $(B)/harness/%.o \
+		$(B)/harness/util.o
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_H) -lcmocka
+
 deps:
 	$(Q)./tests/deps.sh
 
