@@ -268,6 +268,38 @@ static int scoreboard_create(struct ctx *c, unsigned nslots)
 
 /* ---- kmsg: the kernel's own record ---- */
 
+/*
+ * /dev/kmsg is the whole machine's log: other memcgs OOM too. A kill is
+ * ours if the kernel says it happened in our memcg (>= 4.19 constraint
+ * line), or, without that line (older kernels), if the PID is one we
+ * started. A global OOM (VM) keeps every kill: the whole guest is ours.
+ */
+static bool kill_is_ours(const struct ctx *c, const struct oom_event *ev)
+{
+	const struct run *r = c->r;
+
+	if (!c->cg)
+		return true;
+	if (c->have_pending_constraint && c->pending_constraint.pid == ev->pid &&
+	    c->pending_constraint.task_memcg[0]) {
+		size_t n = strlen(r->cgroup);
+
+		return !strncmp(c->pending_constraint.task_memcg, r->cgroup, n) &&
+		       (c->pending_constraint.task_memcg[n] == 0 ||
+			c->pending_constraint.task_memcg[n] == '/');
+	}
+	if (ev->pid == c->pressure_pid)
+		return true;
+	for (unsigned i = 0; i < r->ninst; i++) {
+		if (r->inst[i].pid == ev->pid)
+			return true;
+		for (unsigned j = 0; j < r->inst[i].nchild; j++)
+			if (r->inst[i].child_pids[j] == ev->pid)
+				return true;
+	}
+	return false;
+}
+
 static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 			    const struct oom_event *ev)
 {
@@ -275,6 +307,8 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 	struct kill_record *k;
 
 	if (r->nkills >= RUN_MAX_KILLS)
+		return;
+	if (!kill_is_ours(c, ev))
 		return;
 	k = &r->kills[r->nkills];
 	memset(k, 0, sizeof(*k));
@@ -543,6 +577,7 @@ static void snapshot(struct ctx *c)
 		t->uid = s.uid;
 		t->cap_sys_admin = s.cap_eff & (1ULL << 21);
 		t->cap_sys_rawio = s.cap_eff & (1ULL << 17);
+		t->cap_sys_resource = s.cap_eff & (1ULL << 24);
 		t->cpu_time_s = s.cpu_s;
 		t->run_time_s = s.run_s;
 		t->is_leader = true;

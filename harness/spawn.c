@@ -321,7 +321,9 @@ char **worker_argv(const char *wpath, const struct worker_spec *s, const char *n
 	r |= argv_push(&argv, &n, "--size");
 	r |= argv_push(&argv, &n, buf);
 	if (s->ramp_bps) {
-		snprintf(buf, sizeof(buf), "%.3f", (double)s->ramp_bps / MIB);
+		/* the worker takes whole MB/s */
+		snprintf(buf, sizeof(buf), "%llu",
+			 (unsigned long long)(s->ramp_bps < MIB ? 1 : s->ramp_bps / MIB));
 		r |= argv_push(&argv, &n, "--ramp");
 		r |= argv_push(&argv, &n, buf);
 	}
