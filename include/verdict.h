@@ -9,7 +9,12 @@
 
 #include "run.h"
 
-/* Predict: fill inst[].predicted and predicted_rank from inst[].task. */
+/*
+ * Predict: fill inst[].predicted and predicted_rank (1-based among the
+ * instances; 0 = never chosen) from inst[].task with r->era (resolved from
+ * r->kernel when AUTO) and r->totalpages. Index order is taken as the
+ * kernel's scan order for ties.
+ */
 void verdict_predict(struct run *r);
 /*
  * Decide r->outcome (unless already BROK/SKIP) and add notes. Looks at:
@@ -17,7 +22,11 @@ void verdict_predict(struct run *r);
  * memcg counters (distinct PIDs).
  */
 void verdict_decide(struct run *r);
-/* Margin between the predicted victim and runner-up, in % of totalpages. */
+/*
+ * Margin between the instances predicted at rank_a and rank_b, in % of
+ * totalpages (2.6.36-3.7 scores are per mille already); NAN if either rank
+ * is absent.
+ */
 double verdict_margin_pct(const struct run *r, unsigned rank_a, unsigned rank_b);
 
 #endif

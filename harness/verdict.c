@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Verdict: what the profile expected against what the kernel did, each
+ * difference explained with the model's numbers, and the three sources of
+ * observation (waitid, the kernel's log, memcg counters) checked against
+ * each other.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "verdict.h"
+#include "util.h"
+
+/*
+ * Scores closer than this (in % of totalpages) are a near-tie: the snapshot
+ * is taken before the trigger, and rss moves by more than that while the
+ * kernel reclaims (file pages dropped, the workers' last pages faulted in)
+ * before the kill.
+ */
+#define NEAR_TIE_PCT 1.0
+
+static enum oom_era era_used(const struct run *r)
+{
+	return r->era == OOM_ERA_AUTO ? OOM_ERA_4_17 : r->era;
+}
+
+static const char *nth(unsigned n, char buf[static 16])
+{
+	const char *suf = "th";
+
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			suf = "st";
+		else if (n % 10 == 2)
+			suf = "nd";
+		else if (n % 10 == 3)
+			suf = "rd";
+	}
+	snprintf(buf, 16, "%u%s", n, suf);
+	return buf;
+}
+
+static enum expect_kind expect_of(const struct instance *in)
+{
+	return in->spec ? in->spec->expect : EXPECT_ANY;
+}
+
+static const struct instance *by_rank(const struct run *r, unsigned rank)
+{
+	for (unsigned i = 0; i < r->ninst; i++)
+		if (rank && r->inst[i].predicted_rank == rank)
+			return &r->inst[i];
+	return NULL;
+}
+
+static const struct instance *by_kill_order(const struct run *r, unsigned order)
+{
+	for (unsigned i = 0; i < r->ninst; i++)
+		if (order && r->inst[i].killed && r->inst[i].kill_order == order)
+			return &r->inst[i];
+	return NULL;
+}
+
+void verdict_predict(struct run *r)
+{
+	struct task_mem tasks[RUN_MAX_INSTANCES];
+	struct badness pts[RUN_MAX_INSTANCES];
+	unsigned order[RUN_MAX_INSTANCES];
+	unsigned n = r->ninst < RUN_MAX_INSTANCES ? r->ninst : RUN_MAX_INSTANCES;
+
+	if (r->era == OOM_ERA_AUTO)
+		r->era = oom_era_from_release(r->kernel);
+	if (r->era == OOM_ERA_AUTO) {
+		run_note(r, "kernel release \"%s\" names no version: using the 4.17 model",
+			 r->kernel);
+		r->era = OOM_ERA_4_17;
+	}
+	for (unsigned i = 0; i < n; i++)
+		tasks[i] = r->inst[i].task;
+	/*
+	 * The pressure process is a candidate too but not an instance: ranks
+	 * are among instances only. Index order stands for the kernel's scan
+	 * order (spawn order = cgroup attach order).
+	 */
+	oom_rank(r->era, tasks, n, r->totalpages, order, pts);
+	for (unsigned i = 0; i < n; i++) {
+		r->inst[i].predicted = pts[i];
+		r->inst[i].predicted_rank = 0;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		struct instance *in = &r->inst[order[k]];
+
+		if (!in->predicted.unkillable)
+			in->predicted_rank = k + 1;
+	}
+}
+
+double verdict_margin_pct(const struct run *r, unsigned rank_a, unsigned rank_b)
+{
+	const struct instance *a = by_rank(r, rank_a), *b = by_rank(r, rank_b);
+	double diff;
+
+	if (!a || !b)
+		return NAN;
+	diff = a->predicted.points - b->predicted.points;
+	/* 2.6.36-3.7 scores are already per mille of totalpages */
+	if (era_used(r) == OOM_ERA_2_6_36)
+		return diff / 10.0;
+	if (!r->totalpages)
+		return NAN;
+	return diff * 100.0 / (double)r->totalpages;
+}
+
+/* Margin between two instances in % of totalpages (see verdict_margin_pct). */
+static double margin_between(const struct run *r, const struct instance *a,
+			     const struct instance *b)
+{
+	double diff = a->predicted.points - b->predicted.points;
+
+	if (era_used(r) == OOM_ERA_2_6_36)
+		return diff / 10.0;
+	if (!r->totalpages)
+		return NAN;
+	return diff * 100.0 / (double)r->totalpages;
+}
+
+static const char *tie_rule(enum oom_era era)
+{
+	switch (era) {
+	case OOM_ERA_4_17:
+		return "on a tie the kernel keeps the LATER task in its scan order "
+		       "(oom_evaluate_task replaces on equal points)";
+	case OOM_ERA_2_6_35:
+		return "on a tie the kernel keeps the FIRST task in its scan order "
+		       "(only strictly higher points replace)";
+	default:
+		return "on a tie the kernel keeps the FIRST process in its scan order "
+		       "(a thread-group leader is not replaced by equal points)";
+	}
+}
+
+/*
+ * Why did `got` die where `want` was expected? Compare their predicted
+ * points and say whether the model saw it coming, a tie or a near-tie.
+ */
+static void explain_pair(struct run *r, const char *head, const struct instance *got,
+			 const struct instance *want)
+{
+	enum oom_era era = era_used(r);
+	double m = margin_between(r, got, want);
+	double am = fabs(m);
+
+	if (got->predicted.points == want->predicted.points)
+		run_note(r, "%s: predicted points %.0f vs %.0f: a tie, %s", head,
+			 got->predicted.points, want->predicted.points, tie_rule(era));
+	else if (am < NEAR_TIE_PCT)
+		run_note(r, "%s: predicted points %.0f vs %.0f (%.2f%% of totalpages=%" PRIu64
+			 " apart): a near-tie, within how much rss moves between the snapshot "
+			 "and the kill", head, got->predicted.points, want->predicted.points,
+			 am, r->totalpages);
+	else if (m > 0)
+		run_note(r, "%s: the %s model ranks %s above %s too (points %.0f vs %.0f, "
+			 "%.2f%% of totalpages=%" PRIu64 " apart): the expectation does not "
+			 "hold on this kernel", head, oom_era_name(era), got->name, want->name,
+			 got->predicted.points, want->predicted.points, am, r->totalpages);
+	else
+		run_note(r, "%s: the %s model ranked %s above %s (points %.0f vs %.0f, "
+			 "%.2f%% of totalpages=%" PRIu64 " apart) but the kernel chose "
+			 "otherwise: the model does not match this kernel, or the snapshot "
+			 "is stale", head, oom_era_name(era), want->name, got->name,
+			 want->predicted.points, got->predicted.points, am, r->totalpages);
+}
+
+static void describe_fate(const struct instance *in, char *buf, size_t len)
+{
+	char o[16];
+
+	if (in->killed)
+		snprintf(buf, len, "was killed %s", nth(in->kill_order, o));
+	else if (in->died)
+		snprintf(buf, len, "died without a kernel kill record");
+	else
+		snprintf(buf, len, "survived");
+}
+
+/*
+ * Check one instance against its expectation; on a mismatch add the
+ * explanation and return false with *reason set (if still empty).
+ */
+static bool check_instance(struct run *r, const struct instance *in, char *reason,
+			   size_t rlen)
+{
+	char fate[64], o[16], head[256];
+	const struct instance *got;
+	unsigned pos;
+
+	describe_fate(in, fate, sizeof(fate));
+	switch (expect_of(in)) {
+	case EXPECT_KILLED_NTH:
+		pos = in->spec->expect_pos;
+		if (in->killed && in->kill_order == pos)
+			return true;
+		got = by_kill_order(r, pos);
+		if (got)
+			snprintf(head, sizeof(head), "%s was killed %s but %s was expected (%s %s)",
+				 got->name, nth(pos, o), in->name, in->name, fate);
+		else
+			snprintf(head, sizeof(head), "no worker was killed %s but %s was expected "
+				 "(%s %s)", nth(pos, o), in->name, in->name, fate);
+		if (!*reason)
+			snprintf(reason, rlen, "%s", head);
+		if (got)
+			explain_pair(r, head, got, in);
+		else
+			run_note(r, "%s: predicted rank %u, points %.0f", head, in->predicted_rank,
+				 in->predicted.points);
+		return false;
+	case EXPECT_KILLED:
+		if (in->killed)
+			return true;
+		snprintf(head, sizeof(head), "%s was expected to be killed but %s", in->name, fate);
+		if (!*reason)
+			snprintf(reason, rlen, "%s", head);
+		got = by_kill_order(r, 1);
+		if (got)
+			explain_pair(r, head, got, in);
+		else
+			run_note(r, "%s: predicted rank %u, points %.0f; no worker was killed",
+				 head, in->predicted_rank, in->predicted.points);
+		return false;
+	case EXPECT_SURVIVES:
+		if (!in->died)
+			return true;
+		snprintf(head, sizeof(head), "%s was expected to survive but %s", in->name, fate);
+		if (!*reason)
+			snprintf(reason, rlen, "%s", head);
+		if (in->predicted.unkillable)
+			run_note(r, "%s: the model says it is never chosen (%s)", head,
+				 in->predicted.why);
+		else
+			run_note(r, "%s: predicted rank %u of %u, points %.0f (%.2f%% of "
+				 "totalpages=%" PRIu64 ")", head, in->predicted_rank, r->ninst,
+				 in->predicted.points,
+				 r->totalpages ? in->predicted.points * 100.0 / (double)r->totalpages : NAN,
+				 r->totalpages);
+		return false;
+	case EXPECT_ANY:
+	default:
+		return true;
+	}
+}
+
+/* The one note every verdict carries: the model's victim and its margin. */
+static void note_prediction(struct run *r)
+{
+	const struct instance *a = by_rank(r, 1), *b = by_rank(r, 2);
+	enum oom_era era = era_used(r);
+
+	if (!a) {
+		run_note(r, "model %s (totalpages=%" PRIu64 "): no instance is killable",
+			 oom_era_name(era), r->totalpages);
+		return;
+	}
+	if (!b) {
+		run_note(r, "model %s (totalpages=%" PRIu64 "): predicted victim %s (points "
+			 "%.0f: %s), no runner-up", oom_era_name(era), r->totalpages, a->name,
+			 a->predicted.points, a->predicted.why);
+		return;
+	}
+	run_note(r, "model %s (totalpages=%" PRIu64 "): predicted victim %s (points %.0f: "
+		 "%s), runner-up %s (points %.0f), margin %.2f%% of totalpages",
+		 oom_era_name(era), r->totalpages, a->name, a->predicted.points,
+		 a->predicted.why, b->name, b->predicted.points, verdict_margin_pct(r, 1, 2));
+}
+
+static bool memcg_oom(const struct run *r)
+{
+	if (r->cg_version != CG_NONE)
+		return true;
+	for (unsigned k = 0; k < r->nkills; k++)
+		if (r->kills[k].killed.memcg ||
+		    (r->kills[k].has_constraint &&
+		     r->kills[k].constraint.constraint == OOM_CONSTRAINT_MEMCG))
+			return true;
+	return false;
+}
+
+/*
+ * /proc/PID/oom_score uses the machine's totalpages; a memcg OOM uses the
+ * memcg's limit, so a raised adj weighs far less there (DESIGN.md).
+ */
+static void note_proc_vs_memcg(struct run *r)
+{
+	const struct instance *v = by_kill_order(r, 1), *y = NULL;
+
+	if (!v || !memcg_oom(r))
+		return;
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		if (in == v || in->proc_oom_score <= v->proc_oom_score)
+			continue;
+		if (!y || in->proc_oom_score > y->proc_oom_score)
+			y = in;
+	}
+	if (!y)
+		return;
+	if (v->predicted_rank && (!y->predicted_rank || v->predicted_rank < y->predicted_rank))
+		run_note(r, "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
+			 "(%ld vs %ld): inside a memcg the kernel scales oom_score_adj by the "
+			 "memcg limit (totalpages=%" PRIu64 "), not the machine; so scaled, %s "
+			 "scores %.0f and %s %.0f", v->name, y->name, y->proc_oom_score,
+			 v->proc_oom_score, r->totalpages, v->name, v->predicted.points, y->name,
+			 y->predicted.points);
+	else
+		run_note(r, "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
+			 "(%ld vs %ld), and the model with the memcg's totalpages=%" PRIu64
+			 " also ranks %s higher (%.0f vs %.0f): not explained by the scaling",
+			 v->name, y->name, y->proc_oom_score, v->proc_oom_score, r->totalpages,
+			 y->name, y->predicted.points, v->predicted.points);
+}
+
+static bool signal_death(const struct instance *in)
+{
+	return in->exit_code == CLD_KILLED || in->exit_code == CLD_DUMPED;
+}
+
+/*
+ * waitid deaths vs kernel kill records vs memcg counters. Returns false if
+ * a worker died by something other than the OOM killer (a finding that
+ * makes the run's observations unreliable), true otherwise.
+ */
+static bool cross_check(struct run *r, char *reason, size_t rlen)
+{
+	const struct profile *p = r->profile;
+	bool ok = true;
+	unsigned distinct = 0;
+
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+		char head[160];
+
+		if (in->killed && !in->died)
+			run_note(r, "the kernel logged killing %s (pid %d) but waitid saw no death "
+				 "before the run ended", in->name, (int)in->pid);
+		if (!in->died || in->killed)
+			continue;
+		if (signal_death(in))
+			snprintf(head, sizeof(head), "%s (pid %d) died of signal %d without a "
+				 "kernel kill record", in->name, (int)in->pid, in->exit_status);
+		else
+			snprintf(head, sizeof(head), "%s (pid %d) exited with status %d: not a "
+				 "kernel kill", in->name, (int)in->pid, in->exit_status);
+		/* vm.overcommit_memory=2: workers exit when malloc fails */
+		if (p && p->run_expect == RUN_EXPECT_ALLOC_FAIL) {
+			run_note(r, "%s (expected with allocation failures)", head);
+			continue;
+		}
+		if (signal_death(in) && in->exit_status == SIGKILL && r->kmsg_lost) {
+			run_note(r, "%s; %" PRIu64 " kernel log records were lost, the record may "
+				 "be among them", head, r->kmsg_lost);
+			continue;
+		}
+		run_note(r, "%s", head);
+		if (!*reason)
+			snprintf(reason, rlen, "%s", head);
+		ok = false;
+	}
+	for (unsigned k = 0; k < r->nkills; k++) {
+		const struct kill_record *kr = &r->kills[k];
+		bool dup = false;
+
+		for (unsigned j = 0; j < k; j++)
+			if (r->kills[j].killed.pid == kr->killed.pid)
+				dup = true;
+		if (!dup)
+			distinct++;
+		if (kr->instance < 0 && kr->child_of >= 0 && kr->child_of < (int)r->ninst)
+			run_note(r, "the kernel killed %s (pid %d), a child of %s",
+				 kr->killed.comm, (int)kr->killed.pid, r->inst[kr->child_of].name);
+	}
+	if (r->cg_version != CG_NONE) {
+		uint64_t before = r->counters_before.oom_kill, after = r->counters_after.oom_kill;
+		uint64_t delta = after >= before ? after - before : 0;
+
+		if (delta != distinct)
+			run_note(r, "memcg counter oom_kill went up by %" PRIu64 " but the kernel "
+				 "log names %u distinct killed PIDs%s", delta, distinct,
+				 p && p->oom_group ?
+				 " (memory.oom.group: the counter can count one task twice; the "
+				 "log's distinct PIDs are what happened)" :
+				 r->kmsg_lost ? " (kernel log records were lost)" : "");
+	}
+	if (r->kmsg_lost)
+		run_note(r, "%" PRIu64 " kernel log records were lost (EPIPE): kill records "
+			 "may be missing", r->kmsg_lost);
+	return ok;
+}
+
+static void note_first_victim(struct run *r)
+{
+	const struct instance *v = by_kill_order(r, 1), *p = by_rank(r, 1);
+
+	if (v && p && v != p)
+		run_note(r, "the kernel killed %s first, the model predicted %s (points %.0f "
+			 "vs %.0f)", v->name, p->name, v->predicted.points, p->predicted.points);
+}
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	if (used) {
+		snprintf(buf + used, len - used, "; ");
+		used = strlen(buf);
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+static void summary(const struct run *r, char *buf, size_t len)
+{
+	char o[16];
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		switch (expect_of(in)) {
+		case EXPECT_KILLED_NTH:
+			append(buf, len, "%s killed %s as expected", in->name,
+			       nth(in->kill_order, o));
+			break;
+		case EXPECT_KILLED:
+			append(buf, len, "%s killed as expected", in->name);
+			break;
+		case EXPECT_SURVIVES:
+			append(buf, len, "%s survived as expected", in->name);
+			break;
+		default:
+			break;
+		}
+	}
+	if (!buf[0]) {
+		const struct instance *v = by_kill_order(r, 1);
+
+		snprintf(buf, len, "no expectation; %u kill record(s)%s%s", r->nkills,
+			 v ? ", first worker killed: " : "", v ? v->name : "");
+	}
+}
+
+void verdict_decide(struct run *r)
+{
+	const struct profile *p = r->profile;
+	enum run_expect rx = p ? p->run_expect : RUN_EXPECT_KILLS;
+	char reason[sizeof(r->reason)] = "";
+	bool ok = true;
+
+	if (r->outcome == OUTCOME_BROK || r->outcome == OUTCOME_SKIP)
+		return;
+
+	note_prediction(r);
+	if (rx == RUN_EXPECT_PANIC) {
+		if (r->panicked) {
+			r->outcome = OUTCOME_PASS;
+			snprintf(r->reason, sizeof(r->reason),
+				 "the kernel panicked on OOM as expected");
+		} else {
+			r->outcome = OUTCOME_FAIL;
+			snprintf(r->reason, sizeof(r->reason), "expected a kernel panic on OOM, "
+				 "none seen (%u kill record(s))", r->nkills);
+		}
+		return;
+	}
+	if (r->panicked) {
+		ok = false;
+		snprintf(reason, sizeof(reason), "the kernel panicked");
+	}
+	if (rx == RUN_EXPECT_ALLOC_FAIL && !r->alloc_failed) {
+		ok = false;
+		if (!*reason)
+			snprintf(reason, sizeof(reason), "expected an allocation failure, none "
+				 "reported (%u kill record(s))", r->nkills);
+	}
+	for (unsigned i = 0; i < r->ninst; i++)
+		if (!check_instance(r, &r->inst[i], reason, sizeof(reason)))
+			ok = false;
+	note_first_victim(r);
+	note_proc_vs_memcg(r);
+	if (!cross_check(r, reason, sizeof(reason)))
+		ok = false;
+
+	if (ok) {
+		r->outcome = OUTCOME_PASS;
+		summary(r, r->reason, sizeof(r->reason));
+		if (rx == RUN_EXPECT_ALLOC_FAIL) {
+			char s[sizeof(r->reason)];
+
+			memcpy(s, r->reason, sizeof(s));
+			snprintf(r->reason, sizeof(r->reason), "allocation failed as expected; %.*s",
+				 (int)sizeof(r->reason) - 32, s);
+		}
+	} else {
+		r->outcome = OUTCOME_FAIL;
+		snprintf(r->reason, sizeof(r->reason), "%s", reason);
+	}
+}
