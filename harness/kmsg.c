@@ -988,15 +988,19 @@ void kmsg_close(struct kmsg_reader *r)
 }
 
 /*
- * One write() is one record (devkmsg_write). Writers are rate-limited by
- * printk.devkmsg=ratelimit (the default since 4.10: a burst of 10 per 5 s),
- * so a run writes few markers. A newline would become "\x0a" inside the
- * record: refuse it so that a marker stays one line that parses back.
+ * One write() is one record (devkmsg_write). It must end in a newline:
+ * since the lockless ringbuffer (5.10) a record without one stays open for
+ * a continuation and readers do not see it until the next record arrives
+ * (measured on 6.18: the marker showed up only after the next write). A
+ * newline inside the text would become "\x0a" in the record: refuse it so
+ * that a marker stays one line that parses back. Writers are rate-limited
+ * per open file by printk.devkmsg=ratelimit (default since 4.10: a burst of
+ * 10 per 5 s); we open once per marker.
  */
 int kmsg_write_marker(const char *path, const char *text)
 {
 	_cleanup_close_ int fd = -1;
-	char buf[sizeof(((struct oom_event *)0)->marker) + sizeof("oomlab: ")];
+	char buf[sizeof(((struct oom_event *)0)->marker) + sizeof("oomlab: \n")];
 	size_t len;
 	ssize_t n;
 
@@ -1005,7 +1009,7 @@ int kmsg_write_marker(const char *path, const char *text)
 	len = strlen(text);
 	if (len >= sizeof(((struct oom_event *)0)->marker))
 		return -EINVAL;
-	len = (size_t)snprintf(buf, sizeof(buf), "oomlab: %s", text);
+	len = (size_t)snprintf(buf, sizeof(buf), "oomlab: %s\n", text);
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;

@@ -132,7 +132,8 @@ int kmsg_next(struct kmsg_reader *r, struct kmsg_record *ret);
 uint64_t kmsg_lost(const struct kmsg_reader *r);
 int kmsg_fd(const struct kmsg_reader *r);
 void kmsg_close(struct kmsg_reader *r);
-/* Write "oomlab: TEXT" to /dev/kmsg (path) to bracket a run. */
+/* Write "oomlab: TEXT\n" to /dev/kmsg (path) to bracket a run; TEXT is one
+ * line shorter than oom_event.marker, else -EINVAL. */
 int kmsg_write_marker(const char *path, const char *text);
 
 #endif
