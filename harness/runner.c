@@ -430,6 +430,18 @@ static unsigned deaths(const struct run *r)
 	return n;
 }
 
+/* Victims so far: dead workers, plus logged kills of their children (a
+ * fork-tree child sacrificed for its parent counts as a victim). */
+static unsigned victims(const struct run *r)
+{
+	unsigned n = deaths(r);
+
+	for (unsigned i = 0; i < r->nkills; i++)
+		if (r->kills[i].instance < 0 && r->kills[i].child_of >= 0)
+			n++;
+	return n;
+}
+
 /* ---- spawn ---- */
 
 static void spawn_all(struct ctx *c)
@@ -769,10 +781,10 @@ static void observe(struct ctx *c)
 		if (r->panicked && !settle_until)
 			settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 
-		d = deaths(r);
+		d = victims(r);
 		if (d > seen_deaths) {
 			seen_deaths = d;
-			if (d >= c->kills_wanted || d == r->ninst) {
+			if (d >= c->kills_wanted || deaths(r) == r->ninst) {
 				stop_pressure(c);
 				if (!settle_until)
 					settle_until = now_ns() + SETTLE_MS * 1000000ULL;
@@ -919,7 +931,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	if (p->trigger != TRIGGER_GLOBAL && p->trigger != TRIGGER_SYSRQ) {
 		cg_cleanup_stale();
 		cgroup_tag(p->path, tag, sizeof(tag));
-		e = cg_create(tag, p->memory_limit, p->oom_group, p->has_swap ? p->swap : 0, &c.cg);
+		e = cg_create(tag, p->memory_limit, p->oom_group, p->has_swap ? p->swap : CG_SWAP_DEFAULT, &c.cg);
 		if (e < 0) {
 			set_outcome(r, OUTCOME_BROK, "cannot create the run's memory cgroup: %s",
 				    strerror(-e));

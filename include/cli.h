@@ -11,4 +11,7 @@ int load_profiles(int n, char **paths, struct profile **ret);
 /* broken > fail > pass; all skip -> 77. */
 int aggregate_exit(const enum outcome *o, unsigned n);
 
+/* Inside an oomlab VM guest (kernel command line oomlab.guest=1)? */
+bool oomlab_detect_vm(void);
+
 #endif
