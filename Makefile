@@ -100,7 +100,13 @@ check: deps all
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
 
-bench: all
+# bench helpers: bench/X.c + util.o -> build/bench/X
+BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+$(BENCH_BIN): $(B)/bench/%: $(B)/bench/%.o $(B)/harness/util.o
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_W)
+
+bench: all $(BENCH_BIN)
 	$(Q)./bench/run.sh
 
 format:

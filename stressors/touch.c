@@ -106,6 +106,14 @@ void progress(const struct worker_opts *o)
 	log_info("%s touched", format_size(b, buf));
 }
 
+/*
+ * Every page is timed (sample = 1) by default: two vDSO clock_gettime
+ * calls (TSC clocksource) plus three relaxed atomic adds per page cost
+ * about 0-7% of a ~2.5-3 us first-touch fault, measured here on 6.18 with
+ * 1 GiB, 6 interleaved runs (raw mmap loop 416k pages/s timed 425k; malloc
+ * loop 383k, timed 357k; run-to-run noise +-20%). Sample only where a
+ * "touch" is mostly not a fault (thp: one fault per 512 pages).
+ */
 int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 			unsigned sample, uint64_t *touched)
 {
