@@ -93,7 +93,10 @@ run: deps all
 unit: $(UNIT_BIN)
 	$(Q)./tests/run-unit.sh $(UNIT_BIN)
 
-integration: all
+LIVE_BIN := $(patsubst tests/integration/test-%-live.c,$(B)/tests/integration/%-live,\
+		$(wildcard tests/integration/test-*-live.c))
+
+integration: all $(LIVE_BIN)
 	$(Q)./tests/integration/run.sh
 
 check: deps all

@@ -3,7 +3,7 @@
 # Debian/Ubuntu (apt). Runs as root; without root it only reports.
 set -e
 PKGS="gcc make pkg-config libcgroup-dev libcap-dev libinih-dev libjansson-dev
-libcmocka-dev parallel jq perl"
+libcmocka-dev parallel jq perl python3"
 [ -n "$OOMLAB_DEPS_EXTRA" ] && PKGS="$PKGS $OOMLAB_DEPS_EXTRA"
 missing=""
 for p in $PKGS; do
