@@ -51,6 +51,8 @@ struct claim_row {
 
 /* Claim 13 is about the log itself, not a ranking. */
 #define CLAIM_LOG_FORMAT 13
+/* Claim 9 is judged on deaths: 6.x does not log the mm sharers it kills. */
+#define CLAIM_SHARED_MM 9
 
 static enum claim_answer answer_of(const struct run *r)
 {
@@ -88,6 +90,26 @@ static enum claim_answer log_format_answer(const struct run *r)
 	return ANSWER_CONFIRMED;
 }
 
+/* Claim 9: the mm-sharing processes must die with the victim. */
+static enum claim_answer shared_mm_answer(const struct run *r)
+{
+	bool any = false;
+
+	if (r->outcome == OUTCOME_SKIP || r->outcome == OUTCOME_BROK)
+		return answer_of(r);
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		if (!in->spec->pattern || strcmp(in->spec->pattern, "shared-mm"))
+			continue;
+		any = true;
+		/* killed directly, or through a sharer the kernel picked */
+		if (!in->died || !in->nchild || in->child_dead != in->nchild)
+			return ANSWER_REFUTED;
+	}
+	return any ? ANSWER_CONFIRMED : ANSWER_BROKEN;
+}
+
 /*
  * Would the era's model satisfy the claim's expectations on this run's
  * tasks? Replays the ranking; the first K killable tasks are the victims,
@@ -101,7 +123,7 @@ static int model_holds(const struct run *r, enum oom_era era)
 	unsigned k = 0, killable = 0;
 
 	if (!r->ninst || !r->totalpages || r->profile->run_expect != RUN_EXPECT_KILLS ||
-	    r->profile->claim_id == CLAIM_LOG_FORMAT)
+	    r->profile->claim_id == CLAIM_LOG_FORMAT || r->profile->claim_id == CLAIM_SHARED_MM)
 		return -1;
 	for (unsigned i = 0; i < r->ninst; i++) {
 		tasks[i] = r->inst[i].task;
@@ -392,8 +414,9 @@ int claims_main(int argc, char **argv)
 				log_err(0, "interrupted");
 				goto out;
 			}
-			a = ps[i]->claim_id == CLAIM_LOG_FORMAT ? log_format_answer(r)
-								: answer_of(r);
+			a = ps[i]->claim_id == CLAIM_LOG_FORMAT	 ? log_format_answer(r)
+			    : ps[i]->claim_id == CLAIM_SHARED_MM ? shared_mm_answer(r)
+								 : answer_of(r);
 			row->count[a]++;
 			row->runs++;
 			row->answer = a;

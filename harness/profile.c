@@ -78,7 +78,7 @@ struct parse_ctx {
 
 static const char *const pattern_names[] = {
 	"page-touch", "mmap", "populate", "thp",
-	"file", "shmem", "mlock", "fork-tree",
+	"file", "shmem", "mlock", "fork-tree", "shared-mm",
 };
 
 static __attribute__((format(printf, 4, 5)))
@@ -497,7 +497,7 @@ static int set_pattern(struct parse_ctx *c, const char *v)
 			return 0;
 		}
 	}
-	return fail(c, "unknown pattern '%s' (page-touch, mmap, populate, thp, file, shmem, mlock, fork-tree)",
+	return fail(c, "unknown pattern '%s' (page-touch, mmap, populate, thp, file, shmem, mlock, fork-tree, shared-mm)",
 		    v);
 }
 
@@ -821,10 +821,12 @@ static int end_worker(struct parse_ctx *c)
 		if (!w->size)
 			return fail_at(c, wl->size, "size", "must be > 0 for pattern workers");
 	}
-	if (!w->pattern || strcmp(w->pattern, "fork-tree")) {
+	if (!w->pattern || (strcmp(w->pattern, "fork-tree") && strcmp(w->pattern, "shared-mm"))) {
 		if (wl->children)
 			return fail_at(c, wl->children, "children",
-				       "only for pattern = fork-tree");
+				       "only for pattern = fork-tree or shared-mm");
+	}
+	if (!w->pattern || strcmp(w->pattern, "fork-tree")) {
 		if (wl->parent_size)
 			return fail_at(c, wl->parent_size, "parent_size",
 				       "only for pattern = fork-tree");

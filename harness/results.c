@@ -231,6 +231,14 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 	     in->kill_order ? json_integer(in->kill_order) : json_null(), bad);
 	jset(o, "kill_ms", in->killed ? jreal(in->kill_ms) : json_null(), bad);
 	jset(o, "exit", json_string(exit_str(in, xbuf)), bad);
+	{
+		json_t *kids = json_array();
+
+		for (unsigned j = 0; kids && j < in->nchild; j++)
+			json_array_append_new(kids, json_integer(in->child_pids[j]));
+		jset(o, "children", kids, bad);
+	}
+	jset(o, "children_dead", json_integer(in->child_dead), bad);
 	return o;
 }
 

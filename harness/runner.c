@@ -734,6 +734,31 @@ static void trigger_next(struct ctx *c)
 	}
 }
 
+/* Which of the workers' children died with them (claims 8 and 9): gone
+ * from /proc, or a zombie waiting for its reaper. */
+static void children_dead(struct run *r)
+{
+	for (unsigned i = 0; i < r->ninst; i++) {
+		struct instance *in = &r->inst[i];
+
+		in->child_dead = 0;
+		for (unsigned j = 0; j < in->nchild; j++) {
+			_cleanup_free_ char *stat = NULL;
+			char path[64];
+			const char *p;
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)in->child_pids[j]);
+			if (read_file_str(path, &stat) < 0) {
+				in->child_dead++;
+				continue;
+			}
+			p = strrchr(stat, ')');
+			if (p && (p[2] == 'Z' || p[2] == 'X'))
+				in->child_dead++;
+		}
+	}
+}
+
 /* ---- observe: deaths, the kernel's record, until the expected victims
  * are dead, the pressure process itself dies, or the timeout hits ---- */
 
@@ -834,6 +859,7 @@ static void observe(struct ctx *c)
 	kmsg_drain(c);
 	if (c->cg)
 		cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_after);
+	children_dead(r);
 }
 
 /* ---- teardown: kill what we started, by PID ---- */

@@ -341,9 +341,11 @@ char **worker_argv(const char *wpath, const struct worker_spec *s, const char *n
 		snprintf(buf, sizeof(buf), "%u", s->children);
 		r |= argv_push(&argv, &n, "--children");
 		r |= argv_push(&argv, &n, buf);
-		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->parent_size);
-		r |= argv_push(&argv, &n, "--parent-size");
-		r |= argv_push(&argv, &n, buf);
+		if (s->pattern && !strcmp(s->pattern, "fork-tree")) {
+			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->parent_size);
+			r |= argv_push(&argv, &n, "--parent-size");
+			r |= argv_push(&argv, &n, buf);
+		}
 	}
 out:
 	if (r) {

@@ -51,8 +51,9 @@ struct instance {
 	unsigned kill_order;		/* 1-based, 0 = survived */
 	double kill_ms;			/* since trigger */
 	int kmsg_kill_idx;		/* index into run->kills, -1 */
-	unsigned nchild;		/* fork-tree children at the snapshot */
+	unsigned nchild;		/* fork-tree / shared-mm children at the snapshot */
 	pid_t child_pids[16];
+	unsigned child_dead;		/* of those, dead when observing ended */
 	bool skip_ramp_wait;		/* command worker without size */
 };
 

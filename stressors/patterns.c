@@ -7,7 +7,7 @@
 
 extern const struct pattern pattern_page_touch, pattern_mmap, pattern_populate,
 	pattern_thp, pattern_file, pattern_shmem, pattern_mlock, pattern_fork_tree,
-	pattern_pressure;
+	pattern_shared_mm, pattern_pressure;
 
 const struct pattern *const pattern_table[] = {
 	&pattern_page_touch,
@@ -18,6 +18,7 @@ const struct pattern *const pattern_table[] = {
 	&pattern_shmem,
 	&pattern_mlock,
 	&pattern_fork_tree,
+	&pattern_shared_mm,
 	&pattern_pressure,
 };
 
