@@ -15,31 +15,10 @@ LIMIT=${LIMIT:-3G}
 FB=build/bench/fault-bench
 W=build/oomlab-worker
 
-skip() { echo "fault-ratio: SKIP: $*"; exit 0; }
+BENCH=fault-ratio
+. bench/lib.sh
 [ -x $FB ] && [ -x $W ] || skip "build first: make build/oomlab-worker $FB"
-[ "$(id -u)" = 0 ] || skip "needs root for a memcg"
-
-# our own memcg: v1 (hybrid hosts) or v2 with the memory controller
-if rel=$(grep -m1 '^[0-9]*:[^:]*\bmemory\b[^:]*:' /proc/self/cgroup | cut -d: -f3) &&
-   [ -n "$rel" ] && [ -d /sys/fs/cgroup/memory ]; then
-	cg=/sys/fs/cgroup/memory$rel/oomlab-bench.$$
-	limit_file=memory.limit_in_bytes
-else
-	rel=$(grep -m1 '^0::' /proc/self/cgroup | cut -d: -f3)
-	base=/sys/fs/cgroup$rel
-	grep -qw memory "$base/cgroup.controllers" 2>/dev/null ||
-		skip "no memory cgroup controller"
-	cg=$base/oomlab-bench.$$
-	limit_file=memory.max
-fi
-mkdir "$cg" || skip "cannot create $cg"
-trap 'rmdir "$cg" 2>/dev/null' EXIT
-echo "$LIMIT" >"$cg/$limit_file"
-
-# run "$@" inside the memcg (a subshell joins it, then execs)
-incg() { (echo $BASHPID >"$cg/cgroup.procs" && "$@"); }
-
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+bench_memcg "$LIMIT"
 
 declare -A rate runs
 run1() { # name cmd...: one run, appended to runs[name]
