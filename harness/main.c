@@ -54,6 +54,45 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The live part of the display: ramp progress (redrawn in place on a
+ * terminal), the trigger, each kill as the kernel logs it. */
+static void show_event(const struct run *r, enum run_event ev, unsigned idx,
+		       const uint64_t *touched, void *arg)
+{
+	bool tty = *(bool *)arg;
+	char b1[16], b2[16];
+
+	switch (ev) {
+	case RUN_EV_RAMP:
+	case RUN_EV_RAMPED:
+		if (ev == RUN_EV_RAMP && !tty)
+			return;
+		fputs(tty ? "\r\033[K" : "", stdout);
+		printf("ramp ");
+		for (unsigned i = 0; i < r->ninst; i++)
+			printf(" %s %s/%s", r->inst[i].name, format_size(touched[i], b1),
+			       format_size(r->inst[i].spec->size, b2));
+		if (ev == RUN_EV_RAMPED)
+			printf("  (%.0f ms)\n", r->ramp_ms);
+		break;
+	case RUN_EV_TRIGGER:
+		printf("trigger %s\n", r->trigger_used);
+		break;
+	case RUN_EV_KILL: {
+		const struct kill_record *k = &r->kills[idx];
+		const struct instance *in = k->instance >= 0 ? &r->inst[k->instance] : NULL;
+
+		printf("kill    %s (pid %d)%s", in ? in->name : k->killed.comm,
+		       (int)k->killed.pid, in ? "" : " (not a worker)");
+		if (in && in->kill_ms > 0)
+			printf(" +%.1f ms", in->kill_ms);
+		printf(": %s\n", k->line);
+		break;
+	}
+	}
+	fflush(stdout);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct profile **ps;
@@ -92,7 +131,7 @@ static int cmd_run(int argc, char **argv)
 	};
 	const char *results_dir = "results", *json = NULL, *junit = NULL;
 	struct run_opts ro = { .era = OOM_ERA_AUTO };
-	bool tap = false, quiet = false, nojson = false;
+	bool tap = false, quiet = false, nojson = false, tty = false;
 	struct profile **ps = NULL;
 	struct run **runs = NULL;
 	enum outcome *outs = NULL;
@@ -137,6 +176,11 @@ static int cmd_run(int argc, char **argv)
 		goto out;	/* bad input: nothing was started */
 
 	ro.in_vm = oomlab_detect_vm();
+	if (!quiet && !tap) {
+		tty = isatty(STDOUT_FILENO);
+		ro.on_event = show_event;
+		ro.arg = &tty;
+	}
 	install_signals();
 	for (int i = 0; i < np; i++) {
 		struct run *r = calloc(1, sizeof(*r));

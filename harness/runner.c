@@ -355,6 +355,8 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 			in->kill_ms = (double)(rec->usec - c->marker_usec) / 1000.0;
 	}
 	r->nkills++;
+	if (c->o->on_event)
+		c->o->on_event(r, RUN_EV_KILL, r->nkills - 1, NULL, c->o->arg);
 }
 
 static void kmsg_drain(struct ctx *c)
@@ -504,10 +506,20 @@ static bool ramped(struct ctx *c, struct instance *in)
 	}
 }
 
+/* What an instance holds now: its scoreboard slot, or RSS for a command. */
+static uint64_t instance_bytes(struct ctx *c, const struct instance *in)
+{
+	struct proc_snapshot s;
+
+	if (!in->spec->argv)
+		return __atomic_load_n(&slot(c, in->slot)->bytes_touched, __ATOMIC_RELAXED);
+	return proc_snapshot("/proc", in->pid, &s) == 0 ? s.rss_bytes : 0;
+}
+
 static void ramp(struct ctx *c)
 {
 	struct run *r = c->r;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = now_ns(), last_report = 0;
 
 	for (;;) {
 		unsigned ready = 0;
@@ -544,6 +556,14 @@ static void ramp(struct ctx *c)
 			}
 			ready += ramped(c, in);
 		}
+		if (c->o->on_event && now_ns() - last_report > 100000000ULL) {
+			uint64_t touched[RUN_MAX_INSTANCES];
+
+			for (unsigned i = 0; i < r->ninst; i++)
+				touched[i] = instance_bytes(c, &r->inst[i]);
+			c->o->on_event(r, RUN_EV_RAMP, 0, touched, c->o->arg);
+			last_report = now_ns();
+		}
 		if (ready == r->ninst)
 			break;
 		if (now_ns() > c->deadline_ns)
@@ -552,6 +572,13 @@ static void ramp(struct ctx *c)
 		usleep(2000);
 	}
 	r->ramp_ms = ms_since(t0);
+	if (c->o->on_event) {
+		uint64_t touched[RUN_MAX_INSTANCES];
+
+		for (unsigned i = 0; i < r->ninst; i++)
+			touched[i] = instance_bytes(c, &r->inst[i]);
+		c->o->on_event(r, RUN_EV_RAMPED, 0, touched, c->o->arg);
+	}
 }
 
 /* ---- snapshot: what the model needs, read just before the trigger ---- */
@@ -686,6 +713,8 @@ static void trigger(struct ctx *c)
 			 "from waitid, not from the kernel's timestamps");
 	r->t_trigger_ns = now_ns();
 	r->trigger_used = trigger_name(c->p->trigger);
+	if (c->o->on_event)
+		c->o->on_event(r, RUN_EV_TRIGGER, 0, NULL, c->o->arg);
 
 	switch (c->p->trigger) {
 	case TRIGGER_LIMIT:

@@ -14,10 +14,22 @@
 #include "profile.h"
 #include "run.h"
 
+enum run_event {
+	RUN_EV_RAMP,		/* touched[i]: bytes each instance holds now */
+	RUN_EV_RAMPED,		/* every worker holds its size */
+	RUN_EV_TRIGGER,
+	RUN_EV_KILL,		/* idx: index into r->kills */
+};
+
 struct run_opts {
 	enum oom_era era;	/* OOM_ERA_AUTO = from uname */
 	bool in_vm;		/* inside an oomlab guest: global OOM allowed */
 	bool verbose;
+	/* Progress for a live display; the library itself prints nothing.
+	 * RUN_EV_RAMP comes about every 100 ms while workers ramp. */
+	void (*on_event)(const struct run *r, enum run_event ev, unsigned idx,
+			 const uint64_t *touched, void *arg);
+	void *arg;
 };
 
 /* Set by the signal handlers of main: the run stops, cleans up, BROK. */
