@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM mode: boot a kernel under QEMU with an initramfs the harness builds
+ * itself, run profiles inside with the same `oomlab run`, bring the JSON
+ * results back over the second serial port.
+ *
+ *   vm.c            CLI (oomlab vm run|kernels), scheduling, host-side results
+ *   vm-kernel.c     Debian kernel fetch (apt) and cache, module selection
+ *   vm-initramfs.c  cpio newc writer, initramfs contents (busybox, binaries,
+ *                   shared libraries, profiles, modules, vm/init.sh)
+ *   vm-qemu.c       QEMU command line, accelerator probe, timeout, cleanup
+ *   vm-stream.c     the framed result stream of ttyS1 (guest -> host)
+ */
+#ifndef OOMLAB_VM_H
+#define OOMLAB_VM_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* `oomlab vm ARGS...` (argv[0] = "vm"). Exit code: 0 pass, 1 fail,
+ * 2 broken, 77 all skipped. */
+int vm_main(int argc, char **argv);
+
+/* ---- vm-kernel.c ---- */
+
+#define VM_MAX_MODULES 16
+
+struct vm_kernel {
+	char version[128];		/* "6.1.0-56-cloud-amd64", or the file name */
+	char vmlinuz[PATH_MAX];
+	unsigned nmodules;		/* 0: none (zram profiles SKIP) */
+	char modules[VM_MAX_MODULES][PATH_MAX];	/* in load order */
+};
+
+/* $XDG_CACHE_HOME/oomlab/kernels, else ~/.cache/oomlab/kernels. */
+int vm_kernel_cache_dir(char **ret);
+/*
+ * Fetch a Debian kernel into the cache: version NULL = what the
+ * linux-image-cloud-amd64 metapackage depends on. Needs apt-get, dpkg and
+ * depmod (kmod, else busybox's). err gets a one-line reason on failure.
+ */
+int vm_kernel_fetch(const char *version, char **ret_version, char *err,
+		    size_t errlen);
+/* A cached kernel by version. -ENOENT if not cached. */
+int vm_kernel_load(const char *version, struct vm_kernel *ret);
+/* Any kernel image file, no modules. */
+int vm_kernel_from_file(const char *path, struct vm_kernel *ret);
+/* Cached versions, sorted; caller frees each and the array. */
+int vm_kernel_list(char ***ret_versions, unsigned *ret_n);
+/*
+ * Modules the guest may need, in load order, from a modules.dep file
+ * (paths relative to moddir): the zram stack and its compressors.
+ * Fills ret->modules with moddir-prefixed paths.
+ */
+int vm_kernel_pick_modules(const char *moddir, const char *modules_dep,
+			   struct vm_kernel *ret);
+
+/* ---- vm-initramfs.c ---- */
+
+struct cpio;
+
+/* A cpio "newc" archive (the format the kernel unpacks as initramfs). */
+int cpio_new(int fd, struct cpio **ret);
+int cpio_add_dir(struct cpio *c, const char *name, mode_t mode);
+int cpio_add_data(struct cpio *c, const char *name, mode_t mode,
+		  const void *data, size_t len);
+int cpio_add_file(struct cpio *c, const char *name, mode_t mode,
+		  const char *src);
+int cpio_add_symlink(struct cpio *c, const char *name, const char *target);
+/* Add every parent directory of name not added yet ("a/b/c" -> a, a/b). */
+int cpio_add_parents(struct cpio *c, const char *name);
+/* Write the TRAILER!!! entry and pad; frees c. */
+int cpio_finish(struct cpio *c);
+void cpio_free(struct cpio *c);
+
+/* Shared libraries a dynamic binary loads (ldd's "=> /path" and the
+ * interpreter), absolute paths; caller frees each and the array. */
+int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n);
+/* Parse ldd output text (for tests). */
+int vm_ldd_parse(const char *text, char ***ret_paths, unsigned *ret_n);
+
+struct vm_guest_profile {
+	const char *host_path;		/* where it is read from */
+	char guest_path[PATH_MAX];	/* where `oomlab run` finds it, cwd / */
+	uint64_t swap;			/* zram size, 0 = no swap */
+};
+
+struct vm_initramfs_spec {
+	const char *busybox;		/* static busybox */
+	const char *oomlab;
+	const char *worker;
+	const char *init_script;	/* vm/init.sh */
+	const struct vm_kernel *kernel;	/* modules */
+	const struct vm_guest_profile *profiles;
+	unsigned nprofiles;
+};
+
+int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
+		       char *err, size_t errlen);
+
+/* ---- vm-qemu.c ---- */
+
+enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
+
+struct vm_qemu_opts {
+	const char *qemu;		/* NULL: qemu-system-x86_64 from PATH */
+	const char *kernel;
+	const char *initrd;
+	uint64_t mem;
+	unsigned cpus;
+	enum vm_accel accel;		/* KVM or TCG; AUTO is resolved before */
+	const char *append;		/* extra kernel command line, may be NULL */
+	const char *console_log;	/* ttyS0 */
+	const char *results_log;	/* ttyS1 */
+	uint64_t timeout_ms;
+};
+
+struct vm_boot {
+	bool timed_out;
+	bool interrupted;		/* SIGINT/SIGTERM/SIGHUP arrived */
+	int wait_status;		/* waitpid status of qemu */
+	double wall_ms;
+};
+
+/* Set by vm.c's signal handlers: vm_qemu_run kills QEMU and returns. */
+extern volatile int vm_interrupted;
+
+/* Boot, wait for QEMU to exit or the timeout, kill it by PID if needed. */
+int vm_qemu_run(const struct vm_qemu_opts *o, struct vm_boot *ret);
+/*
+ * Does KVM work? Boots kernel/initrd with KVM and waits at most
+ * deadline_ms for a first byte on the console. /dev/kvm can exist and still
+ * abort or crawl (nested PVM), so only a console byte counts.
+ */
+bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms);
+
+/* ---- vm-stream.c ---- */
+
+/*
+ * ttyS1 framing, written by vm/init.sh, one line each, base64 bodies:
+ *   @@OOMLAB-BEGIN <uname -r>
+ *   @@OOMLAB-RESULT <index> <exit code> <file name> <json bytes>
+ *   <base64 lines>
+ *   @@END
+ *   @@OOMLAB-DONE <aggregate exit code>
+ * A file name of "-" and 0 bytes: oomlab run wrote no JSON.
+ */
+#define VM_MAX_RESULTS 256
+
+struct vm_result {
+	unsigned index;
+	int rc;
+	char file[256];
+	char *json;			/* NUL-terminated, NULL if none */
+	size_t len;
+	bool complete;			/* @@END seen and the length matched */
+};
+
+struct vm_stream {
+	char kernel[128];		/* from BEGIN, "" if not seen */
+	bool begun;
+	bool done;
+	int done_rc;
+	unsigned n;
+	struct vm_result res[VM_MAX_RESULTS];
+};
+
+/* Parse what the guest wrote. Garbage lines are ignored (a guest can
+ * write anything); an unfinished result stays !complete. */
+int vm_stream_parse(const char *buf, size_t len, struct vm_stream *ret);
+void vm_stream_free(struct vm_stream *s);
+/* Base64 decode, ignoring whitespace. -EINVAL on bad input. */
+int vm_base64_decode(const char *in, size_t inlen, char **ret, size_t *ret_len);
+
+#endif
