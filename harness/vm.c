@@ -1,10 +1,805 @@
 // SPDX-License-Identifier: MIT
-/* oomlab vm: placeholder until the VM modules land (same session). */
+/*
+ * oomlab vm: run profiles inside a QEMU guest.
+ *
+ *   oomlab vm run [OPTIONS] PROFILE|DIR...
+ *   oomlab vm kernels [--fetch [VERSION]]
+ *
+ * All profiles share one boot, except those expecting a kernel panic
+ * (vm.panic_on_oom): a panic ends the guest, so each gets a boot of its
+ * own, after the others, and its result is written here, on the host,
+ * from what the console shows.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "badness.h"
+#include "cli.h"
+#include "profile.h"
+#include "results.h"
+#include "run.h"
 #include "util.h"
 #include "vm.h"
 
+#define KVM_PROBE_MS 3000
+
+struct vm_opts {
+	const char *kernel;		/* FILE or VERSION, NULL = default */
+	uint64_t mem;
+	unsigned cpus;
+	enum vm_accel accel;
+	const char *append;
+	uint64_t timeout_ms;		/* 0 = from the profiles */
+	const char *results_dir;
+	bool keep;
+};
+
+struct item {
+	const char *path;		/* as given (expanded from a dir) */
+	struct profile *p;
+	enum outcome outcome;
+	char result[PATH_MAX];		/* JSON written on the host */
+	char reason[256];
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: oomlab vm run [OPTIONS] PROFILE|DIR...\n"
+	      "       oomlab vm kernels [--fetch [VERSION]]\n"
+	      "\n"
+	      "run options:\n"
+	      "  --kernel FILE|VERSION  a kernel image, or a cached/fetchable Debian\n"
+	      "                         kernel version (default: linux-image-cloud-amd64)\n"
+	      "  --mem SIZE             guest memory (default 256M)\n"
+	      "  --cpus N               guest CPUs (default 1)\n"
+	      "  --accel auto|kvm|tcg   auto probes KVM for 3 s, else TCG (default auto)\n"
+	      "  --append ARGS          extra kernel command line\n"
+	      "  --timeout S            per boot (default 60 s + the profiles' timeouts)\n"
+	      "  --results-dir DIR      where results go (default results)\n"
+	      "  --keep                 keep the initramfs and logs; print where\n"
+	      "exit: 0 pass, 1 fail, 2 broken, 77 skip\n",
+	      f);
+}
+
+static void on_signal(int sig)
+{
+	vm_interrupted = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- inputs: profiles, binaries, kernel ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* PROFILE or DIR (every *.ini in it, sorted) -> paths */
+static int expand_args(int n, char **args, char ***ret, unsigned *ret_n)
+{
+	char **v = NULL;
+	unsigned nv = 0;
+	int e = 0;
+
+	for (int i = 0; i < n && !e; i++) {
+		struct stat st;
+
+		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+			DIR *d = opendir(args[i]);
+			struct dirent *de;
+			unsigned first = nv;
+
+			if (!d) {
+				e = -errno;
+				log_err(e, "cannot read %s", args[i]);
+				break;
+			}
+			while ((de = readdir(d))) {
+				size_t l = strlen(de->d_name);
+				char **nn;
+
+				if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
+					continue;
+				nn = realloc(v, (nv + 1) * sizeof(*v));
+				if (!nn) {
+					e = -ENOMEM;
+					break;
+				}
+				v = nn;
+				if (asprintf(&v[nv], "%s%s%s", args[i],
+					     args[i][strlen(args[i]) - 1] == '/' ? "" : "/",
+					     de->d_name) < 0) {
+					e = -ENOMEM;
+					break;
+				}
+				nv++;
+			}
+			closedir(d);
+			if (nv > first)
+				qsort(v + first, nv - first, sizeof(*v), cmp_str);
+			else if (!e)
+				log_warn("%s: no *.ini profiles in it", args[i]);
+		} else {
+			char **nn = realloc(v, (nv + 1) * sizeof(*v));
+
+			if (!nn || !(nn[nv] = strdup(args[i]))) {
+				v = nn ? nn : v;
+				e = -ENOMEM;
+				break;
+			}
+			v = nn;
+			nv++;
+		}
+	}
+	if (e < 0) {
+		for (unsigned i = 0; i < nv; i++)
+			free(v[i]);
+		free(v);
+		return e;
+	}
+	*ret = v;
+	*ret_n = nv;
+	return 0;
+}
+
+/* Where the guest finds the profile: the same relative path (so the
+ * result's "profile" field reads as on the host), or /profiles/N-NAME for
+ * paths that climb out ("../x.ini"). */
+static void guest_path(const char *host, unsigned idx, char *buf, size_t len)
+{
+	const char *p = host;
+
+	while (!strncmp(p, "./", 2))
+		p += 2;
+	if (strstr(p, "..") || strchr(p, ' ') || strchr(p, '\n') || !*p) {
+		const char *b = strrchr(host, '/');
+
+		snprintf(buf, len, "profiles/%u-%s", idx, b ? b + 1 : host);
+		for (char *s = buf; *s; s++)
+			if (*s == ' ' || *s == '\n')
+				*s = '_';
+	} else {
+		snprintf(buf, len, "%s", p);
+	}
+}
+
+static int self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *s;
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	s = strrchr(buf, '/');
+	if (s)
+		*s = '\0';
+	return 0;
+}
+
+/* vm/init.sh: $OOMLAB_VM_INIT, next to the build dir (build/../vm), or
+ * the current directory's vm/ (a source tree). */
+static int find_init(const char *bindir, char *buf, size_t len)
+{
+	const char *env = getenv("OOMLAB_VM_INIT");
+	char cands[3][PATH_MAX];
+
+	snprintf(cands[0], PATH_MAX, "%s", env ? env : "");
+	snprintf(cands[1], PATH_MAX, "%.4000s/../vm/init.sh", bindir);
+	snprintf(cands[2], PATH_MAX, "vm/init.sh");
+	for (unsigned i = 0; i < 3; i++)
+		if (*cands[i] && access(cands[i], R_OK) == 0) {
+			/* len is PATH_MAX at the one caller */
+			return strlen(cands[i]) < len ? (strcpy(buf, cands[i]), 0) : -ENAMETOOLONG;
+		}
+	return -ENOENT;
+}
+
+/* busybox must be static: the guest has no libc of its own but ours, and
+ * the dynamic busybox would pull in whatever it links. */
+static int find_busybox(char *buf, size_t len)
+{
+	static const char *const cands[] = { "/bin/busybox", "/usr/bin/busybox" };
+	const char *env = getenv("OOMLAB_BUSYBOX");
+
+	if (env && access(env, X_OK) == 0) {
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(cands); i++) {
+		char **libs = NULL;
+		unsigned n = 0;
+
+		if (access(cands[i], X_OK) < 0)
+			continue;
+		if (vm_ldd(cands[i], &libs, &n) == 0 && n == 0) {
+			snprintf(buf, len, "%s", cands[i]);
+			return 0;
+		}
+		for (unsigned j = 0; j < n; j++)
+			free(libs[j]);
+		free(libs);
+	}
+	return -ENOENT;
+}
+
+static int get_kernel(const char *spec, struct vm_kernel *ret)
+{
+	char err[512];
+	_cleanup_free_ char *ver = NULL;
+	int e;
+
+	if (spec && (strchr(spec, '/') || access(spec, R_OK) == 0)) {
+		e = vm_kernel_from_file(spec, ret);
+		if (e < 0)
+			log_err(e, "--kernel %s", spec);
+		return e;
+	}
+	if (spec && vm_kernel_load(spec, ret) == 0)
+		return 0;
+	e = vm_kernel_fetch(spec, &ver, err, sizeof(err));
+	if (e < 0 && !spec) {
+		/* offline, or apt knows nothing: the newest cached one will do */
+		char **v = NULL;
+		unsigned n = 0;
+
+		if (vm_kernel_list(&v, &n) == 0 && n > 0) {
+			log_warn("%s; using the cached kernel %s", err, v[n - 1]);
+			e = vm_kernel_load(v[n - 1], ret);
+			for (unsigned i = 0; i < n; i++)
+				free(v[i]);
+			free(v);
+			return e;
+		}
+		free(v);
+	}
+	if (e < 0) {
+		log_err(0, "cannot get a kernel: %s", err);
+		return e;
+	}
+	e = vm_kernel_load(ver, ret);
+	if (e < 0)
+		log_err(e, "kernel %s: not in the cache after fetching it", ver);
+	return e;
+}
+
+/* ---- results written on the host ---- */
+
+static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
+			char *ret_path, size_t plen)
+{
+	_cleanup_free_ char *tmp = NULL, *dst = NULL;
+	_cleanup_close_ int fd = -1;
+
+	if (asprintf(&dst, "%s/%s", dir, name) < 0 ||
+	    asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0)
+		return -ENOMEM;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0 || rename(tmp, dst) < 0) {
+		int e = errno ? -errno : -EIO;
+
+		unlink(tmp);
+		return e;
+	}
+	fchmod(fd, 0644);
+	snprintf(ret_path, plen, "%s", dst);
+	return 0;
+}
+
+static int copy_to(const char *src, const char *dst)
+{
+	_cleanup_free_ char *data = NULL;
+	_cleanup_close_ int fd = -1;
+	int e = read_file_str(src, &data);
+
+	if (e < 0)
+		return e;
+	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, data, strlen(data)) != (ssize_t)strlen(data))
+		return -EIO;
+	return 0;
+}
+
+/* A result the guest could not send (panic, crash, timeout, no zram):
+ * the same JSON a host run writes, from what the host knows. */
+static int host_result(struct item *it, const char *kernel, enum outcome o,
+		       bool panicked, const char *dir, const char *why)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	_cleanup_free_ char *path = NULL;
+	int e;
+
+	if (!r)
+		return -ENOMEM;
+	r->profile = it->p;
+	snprintf(r->kernel, sizeof(r->kernel), "%s", kernel);
+	r->era = oom_era_from_release(kernel);
+	r->in_vm = true;
+	r->panicked = panicked;
+	r->outcome = o;
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	run_note(r, "result written by the host (oomlab vm): the guest could not "
+		 "report it");
+	e = results_write_json(r, dir, NULL, &path);
+	run_free_notes(r);
+	free(r);
+	if (e < 0)
+		return e;
+	it->outcome = o;
+	snprintf(it->result, sizeof(it->result), "%s", path);
+	snprintf(it->reason, sizeof(it->reason), "%s", why);
+	return 0;
+}
+
+/* The outcome a result JSON records ("outcome": "pass"...). */
+static enum outcome json_outcome(const char *json, int rc, char *reason, size_t rlen)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(json, 0, &jerr);
+	const char *o = NULL, *why = NULL;
+	enum outcome out = rc == 0 ? OUTCOME_PASS : rc == 1 ? OUTCOME_FAIL :
+			   rc == 77 ? OUTCOME_SKIP : OUTCOME_BROK;
+
+	if (!doc)
+		return OUTCOME_BROK;
+	json_unpack(doc, "{s?s,s?s}", "outcome", &o, "reason", &why);
+	if (why)
+		snprintf(reason, rlen, "%s", why);
+	if (o) {
+		if (!strcmp(o, "pass"))
+			out = OUTCOME_PASS;
+		else if (!strcmp(o, "fail"))
+			out = OUTCOME_FAIL;
+		else if (!strcmp(o, "skip"))
+			out = OUTCOME_SKIP;
+		else
+			out = OUTCOME_BROK;
+	}
+	json_decref(doc);
+	return out;
+}
+
+/* ---- one boot ---- */
+
+static const char *console_verdict(const char *con, bool *ret_panic, bool *ret_oom_panic)
+{
+	const char *p = con ? strstr(con, "Kernel panic - not syncing") : NULL;
+
+	*ret_panic = p != NULL;
+	*ret_oom_panic = p && (!strncmp(p + 27, "Out of memory", 13) ||
+			       !strncmp(p + 27, " Out of memory", 14));
+	return p;
+}
+
+struct env {
+	const struct vm_opts *o;
+	const struct vm_kernel *k;
+	char busybox[PATH_MAX];
+	char oomlab[PATH_MAX];
+	char worker[PATH_MAX];
+	char init[PATH_MAX];
+	enum vm_accel accel;		/* resolved */
+};
+
+static void save_console(const char *console, const struct item *it, const char *dir)
+{
+	char dst[PATH_MAX + 32];
+	const char *b = strrchr(it->result, '/');
+	size_t l;
+
+	if (!*it->result)
+		return;
+	/* beside the JSON: <json name without .json>-console.log */
+	snprintf(dst, sizeof(dst), "%s/%s", dir, b ? b + 1 : it->result);
+	l = strlen(dst);
+	if (l > 5 && !strcmp(dst + l - 5, ".json"))
+		dst[l - 5] = '\0';
+	strncat(dst, "-console.log", sizeof(dst) - strlen(dst) - 1);
+	if (copy_to(console, dst) < 0)
+		log_warn("cannot save the console log as %s", dst);
+}
+
+static void boot_items(const struct env *env, struct item *items, unsigned *idx,
+		       unsigned n)
+{
+	const struct vm_opts *o = env->o;
+	char tmp[] = "/tmp/oomlab-vm-XXXXXX";
+	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], err[512] = "";
+	struct vm_guest_profile *gp = calloc(n, sizeof(*gp));
+	_cleanup_free_ char *console = NULL, *stream_text = NULL;
+	struct vm_stream *st = calloc(1, sizeof(*st));
+	struct vm_boot b = { 0 };
+	uint64_t timeout = o->timeout_ms;
+	const char *kname = env->k->version;
+	bool panic = false, oom_panic = false;
+	int e;
+
+	if (!gp || !st || !mkdtemp(tmp)) {
+		for (unsigned i = 0; i < n; i++)
+			items[idx[i]].outcome = OUTCOME_BROK;
+		log_err(-errno, "cannot prepare a boot");
+		free(gp);
+		free(st);
+		return;
+	}
+	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio", tmp);
+	snprintf(con, sizeof(con), "%s/console.log", tmp);
+	snprintf(res, sizeof(res), "%s/results.log", tmp);
+	for (unsigned i = 0; i < n; i++) {
+		struct item *it = &items[idx[i]];
+
+		gp[i].host_path = it->path;
+		guest_path(it->path, i, gp[i].guest_path, sizeof(gp[i].guest_path));
+		gp[i].swap = it->p->has_swap ? it->p->swap : 0;
+		if (!o->timeout_ms)
+			timeout += it->p->timeout_ms ? it->p->timeout_ms : 30000;
+	}
+	if (!o->timeout_ms)
+		timeout += 60000;	/* boot, ramp and reporting under TCG */
+
+	struct vm_initramfs_spec spec = {
+		.busybox = env->busybox, .oomlab = env->oomlab, .worker = env->worker,
+		.init_script = env->init, .kernel = env->k, .profiles = gp, .nprofiles = n,
+	};
+	e = vm_initramfs_build(&spec, initrd, err, sizeof(err));
+	if (e < 0) {
+		log_err(0, "initramfs: %s", err);
+		for (unsigned i = 0; i < n; i++)
+			host_result(&items[idx[i]], kname, OUTCOME_BROK, false, o->results_dir,
+				    "the harness could not build the guest's initramfs");
+		goto out;
+	}
+	struct vm_qemu_opts q = {
+		.kernel = env->k->vmlinuz, .initrd = initrd, .mem = o->mem, .cpus = o->cpus,
+		.accel = env->accel, .append = o->append, .console_log = con,
+		.results_log = res, .timeout_ms = timeout,
+	};
+	log_info("booting %s (%s, %llu MiB, %u CPU) with %u profile%s", kname,
+		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG",
+		 (unsigned long long)(o->mem / MIB), o->cpus, n, n == 1 ? "" : "s");
+	e = vm_qemu_run(&q, &b);
+	if (e < 0) {
+		log_err(e, "cannot run QEMU");
+		for (unsigned i = 0; i < n; i++)
+			host_result(&items[idx[i]], kname, OUTCOME_BROK, false, o->results_dir,
+				    "QEMU could not be started");
+		goto out;
+	}
+	read_file_str(con, &console);
+	read_file_str(res, &stream_text);
+	vm_stream_parse(stream_text ? stream_text : "", stream_text ? strlen(stream_text) : 0, st);
+	if (*st->kernel)
+		kname = st->kernel;
+	console_verdict(console, &panic, &oom_panic);
+	log_info("guest ended after %.1f s%s%s%s", b.wall_ms / 1000,
+		 b.timed_out ? " (timed out: QEMU killed)" : "",
+		 b.interrupted ? " (interrupted: QEMU killed)" : "",
+		 panic ? " (kernel panic)" : st->done ? "" : " (no end marker)");
+
+	for (unsigned i = 0; i < n; i++) {
+		struct item *it = &items[idx[i]];
+		struct vm_result *vr = NULL;
+		char why[256];
+
+		for (unsigned j = 0; j < st->n; j++)
+			if (st->res[j].index == i && st->res[j].complete)
+				vr = &st->res[j];
+		if (b.interrupted) {
+			it->outcome = OUTCOME_BROK;
+			snprintf(it->reason, sizeof(it->reason), "interrupted");
+			continue;	/* an interrupted run is no result */
+		}
+		if (vr && vr->json) {
+			char name[256];
+
+			snprintf(name, sizeof(name), "%s", vr->file);
+			e = write_atomic(o->results_dir, name, vr->json, vr->len,
+					 it->result, sizeof(it->result));
+			if (e < 0) {
+				log_err(e, "cannot write %s/%s", o->results_dir, name);
+				it->outcome = OUTCOME_BROK;
+				continue;
+			}
+			it->outcome = json_outcome(vr->json, vr->rc, it->reason,
+						   sizeof(it->reason));
+		} else if (it->p->run_expect == RUN_EXPECT_PANIC && panic) {
+			snprintf(why, sizeof(why), "%s", oom_panic ?
+				 "the kernel panicked on out of memory, as expected "
+				 "(console: Kernel panic - not syncing: Out of memory)" :
+				 "the kernel panicked, but not on out of memory "
+				 "(see the console log)");
+			host_result(it, kname, oom_panic ? OUTCOME_PASS : OUTCOME_FAIL, true,
+				    o->results_dir, why);
+		} else if (vr && vr->rc == 77) {
+			host_result(it, kname, OUTCOME_SKIP, false, o->results_dir,
+				    "the profile needs swap and the guest has no zram "
+				    "(no zram modules for this kernel: --kernel FILE brings none)");
+		} else {
+			if (panic)
+				snprintf(why, sizeof(why), "the guest kernel panicked "
+					 "(unexpected; see the console log)");
+			else if (b.timed_out)
+				snprintf(why, sizeof(why), "the guest did not finish in %llu s: "
+					 "QEMU killed", (unsigned long long)(timeout / 1000));
+			else if (!st->begun)
+				snprintf(why, sizeof(why), "the guest never reported (kernel did "
+					 "not boot, or init failed: see the console log)");
+			else
+				snprintf(why, sizeof(why), "no result from the guest for this "
+					 "profile (no end marker; see the console log)");
+			host_result(it, kname, OUTCOME_BROK, panic, o->results_dir, why);
+		}
+		save_console(con, it, o->results_dir);
+	}
+out:
+	if (o->keep)
+		log_info("kept %s (initramfs, console.log, results.log)", tmp);
+	else
+		vm_rmtree(tmp);
+	vm_stream_free(st);
+	free(st);
+	free(gp);
+}
+
+/* ---- subcommands ---- */
+
+static const char *outcome_word(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_PASS: return "PASS";
+	case OUTCOME_FAIL: return "FAIL";
+	case OUTCOME_SKIP: return "SKIP";
+	default: return "BROK";
+	}
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "append", required_argument, NULL, 'A' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "results-dir", required_argument, NULL, 'd' },
+		{ "keep", no_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct vm_opts o = { .mem = 256 * MIB, .cpus = 1, .results_dir = "results" };
+	struct env env = { .o = &o };
+	struct vm_kernel k;
+	char bindir[PATH_MAX];
+	char **paths = NULL;
+	unsigned np = 0, *idx = NULL, nidx = 0;
+	struct item *items = NULL;
+	enum outcome *outs = NULL;
+	int c, e, rc = 2;
+	long l;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.kernel = optarg; break;
+		case 'm':
+			if (parse_size(optarg, &o.mem) < 0 || o.mem < 64 * MIB) {
+				log_err(0, "--mem %s: a size of at least 64M", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (parse_int(optarg, 1, 64, &l) < 0) {
+				log_err(0, "--cpus %s: 1..64", optarg);
+				return 2;
+			}
+			o.cpus = (unsigned)l;
+			break;
+		case 'a':
+			if (!strcmp(optarg, "auto"))
+				o.accel = VM_ACCEL_AUTO;
+			else if (!strcmp(optarg, "kvm"))
+				o.accel = VM_ACCEL_KVM;
+			else if (!strcmp(optarg, "tcg"))
+				o.accel = VM_ACCEL_TCG;
+			else {
+				log_err(0, "--accel %s: auto, kvm or tcg", optarg);
+				return 2;
+			}
+			break;
+		case 'A': o.append = optarg; break;
+		case 't':
+			if (parse_duration_ms(optarg, &o.timeout_ms) < 0 || !o.timeout_ms) {
+				log_err(0, "--timeout %s: a duration (seconds)", optarg);
+				return 2;
+			}
+			break;
+		case 'd': o.results_dir = optarg; break;
+		case 'K': o.keep = true; break;
+		case 'v': log_verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (expand_args(argc - optind, argv + optind, &paths, &np) < 0 || !np)
+		return 2;
+	items = calloc(np, sizeof(*items));
+	outs = calloc(np, sizeof(*outs));
+	idx = calloc(np, sizeof(*idx));
+	if (!items || !outs || !idx)
+		goto out;
+	{
+		struct profile **ps = calloc(np, sizeof(*ps));
+
+		if (!ps)
+			goto out;
+		e = load_profiles((int)np, paths, ps);
+		for (unsigned i = 0; i < np; i++) {
+			items[i].path = paths[i];
+			items[i].p = ps[i];
+		}
+		free(ps);
+		if (e < 0)
+			goto out;	/* bad input: nothing started */
+	}
+
+	/* everything the guest needs, before anything is started */
+	if (self_dir(bindir, sizeof(bindir)) < 0) {
+		log_err(-errno, "cannot find oomlab's own binary");
+		goto out;
+	}
+	snprintf(env.oomlab, sizeof(env.oomlab), "%.4000s/oomlab", bindir);
+	snprintf(env.worker, sizeof(env.worker), "%.4000s/oomlab-worker", bindir);
+	if (access(env.worker, X_OK) < 0) {
+		log_err(-errno, "%s: the guest needs oomlab-worker next to oomlab", env.worker);
+		goto out;
+	}
+	if (find_init(bindir, env.init, sizeof(env.init)) < 0) {
+		log_err(0, "cannot find vm/init.sh (set OOMLAB_VM_INIT, or run from the "
+			"source tree)");
+		goto out;
+	}
+	if (find_busybox(env.busybox, sizeof(env.busybox)) < 0) {
+		log_err(0, "no static busybox (apt-get install busybox-static, or set "
+			"OOMLAB_BUSYBOX)");
+		goto out;
+	}
+	if (access(o.results_dir, W_OK) < 0 && mkdir(o.results_dir, 0755) < 0) {
+		log_err(-errno, "results dir %s", o.results_dir);
+		goto out;
+	}
+	if (get_kernel(o.kernel, &k) < 0)
+		goto out;
+	env.k = &k;
+	install_signals();
+
+	env.accel = o.accel;
+	if (env.accel == VM_ACCEL_AUTO) {
+		/* a throw-away initramfs is enough: only the kernel's first
+		 * console bytes are looked at */
+		env.accel = vm_kvm_probe(k.vmlinuz, "/dev/null", KVM_PROBE_MS) ?
+			    VM_ACCEL_KVM : VM_ACCEL_TCG;
+		log_debug("accel auto: %s", env.accel == VM_ACCEL_KVM ? "kvm" : "tcg");
+	}
+
+	/* one boot for all that do not panic, then one per panic profile */
+	for (unsigned i = 0; i < np; i++)
+		if (items[i].p->run_expect != RUN_EXPECT_PANIC)
+			idx[nidx++] = i;
+	if (nidx && !vm_interrupted)
+		boot_items(&env, items, idx, nidx);
+	for (unsigned i = 0; i < np && !vm_interrupted; i++)
+		if (items[i].p->run_expect == RUN_EXPECT_PANIC)
+			boot_items(&env, items, &i, 1);
+
+	printf("%-48s %-5s %s\n", "profile", "", "result / reason");
+	for (unsigned i = 0; i < np; i++) {
+		struct item *it = &items[i];
+
+		if (vm_interrupted && !*it->result)
+			it->outcome = OUTCOME_BROK;
+		outs[i] = it->outcome;
+		printf("%-48s %-5s %s%s%s\n", it->path, outcome_word(it->outcome),
+		       it->result, *it->reason && *it->result ? ": " : "", it->reason);
+	}
+	rc = vm_interrupted ? 2 : aggregate_exit(outs, np);
+out:
+	for (unsigned i = 0; i < np; i++) {
+		if (items)
+			profile_free(items[i].p);
+		free(paths[i]);
+	}
+	free(paths);
+	free(items);
+	free(outs);
+	free(idx);
+	return rc;
+}
+
+static int cmd_kernels(int argc, char **argv)
+{
+	char **v = NULL;
+	unsigned n = 0;
+	_cleanup_free_ char *cache = NULL;
+	int e;
+
+	if (argc >= 2 && !strcmp(argv[1], "--fetch")) {
+		_cleanup_free_ char *ver = NULL;
+		char err[512];
+
+		if (argc > 3) {
+			usage(stderr);
+			return 2;
+		}
+		e = vm_kernel_fetch(argc == 3 ? argv[2] : NULL, &ver, err, sizeof(err));
+		if (e < 0) {
+			log_err(0, "%s", err);
+			return 2;
+		}
+		printf("%s\n", ver);
+		return 0;
+	}
+	if (argc > 1) {
+		usage(stderr);
+		return 2;
+	}
+	e = vm_kernel_cache_dir(&cache);
+	if (e < 0 || (e = vm_kernel_list(&v, &n)) < 0) {
+		log_err(e, "cannot list the kernel cache");
+		return 2;
+	}
+	if (!n)
+		fprintf(stderr, "no cached kernels in %s (oomlab vm kernels --fetch)\n", cache);
+	for (unsigned i = 0; i < n; i++) {
+		struct vm_kernel k;
+
+		if (vm_kernel_load(v[i], &k) == 0)
+			printf("%s  %s  %u modules\n", v[i], k.vmlinuz, k.nmodules);
+		free(v[i]);
+	}
+	free(v);
+	return 0;
+}
+
 int vm_main(int argc, char **argv)
 {
-	log_err(0, "oomlab vm: not implemented yet");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "kernels"))
+		return cmd_kernels(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	log_err(0, "vm: unknown command '%s'", argv[1]);
+	usage(stderr);
 	return 2;
 }

@@ -35,6 +35,8 @@ struct vm_kernel {
 	char modules[VM_MAX_MODULES][PATH_MAX];	/* in load order */
 };
 
+/* rm -rf, without following symlinks. */
+int vm_rmtree(const char *path);
 /* $XDG_CACHE_HOME/oomlab/kernels, else ~/.cache/oomlab/kernels. */
 int vm_kernel_cache_dir(char **ret);
 /*

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest's initramfs, written by the harness itself as a cpio "newc"
+ * archive (Documentation/driver-api/early-userspace/buffer-format.rst):
+ * no root needed for device nodes, no cpio tool, no staging directory.
+ *
+ * It is left uncompressed on purpose: it is a few MiB, QEMU hands it to
+ * the kernel from host memory, and under TCG gunzip in the guest costs
+ * more than it saves (the kernel unpacks an uncompressed archive as is).
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "util.h"
+#include "vm.h"
+
+struct cpio {
+	FILE *f;
+	unsigned ino;
+	unsigned ndirs;
+	char **dirs;		/* directories already written */
+	int err;		/* first write error, sticky */
+};
+
+int cpio_new(int fd, struct cpio **ret)
+{
+	struct cpio *c = calloc(1, sizeof(*c));
+	int d;
+
+	if (!c)
+		return -ENOMEM;
+	d = dup(fd);
+	if (d < 0 || !(c->f = fdopen(d, "w"))) {
+		int e = -errno;
+
+		if (d >= 0)
+			close(d);
+		free(c);
+		return e;
+	}
+	c->ino = 1;
+	*ret = c;
+	return 0;
+}
+
+void cpio_free(struct cpio *c)
+{
+	if (!c)
+		return;
+	if (c->f)
+		fclose(c->f);
+	for (unsigned i = 0; i < c->ndirs; i++)
+		free(c->dirs[i]);
+	free(c->dirs);
+	free(c);
+}
+
+static void pad4(struct cpio *c)
+{
+	static const char zero[4];
+	long off = ftell(c->f);
+
+	if (off < 0) {
+		c->err = -errno;
+		return;
+	}
+	if (off % 4 && fwrite(zero, 1, 4 - (size_t)(off % 4), c->f) != 4 - (size_t)(off % 4))
+		c->err = -EIO;
+}
+
+static int header(struct cpio *c, const char *name, mode_t mode, size_t size,
+		  dev_t rdev)
+{
+	size_t namesize;
+
+	/* names are relative in the archive: "bin/busybox", not "/bin/..." */
+	while (*name == '/')
+		name++;
+	if (!*name)
+		return -EINVAL;
+	namesize = strlen(name) + 1;
+	if (fprintf(c->f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
+		    c->ino++, (unsigned)mode, 0u, 0u,
+		    S_ISDIR(mode) ? 2u : 1u, 0u, size, 0u, 0u,
+		    major(rdev), minor(rdev), namesize, 0u) < 0 ||
+	    fwrite(name, 1, namesize, c->f) != namesize)
+		c->err = -EIO;
+	pad4(c);
+	return c->err;
+}
+
+static bool dir_known(struct cpio *c, const char *name, size_t len)
+{
+	for (unsigned i = 0; i < c->ndirs; i++)
+		if (strlen(c->dirs[i]) == len && !memcmp(c->dirs[i], name, len))
+			return true;
+	return false;
+}
+
+static int dir_remember(struct cpio *c, const char *name, size_t len)
+{
+	char **d = realloc(c->dirs, (c->ndirs + 1) * sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	c->dirs = d;
+	if (!(d[c->ndirs] = strndup(name, len)))
+		return -ENOMEM;
+	c->ndirs++;
+	return 0;
+}
+
+int cpio_add_dir(struct cpio *c, const char *name, mode_t mode)
+{
+	int e;
+
+	while (*name == '/')
+		name++;
+	if (dir_known(c, name, strlen(name)))
+		return 0;
+	e = cpio_add_parents(c, name);
+	if (e < 0)
+		return e;
+	e = header(c, name, S_IFDIR | (mode & 07777), 0, 0);
+	if (e < 0)
+		return e;
+	return dir_remember(c, name, strlen(name));
+}
+
+int cpio_add_parents(struct cpio *c, const char *name)
+{
+	while (*name == '/')
+		name++;
+	for (const char *s = strchr(name, '/'); s; s = strchr(s + 1, '/')) {
+		size_t len = (size_t)(s - name);
+		_cleanup_free_ char *d = NULL;
+		int e;
+
+		if (!len || dir_known(c, name, len))
+			continue;
+		if (!(d = strndup(name, len)))
+			return -ENOMEM;
+		e = header(c, d, S_IFDIR | 0755, 0, 0);
+		if (e < 0)
+			return e;
+		e = dir_remember(c, name, len);
+		if (e < 0)
+			return e;
+	}
+	return 0;
+}
+
+int cpio_add_data(struct cpio *c, const char *name, mode_t mode,
+		  const void *data, size_t len)
+{
+	int e = cpio_add_parents(c, name);
+
+	if (e < 0)
+		return e;
+	e = header(c, name, S_IFREG | (mode & 07777), len, 0);
+	if (e < 0)
+		return e;
+	if (len && fwrite(data, 1, len, c->f) != len)
+		c->err = -EIO;
+	pad4(c);
+	return c->err;
+}
+
+static int cpio_add_node(struct cpio *c, const char *name, mode_t mode, dev_t rdev)
+{
+	int e = cpio_add_parents(c, name);
+
+	return e < 0 ? e : header(c, name, mode, 0, rdev);
+}
+
+int cpio_add_file(struct cpio *c, const char *name, mode_t mode, const char *src)
+{
+	_cleanup_fclose_ FILE *in = fopen(src, "re");
+	struct stat st;
+	char buf[65536];
+	size_t n, total = 0;
+	int e;
+
+	if (!in)
+		return -errno;
+	if (fstat(fileno(in), &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	e = cpio_add_parents(c, name);
+	if (e < 0)
+		return e;
+	e = header(c, name, S_IFREG | (mode & 07777), (size_t)st.st_size, 0);
+	if (e < 0)
+		return e;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0 && total < (size_t)st.st_size) {
+		if (n > (size_t)st.st_size - total)
+			n = (size_t)st.st_size - total;	/* file grew: keep the header true */
+		if (fwrite(buf, 1, n, c->f) != n)
+			return c->err = -EIO;
+		total += n;
+	}
+	if (total != (size_t)st.st_size)
+		return c->err = -EIO;	/* file shrank under us */
+	pad4(c);
+	return c->err;
+}
+
+int cpio_add_symlink(struct cpio *c, const char *name, const char *target)
+{
+	size_t len = strlen(target);
+	int e = cpio_add_parents(c, name);
+
+	if (e < 0)
+		return e;
+	e = header(c, name, S_IFLNK | 0777, len, 0);
+	if (e < 0)
+		return e;
+	if (fwrite(target, 1, len, c->f) != len)
+		c->err = -EIO;
+	pad4(c);
+	return c->err;
+}
+
+int cpio_finish(struct cpio *c)
+{
+	static const char zero[512];
+	int e;
+	long off;
+
+	c->ino = 0;
+	e = header(c, "TRAILER!!!", 0, 0, 0);
+	/* the kernel does not need it, but cpio(1) likes 512-byte blocks */
+	off = ftell(c->f);
+	if (!e && off > 0 && off % 512 &&
+	    fwrite(zero, 1, 512 - (size_t)(off % 512), c->f) != 512 - (size_t)(off % 512))
+		e = -EIO;
+	if (fflush(c->f) == EOF && !e)
+		e = -errno;
+	if (fclose(c->f) == EOF && !e)
+		e = -errno;
+	c->f = NULL;
+	if (!e)
+		e = c->err;
+	cpio_free(c);
+	return e;
+}
+
+/* ---- shared libraries ---- */
+
+static int paths_add(char ***v, unsigned *n, const char *p, size_t len)
+{
+	char **nv;
+
+	for (unsigned i = 0; i < *n; i++)
+		if (strlen((*v)[i]) == len && !memcmp((*v)[i], p, len))
+			return 0;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strndup(p, len)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static void paths_free(char **v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int vm_ldd_parse(const char *text, char ***ret_paths, unsigned *ret_n)
+{
+	char **v = NULL;
+	unsigned n = 0;
+
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *eol = strchrnul(l, '\n');
+		const char *arrow = memmem(l, (size_t)(eol - l), "=> ", 3);
+		const char *p = arrow ? arrow + 3 : l;
+		size_t len;
+		int e;
+
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		/* "linux-vdso.so.1 (0x...)" and "not found" have no path */
+		if (p >= eol || *p != '/') {
+			if (arrow && memmem(l, (size_t)(eol - l), "not found", 9)) {
+				paths_free(v, n);
+				return -ENOENT;
+			}
+			continue;
+		}
+		for (len = 0; p + len < eol && p[len] != ' ' && p[len] != '\t'; len++)
+			;
+		e = paths_add(&v, &n, p, len);
+		if (e < 0) {
+			paths_free(v, n);
+			return e;
+		}
+	}
+	*ret_paths = v;
+	*ret_n = n;
+	return 0;
+}
+
+int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n)
+{
+	_cleanup_free_ char *cmd = NULL, *text = NULL;
+	FILE *p;
+	size_t cap = 0, len = 0;
+	char buf[4096];
+	size_t k;
+	int st, e;
+
+	if (strchr(binary, '\''))
+		return -EINVAL;
+	if (asprintf(&cmd, "ldd '%s' 2>&1", binary) < 0)
+		return -ENOMEM;
+	p = popen(cmd, "re");
+	if (!p)
+		return -errno;
+	while ((k = fread(buf, 1, sizeof(buf), p)) > 0) {
+		if (len + k + 1 > cap) {
+			char *nt = realloc(text, cap = (len + k + 1) * 2);
+
+			if (!nt) {
+				pclose(p);
+				return -ENOMEM;
+			}
+			text = nt;
+		}
+		memcpy(text + len, buf, k);
+		len += k;
+	}
+	st = pclose(p);
+	if (!text)
+		return -EIO;
+	text[len] = '\0';
+	/* a static binary: "not a dynamic executable", exit 1: no libraries */
+	if (strstr(text, "not a dynamic executable")) {
+		*ret_paths = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	if (st != 0)
+		return -EIO;
+	e = vm_ldd_parse(text, ret_paths, ret_n);
+	return e;
+}
+
+/* ---- the initramfs ---- */
+
+static int add_binary_with_libs(struct cpio *c, const char *name, const char *src,
+				char *err, size_t errlen)
+{
+	char **libs = NULL;
+	unsigned n = 0;
+	int e = cpio_add_file(c, name, 0755, src);
+
+	if (e < 0) {
+		snprintf(err, errlen, "cannot add %s: %s", src, strerror(-e));
+		return e;
+	}
+	e = vm_ldd(src, &libs, &n);
+	if (e < 0) {
+		snprintf(err, errlen, "ldd %s: %s", src,
+			 e == -ENOENT ? "a shared library is not found" : strerror(-e));
+		return e;
+	}
+	for (unsigned i = 0; i < n && e == 0; i++) {
+		/* same path in the guest, content of the symlink's target */
+		e = cpio_add_file(c, libs[i], 0755, libs[i]);
+		if (e == -EEXIST)
+			e = 0;
+		if (e < 0)
+			snprintf(err, errlen, "cannot add %s (needed by %s): %s",
+				 libs[i], src, strerror(-e));
+	}
+	paths_free(libs, n);
+	return e;
+}
+
+static const char *const busybox_applets[] = {
+	"sh", "mount", "umount", "mkdir", "cat", "echo", "printf", "base64",
+	"wc", "insmod", "mkswap", "swapon", "swapoff", "poweroff", "reboot",
+	"stty", "uname", "sleep", "ls", "dmesg", "sed", "rm", "head", "tr",
+	"cut", "grep", "sync", "test", "[", "ps", "free", "sysctl", "id",
+};
+
+int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
+		       char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	struct cpio *c = NULL;
+	char *manifest = NULL, *modlist = NULL;
+	size_t mlen = 0, modlen = 0;
+	FILE *mf = NULL, *modf = NULL;
+	int e;
+
+	if (errlen)
+		err[0] = '\0';
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", out, strerror(-e));
+		return e;
+	}
+	e = cpio_new(fd, &c);
+	if (e < 0)
+		goto out;
+
+	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run",
+					    "results", "etc/oomlab", "bin", "sbin" };
+	for (unsigned i = 0; i < ARRAY_SIZE(dirs) && e == 0; i++)
+		e = cpio_add_dir(c, dirs[i], strcmp(dirs[i], "tmp") ? 0755 : 01777);
+	/* the kernel opens /dev/console for init's stdio before anything can
+	 * mount devtmpfs; without the node init runs with no stdout */
+	if (!e)
+		e = cpio_add_node(c, "dev/console", S_IFCHR | 0600, makedev(5, 1));
+	if (e < 0)
+		goto io;
+
+	e = cpio_add_file(c, "bin/busybox", 0755, s->busybox);
+	if (e < 0) {
+		snprintf(err, errlen, "cannot add busybox %s: %s", s->busybox, strerror(-e));
+		goto out;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(busybox_applets) && e == 0; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "bin/%s", busybox_applets[i]);
+		e = cpio_add_symlink(c, name, "busybox");
+	}
+	if (e < 0)
+		goto io;
+	e = cpio_add_file(c, "init", 0755, s->init_script);
+	if (e < 0) {
+		snprintf(err, errlen, "cannot add %s: %s", s->init_script, strerror(-e));
+		goto out;
+	}
+	e = add_binary_with_libs(c, "bin/oomlab", s->oomlab, err, errlen);
+	if (e < 0)
+		goto out;
+	e = add_binary_with_libs(c, "bin/oomlab-worker", s->worker, err, errlen);
+	if (e < 0)
+		goto out;
+
+	/* modules: /lib/modules/oomlab/NN-name.ko in load order */
+	modf = open_memstream(&modlist, &modlen);
+	if (!modf) {
+		e = -errno;
+		goto io;
+	}
+	for (unsigned i = 0; s->kernel && i < s->kernel->nmodules; i++) {
+		const char *base = strrchr(s->kernel->modules[i], '/');
+		char name[PATH_MAX];
+
+		base = base ? base + 1 : s->kernel->modules[i];
+		snprintf(name, sizeof(name), "lib/modules/oomlab/%02u-%s", i, base);
+		e = cpio_add_file(c, name, 0644, s->kernel->modules[i]);
+		if (e < 0) {
+			snprintf(err, errlen, "cannot add module %s: %s",
+				 s->kernel->modules[i], strerror(-e));
+			goto out;
+		}
+		fprintf(modf, "/%s\n", name);
+	}
+	fclose(modf);
+	modf = NULL;
+	e = cpio_add_data(c, "etc/oomlab/modules", 0644, modlist ? modlist : "", modlen);
+	if (e < 0)
+		goto io;
+
+	/* manifest: "<index> <swap bytes> <guest path>" per profile */
+	mf = open_memstream(&manifest, &mlen);
+	if (!mf) {
+		e = -errno;
+		goto io;
+	}
+	for (unsigned i = 0; i < s->nprofiles; i++) {
+		const struct vm_guest_profile *g = &s->profiles[i];
+
+		e = cpio_add_file(c, g->guest_path, 0644, g->host_path);
+		if (e == 0 || e == -EEXIST)
+			e = 0;
+		if (e < 0) {
+			snprintf(err, errlen, "cannot add profile %s: %s", g->host_path,
+				 strerror(-e));
+			goto out;
+		}
+		fprintf(mf, "%u %llu %s\n", i, (unsigned long long)g->swap, g->guest_path);
+	}
+	fclose(mf);
+	mf = NULL;
+	e = cpio_add_data(c, "etc/oomlab/manifest", 0644, manifest ? manifest : "", mlen);
+	if (e < 0)
+		goto io;
+	e = cpio_finish(c);
+	c = NULL;
+io:
+	if (e < 0 && !*err)
+		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
+out:
+	if (mf)
+		fclose(mf);
+	if (modf)
+		fclose(modf);
+	free(manifest);
+	free(modlist);
+	cpio_free(c);
+	return e;
+}

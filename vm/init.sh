@@ -1,0 +1,89 @@
+#!/bin/sh
+# oomlab guest init (PID 1 of the initramfs the harness builds).
+#
+# Runs every profile of /etc/oomlab/manifest ("INDEX SWAP_BYTES PATH") with
+# `oomlab run`, one at a time, and streams each JSON result to the host on
+# ttyS1 (framing in include/vm.h), then @@OOMLAB-DONE as the end marker and
+# a reboot, which ends QEMU (-no-reboot, reboot=t). The host trusts nothing
+# that lacks the end marker: a hang, a panic or a crash here is BROK.
+export PATH=/bin:/sbin
+OUT=/dev/ttyS1
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs -o mode=1777 tmp /tmp
+mount -t cgroup2 none /sys/fs/cgroup
+# oomlab run makes its memcg under the root cgroup: the memory controller
+# must be enabled for the root's children first (cgroup v2).
+echo +memory > /sys/fs/cgroup/cgroup.subtree_control
+
+# raw: no "\n" -> "\r\n" (the host copes, but why make work)
+stty -F $OUT raw -echo 2>/dev/null
+say() { echo "$*" > $OUT; }
+log() { echo "oomlab-init: $*"; }
+
+say "@@OOMLAB-BEGIN $(uname -r)"
+
+# zram stack (zsmalloc, compressors, zram), in load order; built-in or
+# missing modules are not fatal: a swap profile then SKIPs.
+if [ -s /etc/oomlab/modules ]; then
+	while read -r m; do
+		insmod "$m" 2>/dev/null || log "insmod $m failed"
+	done < /etc/oomlab/modules
+fi
+
+zram_on() {
+	[ -e /sys/block/zram0 ] || return 1
+	echo "$1" > /sys/block/zram0/disksize || return 1
+	mkswap /dev/zram0 >/dev/null || return 1
+	swapon /dev/zram0 || return 1
+}
+
+zram_off() {
+	swapoff /dev/zram0 2>/dev/null
+	echo 1 > /sys/block/zram0/reset 2>/dev/null
+}
+
+pass=0 fail=0 brok=0 skip=0
+while read -r idx swap path; do
+	dir=/results/$idx
+	mkdir -p "$dir"
+	rc=
+	if [ "$swap" != 0 ]; then
+		zram_on "$swap" || { log "$path: no zram swap in this guest"; rc=77; }
+	fi
+	if [ -z "$rc" ]; then
+		cd /
+		# oomlab itself must survive a global OOM: -1000 (every worker
+		# gets its own adj set by oomlab's spawn, nothing inherits this)
+		(echo -1000 > /proc/self/oom_score_adj; exec oomlab run --results-dir "$dir" "$path" < /dev/null)
+		rc=$?
+	fi
+	[ "$swap" != 0 ] && zram_off
+	f=
+	for x in "$dir"/*.json; do [ -f "$x" ] && f=$x; done
+	if [ -n "$f" ]; then
+		say "@@OOMLAB-RESULT $idx $rc ${f##*/} $(wc -c < "$f")"
+		base64 "$f" > $OUT
+	else
+		say "@@OOMLAB-RESULT $idx $rc - 0"
+	fi
+	say "@@END"
+	case $rc in
+	0) pass=$((pass + 1)) ;;
+	1) fail=$((fail + 1)) ;;
+	77) skip=$((skip + 1)) ;;
+	*) brok=$((brok + 1)) ;;
+	esac
+done < /etc/oomlab/manifest
+
+if [ $brok -gt 0 ]; then agg=2
+elif [ $fail -gt 0 ]; then agg=1
+elif [ $pass -gt 0 ]; then agg=0
+else agg=77
+fi
+say "@@OOMLAB-DONE $agg"
+sync
+# reboot=t + -no-reboot: QEMU exits at once (no ACPI poweroff wait)
+reboot -f
