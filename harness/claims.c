@@ -187,8 +187,19 @@ static void evidence(struct claim_row *row)
 		n += (size_t)snprintf(row->evidence + n, sizeof(row->evidence) - n,
 				      " nothing%s%s", r->panicked ? "; the kernel panicked" : "",
 				      r->alloc_failed ? "; allocation failed" : "");
-	if (n < sizeof(row->evidence))
-		snprintf(row->evidence + n, sizeof(row->evidence) - n, ". %s", r->reason);
+	if (n >= sizeof(row->evidence))
+		return;
+	if (r->profile->claim_id == CLAIM_SHARED_MM) {
+		for (unsigned i = 0; i < r->ninst; i++)
+			if (r->inst[i].nchild)
+				n += (size_t)snprintf(row->evidence + n, sizeof(row->evidence) - n,
+						      ". %s %s; %u of the %u processes sharing "
+						      "its mm died with it", r->inst[i].name,
+						      r->inst[i].died ? "died" : "survived",
+						      r->inst[i].child_dead, r->inst[i].nchild);
+		return;
+	}
+	snprintf(row->evidence + n, sizeof(row->evidence) - n, ". %s", r->reason);
 }
 
 static const char *model_str(int m)

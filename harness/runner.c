@@ -336,6 +336,14 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 			if (in->child_pids[j] == ev->pid)
 				k->child_of = (int)i;
 	}
+	/* A shared-mm worker dies with whichever of its mm sharers the kernel
+	 * picked (all processes on the mm are SIGKILLed): that is its kill. */
+	if (k->instance < 0 && k->child_of >= 0) {
+		const struct worker_spec *s = r->inst[k->child_of].spec;
+
+		if (s->pattern && !strcmp(s->pattern, "shared-mm"))
+			k->instance = k->child_of;
+	}
 	/* With memory.oom.group the kernel can log one task twice: only the
 	 * first record of a PID counts. */
 	for (unsigned i = 0; i < r->nkills; i++)
