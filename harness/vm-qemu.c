@@ -159,7 +159,8 @@ int vm_qemu_run(const struct vm_qemu_opts *o, struct vm_boot *ret)
 
 bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 {
-	char dir[] = "/tmp/oomlab-kvm-XXXXXX", con[64];
+	const char *td = getenv("TMPDIR");
+	char dir[PATH_MAX], con[PATH_MAX + 16];
 	struct vm_qemu_opts o = {
 		.kernel = kernel, .initrd = initrd, .mem = 128 * MIB, .cpus = 1,
 		.console_log = con, .results_log = NULL,
@@ -173,6 +174,7 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	if (fd < 0)
 		return false;
 	close(fd);
+	snprintf(dir, sizeof(dir), "%.4000s/oomlab-kvm-XXXXXX", td && *td == '/' ? td : "/tmp");
 	if (!mkdtemp(dir))
 		return false;
 	snprintf(con, sizeof(con), "%s/console", dir);
@@ -202,7 +204,7 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	}
 	unlink(con);
 	{
-		char q[80];
+		char q[PATH_MAX + 32];
 
 		snprintf(q, sizeof(q), "%s.qemu", con);
 		unlink(q);

@@ -350,7 +350,7 @@ static int host_result(struct item *it, const char *kernel, enum outcome o,
 	return 0;
 }
 
-/* The outcome a result JSON records ("outcome": "pass"...). */
+/* The outcome a result JSON records ("verdict": "pass"...; results.c). */
 static enum outcome json_outcome(const char *json, int rc, char *reason, size_t rlen)
 {
 	json_error_t jerr;
@@ -361,7 +361,7 @@ static enum outcome json_outcome(const char *json, int rc, char *reason, size_t 
 
 	if (!doc)
 		return OUTCOME_BROK;
-	json_unpack(doc, "{s?s,s?s}", "outcome", &o, "reason", &why);
+	json_unpack(doc, "{s?s,s?s}", "verdict", &o, "reason", &why);
 	if (why)
 		snprintf(reason, rlen, "%s", why);
 	if (o) {
@@ -422,7 +422,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		       unsigned n)
 {
 	const struct vm_opts *o = env->o;
-	char tmp[] = "/tmp/oomlab-vm-XXXXXX";
+	const char *td = getenv("TMPDIR");
+	char tmp[PATH_MAX];
 	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], err[512] = "";
 	struct vm_guest_profile *gp = calloc(n, sizeof(*gp));
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
@@ -431,8 +432,10 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	uint64_t timeout = o->timeout_ms;
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
+	char qerr[256] = "";
 	int e;
 
+	snprintf(tmp, sizeof(tmp), "%.4000s/oomlab-vm-XXXXXX", td && *td == '/' ? td : "/tmp");
 	if (!gp || !st || !mkdtemp(tmp)) {
 		for (unsigned i = 0; i < n; i++)
 			items[idx[i]].outcome = OUTCOME_BROK;
@@ -441,9 +444,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		free(st);
 		return;
 	}
-	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio", tmp);
-	snprintf(con, sizeof(con), "%s/console.log", tmp);
-	snprintf(res, sizeof(res), "%s/results.log", tmp);
+	snprintf(initrd, sizeof(initrd), "%.4000s/initramfs.cpio", tmp);
+	snprintf(con, sizeof(con), "%.4000s/console.log", tmp);
+	snprintf(res, sizeof(res), "%.4000s/results.log", tmp);
 	for (unsigned i = 0; i < n; i++) {
 		struct item *it = &items[idx[i]];
 
@@ -490,6 +493,22 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	if (*st->kernel)
 		kname = st->kernel;
 	console_verdict(console, &panic, &oom_panic);
+	{
+		/* QEMU's own complaint ("could not load kernel ..."), last line */
+		_cleanup_free_ char *ql = NULL;
+		char qpath[PATH_MAX + 8];
+
+		snprintf(qpath, sizeof(qpath), "%s.qemu", con);
+		if (read_file_str(qpath, &ql) == 0) {
+			char *e2 = ql + strlen(ql);
+
+			while (e2 > ql && (e2[-1] == '\n' || e2[-1] == ' '))
+				*--e2 = '\0';
+			char *l = strrchr(ql, '\n');
+
+			snprintf(qerr, sizeof(qerr), "%s", l ? l + 1 : ql);
+		}
+	}
 	log_info("guest ended after %.1f s%s%s%s", b.wall_ms / 1000,
 		 b.timed_out ? " (timed out: QEMU killed)" : "",
 		 b.interrupted ? " (interrupted: QEMU killed)" : "",
@@ -540,6 +559,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			else if (b.timed_out)
 				snprintf(why, sizeof(why), "the guest did not finish in %llu s: "
 					 "QEMU killed", (unsigned long long)(timeout / 1000));
+			else if (!st->begun && *qerr)
+				snprintf(why, sizeof(why), "QEMU failed: %.200s", qerr);
 			else if (!st->begun)
 				snprintf(why, sizeof(why), "the guest never reported (kernel did "
 					 "not boot, or init failed: see the console log)");
