@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# VM mode, boot-to-verdict: wall time of `oomlab vm run` (kernel cached,
+# initramfs built, QEMU under TCG booted, profiles run, results written,
+# QEMU gone) for one profile, and for a directory of profiles in one boot
+# (profiles expecting a panic get a boot each, as in real use).
+# Median of N runs (default 5), after one warm-up run: the host evicts
+# idle page cache, so the first run pays for reading QEMU and the kernel.
+#
+#   bench/vm-boot.sh [PROFILE [DIR]]     default: profiles/vm/global-ranking.ini,
+#                                        profiles/claims
+# Target (issue 4): under 5 s for one profile, TCG, on this machine.
+cd "$(dirname "$0")/.." || exit 1
+N=${N:-5}
+ONE=${1:-profiles/vm/global-ranking.ini}
+DIR=${2:-profiles/claims}
+OOMLAB=./build/oomlab
+command -v qemu-system-x86_64 >/dev/null || { echo "vm-boot: SKIP: no qemu-system-x86_64"; exit 0; }
+[ -x $OOMLAB ] || { echo "vm-boot: SKIP: build first (make)"; exit 0; }
+$OOMLAB vm kernels --fetch >/dev/null 2>&1 || { echo "vm-boot: SKIP: no guest kernel (apt-get update?)"; exit 0; }
+TMP=$(mktemp -d /tmp/oomlab-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+# time_runs LABEL ARGS...: N timed runs, prints the median and the range
+time_runs() {
+	local label=$1 t0 t1 ts=() rc
+	shift
+	$OOMLAB vm run --accel tcg --results-dir "$TMP/res" "$@" >/dev/null 2>&1	# warm-up
+	for _ in $(seq "$N"); do
+		rm -rf "$TMP/res"
+		t0=$(date +%s%N)
+		$OOMLAB vm run --accel tcg --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
+		rc=$?
+		t1=$(date +%s%N)
+		ts+=($(( (t1 - t0) / 1000000 )))
+	done
+	printf '%s\n' "${ts[@]}" | sort -n > "$TMP/ts"
+	printf '%-34s median %6.2f s  min %6.2f  max %6.2f  (n=%d, last exit %d, %d results)\n' \
+		"$label" \
+		"$(sed -n "$(( (N + 1) / 2 ))p" "$TMP/ts" | awk '{print $1/1000}')" \
+		"$(head -n 1 "$TMP/ts" | awk '{print $1/1000}')" \
+		"$(tail -n 1 "$TMP/ts" | awk '{print $1/1000}')" \
+		"$N" "$rc" "$(ls "$TMP"/res/*.json 2>/dev/null | wc -l)"
+}
+
+echo "vm-boot: boot-to-verdict under TCG, $(uname -m), kernel $($OOMLAB vm kernels 2>/dev/null | tail -n 1 | cut -d' ' -f1)"
+time_runs "one profile ($(basename "$ONE"))" "$ONE"
+time_runs "$(basename "$DIR")/ ($(ls "$DIR"/*.ini | wc -l) profiles)" "$DIR"
