@@ -68,7 +68,7 @@ $(B)/oomlab-worker: $(WORKER_OBJ)
 # util.o and the modules named in TEST_DEPS_X, so one module's test does not
 # depend on every other module building.
 TEST_DEPS_verdict := badness run
-TEST_DEPS_results := run badness
+TEST_DEPS_results := run badness taskjson
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
 		$$(addprefix $(B)/harness/,$$(addsuffix .o,$$(filter-out $$*,$$(TEST_DEPS_$$*))))

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "results.h"
+#include "taskjson.h"
 #include "util.h"
 
 #define OOMLAB_VERSION "0.1"
@@ -239,6 +240,8 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 		jset(o, "children", kids, bad);
 	}
 	jset(o, "children_dead", json_integer(in->child_dead), bad);
+	/* what the model saw: lets any era be replayed on this file later */
+	jset(o, "model_input", in->pid > 0 ? task_mem_to_json(&in->task) : json_null(), bad);
 	return o;
 }
 
