@@ -3,7 +3,8 @@
 # Debian/Ubuntu (apt). Runs as root; without root it only reports.
 set -e
 PKGS="gcc make pkg-config libcgroup-dev libcap-dev libinih-dev libjansson-dev
-libcmocka-dev parallel jq perl python3"
+libcmocka-dev parallel jq perl python3
+qemu-system-x86 busybox-static kmod xz-utils"
 [ -n "$OOMLAB_DEPS_EXTRA" ] && PKGS="$PKGS $OOMLAB_DEPS_EXTRA"
 missing=""
 for p in $PKGS; do

@@ -4,7 +4,7 @@
 # Prints ok / not ok / skip per test and a closing "N passed, N failed".
 cd "$(dirname "$0")" || exit 2
 pass=0; failn=0; skipn=0
-for t in t-*.sh; do
+for t in t-*.sh vm-*.sh; do
 	out=$(bash "$t" 2>&1); rc=$?
 	case $rc in
 	0) pass=$((pass + 1)); echo "ok      ${t%.sh}" ;;
