@@ -439,6 +439,19 @@ int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
 	}
 	if (e < 0)
 		goto io;
+	/* profiles name users ("user = nobody"): the host's passwd and group
+	 * (no shadow), read by glibc's built-in files NSS (>= 2.34) */
+	{
+		static const char *const etc[] = { "/etc/passwd", "/etc/group" };
+
+		for (unsigned i = 0; i < ARRAY_SIZE(etc); i++) {
+			e = cpio_add_file(c, etc[i], 0644, etc[i]);
+			if (e < 0) {
+				snprintf(err, errlen, "cannot add %s: %s", etc[i], strerror(-e));
+				goto out;
+			}
+		}
+	}
 	e = cpio_add_file(c, "init", 0755, s->init_script);
 	if (e < 0) {
 		snprintf(err, errlen, "cannot add %s: %s", s->init_script, strerror(-e));

@@ -560,6 +560,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 					 "QEMU killed", (unsigned long long)(timeout / 1000));
 			else if (!st->begun && *qerr)
 				snprintf(why, sizeof(why), "QEMU failed: %.200s", qerr);
+			else if (vr)
+				snprintf(why, sizeof(why), "oomlab run in the guest exited %d "
+					 "without a result (its error is in the console log)", vr->rc);
 			else if (!st->begun)
 				snprintf(why, sizeof(why), "the guest never reported (kernel did "
 					 "not boot, or init failed: see the console log)");
