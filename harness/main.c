@@ -241,6 +241,14 @@ out:
 
 int main(int argc, char **argv)
 {
+	/*
+	 * jansson seeds its hash function from /dev/urandom on first use;
+	 * since 5.18 that read waits for the crng when it is not ready yet,
+	 * which in a fresh TCG guest takes ~1 s (the jitter entropy dance).
+	 * Our documents are our own: no hash flooding to fear, any seed does.
+	 */
+	json_object_seed((size_t)now_ns() ^ (size_t)getpid());
+
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
