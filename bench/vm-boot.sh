@@ -45,6 +45,34 @@ time_runs() {
 		"$n" "$rc" "$(ls "$TMP"/res/*.json 2>/dev/null | wc -l)"
 }
 
-echo "vm-boot: boot-to-verdict under TCG, $(uname -m), kernel $($OOMLAB vm kernels 2>/dev/null | tail -n 1 | cut -d' ' -f1)"
+KVER=$($OOMLAB vm kernels 2>/dev/null | tail -n 1 | cut -d' ' -f1)
+echo "vm-boot: boot-to-verdict under TCG, $(uname -m), kernel $KVER"
 time_runs "one profile ($(basename "$ONE"))" "$N" 1 "$ONE"
+
+# The same boot with nothing to run, interleaved with the profile run so
+# that the host's drift hits both alike: QEMU, firmware and the kernel up to
+# the point it looks for a root file system (no initramfs: it panics, and
+# -no-reboot ends QEMU). The difference is what oomlab adds.
+VMLINUZ=$($OOMLAB vm kernels 2>/dev/null | tail -n 1 | awk '{print $2}')
+if [ -r /usr/share/qemu/qboot.rom ]; then BIOS=(-bios /usr/share/qemu/qboot.rom); else BIOS=(); fi
+bare=() full=()
+for _ in $(seq "$N"); do
+	t0=$(date +%s%N)
+	qemu-system-x86_64 -M pc "${BIOS[@]}" -nodefaults -nographic -no-reboot -accel tcg \
+		-m 256M -kernel "$VMLINUZ" -append "console=ttyS0 panic=-1 reboot=t quiet" \
+		-serial null >/dev/null 2>&1
+	t1=$(date +%s%N)
+	rm -rf "$TMP/res"
+	$OOMLAB vm run --accel tcg --results-dir "$TMP/res" "$ONE" >/dev/null 2>&1
+	t2=$(date +%s%N)
+	bare+=($(( (t1 - t0) / 1000000 )))
+	full+=($(( (t2 - t1) / 1000000 )))
+done
+med() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+mb=$(med "${bare[@]}")
+mf=$(med "${full[@]}")
+awk -v b="$mb" -v f="$mf" 'BEGIN { printf "interleaved: bare kernel boot median %.2f s, one profile %.2f s: ratio %.2f, oomlab adds %.2f s\n", b / 1000, f / 1000, f / b, (f - b) / 1000 }'
+echo "  bare: ${bare[*]} ms"
+echo "  full: ${full[*]} ms"
+[ "${N_DIR:-$N}" -gt 0 ] || exit 0
 time_runs "$(basename "$DIR")/ ($(ls "$DIR"/*.ini | wc -l) profiles)" "${N_DIR:-$N}" 0 "$DIR"
