@@ -635,6 +635,20 @@ static void snapshot(struct ctx *c)
 				t->children_vm_pages[t->nchildren++] = cs.vm_bytes / PAGE;
 		}
 	}
+	if (c->p->has_init_hog) {
+		/* claim 14: PID 1 must really be the biggest task for "never
+		 * chosen" to mean anything (vm/init.sh holds init_hog) */
+		struct proc_snapshot s1;
+		char b1[16], b2[16];
+
+		if (proc_snapshot("/proc", 1, &s1) < 0 || s1.rss_bytes < c->p->init_hog / 10 * 9)
+			return set_outcome(r, OUTCOME_BROK, "PID 1 should hold init_hog = %s but "
+					   "holds %s", format_size(c->p->init_hog, b1),
+					   format_size(s1.rss_bytes, b2));
+		run_note(r, "PID 1 (%s) holds %s of RSS, more than any worker: the global "
+			 "init is exempt (is_global_init), so the kernel must pass it over",
+			 s1.comm, format_size(s1.rss_bytes, b1));
+	}
 	if (c->cg) {
 		cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_before);
 		/* memcg OOM: the kernel's totalpages is the memcg's max
@@ -1021,6 +1035,8 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	if (stopped(r) || r->alloc_failed)
 		goto out;
 	snapshot(&c);
+	if (stopped(r))
+		goto out;
 	trigger(&c);
 	if (stopped(r))
 		goto out;

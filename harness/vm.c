@@ -379,6 +379,11 @@ static enum outcome json_outcome(const char *json, int rc, char *reason, size_t 
 
 /* ---- one boot ---- */
 
+static bool own_boot(const struct profile *p)
+{
+	return p->run_expect == RUN_EXPECT_PANIC || p->has_init_hog;
+}
+
 static const char *console_verdict(const char *con, bool *ret_panic, bool *ret_oom_panic)
 {
 	const char *p = con ? strstr(con, "Kernel panic - not syncing") : NULL;
@@ -729,14 +734,18 @@ static int cmd_run(int argc, char **argv)
 		log_debug("accel auto: %s", env.accel == VM_ACCEL_KVM ? "kvm" : "tcg");
 	}
 
-	/* one boot for all that do not panic, then one per panic profile */
+	/*
+	 * One boot for all the others, then one each for a profile that
+	 * panics the guest or makes PID 1 hold memory (init_hog: PID 1 keeps
+	 * it until the guest ends, which would starve the profiles after it).
+	 */
 	for (unsigned i = 0; i < np; i++)
-		if (items[i].p->run_expect != RUN_EXPECT_PANIC)
+		if (!own_boot(items[i].p))
 			idx[nidx++] = i;
 	if (nidx && !vm_interrupted)
 		boot_items(&env, items, idx, nidx);
 	for (unsigned i = 0; i < np && !vm_interrupted; i++)
-		if (items[i].p->run_expect == RUN_EXPECT_PANIC)
+		if (own_boot(items[i].p))
 			boot_items(&env, items, &i, 1);
 
 	printf("%-48s %-5s %s\n", "profile", "", "result / reason");

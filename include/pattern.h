@@ -26,6 +26,7 @@ struct worker_opts {
 	struct sb_slot *slot;	/* never NULL: a private dummy when standalone */
 	bool quiet;
 	bool standalone;	/* slot is the dummy: nobody will say "go on" */
+	char *const *argv;	/* init: the command after "--", NULL if none */
 };
 
 struct pattern {

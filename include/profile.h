@@ -94,7 +94,9 @@ struct profile {
 	bool oom_group;		/* memory.oom.group = 1 (v2) */
 	bool has_swap;
 	uint64_t swap;		/* VM: zram size; host: memory.swap.max */
-	bool needs_vm;		/* needs = vm */
+	bool needs_vm;		/* needs = vm (or implied by init_hog) */
+	bool has_init_hog;
+	uint64_t init_hog;	/* VM: PID 1 holds this much (whole MiB) */
 	bool needs_root;	/* needs = root */
 	bool needs_cgroup2;	/* needs = cgroup2 */
 	bool needs_negative_adj; /* derived: oom_score_adj < 0 or oom_adj < 0 */

@@ -266,7 +266,10 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
+	/* getopt stops at "--": what follows is a command (pattern init) */
+	if (optind < argc && !strcmp(argv[optind - 1], "--"))
+		o.argv = argv + optind;
+	else if (optind < argc) {
 		log_err(-EINVAL, "unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}

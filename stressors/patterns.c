@@ -7,7 +7,7 @@
 
 extern const struct pattern pattern_page_touch, pattern_mmap, pattern_populate,
 	pattern_thp, pattern_file, pattern_shmem, pattern_mlock, pattern_fork_tree,
-	pattern_shared_mm, pattern_pressure;
+	pattern_shared_mm, pattern_init, pattern_pressure;
 
 const struct pattern *const pattern_table[] = {
 	&pattern_page_touch,
@@ -19,6 +19,7 @@ const struct pattern *const pattern_table[] = {
 	&pattern_mlock,
 	&pattern_fork_tree,
 	&pattern_shared_mm,
+	&pattern_init,
 	&pattern_pressure,
 };
 

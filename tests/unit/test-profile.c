@@ -317,6 +317,27 @@ static int parse_worker(const char *body, struct profile **ret,
 	return profile_parse_string("inline.ini", text, ret, e);
 }
 
+/* init_hog (claim 14): whole MiB, and it makes the profile VM-only. */
+static void test_init_hog(void **state)
+{
+	struct profile *p = NULL;
+	struct profile_error e;
+
+	assert_int_equal(profile_parse_string("h.ini", "[profile]\ninit_hog = 80M\n"
+					      "trigger = global\n[worker w]\nsize = 1M\n",
+					      &p, &e), 0);
+	assert_true(p->has_init_hog);
+	assert_int_equal(p->init_hog, 80 * 1024 * 1024);
+	assert_true(p->needs_vm);
+	profile_free(p);
+	p = NULL;
+	assert_int_equal(profile_parse_string("h.ini", "[profile]\ninit_hog = 1500K\n"
+					      "[worker w]\nsize = 1M\n", &p, &e), -EINVAL);
+	assert_null(p);
+	assert_int_equal(e.line, 2);
+	assert_string_equal(e.field, "init_hog");
+}
+
 static void test_command_split(void **state)
 {
 	static const struct {
@@ -624,6 +645,7 @@ int main(void)
 		cmocka_unit_test(test_name_bounds),
 		cmocka_unit_test(test_negative_adj),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_init_hog),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_names),
