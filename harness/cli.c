@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the subcommands (run, check, claims). */
+#include <signal.h>
 #include <string.h>
 
 #include "cli.h"
@@ -53,3 +54,14 @@ int aggregate_exit(const enum outcome *o, unsigned n)
 	return pass || n == 0 ? 0 : 77;
 }
 
+
+void cli_install_signals(void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}

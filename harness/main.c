@@ -43,16 +43,6 @@ static void on_signal(int sig)
 	runner_interrupted = sig;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* The live part of the display: ramp progress (redrawn in place on a
  * terminal), the trigger, each kill as the kernel logs it. */
@@ -181,7 +171,7 @@ static int cmd_run(int argc, char **argv)
 		ro.on_event = show_event;
 		ro.arg = &tty;
 	}
-	install_signals();
+	cli_install_signals(on_signal);
 	for (int i = 0; i < np; i++) {
 		struct run *r = calloc(1, sizeof(*r));
 		_cleanup_free_ char *written = NULL;

@@ -71,16 +71,6 @@ static void on_signal(int sig)
 	vm_interrupted = sig;
 }
 
-static void install_signals(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* ---- inputs: profiles, binaries, kernel ---- */
 
@@ -723,7 +713,7 @@ static int cmd_run(int argc, char **argv)
 	if (get_kernel(o.kernel, &k) < 0)
 		goto out;
 	env.k = &k;
-	install_signals();
+	cli_install_signals(on_signal);
 
 	env.accel = o.accel;
 	if (env.accel == VM_ACCEL_AUTO) {

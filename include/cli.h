@@ -14,4 +14,8 @@ int aggregate_exit(const enum outcome *o, unsigned n);
 /* Inside an oomlab VM guest (kernel command line oomlab.guest=1)? */
 bool oomlab_detect_vm(void);
 
+/* SIGINT, SIGTERM, SIGHUP -> handler (which sets a stop flag); SIGPIPE
+ * ignored. */
+void cli_install_signals(void (*handler)(int));
+
 #endif

@@ -47,11 +47,7 @@ static int shmem_run(const struct worker_opts *o)
 		slot_fail(o->slot, r);
 		return r;
 	}
-	slot_set_phase(o->slot, SB_PHASE_RAMPING);
-	r = touch_range(o, m.p, o->size, &m.touched);
-	if (r == 0)
-		r = hold_phase(o, retouch, &m);
-	return r;
+	return ramp_and_hold(o, m.p, &m.touched, retouch, &m);
 }
 
 const struct pattern pattern_shmem = {

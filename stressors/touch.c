@@ -191,3 +191,15 @@ int hold_phase(const struct worker_opts *o, void (*retouch)(void *), void *arg)
 	}
 	return 0;
 }
+
+int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched,
+		  void (*retouch)(void *), void *arg)
+{
+	int r;
+
+	slot_set_phase(o->slot, SB_PHASE_RAMPING);
+	r = touch_range(o, p, o->size, touched);
+	if (r == 0)
+		r = hold_phase(o, retouch, arg);
+	return r;
+}

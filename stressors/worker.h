@@ -44,6 +44,11 @@ void ramp_wait(const struct worker_opts *o, uint64_t t0_ns, uint64_t bytes);
 /* Standalone progress line (mem.c style) unless o->quiet. */
 void progress(const struct worker_opts *o);
 
+/* The common body of a one-mapping pattern: RAMPING, touch [p, p+size),
+ * then hold_phase(). */
+int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched,
+		  void (*retouch)(void *), void *arg);
+
 /* Sleep ms milliseconds, returning early (true) once stopped. */
 bool sleep_ms_stoppable(const struct sb_slot *s, unsigned ms);
 
