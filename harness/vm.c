@@ -147,19 +147,22 @@ static int expand_args(int n, char **args, char ***ret, unsigned *ret_n)
 	return 0;
 }
 
-/* Where the guest finds the profile: the same relative path (so the
- * result's "profile" field reads as on the host), or /profiles/N-NAME for
- * paths that climb out ("../x.ini"). */
+/* Where the guest finds the profile: the same relative path, or
+ * profiles/N/NAME for paths that climb out ("../x.ini") or are absolute
+ * (an absolute host path may lie under /tmp, which the guest's init mounts
+ * a tmpfs over). The host puts its own path back into the result. */
 static void guest_path(const char *host, unsigned idx, char *buf, size_t len)
 {
 	const char *p = host;
 
 	while (!strncmp(p, "./", 2))
 		p += 2;
-	if (strstr(p, "..") || strchr(p, ' ') || strchr(p, '\n') || !*p) {
+	if (*p == '/' || strstr(p, "..") || strchr(p, ' ') || strchr(p, '\n') || !*p) {
 		const char *b = strrchr(host, '/');
 
-		snprintf(buf, len, "profiles/%u-%s", idx, b ? b + 1 : host);
+		/* a directory per profile keeps the file's own name, which
+		 * names the result file */
+		snprintf(buf, len, "profiles/%u/%s", idx, b ? b + 1 : host);
 		for (char *s = buf; *s; s++)
 			if (*s == ' ' || *s == '\n')
 				*s = '_';
@@ -337,6 +340,24 @@ static int host_result(struct item *it, const char *kernel, enum outcome o,
 	snprintf(it->result, sizeof(it->result), "%s", path);
 	snprintf(it->reason, sizeof(it->reason), "%s", why);
 	return 0;
+}
+
+/* The guest's result with "profile" set to the host's path; NULL if the
+ * document cannot be read (it is then kept as the guest wrote it). */
+static char *with_host_profile(const char *json, const char *host_path, size_t *ret_len)
+{
+	json_t *doc = json_loads(json, 0, NULL);
+	char *out = NULL;
+
+	if (!doc)
+		return NULL;
+	if (json_is_object(doc) &&
+	    json_object_set_new(doc, "profile", json_string(host_path)) == 0)
+		out = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (out)
+		*ret_len = strlen(out);
+	return out;
 }
 
 /* The outcome a result JSON records ("verdict": "pass"...; results.c). */
@@ -522,11 +543,15 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			continue;	/* an interrupted run is no result */
 		}
 		if (vr && vr->json) {
+			_cleanup_free_ char *fixed = NULL;
 			char name[256];
+			size_t flen = vr->len;
 
 			snprintf(name, sizeof(name), "%s", vr->file);
-			e = write_atomic(o->results_dir, name, vr->json, vr->len,
-					 it->result, sizeof(it->result));
+			/* the result names the profile as the user gave it */
+			fixed = with_host_profile(vr->json, it->path, &flen);
+			e = write_atomic(o->results_dir, name, fixed ? fixed : vr->json,
+					 fixed ? flen : vr->len, it->result, sizeof(it->result));
 			if (e < 0) {
 				log_err(e, "cannot write %s/%s", o->results_dir, name);
 				it->outcome = OUTCOME_BROK;
