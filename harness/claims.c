@@ -269,7 +269,12 @@ static void evidence(struct claim_row *row)
 			 jstr(json_array_get(kills, 0), "line"));
 		break;
 	default:
-		snprintf(e + n, len - n, ". %s", jstr(doc, "reason"));
+		n += (size_t)snprintf(e + n, len - n, ". %s", jstr(doc, "reason"));
+		/* claim 14: say that init really was the biggest task */
+		json_array_foreach(json_object_get(doc, "notes"), i, k)
+			if (n < len && !strncmp(json_string_value(k) ? json_string_value(k) : "",
+						"PID 1 ", 6))
+				n += (size_t)snprintf(e + n, len - n, "; %s", json_string_value(k));
 	}
 }
 
