@@ -87,6 +87,21 @@ static struct badness never(const char *why)
 	return (struct badness){ .unkillable = true, .points = 0, .why = why };
 }
 
+/* Who is never chosen, the same from 3.8 on: init, adj -1000, a task
+ * already reaped (MMF_OOM_SKIP), one in vfork. NULL if killable. */
+static const char *never_since_3_8(const struct task_mem *t)
+{
+	if (t->is_init)
+		return "init is never chosen";
+	if (score_adj_of(t) == OOM_SCORE_ADJ_MIN)
+		return "oom_score_adj -1000";
+	if (t->mm_oom_skip)
+		return "MMF_OOM_SKIP (already reaped)";
+	if (t->in_vfork)
+		return "in vfork";
+	return NULL;
+}
+
 /*
  * >= 4.17 (d46078b28889 dropped the CAP_SYS_ADMIN bonus). Since 5.9 the
  * score is a signed long and LONG_MIN marks "never"; 4.17-5.8 returned
@@ -96,15 +111,10 @@ static struct badness never(const char *why)
 static struct badness badness_4_17(const struct task_mem *t, uint64_t totalpages)
 {
 	int64_t points, adj = score_adj_of(t);
+	const char *why_never = never_since_3_8(t);
 
-	if (t->is_init)
-		return never("init is never chosen");
-	if (adj == OOM_SCORE_ADJ_MIN)
-		return never("oom_score_adj -1000");
-	if (t->mm_oom_skip)
-		return never("MMF_OOM_SKIP (already reaped)");
-	if (t->in_vfork)
-		return never("in vfork");
+	if (why_never)
+		return never(why_never);
 	points = (int64_t)(t->rss_pages + t->swap_pages) + ptes_pages(t);
 	adj *= (int64_t)(totalpages / 1000);
 	points += adj;
@@ -123,15 +133,10 @@ static struct badness badness_4_17(const struct task_mem *t, uint64_t totalpages
 static struct badness badness_3_8(const struct task_mem *t, uint64_t totalpages)
 {
 	int64_t points, adj = score_adj_of(t);
+	const char *why_never = never_since_3_8(t);
 
-	if (t->is_init)
-		return never("init is never chosen");
-	if (adj == OOM_SCORE_ADJ_MIN)
-		return never("oom_score_adj -1000");
-	if (t->mm_oom_skip)
-		return never("MMF_OOM_SKIP (already reaped)");
-	if (t->in_vfork)
-		return never("in vfork");
+	if (why_never)
+		return never(why_never);
 	points = (int64_t)(t->rss_pages + t->swap_pages) + ptes_pages(t);
 	if (t->cap_sys_admin)
 		points -= points * 3 / 100;
