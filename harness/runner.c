@@ -268,6 +268,24 @@ static int scoreboard_create(struct ctx *c, unsigned nslots)
 
 /* ---- kmsg: the kernel's own record ---- */
 
+/* Which worker a PID is: the worker itself (*ret_inst), or one of the
+ * children it had at the snapshot (*ret_child_of); -1 for neither. */
+static void pid_owner(const struct run *r, pid_t pid, int *ret_inst, int *ret_child_of)
+{
+	*ret_inst = *ret_child_of = -1;
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		if (in->pid == pid) {
+			*ret_inst = (int)i;
+			return;
+		}
+		for (unsigned j = 0; j < in->nchild; j++)
+			if (in->child_pids[j] == pid)
+				*ret_child_of = (int)i;
+	}
+}
+
 /*
  * /dev/kmsg is the whole machine's log: other memcgs OOM too. A kill is
  * ours if the kernel says it happened in our memcg (>= 4.19 constraint
@@ -277,6 +295,7 @@ static int scoreboard_create(struct ctx *c, unsigned nslots)
 static bool kill_is_ours(const struct ctx *c, const struct oom_event *ev)
 {
 	const struct run *r = c->r;
+	int inst, child_of;
 
 	if (!c->cg)
 		return true;
@@ -290,14 +309,8 @@ static bool kill_is_ours(const struct ctx *c, const struct oom_event *ev)
 	}
 	if (ev->pid == c->pressure_pid)
 		return true;
-	for (unsigned i = 0; i < r->ninst; i++) {
-		if (r->inst[i].pid == ev->pid)
-			return true;
-		for (unsigned j = 0; j < r->inst[i].nchild; j++)
-			if (r->inst[i].child_pids[j] == ev->pid)
-				return true;
-	}
-	return false;
+	pid_owner(r, ev->pid, &inst, &child_of);
+	return inst >= 0 || child_of >= 0;
 }
 
 static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
@@ -315,8 +328,6 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 	k->killed = *ev;
 	k->seq = rec->seq;
 	k->usec = rec->usec;
-	k->instance = -1;
-	k->child_of = -1;
 	snprintf(k->line, sizeof(k->line), "%.*s", (int)rec->msg_len, rec->msg);
 	if (c->have_pending_constraint && c->pending_constraint.pid == ev->pid) {
 		k->constraint = c->pending_constraint;
@@ -325,17 +336,7 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 			 c->pending_constraint_line);
 	}
 	c->have_pending_constraint = false;
-	for (unsigned i = 0; i < r->ninst; i++) {
-		struct instance *in = &r->inst[i];
-
-		if (in->pid == ev->pid) {
-			k->instance = (int)i;
-			break;
-		}
-		for (unsigned j = 0; j < in->nchild; j++)
-			if (in->child_pids[j] == ev->pid)
-				k->child_of = (int)i;
-	}
+	pid_owner(r, ev->pid, &k->instance, &k->child_of);
 	/* A shared-mm worker dies with whichever of its mm sharers the kernel
 	 * picked (all processes on the mm are SIGKILLed): that is its kill. */
 	if (k->instance < 0 && k->child_of >= 0) {
