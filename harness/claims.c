@@ -448,8 +448,9 @@ static void row_add(struct claim_row *row, json_t *doc)
 /* What only a VM can give: the run's own preflight would SKIP it here. */
 static bool needs_vm(const struct profile *p)
 {
-	return p->needs_vm || p->trigger == TRIGGER_GLOBAL || p->trigger == TRIGGER_SYSRQ ||
-	       p->nsysctls || p->run_expect == RUN_EXPECT_PANIC || p->needs_negative_adj;
+	char why[512];
+
+	return runner_vm_only(p, why, sizeof(why)) != NULL;
 }
 
 /*

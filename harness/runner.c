@@ -101,38 +101,56 @@ static struct sb_slot *slot(struct ctx *c, unsigned k)
 /* ---- preflight: what this machine can run, decided before starting
  * anything, so a SKIP or a refused profile leaves nothing behind. ---- */
 
+static const char *negative_adj_why(const struct profile *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "the profile needs a negative oom_score_adj or oom_adj, and "
+		 "this process lacks CAP_SYS_RESOURCE, so the kernel would refuse it: "
+		 "run it in a VM (oomlab vm run %s)", p->path);
+	return buf;
+}
+
+const char *runner_vm_only(const struct profile *p, char *buf, size_t len)
+{
+	if (p->trigger == TRIGGER_GLOBAL || p->trigger == TRIGGER_SYSRQ)
+		snprintf(buf, len, "trigger = %s causes a global OOM: only inside a VM "
+			 "(oomlab vm run %s)", trigger_name(p->trigger), p->path);
+	else if (p->needs_vm)
+		snprintf(buf, len, "the profile needs a VM (needs = vm): run it with "
+			 "oomlab vm run %s", p->path);
+	else if (p->nsysctls)
+		snprintf(buf, len, "the profile sets sysctl %s: sysctl experiments run only "
+			 "inside a VM", p->sysctls[0].name);
+	else if (p->run_expect == RUN_EXPECT_PANIC)
+		snprintf(buf, len, "the profile expects a kernel panic: only inside a VM");
+	else if (p->has_swap)
+		snprintf(buf, len, "swap = ... needs zram inside a VM (this host has no swap)");
+	else if (p->needs_negative_adj && !proc_can_lower_adj())
+		return negative_adj_why(p, buf, len);
+	else
+		return NULL;
+	return buf;
+}
+
 static void preflight(struct ctx *c)
 {
 	const struct profile *p = c->p;
 	struct run *r = c->r;
 	bool global = p->trigger == TRIGGER_GLOBAL || p->trigger == TRIGGER_SYSRQ;
 
+	char why[512];
+
 	if (!c->o->in_vm) {
-		if (global)
-			return set_outcome(r, OUTCOME_SKIP,
-					   "trigger = %s causes a global OOM: only inside a VM "
-					   "(oomlab vm run %s)", trigger_name(p->trigger), p->path);
-		if (p->needs_vm)
-			return set_outcome(r, OUTCOME_SKIP, "the profile needs a VM "
-					   "(needs = vm): run it with oomlab vm run %s", p->path);
-		if (p->nsysctls)
-			return set_outcome(r, OUTCOME_SKIP, "the profile sets sysctl %s: "
-					   "sysctl experiments run only inside a VM",
-					   p->sysctls[0].name);
-		if (p->run_expect == RUN_EXPECT_PANIC)
-			return set_outcome(r, OUTCOME_SKIP, "the profile expects a kernel "
-					   "panic: only inside a VM");
+		if (runner_vm_only(p, why, sizeof(why)))
+			return set_outcome(r, OUTCOME_SKIP, "%s", why);
 		if (!p->has_memory_limit)
 			return set_outcome(r, OUTCOME_BROK, "%s: memory_limit is required "
 					   "on the host: every worker must run inside a memory "
 					   "cgroup with a limit (a global OOM only in a VM)",
 					   p->path);
 	}
+	/* inside a VM too: a guest without CAP_SYS_RESOURCE would refuse */
 	if (p->needs_negative_adj && !proc_can_lower_adj())
-		return set_outcome(r, OUTCOME_SKIP, "the profile needs a negative "
-				   "oom_score_adj or oom_adj, and this process lacks "
-				   "CAP_SYS_RESOURCE, so the kernel would refuse it: run it "
-				   "in a VM (oomlab vm run %s)", p->path);
+		return set_outcome(r, OUTCOME_SKIP, "%s", negative_adj_why(p, why, sizeof(why)));
 	if (global && p->has_memory_limit)
 		return set_outcome(r, OUTCOME_BROK, "%s: trigger = %s is a global OOM: "
 				   "memory_limit makes no sense with it", p->path,
@@ -150,9 +168,6 @@ static void preflight(struct ctx *c)
 					   "(memory.oom.group); this machine's memory controller "
 					   "is cgroup v1: run it in a VM");
 	}
-	if (p->has_swap && !c->o->in_vm)
-		return set_outcome(r, OUTCOME_SKIP, "swap = ... needs zram inside a VM "
-				   "(this host has no swap)");
 }
 
 /* ---- sysctls (VM only): set, and put back what was there ---- */

@@ -35,6 +35,14 @@ struct run_opts {
 /* Set by the signal handlers of main: the run stops, cleans up, BROK. */
 extern volatile sig_atomic_t runner_interrupted;
 
+/*
+ * Why the profile can run only inside a VM (global OOM, sysctls, a panic,
+ * swap, needs = vm, a negative adj this host would refuse), into buf; NULL
+ * if the host can run it. The one list both the run's preflight and
+ * `oomlab claims --vm` go by.
+ */
+const char *runner_vm_only(const struct profile *p, char *buf, size_t len);
+
 /* Fills *r (caller zeroes it); r->outcome says how it ended. Returns 0, or
  * -errno only when not even a result could be formed. */
 int run_profile(const struct profile *p, const struct run_opts *o, struct run *r);
