@@ -832,7 +832,7 @@ static void children_dead(struct run *r)
 static void observe(struct ctx *c)
 {
 	struct run *r = c->r;
-	unsigned seen_deaths = 0;
+	unsigned seen_deaths = 0, stepped_for = 0;
 	uint64_t settle_until = 0, last_go = 0;
 
 	for (;;) {
@@ -897,18 +897,11 @@ static void observe(struct ctx *c)
 					last_go = now_ns();
 				}
 			}
-		} else if (!c->pressure_pid && !settle_until && d > 0 && d == seen_deaths &&
-			   (c->p->trigger == TRIGGER_LIMIT || c->p->trigger == TRIGGER_SYSRQ) &&
-			   now_ns() - last_go > 20000000ULL) {
-			/* limit / sysrq: one step per kill */
-			unsigned killed = 0;
-
-			for (unsigned i = 0; i < r->ninst; i++)
-				killed += r->inst[i].killed;
-			if (killed >= d) {
-				trigger_next(c);
-				last_go = now_ns();
-			}
+		} else if (!c->pressure_pid && !settle_until && d > stepped_for &&
+			   (c->p->trigger == TRIGGER_LIMIT || c->p->trigger == TRIGGER_SYSRQ)) {
+			/* limit / sysrq: one step per victim, once it is dead */
+			trigger_next(c);
+			stepped_for = d;
 		}
 		if (settle_until && now_ns() >= settle_until)
 			break;
