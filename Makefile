@@ -36,7 +36,7 @@ endif
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 WORKER_SRC  := $(wildcard stressors/*.c)
 HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o)
-WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/%.o) $(B)/harness/util.o
+WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/%.o) $(B)/harness/util.o $(B)/harness/hist.o
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 

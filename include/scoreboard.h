@@ -19,10 +19,12 @@
 
 #include <stdint.h>
 
+#include "hist.h"
+
 #define SB_MAGIC 0x313042414c4d4f4fULL /* "OOMLAB01" little endian */
-#define SB_VERSION 1
-#define SB_SLOT_SIZE 4096
-#define SB_HIST_BUCKETS 40 /* bucket i: latency in [2^i, 2^(i+1)) ns */
+/* 2: a 32 KiB slot with a log-linear histogram per latency phase */
+#define SB_VERSION 2
+#define SB_SLOT_SIZE 32768
 
 enum sb_phase {
 	SB_PHASE_INIT = 0,
@@ -32,6 +34,20 @@ enum sb_phase {
 	SB_PHASE_FREEING,	/* free/re-touch cycle */
 	SB_PHASE_PAUSED,	/* pressure: saw an OOM kill, waits for go */
 	SB_PHASE_DONE,		/* finished (hold ended); exiting normally */
+};
+
+/*
+ * What the memcg (or the machine) is doing while a fault is timed: the
+ * harness sets sb_header.lat_phase from the kernel's own signals (memcg
+ * counters, trace events, the first failed charge), each worker files
+ * every sample under the phase it reads when the fault returns.
+ */
+enum sb_lat_phase {
+	SB_LAT_BELOW_LIMIT = 0,	/* nothing is being reclaimed for us */
+	SB_LAT_RECLAIM,		/* the memcg or the machine is reclaiming */
+	SB_LAT_SWAP,		/* swap-out under way */
+	SB_LAT_OOM,		/* first failed charge .. last kill */
+	SB_LAT_NPHASES,
 };
 
 struct sb_slot {
@@ -53,12 +69,13 @@ struct sb_slot {
 	uint64_t oom_kills_seen;
 	uint32_t go_gen;
 	uint32_t stop;
-	/* Per-fault latency histogram (first touch of each page). */
-	uint64_t faults;
-	uint64_t fault_ns_total;
-	uint64_t fault_ns_max;
-	uint64_t hist[SB_HIST_BUCKETS];
 	char name[16];
+	/*
+	 * Per-fault latency (every first touch and re-touch, CLOCK_MONOTONIC),
+	 * one histogram per enum sb_lat_phase. Empty when the worker runs
+	 * with --no-latency or its pattern has no per-page touch (populate).
+	 */
+	struct hist_rec lat[SB_LAT_NPHASES];
 };
 
 _Static_assert(sizeof(struct sb_slot) <= SB_SLOT_SIZE, "slot too big");
@@ -67,6 +84,8 @@ struct sb_header {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t nslots;
+	/* enum sb_lat_phase: written by the harness (relaxed), read by workers */
+	uint32_t lat_phase;
 };
 
 /* The header takes slot 0's place; slot k lives at (k + 1) * SB_SLOT_SIZE. */
@@ -80,12 +99,10 @@ static inline uint64_t sb_map_size(unsigned nslots)
 	return (nslots + 1) * (uint64_t)SB_SLOT_SIZE;
 }
 
-/* Latency bucket for a fault of ns nanoseconds. */
-static inline unsigned sb_hist_bucket(uint64_t ns)
+/* The header of the scoreboard that slot k (at s) belongs to. */
+static inline struct sb_header *sb_header_of(struct sb_slot *s, unsigned k)
 {
-	unsigned b = ns ? 63 - (unsigned)__builtin_clzll(ns) : 0;
-
-	return b < SB_HIST_BUCKETS ? b : SB_HIST_BUCKETS - 1;
+	return (struct sb_header *)((char *)s - (k + 1) * (uint64_t)SB_SLOT_SIZE);
 }
 
 #define SB_ENV_FD "OOMLAB_SCOREBOARD_FD"

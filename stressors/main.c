@@ -26,6 +26,7 @@ enum {
 	OPT_PARENT_SIZE,
 	OPT_OOM_COUNTER,
 	OPT_CHUNK,
+	OPT_NO_LATENCY,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "parent-size", required_argument, NULL, OPT_PARENT_SIZE },
 	{ "oom-counter", required_argument, NULL, OPT_OOM_COUNTER },
 	{ "chunk", required_argument, NULL, OPT_CHUNK },
+	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 	{ "scoreboard-fd", required_argument, NULL, OPT_SCOREBOARD_FD },
 	{ "slot", required_argument, NULL, OPT_SLOT },
 	{ "list", no_argument, NULL, 'l' },
@@ -63,6 +65,7 @@ static void usage(FILE *f)
 		"      --parent-size SIZE fork-tree: bytes the parent holds itself\n"
 		"      --oom-counter FILE pressure: file with an \"oom_kill N\" line\n"
 		"      --chunk SIZE       pressure: bytes per step (default 1M)\n"
+		"      --no-latency       do not time faults (the probe-overhead baseline)\n"
 		"      --scoreboard-fd FD, --slot K   (or $%s, $%s)\n"
 		"  -l, --list             list patterns\n"
 		"  -q, --quiet            no progress output\n"
@@ -149,15 +152,19 @@ static int parse_u64_opt(const char *opt, const char *arg, uint64_t *ret)
 static void print_summary(const struct worker_opts *o)
 {
 	const struct sb_slot *s = o->slot;
+	struct hist h = { 0 };
+	struct hist_summary sum;
 	char buf[16];
 
 	if (o->quiet)
 		return;
-	log_info("touched %s, %" PRIu64 " timed faults, mean %" PRIu64 " ns, max %" PRIu64
-		 " ns, %u cycles",
-		 format_size(s->bytes_touched, buf), s->faults,
-		 s->faults ? s->fault_ns_total / s->faults : 0, s->fault_ns_max,
-		 s->cycles_done);
+	for (unsigned i = 0; i < SB_LAT_NPHASES; i++)
+		hist_add_rec(&h, &s->lat[i]);
+	hist_summarize(&h, &sum);
+	log_info("touched %s, %" PRIu64 " timed faults, mean %" PRIu64 " ns, p99 %" PRIu64
+		 " ns, max %" PRIu64 " ns, %u cycles",
+		 format_size(s->bytes_touched, buf), sum.count, sum.mean_ns, sum.p99_ns,
+		 sum.max_ns, s->cycles_done);
 }
 
 int main(int argc, char **argv)
@@ -246,6 +253,9 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_NO_LATENCY:
+			worker_latency = false;
+			break;
 		case OPT_SCOREBOARD_FD:
 			sb_fd_s = optarg;
 			break;
@@ -308,6 +318,7 @@ int main(int argc, char **argv)
 		}
 		/* under the harness: quiet, it reads the slot instead */
 		o.quiet = true;
+		worker_lat_phase = &sb_header_of(o.slot, (unsigned)slot)->lat_phase;
 	} else {
 		r = dummy_slot(&o.slot);
 		if (r < 0) {

@@ -15,6 +15,15 @@
 #define PAGE 4096ULL
 #define THP_SIZE (2 * MIB)
 
+/*
+ * Latency recording (stressors/touch.c), set up by main(): the harness's
+ * sb_header.lat_phase (a constant below_limit standalone), and false with
+ * --no-latency (no clock reads, nothing recorded: the probe-overhead
+ * baseline).
+ */
+extern const uint32_t *worker_lat_phase;
+extern bool worker_latency;
+
 /* Set by the SIGTERM/SIGINT handler; patterns unwind and exit 0. */
 extern volatile sig_atomic_t worker_stop_signal;
 
@@ -27,6 +36,7 @@ bool worker_stopped(const struct sb_slot *s);
  * updated with atomic read-modify-write, never plain stores.
  */
 void slot_add_bytes(struct sb_slot *s, int64_t delta);
+/* Files a fault's latency under the phase *worker_lat_phase says. */
 void slot_record_fault(struct sb_slot *s, uint64_t ns);
 void slot_touch_time(struct sb_slot *s);
 

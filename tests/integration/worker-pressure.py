@@ -11,11 +11,11 @@ pressure with exit 0. Exit 0 PASS, 1 FAIL, 77 SKIP (prints why).
 import mmap, os, signal, struct, sys, time
 
 W = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../build/oomlab-worker")
-SLOT = 4096
-MAGIC, VERSION = 0x313042414C4D4F4F, 1
+SLOT = 32768
+MAGIC, VERSION = 0x313042414C4D4F4F, 2
 # struct sb_slot offsets (include/scoreboard.h)
 OFF = dict(bytes=0, target=8, phase=16, pid=20, err=24, cycles=28, t_start=32,
-           t_ramped=40, t_update=48, kills=56, go=64, stop=68, faults=72)
+           t_ramped=40, t_update=48, kills=56, go=64, stop=68)
 PH = ["INIT", "RAMPING", "HOLDING", "ALLOC_FAILED", "FREEING", "PAUSED", "DONE"]
 
 
