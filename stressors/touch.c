@@ -4,6 +4,7 @@
  * latency accounting, ramp pacing, the hold/cycle phase and slot updates.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "util.h"
@@ -53,15 +54,35 @@ void slot_add_bytes(struct sb_slot *s, int64_t delta)
 static const uint32_t lat_phase_standalone = SB_LAT_BELOW_LIMIT;
 const uint32_t *worker_lat_phase = &lat_phase_standalone;
 bool worker_latency = true;
+/*
+ * A forked child of the worker (fork-tree) adds into its parent's slot:
+ * from then on the slot has several writers and needs atomic adds. Until
+ * a fork, the cheaper single-writer record is exact.
+ */
+static bool slot_shared;
+
+static void on_fork_child(void)
+{
+	slot_shared = true;
+}
+
+static void __attribute__((constructor)) touch_init(void)
+{
+	pthread_atfork(NULL, NULL, on_fork_child);
+}
 
 void slot_record_fault(struct sb_slot *s, uint64_t ns)
 {
 	/* the harness writes the word at any time: never index past lat[] */
 	uint32_t ph = __atomic_load_n(worker_lat_phase, __ATOMIC_RELAXED);
+	struct hist_rec *h = &s->lat[ph < SB_LAT_NPHASES ? ph : SB_LAT_BELOW_LIMIT];
 
 	if (!worker_latency)
 		return;
-	hist_rec_record(&s->lat[ph < SB_LAT_NPHASES ? ph : SB_LAT_BELOW_LIMIT], ns);
+	if (slot_shared)
+		hist_rec_record(h, ns);
+	else
+		hist_rec_record_excl(h, ns);
 }
 
 bool sleep_ms_stoppable(const struct sb_slot *s, unsigned ms)
@@ -109,12 +130,17 @@ void progress(const struct worker_opts *o)
 }
 
 /*
- * Every page is timed (sample = 1) by default: two vDSO clock_gettime
- * calls (TSC clocksource), a relaxed load of the phase word and two
- * relaxed atomic adds per page, against a ~2.5-3 us first-touch fault
- * (bench/probe-overhead.sh measures the cost against --no-latency). Sample
- * only where a "touch" is mostly not a fault (thp: one fault per 512
- * pages).
+ * Every page is timed (sample = 1) by default. The probe has to stay
+ * under 3% of a ~2.5-3 us first-touch fault (issue 9): measured here, a
+ * vDSO clock_gettime (TSC clocksource) costs ~34 ns, a single-writer
+ * record ~3 ns, an atomic one ~15 ns. So with sample = 1 the timestamps
+ * are chained, one clock read per page: a fault's latency is the time
+ * from the previous page's timestamp to its own, i.e. what a t0/t1 pair
+ * would measure plus the loop and the record (a few ns). The chain
+ * restarts after each flush step
+ * (progress, ramp naps). With sample > 1 (thp: one fault per 512 pages)
+ * the timed page gets a t0/t1 pair. bench/probe-overhead.sh measures the
+ * cost against --no-latency.
  */
 int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 			unsigned sample, uint64_t *touched)
@@ -126,15 +152,25 @@ int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 
 	while (off < len) {
 		uint64_t end = off + FLUSH_STEP < len ? off + FLUSH_STEP : len;
-		uint64_t from = off;
+		uint64_t from = off, t_prev = 0;
 
+		if (!worker_latency) {
+			for (; off < end; off += PAGE)
+				v[off] = 1;
+		} else if (sample <= 1) {
+			t_prev = now_ns();
+			for (; off < end; off += PAGE) {
+				uint64_t t;
+
+				v[off] = 1;
+				t = now_ns();
+				slot_record_fault(s, t - t_prev);
+				t_prev = t;
+			}
+		}
 		for (; off < end; off += PAGE) {
 			uint64_t t0, t1;
 
-			if (!worker_latency) {
-				v[off] = 1;
-				continue;
-			}
 			if (skip) {
 				skip--;
 				v[off] = 1;

@@ -183,21 +183,26 @@ static void test_merge(void **state)
 /* What a worker writes into its slot reads back into the same quantiles. */
 static void test_rec_import(void **state)
 {
-	struct hist_rec *r = calloc(1, sizeof(*r));
+	struct hist_rec *r = calloc(1, sizeof(*r)), *x = calloc(1, sizeof(*x));
 	struct hist *h = hist_new(), *want = hist_new();
 	struct hist_bucket *b;
 	size_t nb, total = 0;
 
 	assert_non_null(r);
+	assert_non_null(x);
 	hist_add_rec(h, r);
 	assert_int_equal(h->count, 0);
 	for (int i = 0; i < 100000; i++) {
 		uint64_t v = 2500 + rnd() % 100000;
 
 		hist_rec_record(r, v);
+		hist_rec_record_excl(x, v);
 		hist_record(want, v);
 	}
 	hist_rec_record(r, 30000000000ULL); /* 30 s: beyond the range */
+	hist_rec_record_excl(x, 30000000000ULL);
+	/* the single-writer record writes what the atomic one does */
+	assert_memory_equal(r, x, sizeof(*r));
 	hist_record(want, 30000000000ULL);
 	hist_add_rec(h, r);
 	assert_int_equal(h->count, want->count);
@@ -225,6 +230,7 @@ static void test_rec_import(void **state)
 	assert_int_equal(total, h->count);
 	assert_int_equal(b[nb - 1].lo_ns, hist_bucket_lo(HIST_BUCKETS - 1));
 	free(b);
+	free(x);
 	free(r);
 	free(h);
 	free(want);
