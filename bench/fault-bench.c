@@ -5,8 +5,14 @@
  *   fault-bench raw SIZE                  mmap + write one byte per page
  *   fault-bench worker SIZE WORKER ARGS.. run oomlab-worker with a real
  *                                         scoreboard, rate from its slot
+ *   fault-bench worker-cpu SIZE WORKER .. the same, and first the rate over
+ *                                         the worker's own CPU time up to
+ *                                         HOLDING (/proc/PID/schedstat): the
+ *                                         time it waited for a CPU others
+ *                                         held is left out
  *
- * Prints one number (pages/s) on stdout. Run it inside a memcg.
+ * Prints one number (pages/s) on stdout (worker-cpu: two, CPU then wall).
+ * Run it inside a memcg.
  */
 #include <signal.h>
 #include <string.h>
@@ -35,12 +41,30 @@ static int raw(uint64_t size)
 	return 0;
 }
 
-static int worker(uint64_t size, char **argv)
+/* Nanoseconds pid has run on a CPU (sum_exec_runtime), 0 if unknown. */
+static uint64_t cpu_ns(pid_t pid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
+static int worker(uint64_t size, char **argv, bool by_cpu)
 {
 	_cleanup_close_ int fd = -1;
 	struct sb_header *h;
 	struct sb_slot *s;
 	char fdbuf[16];
+	uint64_t ran_ns = 0;
 	uint32_t ph;
 	void *base;
 	pid_t pid;
@@ -78,12 +102,20 @@ static int worker(uint64_t size, char **argv)
 			break;
 		nanosleep(&nap, NULL);
 	}
+	if (by_cpu)
+		ran_ns = cpu_ns(pid);
 	kill(pid, SIGTERM);
 	waitpid(pid, &st, 0);
 	if (ph != SB_PHASE_HOLDING || !s->t_ramped_ns) {
 		log_err(-EIO, "worker did not reach HOLDING (phase %u, err %d)", ph, s->err);
 		return 1;
 	}
+	if (by_cpu && !ran_ns) {
+		log_err(-ENOENT, "no /proc/%d/schedstat", (int)pid);
+		return 1;
+	}
+	if (by_cpu)
+		printf("%.0f ", (double)(size / 4096) * 1e9 / (double)ran_ns);
 	printf("%.0f\n", (double)(size / 4096) * 1e9 / (double)(s->t_ramped_ns - s->t_start_ns));
 	return 0;
 }
@@ -94,13 +126,15 @@ int main(int argc, char **argv)
 
 	log_progname = "fault-bench";
 	if (argc < 3 || parse_size(argv[2], &size) < 0) {
-		fprintf(stderr, "usage: fault-bench raw SIZE | worker SIZE WORKER [ARGS...]\n");
+		fprintf(stderr, "usage: fault-bench raw SIZE | worker[-cpu] SIZE WORKER [ARGS...]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "raw"))
 		return raw(size);
 	if (!strcmp(argv[1], "worker") && argc > 3)
-		return worker(size, argv + 3);
-	fprintf(stderr, "usage: fault-bench raw SIZE | worker SIZE WORKER [ARGS...]\n");
+		return worker(size, argv + 3, false);
+	if (!strcmp(argv[1], "worker-cpu") && argc > 3)
+		return worker(size, argv + 3, true);
+	fprintf(stderr, "usage: fault-bench raw SIZE | worker[-cpu] SIZE WORKER [ARGS...]\n");
 	return 2;
 }
