@@ -69,6 +69,7 @@ $(B)/oomlab-worker: $(WORKER_OBJ)
 # depend on every other module building.
 TEST_DEPS_verdict := badness run
 TEST_DEPS_results := run badness taskjson
+TEST_DEPS_trace := hist
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
 		$$(addprefix $(B)/harness/,$$(addsuffix .o,$$(filter-out $$*,$$(TEST_DEPS_$$*))))
