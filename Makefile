@@ -35,7 +35,8 @@ endif
 
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 WORKER_SRC  := $(wildcard stressors/*.c)
-HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o)
+# stressors/patterns.c is the pattern table both binaries read
+HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/stressors/patterns.o
 WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/%.o) $(B)/harness/util.o $(B)/harness/hist.o
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -72,6 +73,7 @@ TEST_DEPS_results := run badness taskjson
 TEST_DEPS_trace := hist
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
+		$(B)/stressors/patterns.o \
 		$$(addprefix $(B)/harness/,$$(addsuffix .o,$$(filter-out $$*,$$(TEST_DEPS_$$*))))
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  LD      $@')

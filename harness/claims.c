@@ -27,6 +27,7 @@
 #include "badness.h"
 #include "claims.h"
 #include "cli.h"
+#include "pattern.h"
 #include "results.h"
 #include "runner.h"
 #include "taskjson.h"
@@ -112,7 +113,7 @@ static enum claim_answer shared_mm_answer(const json_t *doc)
 	json_array_foreach(json_object_get(doc, "workers"), i, w) {
 		size_t n = json_array_size(json_object_get(w, "children"));
 
-		if (strcmp(jstr(w, "pattern"), "shared-mm"))
+		if (!pattern_has_flag(jstr(w, "pattern"), PATTERN_F_SHARED_MM))
 			continue;
 		any = true;
 		if (!strcmp(jstr(w, "exit"), "alive") || !n ||

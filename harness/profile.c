@@ -24,6 +24,7 @@
 #include <sys/capability.h>
 
 #include "badness.h"
+#include "pattern.h"
 #include "profile.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ struct worker_lines {
 	int pattern;
 	int command;
 	int size;
+	int cycles;
 	int children;
 	int parent_size;
 	int count;
@@ -74,11 +76,6 @@ struct parse_ctx {
 	unsigned instances;
 	unsigned nseen;
 	struct seen_key seen[MAX_SEEN_KEYS];
-};
-
-static const char *const pattern_names[] = {
-	"page-touch", "mmap", "populate", "thp",
-	"file", "shmem", "mlock", "fork-tree", "shared-mm",
 };
 
 static __attribute__((format(printf, 4, 5)))
@@ -497,24 +494,52 @@ static struct worker_lines *cur_lines(struct parse_ctx *c)
 	return &c->wl[c->w - c->p->workers];
 }
 
+/*
+ * The names of the patterns a profile may select (not internal ones) that
+ * take opt (0: all of them), joined by sep, the last two by " or " when
+ * sep is NULL: "fork-tree or shared-mm".
+ */
+static const char *pattern_names_with(unsigned opt, const char *sep, char *buf, size_t len)
+{
+	const char *last = NULL;
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < pattern_count; i++) {
+		const struct pattern_info *pi = &pattern_table[i];
+
+		if ((pi->flags & PATTERN_F_INTERNAL) || (opt && !(pi->opts & opt)))
+			continue;
+		if (last && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? (sep ? sep : ", ") : "",
+					      last);
+		last = pi->name;
+	}
+	if (last && n < len)
+		snprintf(buf + n, len - n, "%s%s", n ? (sep ? sep : " or ") : "", last);
+	return buf;
+}
+
 static int set_pattern(struct parse_ctx *c, const char *v)
 {
 	struct worker_lines *wl = cur_lines(c);
+	const struct pattern_info *pi;
 
 	if (c->w->argv)
 		return fail(c, "both pattern and command given (command at line %d); use one",
 			    wl->command);
-	for (size_t i = 0; i < ARRAY_SIZE(pattern_names); i++) {
-		if (!strcmp(v, pattern_names[i])) {
-			c->w->pattern = strdup(v);
-			if (!c->w->pattern)
-				return -ENOMEM;
-			wl->pattern = c->line;
-			return 0;
-		}
+	pi = pattern_find(v);
+	if (!pi || (pi->flags & PATTERN_F_INTERNAL)) {
+		char names[256];
+
+		return fail(c, "unknown pattern '%s' (%s)", v,
+			    pattern_names_with(0, ", ", names, sizeof(names)));
 	}
-	return fail(c, "unknown pattern '%s' (page-touch, mmap, populate, thp, file, shmem, mlock, fork-tree, shared-mm)",
-		    v);
+	c->w->pattern = strdup(v);
+	if (!c->w->pattern)
+		return -ENOMEM;
+	wl->pattern = c->line;
+	return 0;
 }
 
 static int set_command(struct parse_ctx *c, const char *v)
@@ -571,6 +596,7 @@ static int set_cycles(struct parse_ctx *c, const char *v)
 
 	if (r < 0)
 		return r;
+	cur_lines(c)->cycles = c->line;
 	c->w->cycles = (unsigned)n;
 	return 0;
 }
@@ -821,13 +847,24 @@ static const struct key_def worker_keys[] = {
 
 /* ---- sections ---- */
 
+/* Worker keys that only some patterns take: the pattern table says which. */
+static const struct {
+	const char *key;
+	unsigned opt;		/* enum pattern_opt */
+	size_t line_off;	/* its line in struct worker_lines */
+} pattern_keys[] = {
+	{ "children", PATTERN_OPT_CHILDREN, offsetof(struct worker_lines, children) },
+	{ "parent_size", PATTERN_OPT_PARENT_SIZE, offsetof(struct worker_lines, parent_size) },
+	{ "cycles", PATTERN_OPT_CYCLES, offsetof(struct worker_lines, cycles) },
+};
+
 static int end_worker(struct parse_ctx *c)
 {
 	struct worker_spec *w = c->w;
 	struct worker_lines *wl = cur_lines(c);
 
 	if (!w->pattern && !w->argv) {
-		w->pattern = strdup("page-touch");
+		w->pattern = strdup(PATTERN_DEFAULT);
 		if (!w->pattern)
 			return -ENOMEM;
 	}
@@ -838,15 +875,14 @@ static int end_worker(struct parse_ctx *c)
 		if (!w->size)
 			return fail_at(c, wl->size, "size", "must be > 0 for pattern workers");
 	}
-	if (!w->pattern || (strcmp(w->pattern, "fork-tree") && strcmp(w->pattern, "shared-mm"))) {
-		if (wl->children)
-			return fail_at(c, wl->children, "children",
-				       "only for pattern = fork-tree or shared-mm");
-	}
-	if (!w->pattern || strcmp(w->pattern, "fork-tree")) {
-		if (wl->parent_size)
-			return fail_at(c, wl->parent_size, "parent_size",
-				       "only for pattern = fork-tree");
+	for (size_t i = 0; i < ARRAY_SIZE(pattern_keys); i++) {
+		int line = *(const int *)((const char *)wl + pattern_keys[i].line_off);
+		char names[256];
+
+		if (line && !pattern_takes(w->pattern, pattern_keys[i].opt))
+			return fail_at(c, line, pattern_keys[i].key, "only for pattern = %s",
+				       pattern_names_with(pattern_keys[i].opt, NULL, names,
+							  sizeof(names)));
 	}
 	if (w->expect == EXPECT_KILLED_NTH && w->count > 1)
 		return fail_at(c, wl->expect, "expect",

@@ -21,6 +21,7 @@
 
 #include "cgroup.h"
 #include "kmsg.h"
+#include "pattern.h"
 #include "procfs.h"
 #include "runner.h"
 #include "scoreboard.h"
@@ -357,7 +358,7 @@ static void kill_record_add(struct ctx *c, const struct kmsg_record *rec,
 	if (k->instance < 0 && k->child_of >= 0) {
 		const struct worker_spec *s = r->inst[k->child_of].spec;
 
-		if (s->pattern && !strcmp(s->pattern, "shared-mm"))
+		if (pattern_has_flag(s->pattern, PATTERN_F_SHARED_MM))
 			k->instance = k->child_of;
 	}
 	/* With memory.oom.group the kernel can log one task twice: only the

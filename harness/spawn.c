@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "pattern.h"
 #include "scoreboard.h"
 #include "spawn.h"
 #include "util.h"
@@ -314,7 +315,7 @@ char **worker_argv(const char *wpath, const struct worker_spec *s, const char *n
 	}
 	r |= argv_push(&argv, &n, wpath);
 	r |= argv_push(&argv, &n, "--pattern");
-	r |= argv_push(&argv, &n, s->pattern ? s->pattern : "page-touch");
+	r |= argv_push(&argv, &n, s->pattern ? s->pattern : PATTERN_DEFAULT);
 	r |= argv_push(&argv, &n, "--name");
 	r |= argv_push(&argv, &n, name);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->size);
@@ -341,7 +342,7 @@ char **worker_argv(const char *wpath, const struct worker_spec *s, const char *n
 		snprintf(buf, sizeof(buf), "%u", s->children);
 		r |= argv_push(&argv, &n, "--children");
 		r |= argv_push(&argv, &n, buf);
-		if (s->pattern && !strcmp(s->pattern, "fork-tree")) {
+		if (pattern_takes(s->pattern, PATTERN_OPT_PARENT_SIZE)) {
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)s->parent_size);
 			r |= argv_push(&argv, &n, "--parent-size");
 			r |= argv_push(&argv, &n, buf);

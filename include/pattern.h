@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Allocation patterns of oomlab-worker. One file per pattern under
- * stressors/, each exporting one `const struct pattern`, all listed in the
- * table in stressors/patterns.c. Adding a pattern is one file and one line.
+ * stressors/, each exporting one `const struct pattern` (its run function),
+ * and one line per pattern in the table in stressors/patterns.c (its name,
+ * help, options and flags), which oomlab links too: the profile parser,
+ * spawn, the runner and claims read it. Adding a pattern is one file and
+ * one line.
  */
 #ifndef OOMLAB_PATTERN_H
 #define OOMLAB_PATTERN_H
@@ -29,15 +32,61 @@ struct worker_opts {
 	char *const *argv;	/* init: the command after "--", NULL if none */
 };
 
+/*
+ * A pattern in two halves. What the harness and the worker both need to
+ * know (name, help, which options it takes, how it behaves) is one line of
+ * the table in stressors/patterns.c, an object both binaries link. What
+ * only the worker runs is the pattern file's own descriptor, `struct
+ * pattern`, which the table reaches through a weak reference: oomlab does
+ * not link the pattern files, so there it is NULL (pattern_info.worker).
+ */
 struct pattern {
-	const char *name;
-	const char *help;
 	int (*run)(const struct worker_opts *o); /* 0 or -errno */
 };
 
-extern const struct pattern *const pattern_table[];
+/* Options beyond size, ramp and hold (which every pattern takes). */
+enum pattern_opt {
+	PATTERN_OPT_CYCLES = 1 << 0,	  /* cycles = N / --cycles: free and re-touch */
+	PATTERN_OPT_CHILDREN = 1 << 1,	  /* children = N / --children */
+	PATTERN_OPT_PARENT_SIZE = 1 << 2, /* parent_size = SIZE / --parent-size */
+	PATTERN_OPT_DIR = 1 << 3,	  /* --dir: where its file goes (worker only) */
+	PATTERN_OPT_OOM_COUNTER = 1 << 4, /* --oom-counter (pressure) */
+	PATTERN_OPT_CHUNK = 1 << 5,	  /* --chunk (pressure) */
+	PATTERN_OPT_COMMAND = 1 << 6,	  /* the command after "--" (init) */
+};
+
+enum pattern_flag {
+	/* reports bytes, phase and fault latency in its scoreboard slot
+	 * (every pattern does; a `command` worker does not) */
+	PATTERN_F_SCOREBOARD = 1 << 0,
+	/* its children share its mm (CLONE_VM): the kernel SIGKILLs every
+	 * process on a victim's mm, so the kill of a sharer is its own kill */
+	PATTERN_F_SHARED_MM = 1 << 1,
+	/* started by the harness itself (pressure, init): no profile names it */
+	PATTERN_F_INTERNAL = 1 << 2,
+	/* may run without --size (pressure grows until the OOM) */
+	PATTERN_F_UNBOUNDED = 1 << 3,
+};
+
+struct pattern_info {
+	const char *name;
+	const char *help;
+	unsigned opts;			/* enum pattern_opt */
+	unsigned flags;			/* enum pattern_flag */
+	const struct pattern *worker;	/* the run half; NULL in oomlab */
+};
+
+/* A worker that names no pattern and no command runs this one. */
+#define PATTERN_DEFAULT "page-touch"
+
+extern const struct pattern_info pattern_table[];
 extern const unsigned pattern_count;
-const struct pattern *pattern_find(const char *name);
+/* The table entry named name, NULL if none. */
+const struct pattern_info *pattern_find(const char *name);
+/* pattern_find(name)'s flags & flag; false for NULL or unknown names. */
+bool pattern_has_flag(const char *name, unsigned flag);
+/* pattern_find(name)'s opts & opt; false for NULL or unknown names. */
+bool pattern_takes(const char *name, unsigned opt);
 
 /*
  * Shared by patterns (stressors/touch.c): touch [p, p+len) one page at a

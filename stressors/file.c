@@ -125,8 +125,7 @@ static int file_run(const struct worker_opts *o)
 	return hold_phase(o, retouch, &f);
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_file = {
-	.name = "file",
-	.help = "page cache: write then read a file in --dir (unnamed while held)",
 	.run = file_run,
 };

@@ -197,8 +197,7 @@ out:
 	return r;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_fork_tree = {
-	.name = "fork-tree",
-	.help = "parent holds --parent-size, --children N hold the rest of --size",
 	.run = fork_tree_run,
 };

@@ -53,8 +53,7 @@ static int init_run(const struct worker_opts *o)
 	}
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_init = {
-	.name = "init",
-	.help = "hold --size and run the command after -- as a child, reaping orphans (VM PID 1)",
 	.run = init_run,
 };

@@ -57,8 +57,7 @@ static int mlock_run(const struct worker_opts *o)
 	return ramp_and_hold(o, m.p, &m.touched, retouch, &m);
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_mlock = {
-	.name = "mlock",
-	.help = "anonymous pages locked on fault (mlock failure reported as ALLOC_FAILED)",
 	.run = mlock_run,
 };

@@ -37,8 +37,7 @@ static int mmap_run(const struct worker_opts *o)
 	return ramp_and_hold(o, m.p, &m.touched, retouch, &m);
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_mmap = {
-	.name = "mmap",
-	.help = "one anonymous mapping, touch every page",
 	.run = mmap_run,
 };

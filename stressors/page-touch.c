@@ -89,8 +89,7 @@ static int page_touch_run(const struct worker_opts *o)
 	return r;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_page_touch = {
-	.name = "page-touch",
-	.help = "malloc 4 KiB chunks, write the first bytes of each (the classic mem.c)",
 	.run = page_touch_run,
 };

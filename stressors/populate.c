@@ -77,8 +77,7 @@ static int populate_run(const struct worker_opts *o)
 	return r;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_populate = {
-	.name = "populate",
-	.help = "one anonymous mapping with MAP_POPULATE (bytes reported once done)",
 	.run = populate_run,
 };

@@ -104,8 +104,7 @@ static int pressure_run(const struct worker_opts *o)
 	return -EINTR;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_pressure = {
-	.name = "pressure",
-	.help = "OOM trigger: memfd+fallocate (not in rss), pause after each oom_kill",
 	.run = pressure_run,
 };

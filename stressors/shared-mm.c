@@ -104,8 +104,7 @@ out:
 	return r;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_shared_mm = {
-	.name = "shared-mm",
-	.help = "hold --size, shared by --children N clone(CLONE_VM) processes",
 	.run = shared_mm_run,
 };

@@ -50,8 +50,7 @@ static int shmem_run(const struct worker_opts *o)
 	return ramp_and_hold(o, m.p, &m.touched, retouch, &m);
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_shmem = {
-	.name = "shmem",
-	.help = "memfd pages, mapped shared and touched",
 	.run = shmem_run,
 };

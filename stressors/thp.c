@@ -57,8 +57,7 @@ static int thp_run(const struct worker_opts *o)
 	return r;
 }
 
+/* name, options and flags: its line in stressors/patterns.c */
 const struct pattern pattern_thp = {
-	.name = "thp",
-	.help = "2 MiB aligned mapping with MADV_HUGEPAGE, touch (times one fault per 2 MiB)",
 	.run = thp_run,
 };

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "badness.h"
+#include "pattern.h"
 #include "profile.h"
 #include "util.h"
 
@@ -609,6 +610,95 @@ static void test_parse_duration(void **state)
 	}
 }
 
+/*
+ * The pattern table drives the parser: every pattern a profile may select
+ * is accepted, the internal ones are refused like an unknown name, and
+ * each pattern-specific key is taken exactly by the patterns whose opts
+ * name it, with the exact error elsewhere.
+ */
+static void test_pattern_table(void **state)
+{
+	static const struct {
+		const char *key, *value;
+		unsigned opt;
+		const char *refusal;
+	} keys[] = {
+		{ "children", "2", PATTERN_OPT_CHILDREN, "only for pattern = fork-tree or shared-mm" },
+		{ "parent_size", "1M", PATTERN_OPT_PARENT_SIZE, "only for pattern = fork-tree" },
+		{ "cycles", "2", PATTERN_OPT_CYCLES,
+		  "only for pattern = page-touch, mmap, populate, thp, file, shmem, mlock or fork-tree" },
+	};
+	unsigned selectable = 0;
+
+	for (unsigned i = 0; i < pattern_count; i++) {
+		const struct pattern_info *pi = &pattern_table[i];
+		struct profile *p = NULL;
+		struct profile_error e;
+		char body[256];
+		int r;
+
+		assert_ptr_equal(pattern_find(pi->name), pi);
+		assert_non_null(pi->help);
+		/* oomlab links the table without the workers' half */
+		assert_null(pi->worker);
+		snprintf(body, sizeof(body), "pattern = %s\nsize = 4M", pi->name);
+		r = parse_worker(body, &p, &e);
+		if (pi->flags & PATTERN_F_INTERNAL) {
+			char want[128];
+
+			assert_int_equal(r, -EINVAL);
+			assert_int_equal(e.line, 3);
+			assert_string_equal(e.field, "pattern");
+			snprintf(want, sizeof(want), "unknown pattern '%s' (", pi->name);
+			assert_non_null(strstr(e.msg, want));
+			assert_null(strstr(e.msg + strlen(want), pi->name));
+			continue;
+		}
+		assert_int_equal(r, 0);
+		assert_string_equal(p->workers[0].pattern, pi->name);
+		profile_free(p);
+		selectable++;
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			snprintf(body, sizeof(body), "pattern = %s\nsize = 4M\n%s = %s", pi->name,
+				 keys[k].key, keys[k].value);
+			p = NULL;
+			r = parse_worker(body, &p, &e);
+			if (pi->opts & keys[k].opt) {
+				assert_int_equal(r, 0);
+				profile_free(p);
+				continue;
+			}
+			assert_int_equal(r, -EINVAL);
+			assert_null(p);
+			assert_int_equal(e.line, 5);
+			assert_string_equal(e.field, keys[k].key);
+			assert_string_equal(e.msg, keys[k].refusal);
+		}
+	}
+	assert_int_equal(selectable, 9);
+	assert_null(pattern_find("no-such"));
+	assert_null(pattern_find(NULL));
+	assert_true(pattern_has_flag("shared-mm", PATTERN_F_SHARED_MM));
+	assert_false(pattern_has_flag("fork-tree", PATTERN_F_SHARED_MM));
+	assert_false(pattern_has_flag(NULL, PATTERN_F_SCOREBOARD));
+	assert_true(pattern_takes(PATTERN_DEFAULT, PATTERN_OPT_CYCLES));
+	assert_false(pattern_takes(NULL, PATTERN_OPT_CYCLES));
+}
+
+/* A command worker takes none of the pattern-specific keys. */
+static void test_command_pattern_keys(void **state)
+{
+	struct profile *p = NULL;
+	struct profile_error e;
+
+	assert_int_equal(parse_worker("command = /bin/true\ncycles = 2", &p, &e), -EINVAL);
+	assert_int_equal(e.line, 4);
+	assert_string_equal(e.field, "cycles");
+	assert_int_equal(parse_worker("command = /bin/true\nchildren = 2", &p, &e), -EINVAL);
+	assert_string_equal(e.msg, "only for pattern = fork-tree or shared-mm");
+	assert_null(p);
+}
+
 static void test_names(void **state)
 {
 	assert_string_equal(trigger_name(TRIGGER_PRESSURE), "pressure");
@@ -649,6 +739,8 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_pattern_table),
+		cmocka_unit_test(test_command_pattern_keys),
 	};
 
 	_Static_assert(ARRAY_SIZE(bad_cases) == 42, "one BAD() per bad case");
