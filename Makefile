@@ -71,6 +71,7 @@ $(B)/oomlab-worker: $(WORKER_OBJ)
 TEST_DEPS_verdict := badness run
 TEST_DEPS_results := run badness taskjson
 TEST_DEPS_trace := hist
+TEST_DEPS_profile := badness
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
 		$(B)/stressors/patterns.o \

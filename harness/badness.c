@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <string.h>
 
 #include "badness.h"
@@ -188,7 +189,7 @@ static struct badness badness_2_6_36(const struct task_mem *t, uint64_t totalpag
  * with the move to has_capability_noaudit(). PF_OOM_ORIGIN (swapoff) is
  * not modelled.
  */
-static struct badness badness_2_6_35(const struct task_mem *t)
+static struct badness badness_2_6_35(const struct task_mem *t, uint64_t totalpages)
 {
 	uint64_t points, cpu_time, run_time;
 	int oom_adj = oom_adj_of(t);
@@ -230,32 +231,97 @@ static struct badness badness_2_6_35(const struct task_mem *t)
 	};
 }
 
-static enum oom_era era_or_current(enum oom_era era)
+/*
+ * The eras, oldest first. `first` is the release that brought the era's
+ * heuristic in; an era lasts until the next one's first release.
+ */
+const struct oom_era_info oom_eras[] = {
+	{
+		.era = OOM_ERA_2_6_35,
+		.name = "2.6.35",
+		.first = { 0, 0, 0 },
+		.range = "<=2.6.35",
+		.label = "2.6.35",
+		.badness = badness_2_6_35,
+		/* "points > *ppoints || !chosen" */
+		.tie = OOM_TIE_FIRST,
+		.tie_rule = "on a tie the kernel keeps the FIRST task in its scan order "
+			    "(only strictly higher points replace)",
+		.unit = OOM_UNIT_VM_SCALED,
+	},
+	{
+		.era = OOM_ERA_2_6_36,
+		.name = "2.6.36",
+		.first = { 2, 6, 36 },
+		.range = "2.6.36-3.7",
+		.label = "2.6.36-3.7",
+		.badness = badness_2_6_36,
+		/* 3.6+: "Prefer thread group leaders for display purposes";
+		 * 2.6.36-3.5 took strictly greater only, the same for processes */
+		.tie = OOM_TIE_FIRST_LEADER,
+		.tie_rule = "on a tie the kernel keeps the FIRST process in its scan order "
+			    "(a thread-group leader is not replaced by equal points)",
+		.unit = OOM_UNIT_PERMILLE,
+	},
+	{
+		.era = OOM_ERA_3_8,
+		.name = "3.8",
+		.first = { 3, 8, 0 },
+		.range = "3.8-4.16",
+		.label = "3.8-4.16",
+		.badness = badness_3_8,
+		.tie = OOM_TIE_FIRST_LEADER,
+		.tie_rule = "on a tie the kernel keeps the FIRST process in its scan order "
+			    "(a thread-group leader is not replaced by equal points)",
+		.unit = OOM_UNIT_PAGES,
+	},
+	{
+		.era = OOM_ERA_4_17,
+		.name = "4.17",
+		.first = { 4, 17, 0 },
+		.range = ">=4.17",
+		.label = ">= 4.17",
+		.badness = badness_4_17,
+		/* oom_evaluate_task: an equal score replaces */
+		.tie = OOM_TIE_LATER,
+		.tie_rule = "on a tie the kernel keeps the LATER task in its scan order "
+			    "(oom_evaluate_task replaces on equal points)",
+		.unit = OOM_UNIT_PAGES,
+	},
+};
+
+const unsigned oom_era_count = ARRAY_SIZE(oom_eras);
+
+const struct oom_era_info *oom_era_info(enum oom_era era)
 {
-	return era == OOM_ERA_AUTO ? OOM_ERA_4_17 : era;
+	for (unsigned i = 0; i < oom_era_count; i++)
+		if (oom_eras[i].era == era)
+			return &oom_eras[i];
+	/* auto: the model of the kernels that run today */
+	return &oom_eras[oom_era_count - 1];
 }
 
 struct badness oom_badness(enum oom_era era, const struct task_mem *t,
 			   uint64_t totalpages)
 {
-	switch (era_or_current(era)) {
-	case OOM_ERA_2_6_35:
-		return badness_2_6_35(t);
-	case OOM_ERA_2_6_36:
-		return badness_2_6_36(t, totalpages);
-	case OOM_ERA_3_8:
-		return badness_3_8(t, totalpages);
-	case OOM_ERA_4_17:
-	default:
-		return badness_4_17(t, totalpages);
-	}
+	return oom_era_info(era)->badness(t, totalpages);
+}
+
+double oom_margin_pct(enum oom_era era, double a, double b, uint64_t totalpages)
+{
+	/* 2.6.36-3.7 scores are already per mille of totalpages */
+	if (oom_era_info(era)->unit == OOM_UNIT_PERMILLE)
+		return (a - b) / 10.0;
+	if (!totalpages)
+		return NAN;
+	return (a - b) * 100.0 / (double)totalpages;
 }
 
 /*
  * One pass of the era's selection loop over the tasks still alive; returns
  * the index chosen or -1. See badness.h for the tie rules and their source.
  */
-static int select_one(enum oom_era era, const struct task_mem *tasks,
+static int select_one(enum oom_tie tie, const struct task_mem *tasks,
 		      const struct badness *b, const bool *gone, unsigned n)
 {
 	int chosen = -1;
@@ -267,24 +333,18 @@ static int select_one(enum oom_era era, const struct task_mem *tasks,
 		if (gone[i] || b[i].unkillable)
 			continue;
 		if (chosen >= 0) {
-			switch (era) {
-			case OOM_ERA_2_6_35:
-				/* "points > *ppoints || !chosen" */
+			switch (tie) {
+			case OOM_TIE_FIRST:
 				if (p <= chosen_points)
 					continue;
 				break;
-			case OOM_ERA_2_6_36:
-			case OOM_ERA_3_8:
-				/* 3.6+: "Prefer thread group leaders for display
-				 * purposes"; 2.6.36-3.5 took strictly greater
-				 * only, the same for processes */
+			case OOM_TIE_FIRST_LEADER:
 				if (p < chosen_points)
 					continue;
 				if (p == chosen_points && tasks[chosen].is_leader)
 					continue;
 				break;
-			default:
-				/* oom_evaluate_task: an equal score replaces */
+			case OOM_TIE_LATER:
 				if (p < chosen_points)
 					continue;
 				break;
@@ -302,8 +362,9 @@ void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
 	struct badness b[OOM_RANK_MAX];
 	bool gone[OOM_RANK_MAX] = { false };
 	unsigned k = 0, all = n;
+	const struct oom_era_info *ei = oom_era_info(era);
 
-	era = era_or_current(era);
+	era = ei->era;
 	if (n > OOM_RANK_MAX)
 		n = OOM_RANK_MAX;
 	for (unsigned i = 0; i < n; i++) {
@@ -312,7 +373,7 @@ void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
 			ret_points[i] = b[i];
 	}
 	for (;;) {
-		int c = select_one(era, tasks, b, gone, n);
+		int c = select_one(ei->tie, tasks, b, gone, n);
 
 		if (c < 0)
 			break;
@@ -359,23 +420,22 @@ static int parse_version(const char *s, unsigned v[3], const char **ret_end)
 	return n;
 }
 
+/* The era of version v (n numbers read); 2.4 and older had the 2.6.35
+ * heuristic's ancestor, so the oldest era has no lower bound. */
 static enum oom_era era_of_version(const unsigned v[3], int n)
 {
 	if (n < 2)
 		return OOM_ERA_AUTO;
-	if (v[0] > 4 || (v[0] == 4 && v[1] >= 17))
-		return OOM_ERA_4_17;
-	if (v[0] == 4 || (v[0] == 3 && v[1] >= 8))
-		return OOM_ERA_3_8;
-	if (v[0] == 3)
-		return OOM_ERA_2_6_36;
-	/* 2.6.x needs x; 2.4 and older had the 2.6.35 heuristic's ancestor */
-	if (v[0] == 2 && v[1] == 6) {
-		if (n < 3)
+	for (unsigned i = oom_era_count; i-- > 0;) {
+		const unsigned *f = oom_eras[i].first;
+
+		/* "2.6" names no era: it began at 2.6.36 */
+		if (n == 2 && v[0] == f[0] && v[1] == f[1] && f[2])
 			return OOM_ERA_AUTO;
-		return v[2] >= 36 ? OOM_ERA_2_6_36 : OOM_ERA_2_6_35;
+		if (v[0] != f[0] ? v[0] > f[0] : v[1] != f[1] ? v[1] > f[1] : v[2] >= f[2])
+			return oom_eras[i].era;
 	}
-	return OOM_ERA_2_6_35;
+	return OOM_ERA_AUTO;
 }
 
 enum oom_era oom_era_from_release(const char *release)
@@ -414,17 +474,8 @@ int oom_era_parse(const char *s, enum oom_era *ret)
 
 const char *oom_era_name(enum oom_era era)
 {
-	switch (era) {
-	case OOM_ERA_2_6_35:
-		return "2.6.35";
-	case OOM_ERA_2_6_36:
-		return "2.6.36";
-	case OOM_ERA_3_8:
-		return "3.8";
-	case OOM_ERA_4_17:
-		return "4.17";
-	case OOM_ERA_AUTO:
-	default:
-		return "auto";
-	}
+	for (unsigned i = 0; i < oom_era_count; i++)
+		if (oom_eras[i].era == era)
+			return oom_eras[i].name;
+	return "auto";
 }

@@ -42,9 +42,6 @@ enum claim_answer {
 
 static const char *const answer_names[] = { "CONFIRMED", "REFUTED", "SKIP", "BROKEN" };
 
-static const enum oom_era eras[] = { OOM_ERA_2_6_35, OOM_ERA_2_6_36, OOM_ERA_3_8,
-				     OOM_ERA_4_17 };
-
 /* Claims judged on something else than the expectations. */
 #define CLAIM_SHARED_MM 9	/* the deaths of the mm sharers (6.x logs none) */
 #define CLAIM_ALLOC_TASK 10	/* the first kill is the allocating task */
@@ -57,7 +54,8 @@ struct claim_row {
 	unsigned count[4];		/* per answer */
 	enum claim_answer answer;	/* of the last run */
 	bool stable;
-	int model[ARRAY_SIZE(eras)];	/* 1 holds, 0 does not, -1 n/a */
+	int model[OOM_ERA_COUNT];	/* per oom_eras[] line: 1 holds, 0 does
+					 * not, -1 n/a */
 	char evidence[700];
 };
 
@@ -295,8 +293,8 @@ static const char *agrees(const struct claim_row *row)
 		return "-";
 	if (oom_era_parse(name, &era) < 0 || era == OOM_ERA_AUTO)
 		era = oom_era_from_release(jstr(row->last, "kernel"));
-	for (unsigned e = 0; e < ARRAY_SIZE(eras); e++)
-		if (eras[e] == era)
+	for (unsigned e = 0; e < oom_era_count; e++)
+		if (oom_eras[e].era == era)
 			m = row->model[e];
 	if (m < 0)
 		return "n/a";
@@ -310,19 +308,22 @@ static const char *row_kernel(const struct claim_row *row)
 
 static void print_table(struct claim_row *rows, unsigned n, FILE *f)
 {
-	fprintf(f, "%-3s %-46s %-9s %-6s %-6s %-6s %-6s %-6s %-6s %s\n", "#", "claim", "kernel",
-		"runs", "2.6.35", "2.6.36", "3.8", "4.17", "agrees", "on");
+	fprintf(f, "%-3s %-46s %-9s %-6s", "#", "claim", "kernel", "runs");
+	for (unsigned e = 0; e < oom_era_count; e++)
+		fprintf(f, " %-6s", oom_eras[e].name);
+	fprintf(f, " %-6s %s\n", "agrees", "on");
 	for (unsigned i = 0; i < n; i++) {
 		struct claim_row *row = &rows[i];
 		char runs[16];
 
 		snprintf(runs, sizeof(runs), "%u/%u%s", row->count[row->answer], row->runs,
 			 row->stable ? "" : "!");
-		fprintf(f, "%-3d %-46.46s %-9s %-6s %-6s %-6s %-6s %-6s %-6s %s\n",
-			row->p->claim_id, row->p->claim ? row->p->claim : row->p->path,
-			answer_names[row->answer], runs, model_str(row->model[0]),
-			model_str(row->model[1]), model_str(row->model[2]),
-			model_str(row->model[3]), agrees(row), row_kernel(row));
+		fprintf(f, "%-3d %-46.46s %-9s %-6s", row->p->claim_id,
+			row->p->claim ? row->p->claim : row->p->path, answer_names[row->answer],
+			runs);
+		for (unsigned e = 0; e < oom_era_count; e++)
+			fprintf(f, " %-6s", model_str(row->model[e]));
+		fprintf(f, " %-6s %s\n", agrees(row), row_kernel(row));
 		fprintf(f, "    %s\n", row->evidence);
 	}
 }
@@ -346,18 +347,23 @@ static void write_markdown(struct claim_row *rows, unsigned n, FILE *f)
 		   " columns replay each era's badness model on the same tasks"
 		   " (holds = that era's kernel would have behaved as claimed); \"agrees\""
 		   " compares the kernel with its own era's model.\n\n");
-	fprintf(f, "| # | claim | kernel | answer | runs | 2.6.35 | 2.6.36-3.7 | 3.8-4.16 |"
-		   " >= 4.17 | agrees | evidence |\n");
-	fprintf(f, "|---|---|---|---|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| # | claim | kernel | answer | runs |");
+	for (unsigned e = 0; e < oom_era_count; e++)
+		fprintf(f, " %s |", oom_eras[e].label);
+	fprintf(f, " agrees | evidence |\n|---|---|---|---|---|");
+	for (unsigned e = 0; e < oom_era_count; e++)
+		fputs("---|", f);
+	fputs("---|---|\n", f);
 	for (unsigned i = 0; i < n; i++) {
 		struct claim_row *row = &rows[i];
 
 		fprintf(f, "| %d | ", row->p->claim_id);
 		md_cell(f, row->p->claim ? row->p->claim : row->p->path);
-		fprintf(f, " | %s | %s | %u/%u | %s | %s | %s | %s | %s | ", row_kernel(row),
-			answer_names[row->answer], row->count[row->answer], row->runs,
-			model_str(row->model[0]), model_str(row->model[1]),
-			model_str(row->model[2]), model_str(row->model[3]), agrees(row));
+		fprintf(f, " | %s | %s | %u/%u | ", row_kernel(row), answer_names[row->answer],
+			row->count[row->answer], row->runs);
+		for (unsigned e = 0; e < oom_era_count; e++)
+			fprintf(f, "%s | ", model_str(row->model[e]));
+		fprintf(f, "%s | ", agrees(row));
 		md_cell(f, row->evidence);
 		fputs(" |\n", f);
 	}
@@ -371,8 +377,8 @@ static json_t *claims_json(struct claim_row *rows, unsigned n)
 		struct claim_row *row = &rows[i];
 		json_t *models = json_object();
 
-		for (unsigned e = 0; e < ARRAY_SIZE(eras); e++)
-			json_object_set_new(models, oom_era_name(eras[e]),
+		for (unsigned e = 0; e < oom_era_count; e++)
+			json_object_set_new(models, oom_eras[e].name,
 					    row->model[e] < 0 ? json_null()
 							      : json_boolean(row->model[e]));
 		json_array_append_new(
@@ -675,8 +681,8 @@ int claims_main(int argc, char **argv)
 			row->runs++;
 		}
 		row->stable = row->count[row->answer] == row->runs;
-		for (unsigned e = 0; e < ARRAY_SIZE(eras); e++)
-			row->model[e] = model_holds(row->last, row->p->claim_id, eras[e]);
+		for (unsigned e = 0; e < oom_era_count; e++)
+			row->model[e] = model_holds(row->last, row->p->claim_id, oom_eras[e].era);
 		evidence(row);
 		outs[i] = row->answer == ANSWER_BROKEN ? OUTCOME_BROK
 			  : row->stable			? OUTCOME_PASS

@@ -468,23 +468,22 @@ static int set_claim_text(struct parse_ctx *c, const char *v)
 	return val_text(c, v, &c->p->claim);
 }
 
+/* predict.<era>: the era by its name in the era table, newest first in the
+ * error as people look for their kernel's era. */
 static int set_claim_predict(struct parse_ctx *c, const char *era,
 			     const char *v)
 {
-	static const struct {
-		const char *name;
-		enum oom_era era;
-	} eras[] = {
-		{ "4.17", OOM_ERA_4_17 },
-		{ "3.8", OOM_ERA_3_8 },
-		{ "2.6.36", OOM_ERA_2_6_36 },
-		{ "2.6.35", OOM_ERA_2_6_35 },
-	};
+	char names[128];
+	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(eras); i++)
-		if (!strcmp(era, eras[i].name))
-			return val_text(c, v, &c->p->claim_predict[eras[i].era]);
-	return fail(c, "unknown era '%s' (4.17, 3.8, 2.6.36, 2.6.35)", era);
+	for (unsigned i = 0; i < oom_era_count; i++)
+		if (!strcmp(era, oom_eras[i].name))
+			return val_text(c, v, &c->p->claim_predict[oom_eras[i].era]);
+	names[0] = 0;
+	for (unsigned i = oom_era_count; i-- > 0 && n < sizeof(names);)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", n ? ", " : "",
+				      oom_eras[i].name);
+	return fail(c, "unknown era '%s' (%s)", era, names);
 }
 
 /* ---- [worker NAME] ---- */

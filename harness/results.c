@@ -561,14 +561,7 @@ int results_write_json(const struct run *r, const char *dir, const char *path,
 /* The kernels each model stands for, as people read it. */
 static const char *era_range(enum oom_era era)
 {
-	switch (era) {
-	case OOM_ERA_2_6_35: return "<=2.6.35";
-	case OOM_ERA_2_6_36: return "2.6.36-3.7";
-	case OOM_ERA_3_8: return "3.8-4.16";
-	case OOM_ERA_4_17: return ">=4.17";
-	case OOM_ERA_AUTO: break;
-	}
-	return "auto";
+	return era == OOM_ERA_AUTO ? "auto" : oom_era_info(era)->range;
 }
 
 /* Keep the tail of a long path: the leaf is what tells runs apart. */
@@ -585,23 +578,19 @@ static const char *elide(const char *s, size_t max, char *buf, size_t len)
 /*
  * Points are pages on >= 3.8 (margin in % of totalpages, as the kernel
  * adds adj * totalpages / 1000) and per-mille of totalpages on 2.6.36-3.7;
- * the 2.6.35 score has no unit to compare against.
+ * the 2.6.35 score has no unit to compare against (oom_era_info's unit).
  */
 static bool margin_pct(const struct run *r, double a, double b, double *ret)
 {
-	switch (r->era) {
-	case OOM_ERA_3_8:
-	case OOM_ERA_4_17:
-		if (!r->totalpages)
-			return false;
-		*ret = (a - b) * 100.0 / (double)r->totalpages;
-		return true;
-	case OOM_ERA_2_6_36:
-		*ret = (a - b) / 10.0;
-		return true;
-	default:
+	double pct;
+
+	if (r->era == OOM_ERA_AUTO || oom_era_info(r->era)->unit == OOM_UNIT_VM_SCALED)
 		return false;
-	}
+	pct = oom_margin_pct(r->era, a, b, r->totalpages);
+	if (isnan(pct))
+		return false;
+	*ret = pct;
+	return true;
 }
 
 static void print_margin(const struct run *r, FILE *out)

@@ -26,7 +26,7 @@
 
 static enum oom_era era_used(const struct run *r)
 {
-	return r->era == OOM_ERA_AUTO ? OOM_ERA_4_17 : r->era;
+	return oom_era_info(r->era)->era;
 }
 
 static const char *nth(unsigned n, char buf[static 16])
@@ -58,6 +58,13 @@ static const struct instance *by_rank(const struct run *r, unsigned rank)
 	return NULL;
 }
 
+/* Margin between two instances in % of totalpages (see oom_margin_pct). */
+static double margin_between(const struct run *r, const struct instance *a,
+			     const struct instance *b)
+{
+	return oom_margin_pct(r->era, a->predicted.points, b->predicted.points, r->totalpages);
+}
+
 static const struct instance *by_kill_order(const struct run *r, unsigned order)
 {
 	for (unsigned i = 0; i < r->ninst; i++)
@@ -76,9 +83,9 @@ void verdict_predict(struct run *r)
 	if (r->era == OOM_ERA_AUTO)
 		r->era = oom_era_from_release(r->kernel);
 	if (r->era == OOM_ERA_AUTO) {
-		run_note(r, "kernel release \"%s\" names no version: using the 4.17 model",
-			 r->kernel);
-		r->era = OOM_ERA_4_17;
+		r->era = era_used(r);
+		run_note(r, "kernel release \"%s\" names no version: using the %s model",
+			 r->kernel, oom_era_name(r->era));
 	}
 	for (unsigned i = 0; i < n; i++)
 		tasks[i] = r->inst[i].task;
@@ -103,45 +110,10 @@ void verdict_predict(struct run *r)
 double verdict_margin_pct(const struct run *r, unsigned rank_a, unsigned rank_b)
 {
 	const struct instance *a = by_rank(r, rank_a), *b = by_rank(r, rank_b);
-	double diff;
 
 	if (!a || !b)
 		return NAN;
-	diff = a->predicted.points - b->predicted.points;
-	/* 2.6.36-3.7 scores are already per mille of totalpages */
-	if (era_used(r) == OOM_ERA_2_6_36)
-		return diff / 10.0;
-	if (!r->totalpages)
-		return NAN;
-	return diff * 100.0 / (double)r->totalpages;
-}
-
-/* Margin between two instances in % of totalpages (see verdict_margin_pct). */
-static double margin_between(const struct run *r, const struct instance *a,
-			     const struct instance *b)
-{
-	double diff = a->predicted.points - b->predicted.points;
-
-	if (era_used(r) == OOM_ERA_2_6_36)
-		return diff / 10.0;
-	if (!r->totalpages)
-		return NAN;
-	return diff * 100.0 / (double)r->totalpages;
-}
-
-static const char *tie_rule(enum oom_era era)
-{
-	switch (era) {
-	case OOM_ERA_4_17:
-		return "on a tie the kernel keeps the LATER task in its scan order "
-		       "(oom_evaluate_task replaces on equal points)";
-	case OOM_ERA_2_6_35:
-		return "on a tie the kernel keeps the FIRST task in its scan order "
-		       "(only strictly higher points replace)";
-	default:
-		return "on a tie the kernel keeps the FIRST process in its scan order "
-		       "(a thread-group leader is not replaced by equal points)";
-	}
+	return margin_between(r, a, b);
 }
 
 /*
@@ -157,7 +129,7 @@ static void explain_pair(struct run *r, const char *head, const struct instance 
 
 	if (got->predicted.points == want->predicted.points)
 		run_note(r, "%s: predicted points %.0f vs %.0f: a tie, %s", head,
-			 got->predicted.points, want->predicted.points, tie_rule(era));
+			 got->predicted.points, want->predicted.points, oom_era_info(era)->tie_rule);
 	else if (am < NEAR_TIE_PCT)
 		run_note(r, "%s: predicted points %.0f vs %.0f (%.2f%% of totalpages=%" PRIu64
 			 " apart): a near-tie, within how much rss moves between the snapshot "

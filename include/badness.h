@@ -63,6 +63,53 @@ struct badness {
 	const char *why;	/* static text: main term of the score */
 };
 
+#define OOM_ERA_COUNT 5	/* enum oom_era values, OOM_ERA_AUTO included */
+
+/* How the era's selection loop breaks a tie (see oom_rank). */
+enum oom_tie {
+	OOM_TIE_FIRST,		/* only strictly higher points replace */
+	OOM_TIE_FIRST_LEADER,	/* equal points do not replace a group leader */
+	OOM_TIE_LATER,		/* equal points replace: the later task wins */
+};
+
+/* What the era's points count, and so how two scores compare. */
+enum oom_unit {
+	OOM_UNIT_PAGES,		/* pages, as totalpages: margin in % of it */
+	OOM_UNIT_PERMILLE,	/* per mille of totalpages: margin = diff / 10 */
+	OOM_UNIT_VM_SCALED,	/* total_vm pages after divisors: no unit to
+				 * compare against (shown as % of totalpages
+				 * in notes, raw in the summary) */
+};
+
+/*
+ * One line per era: everything the modules know about an era (badness,
+ * verdict, results, profile, claims) is read from here. Oldest first, the
+ * order of the claims table's columns.
+ */
+struct oom_era_info {
+	enum oom_era era;
+	const char *name;	/* "4.17": --model, predict.<name>, JSON */
+	unsigned first[3];	/* first kernel of the era (0.0.0 = any older) */
+	const char *range;	/* ">=4.17": the run summary */
+	const char *label;	/* ">= 4.17": the claims markdown column */
+	struct badness (*badness)(const struct task_mem *t, uint64_t totalpages);
+	enum oom_tie tie;
+	const char *tie_rule;	/* what the tie rule means, for explanations */
+	enum oom_unit unit;
+};
+
+extern const struct oom_era_info oom_eras[];
+extern const unsigned oom_era_count;	/* entries of oom_eras (no auto) */
+/* The era's line; OOM_ERA_AUTO (and anything unknown) is the current era. */
+const struct oom_era_info *oom_era_info(enum oom_era era);
+
+/*
+ * Margin between two scores a and b of era, in % of totalpages: pages and
+ * total_vm-scaled scores against totalpages, per-mille scores / 10. NAN
+ * when totalpages is 0 for the eras that divide by it.
+ */
+double oom_margin_pct(enum oom_era era, double a, double b, uint64_t totalpages);
+
 /* "6.18.44-fc-v595" -> OOM_ERA_4_17; OOM_ERA_AUTO if it is no version. */
 enum oom_era oom_era_from_release(const char *release);
 /*

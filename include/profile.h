@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "badness.h"
+
 #define PROFILE_NAME_MAX 15	/* comm length; instance suffix included */
 #define PROFILE_MAX_WORKERS 64
 #define PROFILE_MAX_CAPS 16
@@ -106,7 +108,7 @@ struct profile {
 	char *claim;		/* [claim] text = ..., NULL if not a claim */
 	int claim_id;		/* [claim] id = N */
 	/* [claim] predict.<era> = text, indexed by enum oom_era (badness.h) */
-	char *claim_predict[5];
+	char *claim_predict[OOM_ERA_COUNT];
 	unsigned nworkers;
 	struct worker_spec workers[PROFILE_MAX_WORKERS];
 };

@@ -5,6 +5,7 @@
  * against what a real 6.18 kernel chose (tests/fixtures/kmsg).
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -401,6 +402,73 @@ static void test_era_detection(void **state)
 	}
 }
 
+/*
+ * The era table: every era round-trips its name, its first release is its
+ * own and the release before it is the previous era's, the range text the
+ * summary shows starts where the table says, and the tie rule and unit
+ * say what ranking and margins do.
+ */
+static void test_era_table(void **state)
+{
+	enum oom_era prev = OOM_ERA_AUTO;
+
+	assert_int_equal(oom_era_count, OOM_ERA_COUNT - 1);
+	for (unsigned i = 0; i < oom_era_count; i++) {
+		const struct oom_era_info *ei = &oom_eras[i];
+		const unsigned *f = ei->first;
+		enum oom_era e = OOM_ERA_AUTO;
+		char v[32];
+
+		assert_ptr_equal(oom_era_info(ei->era), ei);
+		assert_string_equal(oom_era_name(ei->era), ei->name);
+		assert_int_equal(oom_era_parse(ei->name, &e), 0);
+		assert_int_equal(e, ei->era);
+		assert_non_null(ei->badness);
+		assert_non_null(ei->tie_rule);
+		assert_non_null(ei->label);
+		/* oldest first, one line per enum value */
+		assert_true(ei->era > prev);
+		if (i == 0) {
+			assert_int_equal(f[0] + f[1] + f[2], 0);
+			assert_string_equal(ei->range, "<=2.6.35");
+		} else {
+			snprintf(v, sizeof(v), "%u.%u.%u", f[0], f[1], f[2]);
+			assert_int_equal(oom_era_parse(v, &e), 0);
+			assert_int_equal(e, ei->era);
+			assert_int_equal(oom_era_from_release(v), ei->era);
+			/* the range text begins with the first release */
+			snprintf(v, sizeof(v), f[2] ? "%u.%u.%u" : "%u.%u", f[0], f[1], f[2]);
+			assert_non_null(strstr(ei->range, v));
+			/* the last release before it belongs to the era before */
+			if (f[2])
+				snprintf(v, sizeof(v), "%u.%u.%u", f[0], f[1], f[2] - 1);
+			else
+				snprintf(v, sizeof(v), "%u.%u.99", f[0], f[1] - 1);
+			assert_int_equal(oom_era_parse(v, &e), 0);
+			assert_int_equal(e, prev);
+		}
+		prev = ei->era;
+	}
+	/* auto is the current era's line, and only the current */
+	assert_ptr_equal(oom_era_info(OOM_ERA_AUTO), &oom_eras[oom_era_count - 1]);
+	assert_int_equal(oom_era_info(OOM_ERA_AUTO)->era, OOM_ERA_4_17);
+	assert_string_equal(oom_era_name(OOM_ERA_AUTO), "auto");
+	assert_int_equal(oom_era_info(OOM_ERA_4_17)->tie, OOM_TIE_LATER);
+	assert_int_equal(oom_era_info(OOM_ERA_3_8)->tie, OOM_TIE_FIRST_LEADER);
+	assert_int_equal(oom_era_info(OOM_ERA_2_6_35)->tie, OOM_TIE_FIRST);
+}
+
+/* One margin formula: pages in % of totalpages, per mille / 10. */
+static void test_margin(void **state)
+{
+	assert_true(fabs(oom_margin_pct(OOM_ERA_4_17, 300, 100, 1000) - 20.0) < 1e-9);
+	assert_true(fabs(oom_margin_pct(OOM_ERA_AUTO, 300, 100, 1000) - 20.0) < 1e-9);
+	assert_true(fabs(oom_margin_pct(OOM_ERA_3_8, 100, 300, 1000) + 20.0) < 1e-9);
+	assert_true(fabs(oom_margin_pct(OOM_ERA_2_6_35, 300, 100, 1000) - 20.0) < 1e-9);
+	assert_true(fabs(oom_margin_pct(OOM_ERA_2_6_36, 500, 157, 0) - 34.3) < 1e-9);
+	assert_true(isnan(oom_margin_pct(OOM_ERA_4_17, 300, 100, 0)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_clamps),
 		cmocka_unit_test(test_never),
 		cmocka_unit_test(test_era_detection),
+		cmocka_unit_test(test_era_table),
+		cmocka_unit_test(test_margin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

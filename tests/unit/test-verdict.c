@@ -459,6 +459,39 @@ static void test_notes(void **state)
 	run_free_notes(NULL);
 }
 
+/*
+ * Every era's tie rule, as its line in the era table says: the model's
+ * victim follows the rule, and the explanation quotes it.
+ */
+static void test_tie_every_era(void **state)
+{
+	for (unsigned e = 0; e < oom_era_count; e++) {
+		const struct oom_era_info *ei = &oom_eras[e];
+		struct fx *f = NULL;
+		struct run *r;
+		struct instance *first, *later, *want, *other;
+
+		assert_int_equal(setup((void **)&f), 0);
+		r = f->r;
+		r->era = ei->era;
+		r->era_forced = true;
+		first = add(f, "hog.2", 201, 25600, 0, 0, EXPECT_ANY, 0);
+		later = add(f, "hog.3", 202, 25600, 0, 0, EXPECT_ANY, 0);
+		first->task.total_vm_pages = later->task.total_vm_pages = 25600;
+		verdict_predict(r);
+		want = ei->tie == OOM_TIE_LATER ? later : first;
+		other = want == first ? later : first;
+		assert_int_equal(want->predicted_rank, 1);
+		((struct worker_spec *)want->spec)->expect = EXPECT_KILLED_NTH;
+		((struct worker_spec *)want->spec)->expect_pos = 1;
+		log_kill(f, other->pid, other->name);
+		verdict_decide(r);
+		assert_int_equal(r->outcome, OUTCOME_FAIL);
+		assert_true(has_note(r, "a tie", ei->tie_rule));
+		teardown((void **)&f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +509,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_brok_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_margin_2_6_36, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
+		cmocka_unit_test(test_tie_every_era),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
