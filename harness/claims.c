@@ -68,15 +68,19 @@ static const char *jstr(const json_t *o, const char *key)
 
 static enum claim_answer verdict_answer(const json_t *doc)
 {
-	const char *v = jstr(doc, "verdict");
+	enum outcome o = OUTCOME_BROK;
 
-	if (!strcmp(v, "pass"))
+	outcome_parse(jstr(doc, "verdict"), &o);
+	switch (o) {
+	case OUTCOME_PASS:
 		return ANSWER_CONFIRMED;
-	if (!strcmp(v, "fail"))
+	case OUTCOME_FAIL:
 		return ANSWER_REFUTED;
-	if (!strcmp(v, "skip"))
+	case OUTCOME_SKIP:
 		return ANSWER_SKIP;
-	return ANSWER_BROKEN;
+	default:
+		return ANSWER_BROKEN;
+	}
 }
 
 /* Claim 13: every kill is logged as "Killed process" with total-vm,
@@ -674,7 +678,7 @@ int claims_main(int argc, char **argv)
 		struct claim_row *row = &rows[i];
 
 		if (!row->last) {	/* the VM brought nothing back */
-			row->last = json_pack("{s:s,s:s}", "verdict", "broken", "reason",
+			row->last = json_pack("{s:s,s:s}", "verdict", outcome_name(OUTCOME_BROK), "reason",
 					      "no result came back from the VM guest");
 			row->answer = ANSWER_BROKEN;
 			row->count[ANSWER_BROKEN]++;

@@ -883,12 +883,7 @@ static int fill_junit(FILE *f, const void *data)
 		xml_esc(f, profile_path(r), true);
 		fprintf(f, "\" time=\"%.3f\">\n",
 			isfinite(r->wall_ms) ? r->wall_ms / 1000.0 : 0.0);
-		switch (r->outcome) {
-		case OUTCOME_FAIL: tag = "failure"; break;
-		case OUTCOME_BROK: tag = "error"; break;
-		case OUTCOME_SKIP: tag = "skipped"; break;
-		case OUTCOME_PASS: break;
-		}
+		tag = outcome_junit(r->outcome);
 		if (tag) {
 			fprintf(f, "    <%s message=\"", tag);
 			xml_esc(f, r->reason, true);

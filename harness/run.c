@@ -4,6 +4,7 @@
  * and cross-check findings the verdict and results carry) and outcome
  * names. The orchestrator that fills struct run lives elsewhere.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,17 +53,55 @@ void run_free_notes(struct run *r)
 	r->nnotes = 0;
 }
 
+/* The outcomes and every spelling of them, in one place. */
+static const struct {
+	enum outcome o;
+	const char *name;	/* results JSON "verdict", TAP, JUnit type */
+	const char *word;	/* the four-letter word of a list (vm run) */
+	const char *junit;	/* JUnit element; a pass has none */
+} outcomes[] = {
+	{ OUTCOME_PASS, "pass", "PASS", NULL },
+	{ OUTCOME_FAIL, "fail", "FAIL", "failure" },
+	{ OUTCOME_BROK, "broken", "BROK", "error" },
+	{ OUTCOME_SKIP, "skip", "SKIP", "skipped" },
+};
+
+static int outcome_idx(enum outcome o)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++)
+		if (outcomes[i].o == o)
+			return (int)i;
+	return -1;
+}
+
 const char *outcome_name(enum outcome o)
 {
-	switch (o) {
-	case OUTCOME_PASS:
-		return "pass";
-	case OUTCOME_FAIL:
-		return "fail";
-	case OUTCOME_BROK:
-		return "broken";
-	case OUTCOME_SKIP:
-		return "skip";
-	}
-	return "unknown";
+	int i = outcome_idx(o);
+
+	return i < 0 ? "unknown" : outcomes[i].name;
+}
+
+const char *outcome_word(enum outcome o)
+{
+	int i = outcome_idx(o);
+
+	/* not an outcome at all: the harness is broken */
+	return outcomes[i < 0 ? outcome_idx(OUTCOME_BROK) : i].word;
+}
+
+const char *outcome_junit(enum outcome o)
+{
+	int i = outcome_idx(o);
+
+	return i < 0 ? NULL : outcomes[i].junit;
+}
+
+int outcome_parse(const char *name, enum outcome *ret)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(outcomes); i++)
+		if (!strcmp(outcomes[i].name, name)) {
+			*ret = outcomes[i].o;
+			return 0;
+		}
+	return -EINVAL;
 }

@@ -374,16 +374,8 @@ static enum outcome json_outcome(const char *json, int rc, char *reason, size_t 
 	json_unpack(doc, "{s?s,s?s}", "verdict", &o, "reason", &why);
 	if (why)
 		snprintf(reason, rlen, "%s", why);
-	if (o) {
-		if (!strcmp(o, "pass"))
-			out = OUTCOME_PASS;
-		else if (!strcmp(o, "fail"))
-			out = OUTCOME_FAIL;
-		else if (!strcmp(o, "skip"))
-			out = OUTCOME_SKIP;
-		else
-			out = OUTCOME_BROK;
-	}
+	if (o && outcome_parse(o, &out) < 0)
+		out = OUTCOME_BROK;
 	json_decref(doc);
 	return out;
 }
@@ -604,16 +596,6 @@ out:
 }
 
 /* ---- subcommands ---- */
-
-static const char *outcome_word(enum outcome o)
-{
-	switch (o) {
-	case OUTCOME_PASS: return "PASS";
-	case OUTCOME_FAIL: return "FAIL";
-	case OUTCOME_SKIP: return "SKIP";
-	default: return "BROK";
-	}
-}
 
 static int cmd_run(int argc, char **argv)
 {

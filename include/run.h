@@ -104,5 +104,8 @@ void run_note(struct run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void run_free_notes(struct run *r);
 const char *outcome_name(enum outcome o);	/* "pass", "fail", "broken", "skip" */
+const char *outcome_word(enum outcome o);	/* "PASS", "FAIL", "BROK", "SKIP" */
+const char *outcome_junit(enum outcome o);	/* "failure", "error", "skipped", NULL */
+int outcome_parse(const char *name, enum outcome *ret);	/* outcome_name's inverse */
 
 #endif

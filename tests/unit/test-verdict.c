@@ -492,6 +492,38 @@ static void test_tie_every_era(void **state)
 	}
 }
 
+/* One table of outcome spellings: every name parses back to its outcome. */
+static void test_outcome_table(void **state)
+{
+	static const struct {
+		enum outcome o;
+		const char *name, *word, *junit;
+	} want[] = {
+		{ OUTCOME_PASS, "pass", "PASS", NULL },
+		{ OUTCOME_FAIL, "fail", "FAIL", "failure" },
+		{ OUTCOME_BROK, "broken", "BROK", "error" },
+		{ OUTCOME_SKIP, "skip", "SKIP", "skipped" },
+	};
+	enum outcome o = OUTCOME_PASS;
+
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_string_equal(outcome_name(want[i].o), want[i].name);
+		assert_string_equal(outcome_word(want[i].o), want[i].word);
+		if (want[i].junit)
+			assert_string_equal(outcome_junit(want[i].o), want[i].junit);
+		else
+			assert_null(outcome_junit(want[i].o));
+		assert_int_equal(outcome_parse(want[i].name, &o), 0);
+		assert_int_equal(o, want[i].o);
+	}
+	o = OUTCOME_FAIL;
+	assert_int_equal(outcome_parse("PASS", &o), -EINVAL);
+	assert_int_equal(outcome_parse(NULL, &o), -EINVAL);
+	assert_int_equal(o, OUTCOME_FAIL);
+	assert_string_equal(outcome_name((enum outcome)5), "unknown");
+	assert_string_equal(outcome_word((enum outcome)5), "BROK");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +542,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_margin_2_6_36, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test(test_tie_every_era),
+		cmocka_unit_test(test_outcome_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
