@@ -72,6 +72,7 @@ TEST_DEPS_verdict := badness run
 TEST_DEPS_results := run badness taskjson
 TEST_DEPS_trace := hist
 TEST_DEPS_profile := badness
+TEST_DEPS_judge := badness taskjson run profile
 .SECONDEXPANSION:
 $(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
 		$(B)/stressors/patterns.o \

@@ -13,7 +13,8 @@
  *
  * Everything is judged on result documents (the JSON of results.c), so a
  * claim run on the host and one that came back from a VM guest (--vm) go
- * through the same code.
+ * through the same code: harness/judge.c, by the judge the claim's profile
+ * names ([claim] judge =), never by the claim's number.
  */
 #include <dirent.h>
 #include <getopt.h>
@@ -27,259 +28,23 @@
 #include "badness.h"
 #include "claims.h"
 #include "cli.h"
-#include "pattern.h"
+#include "judge.h"
 #include "results.h"
 #include "runner.h"
 #include "taskjson.h"
 #include "util.h"
 
-enum claim_answer {
-	ANSWER_CONFIRMED,
-	ANSWER_REFUTED,
-	ANSWER_SKIP,
-	ANSWER_BROKEN,
-};
-
-static const char *const answer_names[] = { "CONFIRMED", "REFUTED", "SKIP", "BROKEN" };
-
-/* Claims judged on something else than the expectations. */
-#define CLAIM_SHARED_MM 9	/* the deaths of the mm sharers (6.x logs none) */
-#define CLAIM_ALLOC_TASK 10	/* the first kill is the allocating task */
-#define CLAIM_LOG_FORMAT 13	/* the kernel's lines themselves */
-
 struct claim_row {
 	const struct profile *p;
 	json_t *last;			/* the last result, for evidence */
 	unsigned runs;
-	unsigned count[4];		/* per answer */
+	unsigned count[CLAIM_ANSWERS];	/* per answer */
 	enum claim_answer answer;	/* of the last run */
 	bool stable;
 	int model[OOM_ERA_COUNT];	/* per oom_eras[] line: 1 holds, 0 does
 					 * not, -1 n/a */
 	char evidence[700];
 };
-
-static const char *jstr(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static enum claim_answer verdict_answer(const json_t *doc)
-{
-	enum outcome o = OUTCOME_BROK;
-
-	outcome_parse(jstr(doc, "verdict"), &o);
-	switch (o) {
-	case OUTCOME_PASS:
-		return ANSWER_CONFIRMED;
-	case OUTCOME_FAIL:
-		return ANSWER_REFUTED;
-	case OUTCOME_SKIP:
-		return ANSWER_SKIP;
-	default:
-		return ANSWER_BROKEN;
-	}
-}
-
-/* Claim 13: every kill is logged as "Killed process" with total-vm,
- * anon-rss and file-rss, and every worker death was a logged kill. */
-static enum claim_answer log_format_answer(const json_t *doc)
-{
-	json_t *kills = json_object_get(doc, "kills"), *v;
-	size_t i;
-
-	if (!json_array_size(kills))
-		return ANSWER_REFUTED;
-	json_array_foreach(kills, i, v) {
-		const char *l = jstr(v, "line");
-
-		if (!strstr(l, "Killed process") || !strstr(l, "total-vm:") ||
-		    !strstr(l, "anon-rss:") || !strstr(l, "file-rss:"))
-			return ANSWER_REFUTED;
-	}
-	json_array_foreach(json_object_get(doc, "workers"), i, v)
-		if (strcmp(jstr(v, "exit"), "alive") && !json_is_true(json_object_get(v, "killed")))
-			return ANSWER_REFUTED;
-	return ANSWER_CONFIRMED;
-}
-
-/* Claim 9: the processes sharing the victim's mm die with it. */
-static enum claim_answer shared_mm_answer(const json_t *doc)
-{
-	bool any = false;
-	size_t i;
-	json_t *w;
-
-	json_array_foreach(json_object_get(doc, "workers"), i, w) {
-		size_t n = json_array_size(json_object_get(w, "children"));
-
-		if (!pattern_has_flag(jstr(w, "pattern"), PATTERN_F_SHARED_MM))
-			continue;
-		any = true;
-		if (!strcmp(jstr(w, "exit"), "alive") || !n ||
-		    (size_t)json_integer_value(json_object_get(w, "children_dead")) != n)
-			return ANSWER_REFUTED;
-	}
-	return any ? ANSWER_CONFIRMED : ANSWER_BROKEN;
-}
-
-/* Claim 10: the kernel names its reason in the kill line itself. */
-static enum claim_answer alloc_task_answer(const json_t *doc)
-{
-	json_t *first = json_array_get(json_object_get(doc, "kills"), 0);
-
-	return first && strstr(jstr(first, "line"), "(oom_kill_allocating_task)")
-		       ? ANSWER_CONFIRMED
-		       : ANSWER_REFUTED;
-}
-
-static enum claim_answer answer_of(const json_t *doc, int claim_id)
-{
-	enum claim_answer a = verdict_answer(doc);
-
-	if (a == ANSWER_SKIP || a == ANSWER_BROKEN)
-		return a;
-	switch (claim_id) {
-	case CLAIM_SHARED_MM:
-		return shared_mm_answer(doc);
-	case CLAIM_ALLOC_TASK:
-		return alloc_task_answer(doc);
-	case CLAIM_LOG_FORMAT:
-		return log_format_answer(doc);
-	default:
-		return a;
-	}
-}
-
-/* "killed 2" -> (EXPECT_KILLED_NTH, 2), "killed", "survives", "any". */
-static enum expect_kind parse_expect(const char *s, unsigned *ret_pos)
-{
-	*ret_pos = 0;
-	if (!strncmp(s, "killed ", 7)) {
-		*ret_pos = (unsigned)strtoul(s + 7, NULL, 10);
-		return EXPECT_KILLED_NTH;
-	}
-	if (!strcmp(s, "killed"))
-		return EXPECT_KILLED;
-	if (!strcmp(s, "survives"))
-		return EXPECT_SURVIVES;
-	return EXPECT_ANY;
-}
-
-/*
- * Would the era's model satisfy the claim's expectations on this result's
- * tasks? Replays the ranking; the first K killable tasks are the victims,
- * K being the number of kills the profile waits for.
- */
-static int model_holds(const json_t *doc, int claim_id, enum oom_era era)
-{
-	unsigned order[RUN_MAX_INSTANCES], pos[RUN_MAX_INSTANCES], pos_expect[RUN_MAX_INSTANCES];
-	enum expect_kind expect[RUN_MAX_INSTANCES];
-	struct task_mem tasks[RUN_MAX_INSTANCES];
-	struct badness pts[RUN_MAX_INSTANCES];
-	json_t *workers = json_object_get(doc, "workers"), *w;
-	uint64_t totalpages = (uint64_t)json_integer_value(json_object_get(doc, "totalpages"));
-	unsigned n = 0, k = 0, killable = 0;
-	size_t i;
-
-	if (claim_id == CLAIM_SHARED_MM || claim_id == CLAIM_ALLOC_TASK ||
-	    claim_id == CLAIM_LOG_FORMAT || !totalpages || !json_array_size(workers))
-		return -1;
-	if (json_is_true(json_object_get(doc, "panicked")) ||
-	    json_is_true(json_object_get(doc, "alloc_failed")))
-		return -1;
-	json_array_foreach(workers, i, w) {
-		if (n >= RUN_MAX_INSTANCES ||
-		    task_mem_from_json(json_object_get(w, "model_input"), &tasks[n]) < 0)
-			return -1;
-		expect[n] = parse_expect(jstr(w, "expect"), &pos_expect[n]);
-		if (expect[n] == EXPECT_KILLED || expect[n] == EXPECT_KILLED_NTH)
-			k++;
-		n++;
-	}
-	if (!k)
-		k = 1;
-	oom_rank(era, tasks, n, totalpages, order, pts);
-	for (unsigned j = 0; j < n; j++) {
-		unsigned t = order[j];
-
-		pos[t] = pts[t].unkillable ? UINT32_MAX : ++killable;
-	}
-	for (unsigned j = 0; j < n; j++) {
-		bool victim = pos[j] <= k;
-
-		if ((expect[j] == EXPECT_KILLED_NTH && pos[j] != pos_expect[j]) ||
-		    (expect[j] == EXPECT_KILLED && !victim) ||
-		    (expect[j] == EXPECT_SURVIVES && victim))
-			return 0;
-	}
-	return 1;
-}
-
-static void evidence(struct claim_row *row)
-{
-	const json_t *doc = row->last;
-	json_t *kills = json_object_get(doc, "kills"), *k, *w;
-	size_t n = 0, i, len = sizeof(row->evidence);
-	char *e = row->evidence;
-
-	e[0] = 0;
-	if (row->answer == ANSWER_SKIP || row->answer == ANSWER_BROKEN) {
-		snprintf(e, len, "%s", jstr(doc, "reason"));
-		return;
-	}
-	n += (size_t)snprintf(e + n, len - n, "killed:");
-	json_array_foreach(kills, i, k) {
-		const char *who = json_is_string(json_object_get(k, "instance"))
-					  ? jstr(k, "instance")
-					  : jstr(k, "name");
-
-		if (n >= len)
-			return;
-		n += (size_t)snprintf(e + n, len - n, "%s %s (pid %" JSON_INTEGER_FORMAT
-				      ", anon-rss %" JSON_INTEGER_FORMAT "kB, adj %"
-				      JSON_INTEGER_FORMAT ")", i ? "," : "", who,
-				      json_integer_value(json_object_get(k, "pid")),
-				      json_integer_value(json_object_get(k, "anon_rss_kb")),
-				      json_integer_value(json_object_get(k, "oom_score_adj")));
-	}
-	if (n >= len)
-		return;
-	if (!json_array_size(kills))
-		n += (size_t)snprintf(e + n, len - n, " nothing%s%s",
-				      json_is_true(json_object_get(doc, "panicked"))
-					      ? "; the kernel panicked" : "",
-				      json_is_true(json_object_get(doc, "alloc_failed"))
-					      ? "; allocation failed" : "");
-	if (n >= len)
-		return;
-	switch (row->p->claim_id) {
-	case CLAIM_SHARED_MM:
-		json_array_foreach(json_object_get(doc, "workers"), i, w)
-			if (json_array_size(json_object_get(w, "children")) && n < len)
-				n += (size_t)snprintf(
-					e + n, len - n,
-					". %s %s; %" JSON_INTEGER_FORMAT " of the %zu processes "
-					"sharing its mm died with it", jstr(w, "name"),
-					strcmp(jstr(w, "exit"), "alive") ? "died" : "survived",
-					json_integer_value(json_object_get(w, "children_dead")),
-					json_array_size(json_object_get(w, "children")));
-		break;
-	case CLAIM_ALLOC_TASK:
-		snprintf(e + n, len - n, ". first kill line: %s",
-			 jstr(json_array_get(kills, 0), "line"));
-		break;
-	default:
-		n += (size_t)snprintf(e + n, len - n, ". %s", jstr(doc, "reason"));
-		/* claim 14: say that init really was the biggest task */
-		json_array_foreach(json_object_get(doc, "notes"), i, k)
-			if (n < len && !strncmp(json_string_value(k) ? json_string_value(k) : "",
-						"PID 1 ", 6))
-				n += (size_t)snprintf(e + n, len - n, "; %s", json_string_value(k));
-	}
-}
 
 static const char *model_str(int m)
 {
@@ -290,13 +55,13 @@ static const char *model_str(int m)
 static const char *agrees(const struct claim_row *row)
 {
 	enum oom_era era = OOM_ERA_AUTO;
-	const char *name = jstr(json_object_get(row->last, "era"), "model");
+	const char *name = json_str(json_object_get(row->last, "era"), "model");
 	int m = -1;
 
 	if (row->answer != ANSWER_CONFIRMED && row->answer != ANSWER_REFUTED)
 		return "-";
 	if (oom_era_parse(name, &era) < 0 || era == OOM_ERA_AUTO)
-		era = oom_era_from_release(jstr(row->last, "kernel"));
+		era = oom_era_from_release(json_str(row->last, "kernel"));
 	for (unsigned e = 0; e < oom_era_count; e++)
 		if (oom_eras[e].era == era)
 			m = row->model[e];
@@ -307,7 +72,7 @@ static const char *agrees(const struct claim_row *row)
 
 static const char *row_kernel(const struct claim_row *row)
 {
-	return row->last ? jstr(row->last, "kernel") : "";
+	return row->last ? json_str(row->last, "kernel") : "";
 }
 
 static void print_table(struct claim_row *rows, unsigned n, FILE *f)
@@ -323,7 +88,7 @@ static void print_table(struct claim_row *rows, unsigned n, FILE *f)
 		snprintf(runs, sizeof(runs), "%u/%u%s", row->count[row->answer], row->runs,
 			 row->stable ? "" : "!");
 		fprintf(f, "%-3d %-46.46s %-9s %-6s", row->p->claim_id,
-			row->p->claim ? row->p->claim : row->p->path, answer_names[row->answer],
+			row->p->claim ? row->p->claim : row->p->path, claim_answer_name(row->answer),
 			runs);
 		for (unsigned e = 0; e < oom_era_count; e++)
 			fprintf(f, " %-6s", model_str(row->model[e]));
@@ -363,7 +128,7 @@ static void write_markdown(struct claim_row *rows, unsigned n, FILE *f)
 
 		fprintf(f, "| %d | ", row->p->claim_id);
 		md_cell(f, row->p->claim ? row->p->claim : row->p->path);
-		fprintf(f, " | %s | %s | %u/%u | ", row_kernel(row), answer_names[row->answer],
+		fprintf(f, " | %s | %s | %u/%u | ", row_kernel(row), claim_answer_name(row->answer),
 			row->count[row->answer], row->runs);
 		for (unsigned e = 0; e < oom_era_count; e++)
 			fprintf(f, "%s | ", model_str(row->model[e]));
@@ -391,7 +156,7 @@ static json_t *claims_json(struct claim_row *rows, unsigned n)
 				       "claim", row->p->claim ? row->p->claim : "",
 				       "profile", row->p->path,
 				       "kernel", row_kernel(row),
-				       "answer", answer_names[row->answer],
+				       "answer", claim_answer_name(row->answer),
 				       "runs", (int)row->runs,
 				       "same_answer_runs", (int)row->count[row->answer],
 				       "stable", row->stable,
@@ -447,7 +212,7 @@ static int cmp_row(const void *a, const void *b)
 
 static void row_add(struct claim_row *row, json_t *doc)
 {
-	enum claim_answer a = answer_of(doc, row->p->claim_id);
+	enum claim_answer a = judge_answer(row->p->claim_judge, doc);
 
 	row->count[a]++;
 	row->runs++;
@@ -533,7 +298,7 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 				if (l > 5 && !strcmp(e->d_name + l - 5, ".json") &&
 				    (doc = json_load_file(path, 0, NULL))) {
 					for (int i = 0; i < n && doc; i++)
-						if (!strcmp(jstr(doc, "profile"), rows[i].p->path)) {
+						if (!strcmp(json_str(doc, "profile"), rows[i].p->path)) {
 							row_add(&rows[i], doc);
 							doc = NULL;
 						}
@@ -686,8 +451,10 @@ int claims_main(int argc, char **argv)
 		}
 		row->stable = row->count[row->answer] == row->runs;
 		for (unsigned e = 0; e < oom_era_count; e++)
-			row->model[e] = model_holds(row->last, row->p->claim_id, oom_eras[e].era);
-		evidence(row);
+			row->model[e] = judge_model_holds(row->p->claim_judge, row->last,
+							  oom_eras[e].era);
+		judge_evidence(row->p->claim_judge, row->answer, row->last, row->evidence,
+			       sizeof(row->evidence));
 		outs[i] = row->answer == ANSWER_BROKEN ? OUTCOME_BROK
 			  : row->stable			? OUTCOME_PASS
 							: OUTCOME_FAIL;

@@ -468,6 +468,34 @@ static int set_claim_text(struct parse_ctx *c, const char *v)
 	return val_text(c, v, &c->p->claim);
 }
 
+static const char *const claim_judges[] = {
+	[CLAIM_JUDGE_EXPECTATIONS] = "expectations",
+	[CLAIM_JUDGE_MM_SHARERS_DIE] = "mm_sharers_die",
+	[CLAIM_JUDGE_FIRST_KILL_ALLOCATING] = "first_kill_is_allocating_task",
+	[CLAIM_JUDGE_KILL_LINES_LOGGED] = "kill_lines_logged",
+};
+
+const char *claim_judge_name(enum claim_judge j)
+{
+	return (size_t)j < ARRAY_SIZE(claim_judges) ? claim_judges[j] : "unknown";
+}
+
+static int set_claim_judge(struct parse_ctx *c, const char *v)
+{
+	char names[192];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(claim_judges); i++)
+		if (!strcmp(v, claim_judges[i])) {
+			c->p->claim_judge = (enum claim_judge)i;
+			return 0;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(claim_judges) && n < sizeof(names); i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+				      claim_judges[i]);
+	return fail(c, "unknown judge '%s' (%s)", v, names);
+}
+
 /* predict.<era>: the era by its name in the era table, newest first in the
  * error as people look for their kernel's era. */
 static int set_claim_predict(struct parse_ctx *c, const char *era,
@@ -818,6 +846,7 @@ static const struct key_def profile_keys[] = {
 static const struct key_def claim_keys[] = {
 	{ "id", set_claim_id },
 	{ "text", set_claim_text },
+	{ "judge", set_claim_judge },
 	{ NULL, NULL },
 };
 

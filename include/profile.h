@@ -51,6 +51,21 @@ enum run_expect {
 	RUN_EXPECT_ALLOC_FAIL,	/* vm.overcommit_memory=2: malloc fails */
 };
 
+/*
+ * How `oomlab claims` judges a claim's result documents ([claim] judge =,
+ * harness/judge.c). Profiles name them; nothing switches on a claim id.
+ */
+enum claim_judge {
+	CLAIM_JUDGE_EXPECTATIONS,	/* the run's verdict on the expect lines,
+					 * each era's model replayed (default) */
+	CLAIM_JUDGE_MM_SHARERS_DIE,	/* every shared-mm worker died with all
+					 * its mm sharers */
+	CLAIM_JUDGE_FIRST_KILL_ALLOCATING, /* the first kill line names
+					 * oom_kill_allocating_task */
+	CLAIM_JUDGE_KILL_LINES_LOGGED,	/* every kill logged "Killed process"
+					 * with total-vm, anon-rss, file-rss */
+};
+
 struct sysctl_setting {
 	char name[64];		/* e.g. "vm.panic_on_oom" */
 	char value[32];
@@ -107,6 +122,7 @@ struct profile {
 	struct sysctl_setting sysctls[PROFILE_MAX_SYSCTLS];
 	char *claim;		/* [claim] text = ..., NULL if not a claim */
 	int claim_id;		/* [claim] id = N */
+	enum claim_judge claim_judge; /* [claim] judge = NAME */
 	/* [claim] predict.<era> = text, indexed by enum oom_era (badness.h) */
 	char *claim_predict[OOM_ERA_COUNT];
 	unsigned nworkers;
@@ -133,5 +149,7 @@ const char *profile_error_str(const struct profile_error *e, char *buf,
 
 const char *trigger_name(enum trigger_kind t);
 const char *expect_name(enum expect_kind e);
+/* "expectations", "mm_sharers_die", ...: the [claim] judge = spellings */
+const char *claim_judge_name(enum claim_judge j);
 
 #endif
