@@ -231,6 +231,21 @@ static struct badness badness_2_6_35(const struct task_mem *t, uint64_t totalpag
 	};
 }
 
+/* What each tie rule means, for explanations (see select_one). */
+static const char *const tie_rules[] = {
+	[OOM_TIE_FIRST] = "on a tie the kernel keeps the FIRST task in its scan order "
+			  "(only strictly higher points replace)",
+	[OOM_TIE_FIRST_LEADER] = "on a tie the kernel keeps the FIRST process in its scan "
+				 "order (a thread-group leader is not replaced by equal points)",
+	[OOM_TIE_LATER] = "on a tie the kernel keeps the LATER task in its scan order "
+			  "(oom_evaluate_task replaces on equal points)",
+};
+
+const char *oom_tie_rule(enum oom_tie tie)
+{
+	return (size_t)tie < ARRAY_SIZE(tie_rules) ? tie_rules[tie] : "";
+}
+
 /*
  * The eras, oldest first. `first` is the release that brought the era's
  * heuristic in; an era lasts until the next one's first release.
@@ -245,8 +260,6 @@ const struct oom_era_info oom_eras[] = {
 		.badness = badness_2_6_35,
 		/* "points > *ppoints || !chosen" */
 		.tie = OOM_TIE_FIRST,
-		.tie_rule = "on a tie the kernel keeps the FIRST task in its scan order "
-			    "(only strictly higher points replace)",
 		.unit = OOM_UNIT_VM_SCALED,
 	},
 	{
@@ -259,8 +272,6 @@ const struct oom_era_info oom_eras[] = {
 		/* 3.6+: "Prefer thread group leaders for display purposes";
 		 * 2.6.36-3.5 took strictly greater only, the same for processes */
 		.tie = OOM_TIE_FIRST_LEADER,
-		.tie_rule = "on a tie the kernel keeps the FIRST process in its scan order "
-			    "(a thread-group leader is not replaced by equal points)",
 		.unit = OOM_UNIT_PERMILLE,
 	},
 	{
@@ -271,8 +282,6 @@ const struct oom_era_info oom_eras[] = {
 		.label = "3.8-4.16",
 		.badness = badness_3_8,
 		.tie = OOM_TIE_FIRST_LEADER,
-		.tie_rule = "on a tie the kernel keeps the FIRST process in its scan order "
-			    "(a thread-group leader is not replaced by equal points)",
 		.unit = OOM_UNIT_PAGES,
 	},
 	{
@@ -284,8 +293,6 @@ const struct oom_era_info oom_eras[] = {
 		.badness = badness_4_17,
 		/* oom_evaluate_task: an equal score replaces */
 		.tie = OOM_TIE_LATER,
-		.tie_rule = "on a tie the kernel keeps the LATER task in its scan order "
-			    "(oom_evaluate_task replaces on equal points)",
 		.unit = OOM_UNIT_PAGES,
 	},
 };

@@ -129,7 +129,7 @@ static void explain_pair(struct run *r, const char *head, const struct instance 
 
 	if (got->predicted.points == want->predicted.points)
 		run_note(r, "%s: predicted points %.0f vs %.0f: a tie, %s", head,
-			 got->predicted.points, want->predicted.points, oom_era_info(era)->tie_rule);
+			 got->predicted.points, want->predicted.points, oom_tie_rule(oom_era_info(era)->tie));
 	else if (am < NEAR_TIE_PCT)
 		run_note(r, "%s: predicted points %.0f vs %.0f (%.2f%% of totalpages=%" PRIu64
 			 " apart): a near-tie, within how much rss moves between the snapshot "

@@ -94,9 +94,11 @@ struct oom_era_info {
 	const char *label;	/* ">= 4.17": the claims markdown column */
 	struct badness (*badness)(const struct task_mem *t, uint64_t totalpages);
 	enum oom_tie tie;
-	const char *tie_rule;	/* what the tie rule means, for explanations */
 	enum oom_unit unit;
 };
+
+/* What a tie rule means, in words, for explanations. */
+const char *oom_tie_rule(enum oom_tie tie);
 
 extern const struct oom_era_info oom_eras[];
 extern const unsigned oom_era_count;	/* entries of oom_eras (no auto) */

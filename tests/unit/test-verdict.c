@@ -487,7 +487,7 @@ static void test_tie_every_era(void **state)
 		log_kill(f, other->pid, other->name);
 		verdict_decide(r);
 		assert_int_equal(r->outcome, OUTCOME_FAIL);
-		assert_true(has_note(r, "a tie", ei->tie_rule));
+		assert_true(has_note(r, "a tie", oom_tie_rule(ei->tie)));
 		teardown((void **)&f);
 	}
 }
