@@ -13,6 +13,8 @@ mkdir "$cg" || exit 2
 trap 'rmdir "$cg"' EXIT
 echo 1G >"$cg/memory.limit_in_bytes"
 fail=0
+# every line of the pattern table has its file linked into the worker
+$W --list >/dev/null || { echo "FAIL: not built in: $($W --list | grep 'not built in')"; fail=1; }
 for p in page-touch mmap populate thp file shmem mlock fork-tree; do
 	( echo $BASHPID >"$cg/cgroup.procs" && exec $W -q -p $p -s 200M --children 2 --parent-size 50M ) &
 	pid=$!
