@@ -2,11 +2,20 @@
 # dependency files, V=1 for full commands, a flags stamp so that a change of
 # CFLAGS rebuilds everything, SAN=1 for ASan+UBSan, WERROR=1 (CI) for -Werror.
 #
-#   make            build build/oomlab and build/oomlab-worker
-#   make run        install what is missing, build, run profiles/quickstart.ini
-#   make check      install what is missing, build, unit + integration tests
-#   make unit       unit tests only (no root, no OOM)
-#   make bench      benchmarks (ratios against the raw fault loop / stress-ng)
+#   make              build build/oomlab and build/oomlab-worker
+#   make run          install what is missing, build, run profiles/quickstart.ini
+#   make check        install what is missing, build, headers, unit + integration
+#   make unit         unit tests only (no root, no OOM)
+#   make header-check each include/*.h compiles on its own
+#   make format-check clang-format --dry-run --Werror over the C sources
+#   make bench        benchmarks (ratios against the raw fault loop / stress-ng)
+#
+# SAN=1 sanitizes the harness, its library and the tests, never
+# oomlab-worker (nor the bench helpers): ASan's shadow memory and redzones
+# inflate the worker's RSS past the limits a profile sets, and ASan cannot
+# reserve its shadow under the RLIMIT_AS some profiles give a worker. The
+# worker's objects therefore live apart, under $(B)/plain/, built without
+# SAN_FLAGS whatever SAN says.
 
 B       ?= build
 CC      ?= cc
@@ -19,11 +28,13 @@ WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARN    += -Werror
 endif
+SAN_FLAGS :=
 ifeq ($(SAN),1)
-CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 endif
-ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(CFLAGS) -MMD -MP
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(CFLAGS)
+ALL_CFLAGS  := $(BASE_CFLAGS) $(SAN_FLAGS) -MMD -MP
+PLAIN_CFLAGS := $(BASE_CFLAGS) -MMD -MP
 LDLIBS_H   := -lcgroup -lcap -linih -ljansson -lm
 LDLIBS_W   := -lm
 
@@ -35,9 +46,11 @@ endif
 
 HARNESS_SRC := $(filter-out harness/main.c,$(wildcard harness/*.c))
 WORKER_SRC  := $(wildcard stressors/*.c)
-# stressors/patterns.c is the pattern table both binaries read
+# stressors/patterns.c is the pattern table both binaries read (the
+# harness's copy built like the harness, the worker's plain)
 HARNESS_OBJ := $(HARNESS_SRC:%.c=$(B)/%.o) $(B)/stressors/patterns.o
-WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/%.o) $(B)/harness/util.o $(B)/harness/hist.o
+WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/plain/%.o) $(B)/plain/harness/util.o \
+	       $(B)/plain/harness/hist.o
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -45,7 +58,7 @@ all: $(B)/oomlab $(B)/oomlab-worker
 
 # Rebuild everything when the flags change.
 FLAGS_STAMP := $(B)/.flags
-FLAGS_NOW   := $(CC) $(ALL_CFLAGS) $(LDFLAGS)
+FLAGS_NOW   := $(CC) $(ALL_CFLAGS) $(LDFLAGS) | $(PLAIN_CFLAGS)
 $(shell mkdir -p $(B); echo '$(FLAGS_NOW)' | cmp -s - $(FLAGS_STAMP) || echo '$(FLAGS_NOW)' > $(FLAGS_STAMP))
 
 $(B)/%.o: %.c $(FLAGS_STAMP)
@@ -53,41 +66,36 @@ $(B)/%.o: %.c $(FLAGS_STAMP)
 	@$(if $(Q),echo '  CC      $<')
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(B)/plain/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $< (plain)')
+	$(Q)$(CC) $(PLAIN_CFLAGS) -c -o $@ $<
+
 $(B)/libharness.a: $(HARNESS_OBJ)
 	@$(if $(Q),echo '  AR      $@')
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/oomlab: $(B)/harness/main.o $(B)/libharness.a
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_H)
+	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_H)
 
 $(B)/oomlab-worker: $(WORKER_OBJ)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_W)
 
-# A unit test links its own module (tests/unit/test-X.c -> harness/X.c),
-# util.o and the modules named in TEST_DEPS_X, so one module's test does not
-# depend on every other module building.
-TEST_DEPS_verdict := badness run
-TEST_DEPS_results := run badness taskjson
-TEST_DEPS_trace := hist
-TEST_DEPS_profile := badness
-TEST_DEPS_judge := badness taskjson run profile
-.SECONDEXPANSION:
-$(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/harness/%.o $(B)/harness/util.o \
-		$(B)/stressors/patterns.o \
-		$$(addprefix $(B)/harness/,$$(addsuffix .o,$$(filter-out $$*,$$(TEST_DEPS_$$*))))
+# A unit test links against the harness library: the linker takes only the
+# members it needs, so a test sees the same code the binary runs.
+$(B)/tests/test-%: $(B)/tests/unit/test-%.o $(B)/libharness.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_H) -lcmocka
+	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_H) -lcmocka
 
 # C integration tests: tests/integration/test-X-live.c -> $(B)/tests/integration/X-live,
-# linked like a unit test with harness/X.c; root only, exit 77 (SKIP) otherwise.
-$(B)/tests/integration/%-live: $(B)/tests/integration/test-%-live.o $(B)/harness/%.o \
-		$(B)/harness/util.o
+# linked like a unit test; root only, exit 77 (SKIP) otherwise.
+$(B)/tests/integration/%-live: $(B)/tests/integration/test-%-live.o $(B)/libharness.a
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS_H) -lcmocka
+	$(Q)$(CC) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_H) -lcmocka
 
 deps:
 	$(Q)./tests/deps.sh
@@ -104,13 +112,30 @@ LIVE_BIN := $(patsubst tests/integration/test-%-live.c,$(B)/tests/integration/%-
 integration: all $(LIVE_BIN)
 	$(Q)./tests/integration/run.sh
 
+# Each public header compiles as the only include of a translation unit.
+HEADERS := $(wildcard include/*.h)
+header-check:
+	@$(if $(Q),echo '  HDRCHECK include/*.h')
+	$(Q)bad=0; for h in $(HEADERS); do \
+		echo "#include \"$${h#include/}\"" | \
+			$(CC) $(BASE_CFLAGS) -Werror -fsyntax-only -x c - || \
+			{ echo "header-check: $$h does not compile on its own" >&2; bad=1; }; \
+	done; exit $$bad
+
+# Not in check or .ci/run yet: the tree is formatted in one pass first.
+FORMAT_SRC := $(wildcard harness/*.c stressors/*.c stressors/*.h include/*.h \
+		tests/unit/*.c tests/integration/*.c bench/*.c)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
 check: deps all
+	$(Q)$(MAKE) --no-print-directory header-check
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory integration
 
-# bench helpers: bench/X.c + util.o -> build/bench/X
+# bench helpers: bench/X.c + util.o -> build/bench/X, plain like the worker
 BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
-$(BENCH_BIN): $(B)/bench/%: $(B)/bench/%.o $(B)/harness/util.o
+$(BENCH_BIN): $(B)/bench/%: $(B)/plain/bench/%.o $(B)/plain/harness/util.o
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_W)
 
@@ -123,7 +148,7 @@ format:
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps run unit integration check bench format clean
+.PHONY: all deps run unit integration check header-check format-check bench format clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -27,22 +27,6 @@
 #define OOMLAB_VERSION "0.1"
 #define TABLE_WIDTH 100
 
-/*
- * The profile module's trigger_name() is not linked into this module's
- * unit test (TEST_DEPS_results := run badness), so the names the JSON
- * carries are kept here; they are the profile file's spellings.
- */
-static const char *trigger_str(enum trigger_kind t)
-{
-	switch (t) {
-	case TRIGGER_PRESSURE: return "pressure";
-	case TRIGGER_LIMIT: return "limit";
-	case TRIGGER_GLOBAL: return "global";
-	case TRIGGER_SYSRQ: return "sysrq";
-	}
-	return "unknown";
-}
-
 /* "killed 2", "killed", "survives", "any": what the profile asked for. */
 static const char *expect_str(const struct worker_spec *w, char buf[static 32])
 {
@@ -326,7 +310,7 @@ struct json_t *results_json(const struct run *r)
 	     p && p->has_memory_limit ? ju64(p->memory_limit) : json_null(), &bad);
 	jset(doc, "oom_group", json_boolean(p && p->oom_group), &bad);
 	jset(doc, "totalpages", ju64(r->totalpages), &bad);
-	jset(doc, "trigger", p ? json_string(trigger_str(p->trigger)) : json_null(), &bad);
+	jset(doc, "trigger", p ? json_string(trigger_name(p->trigger)) : json_null(), &bad);
 	jset(doc, "trigger_used", jstr(r->trigger_used), &bad);
 	jset(doc, "timeout_ms", p ? ju64(p->timeout_ms) : json_null(), &bad);
 	jset(doc, "verdict", json_string(outcome_name(r->outcome)), &bad);
@@ -683,8 +667,8 @@ void results_print_table(const struct run *r, FILE *out)
 		fprintf(out, "  limit %s", format_size(p->memory_limit, b1));
 	fputc('\n', out);
 	if (p)
-		fprintf(out, "trigger %s", trigger_str(p->trigger));
-	if (r->trigger_used && (!p || strcmp(r->trigger_used, trigger_str(p->trigger))))
+		fprintf(out, "trigger %s", trigger_name(p->trigger));
+	if (r->trigger_used && (!p || strcmp(r->trigger_used, trigger_name(p->trigger))))
 		fprintf(out, p ? " (used %s)" : "trigger %s", r->trigger_used);
 	fprintf(out, "%stotalpages %" PRIu64 "  ramp %.0f ms  wall %.0f ms\n",
 		p || r->trigger_used ? "  " : "", r->totalpages, r->ramp_ms, r->wall_ms);

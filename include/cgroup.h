@@ -12,6 +12,7 @@
 #define OOMLAB_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
