@@ -299,3 +299,18 @@ void log_debug(const char *fmt, ...)
 	vlog("debug: ", 0, fmt, ap);
 	va_end(ap);
 }
+
+bool has_token(const char *list, const char *word, const char *sep)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, sep);
+
+		if (n == wl && !strncmp(p, word, wl))
+			return true;
+		p += n;
+		p += strspn(p, sep);
+	}
+	return false;
+}

@@ -5,8 +5,16 @@
  * (including hybrid layouts where memory is a v1 controller and the unified
  * hierarchy has no controllers, as on the development machine).
  *
- * Readers of counters take a directory path so unit tests can point them at
- * fake cgroupfs trees under tests/fixtures/cgroup/.
+ * Everything that finds, creates or removes cgroups takes a root ("/"
+ * normally, NULL means "/"): detection reads ROOT/proc/self/{mounts,cgroup}
+ * and the cgroupfs under ROOT. Readers of counters take a directory path.
+ * So unit tests run detection, create, remove and stale cleanup on copies
+ * of the fake cgroupfs trees under tests/fixtures/cgroup/.
+ *
+ * Files: cgroup.c (create, limit, attach, counters, remove, knob table),
+ * cg-detect.c (where the memory controller is, where run cgroups go),
+ * cg-stale.c (cgroups a SIGKILLed harness left), cg-lcg.c (the libcgroup
+ * adapter: every call into libcgroup and its workarounds).
  */
 #ifndef OOMLAB_CGROUP_H
 #define OOMLAB_CGROUP_H
@@ -36,6 +44,36 @@ struct cg_counters {
 struct oomlab_cg;
 
 /*
+ * The memory controller's knobs by their v2 names, mapped to v1 in one
+ * table (as LTP's memory_ctrl_files[]); a knob the version lacks has no
+ * file there: cg_knob_file() returns NULL and cg_set() -EOPNOTSUPP.
+ */
+enum cg_knob {
+	CG_KNOB_MAX,		/* memory.max | memory.limit_in_bytes */
+	CG_KNOB_CURRENT,	/* memory.current | memory.usage_in_bytes */
+	CG_KNOB_SWAP_MAX,	/* memory.swap.max | memory.memsw.limit_in_bytes (limit + swap) */
+	CG_KNOB_OOM_GROUP,	/* memory.oom.group (v2 only, 4.19+) */
+	CG_KNOB_HIGH,		/* memory.high (v2 only) */
+	CG_KNOB_LOW,		/* memory.low (v2 only) */
+	CG_KNOB_MIN,		/* memory.min (v2 only) */
+	CG_KNOB_OOM_EVENTS,	/* where "oom_kill N" is: memory.events | memory.oom_control */
+	CG_KNOB_FAILCNT,	/* v1 only: memory.failcnt (v2 counts "max" in memory.events) */
+	CG_KNOB_OOM_KILL_DISABLE, /* v1 only: memory.oom_control (write 0/1) */
+	CG_KNOB_COUNT,
+};
+
+/* A knob's file in that version, or NULL when the version has none. */
+const char *cg_knob_file(enum cg_knob k, enum cg_version v);
+/*
+ * The text written for value v (UINT64_MAX: no limit, "max" on v2, "-1" on
+ * v1). v1 memsw holds memory+swap: CG_KNOB_SWAP_MAX's text there is
+ * limit + v (limit: the memory limit the same write goes with).
+ * -EOPNOTSUPP: the knob does not exist in that version; -EOVERFLOW.
+ */
+int cg_knob_value(enum cg_knob k, enum cg_version ver, uint64_t v, uint64_t limit,
+		  char buf[static 32]);
+
+/*
  * Where the memory controller is mounted and where this process sits in it
  * (from /proc/self/cgroup and /proc/self/mounts under root, normally "/").
  * ret_dir: absolute directory of our own memcg, e.g.
@@ -57,6 +95,9 @@ int cg_detect(const char *root, enum cg_version *ret_version, char **ret_dir);
  */
 int cg_create(const char *tag, uint64_t limit, bool oom_group,
 	      uint64_t swap_max, struct oomlab_cg **ret);
+/* cg_create() with the detection and the cgroupfs under root. */
+int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_group,
+		 uint64_t swap_max, struct oomlab_cg **ret);
 enum cg_version cg_version(const struct oomlab_cg *cg);
 const char *cg_path(const struct oomlab_cg *cg);	/* absolute dir */
 const char *cg_relpath(const struct oomlab_cg *cg);	/* as the kernel logs it: "/a/b" */
@@ -65,6 +106,12 @@ const char *cg_oom_counter_file(const struct oomlab_cg *cg);
 int cg_attach(struct oomlab_cg *cg, pid_t pid);
 /* Lower/raise the limit; v1 returns -EBUSY when below usage (no OOM kill). */
 int cg_set_limit(struct oomlab_cg *cg, uint64_t limit);
+/*
+ * Set one knob (UINT64_MAX = "max"). -EOPNOTSUPP when the cgroup's version
+ * has no such knob. For the memory limit use cg_set_limit(), which keeps
+ * v1's memsw in step.
+ */
+int cg_set(struct oomlab_cg *cg, enum cg_knob k, uint64_t v);
 int cg_read_counters(const char *dir, enum cg_version v, struct cg_counters *ret);
 /* PIDs in the cgroup (cgroup.procs). */
 int cg_pids(const struct oomlab_cg *cg, pid_t **ret, unsigned *ret_n);
@@ -89,5 +136,7 @@ static inline void cg_destroyp(struct oomlab_cg **p)
  * oomlab process (a SIGKILLed harness). Returns how many were removed.
  */
 int cg_cleanup_stale(void);
+/* The same under root (ROOT/proc tells which PIDs live). */
+int cg_cleanup_stale_in(const char *root);
 
 #endif

@@ -85,6 +85,9 @@ int write_file_str(const char *path, const char *s);
 /* "key value\n" files (memory.events, memory.oom_control, /proc/vmstat). */
 int read_keyed_u64(const char *path, const char *key, uint64_t *ret);
 
+/* Is word one of the sep-separated tokens of list ("rw,memory", "cpu memory")? */
+bool has_token(const char *list, const char *word, const char *sep);
+
 /* Logging: to stderr, prefixed with the program name. r is -errno or 0. */
 extern const char *log_progname;
 extern int log_verbose;

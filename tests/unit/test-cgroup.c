@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * cgroup detection and counter readers on fake cgroupfs trees
- * (tests/fixtures/cgroup/, see its README for where each came from).
+ * (tests/fixtures/cgroup/, see its README for where each came from), and
+ * create/limit/remove/stale cleanup on copies of them in /tmp.
  */
+#include <dirent.h>
+#include <ftw.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -199,6 +205,247 @@ static void test_create_bad_tag(void **state)
 	assert_ptr_equal(cg, (struct oomlab_cg *)0x1);
 }
 
+
+static int put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int r;
+
+	if (!f)
+		return -errno;
+	r = fputs(text, f) < 0 ? -EIO : 0;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+static int put_in(const char *dir, const char *file, const char *text)
+{
+	_cleanup_free_ char *p = NULL;
+
+	if (asprintf(&p, "%s/%s", dir, file) < 0)
+		return -ENOMEM;
+	return put(p, text);
+}
+
+/* ---- create, limit, remove and stale cleanup on a copy of a fixture tree ---- */
+
+static int copy_tree(const char *from, const char *to)
+{
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (mkdir(to, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	d = opendir(from);
+	if (!d)
+		return -errno;
+	while (r == 0 && (de = readdir(d))) {
+		_cleanup_free_ char *a = NULL, *b = NULL, *buf = NULL;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (asprintf(&a, "%s/%s", from, de->d_name) < 0 ||
+		    asprintf(&b, "%s/%s", to, de->d_name) < 0)
+			r = -ENOMEM;
+		else if (lstat(a, &st) < 0)
+			r = -errno;
+		else if (S_ISDIR(st.st_mode))
+			r = copy_tree(a, b);
+		else if (read_file_str(a, &buf) == 0)
+			r = put(b, buf);
+	}
+	closedir(d);
+	return r;
+}
+
+/* A fresh copy of fixture NAME in a temporary directory (freed by the caller). */
+static char *fixture_copy(const char *name)
+{
+	char tmpl[] = "/tmp/oomlab-unit-cg.XXXXXX", *src = NULL, *dst;
+
+	assert_non_null(mkdtemp(tmpl));
+	dst = strdup(tmpl);
+	assert_int_equal(asprintf(&src, FIX "/%s", name) > 0, 1);
+	assert_int_equal(copy_tree(src, dst), 0);
+	free(src);
+	return dst;
+}
+
+static int rm_tree(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
+static void fixture_drop(char *root)
+{
+	nftw(root, rm_tree, 16, FTW_DEPTH | FTW_PHYS);
+	free(root);
+}
+
+static char *slurp(const char *dir, const char *file)
+{
+	_cleanup_free_ char *p = NULL;
+	char *buf = NULL;
+
+	assert_int_equal(asprintf(&p, "%s/%s", dir, file) > 0, 1);
+	if (read_file_str(p, &buf) < 0)
+		return NULL;
+	return buf;
+}
+
+static void assert_file(const char *dir, const char *file, const char *want)
+{
+	_cleanup_free_ char *got = slurp(dir, file);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+}
+
+static bool exists(const char *dir, const char *file)
+{
+	_cleanup_free_ char *p = NULL;
+
+	assert_int_equal(asprintf(&p, "%s/%s", dir, file) > 0, 1);
+	return access(p, F_OK) == 0;
+}
+
+/* v2 in the root cgroup (the VM guest): memory.max, oom.group, no swap file. */
+static void test_create_v2(void **state)
+{
+	char *root = fixture_copy("v2"), rel[64], dir[PATH_MAX];
+	struct oomlab_cg *cg = NULL, *dup = (struct oomlab_cg *)0x1;
+
+	assert_int_equal(cg_create_in(root, "t1", 64 * MIB, true, 0, &cg), 0);
+	snprintf(rel, sizeof(rel), "/oomlab-%d-t1", (int)getpid());
+	snprintf(dir, sizeof(dir), "%s/sys/fs/cgroup%s", root, rel);
+	assert_string_equal(cg_relpath(cg), rel);
+	assert_string_equal(cg_path(cg), dir);
+	assert_int_equal(cg_version(cg), CG_V2);
+	assert_file(dir, "memory.max", "67108864");
+	assert_file(dir, "memory.oom.group", "1");
+	/* the parent has no memory.swap.max: no swap accounting, not written */
+	assert_false(exists(dir, "memory.swap.max"));
+	assert_non_null(strstr(cg_oom_counter_file(cg), "/memory.events"));
+	/* an existing directory is not ours */
+	assert_int_equal(cg_create_in(root, "t1", 64 * MIB, false, 0, &dup), -EEXIST);
+	assert_ptr_equal(dup, (struct oomlab_cg *)0x1);
+
+	assert_int_equal(cg_set_limit(cg, 32 * MIB), 0);
+	assert_file(dir, "memory.max", "33554432");
+	assert_int_equal(cg_set_limit(cg, UINT64_MAX), 0);
+	assert_file(dir, "memory.max", "max");
+	assert_int_equal(cg_set(cg, CG_KNOB_HIGH, 48 * MIB), 0);
+	assert_file(dir, "memory.high", "50331648");
+	assert_int_equal(cg_set(cg, CG_KNOB_FAILCNT, 0), -EOPNOTSUPP);
+
+	assert_int_equal(cg_remove(cg), 0);
+	assert_false(exists(dir, "."));
+	assert_int_equal(cg_remove(cg), 0); /* twice: already gone */
+	cg_destroy(cg);
+	fixture_drop(root);
+}
+
+/* v1: oom_kill_disable cleared, memsw = limit + swap, limit/memsw in order. */
+static void test_create_v1(void **state)
+{
+	char *root = fixture_copy("v1"), dir[PATH_MAX + 64], parent[PATH_MAX];
+	struct oomlab_cg *cg = NULL;
+
+	snprintf(parent, sizeof(parent), "%s/sys/fs/cgroup/memory/user.slice", root);
+	assert_int_equal(cg_create_in(root, "g", 64 * MIB, true, 0, &cg), -EOPNOTSUPP);
+	assert_null(cg);
+	/* no memsw file in the parent: swap accounting off, swap not written */
+	assert_int_equal(cg_create_in(root, "a", 64 * MIB, false, 16 * MIB, &cg), 0);
+	snprintf(dir, sizeof(dir), "%s/oomlab-%d-a", parent, (int)getpid());
+	assert_string_equal(cg_path(cg), dir);
+	assert_file(dir, "memory.oom_control", "0");
+	assert_file(dir, "memory.limit_in_bytes", "67108864");
+	assert_false(exists(dir, "memory.memsw.limit_in_bytes"));
+	assert_int_equal(cg_set(cg, CG_KNOB_OOM_GROUP, 1), -EOPNOTSUPP);
+	assert_int_equal(cg_set(cg, CG_KNOB_MIN, 1), -EOPNOTSUPP);
+	cg_destroy(cg);
+	assert_false(exists(dir, "."));
+
+	assert_int_equal(put_in(parent, "memory.memsw.limit_in_bytes", "9223372036854771712\n"), 0);
+	assert_int_equal(cg_create_in(root, "b", 64 * MIB, false, 16 * MIB, &cg), 0);
+	snprintf(dir, sizeof(dir), "%s/oomlab-%d-b", parent, (int)getpid());
+	assert_file(dir, "memory.memsw.limit_in_bytes", "83886080");
+	assert_int_equal(cg_set_limit(cg, 32 * MIB), 0);
+	assert_file(dir, "memory.limit_in_bytes", "33554432");
+	assert_file(dir, "memory.memsw.limit_in_bytes", "50331648");
+	assert_int_equal(cg_set_limit(cg, UINT64_MAX), 0);
+	assert_file(dir, "memory.limit_in_bytes", "-1");
+	assert_file(dir, "memory.memsw.limit_in_bytes", "-1");
+	cg_destroy(cg);
+	assert_false(exists(dir, "."));
+	fixture_drop(root);
+}
+
+/*
+ * Stale cleanup: gone owners' cgroups go, ours stays, and one listing
+ * tasks is never signalled on a fake tree (its PIDs are another machine's).
+ */
+static void test_cleanup_stale_fake(void **state)
+{
+	char *root = fixture_copy("v2"), base[PATH_MAX], mine[PATH_MAX + 32];
+	char gone[PATH_MAX + 32], busy[PATH_MAX + 32];
+
+	snprintf(base, sizeof(base), "%s/sys/fs/cgroup", root);
+	snprintf(mine, sizeof(mine), "%s/oomlab-%d-mine", base, (int)getpid());
+	snprintf(gone, sizeof(gone), "%s/oomlab-999999999-gone", base);
+	snprintf(busy, sizeof(busy), "%s/oomlab-4242-quick", base);
+	assert_int_equal(mkdir(mine, 0755), 0);
+	assert_int_equal(mkdir(gone, 0755), 0);
+	assert_int_equal(put_in(busy, "cgroup.procs", "1\n"), 0);
+	/* removed: oomlab-999999999-gone and oomlab-4242-group (no ROOT/proc/4242) */
+	assert_int_equal(cg_cleanup_stale_in(root), 2);
+	assert_false(exists(gone, "."));
+	assert_false(exists(base, "oomlab-4242-group"));
+	assert_true(exists(mine, "."));
+	assert_true(exists(busy, "."));
+	assert_int_equal(cg_cleanup_stale_in(root), 0);
+	fixture_drop(root);
+}
+
+/* The table: one row per knob, v2 -> v1 names, v2-only knobs absent on v1. */
+static void test_knob_table(void **state)
+{
+	char buf[32];
+
+	assert_string_equal(cg_knob_file(CG_KNOB_MAX, CG_V2), "memory.max");
+	assert_string_equal(cg_knob_file(CG_KNOB_MAX, CG_V1), "memory.limit_in_bytes");
+	assert_string_equal(cg_knob_file(CG_KNOB_CURRENT, CG_V1), "memory.usage_in_bytes");
+	assert_string_equal(cg_knob_file(CG_KNOB_SWAP_MAX, CG_V2), "memory.swap.max");
+	assert_string_equal(cg_knob_file(CG_KNOB_SWAP_MAX, CG_V1),
+			    "memory.memsw.limit_in_bytes");
+	assert_string_equal(cg_knob_file(CG_KNOB_OOM_EVENTS, CG_V1), "memory.oom_control");
+	for (enum cg_knob k = CG_KNOB_OOM_GROUP; k <= CG_KNOB_MIN; k++) {
+		assert_non_null(cg_knob_file(k, CG_V2));
+		assert_null(cg_knob_file(k, CG_V1));
+		assert_int_equal(cg_knob_value(k, CG_V1, 1, 0, buf), -EOPNOTSUPP);
+	}
+	assert_null(cg_knob_file(CG_KNOB_FAILCNT, CG_V2));
+	assert_null(cg_knob_file(CG_KNOB_MAX, CG_NONE));
+	assert_null(cg_knob_file(CG_KNOB_COUNT, CG_V2));
+	for (enum cg_knob k = 0; k < CG_KNOB_COUNT; k++)
+		assert_true(cg_knob_file(k, CG_V1) || cg_knob_file(k, CG_V2));
+
+	assert_int_equal(cg_knob_value(CG_KNOB_MAX, CG_V2, UINT64_MAX, 0, buf), 0);
+	assert_string_equal(buf, "max");
+	assert_int_equal(cg_knob_value(CG_KNOB_MAX, CG_V1, UINT64_MAX, 0, buf), 0);
+	assert_string_equal(buf, "-1");
+	/* v1 memsw is memory + swap; v2 swap.max is swap alone */
+	assert_int_equal(cg_knob_value(CG_KNOB_SWAP_MAX, CG_V1, 16 * MIB, 64 * MIB, buf), 0);
+	assert_string_equal(buf, "83886080");
+	assert_int_equal(cg_knob_value(CG_KNOB_SWAP_MAX, CG_V2, 16 * MIB, 64 * MIB, buf), 0);
+	assert_string_equal(buf, "16777216");
+	assert_int_equal(cg_knob_value(CG_KNOB_SWAP_MAX, CG_V1, 1, UINT64_MAX, buf), 0);
+	assert_string_equal(buf, "-1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +464,10 @@ int main(void)
 		cmocka_unit_test(test_counters_errors),
 		cmocka_unit_test(test_null_safe),
 		cmocka_unit_test(test_create_bad_tag),
+		cmocka_unit_test(test_create_v2),
+		cmocka_unit_test(test_create_v1),
+		cmocka_unit_test(test_cleanup_stale_fake),
+		cmocka_unit_test(test_knob_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,6 +67,69 @@ static void test_totalpages(void **state)
 	assert_int_equal(proc_totalpages("tests/fixtures/nonexistent", &pages), -ENOENT);
 }
 
+/* comm may hold spaces and ')': fields count from the last ')'. */
+static void test_stat_parse(void **state)
+{
+	struct proc_stat st = { 0 }, keep = { .nice = 77 };
+	const char *odd = "4321 (a) b) (c) Z 17 4321 4321 0 -1 4194560 100 0 0 0 "
+			  "250 50 0 0 20 -7 1 0 987654 1000000 100 18446744073709551615";
+
+	assert_int_equal(proc_stat_parse(odd, &st), 0);
+	assert_string_equal(st.comm, "a) b) (c");
+	assert_int_equal(st.state, 'Z');
+	assert_int_equal(st.ppid, 17);
+	assert_int_equal(st.utime, 250);
+	assert_int_equal(st.stime, 50);
+	assert_int_equal(st.nice, -7);
+	assert_int_equal(st.starttime, 987654);
+
+	/* cut before starttime, no ')' at all, nothing after the state */
+	assert_int_equal(proc_stat_parse("1 (x) S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0",
+					 &keep), -EINVAL);
+	assert_int_equal(proc_stat_parse("1 x S 0", &keep), -EINVAL);
+	assert_int_equal(proc_stat_parse("1 (x)", &keep), -EINVAL);
+	assert_int_equal(proc_stat_parse("", &keep), -EINVAL);
+	assert_int_equal(keep.nice, 77); /* untouched on failure */
+}
+
+static void test_stat_read(void **state)
+{
+	struct proc_stat st = { 0 };
+
+	assert_int_equal(proc_stat_read(PROC, 19099, &st), 0);
+	assert_string_equal(st.comm, "tree");
+	assert_int_equal(st.nice, 5);
+	assert_int_equal(st.starttime, 85306);
+	assert_int_equal(proc_stat_read(PROC, 1, &st), -ENOENT);
+}
+
+#define CGFIX "tests/fixtures/cgroup"
+
+static void test_mounts_and_cgroup(void **state)
+{
+	char *s = (char *)0x1;
+
+	assert_int_equal(proc_mount_find(CGFIX "/hybrid/proc", "cgroup", "memory", &s), 0);
+	assert_string_equal(s, "/sys/fs/cgroup/memory");
+	free(s);
+	assert_int_equal(proc_mount_find(CGFIX "/hybrid/proc", "cgroup2", NULL, &s), 0);
+	assert_string_equal(s, "/sys/fs/cgroup/unified");
+	free(s);
+	assert_int_equal(proc_mount_find(CGFIX "/v2/proc", "cgroup", "memory", &s), 0);
+	assert_null(s);
+	assert_int_equal(proc_cgroup_path(CGFIX "/hybrid/proc", "memory", &s), 0);
+	assert_string_equal(s, "/process_api/1703972a963c5972c24d04143586b34c");
+	free(s);
+	assert_int_equal(proc_cgroup_path(CGFIX "/v2-nested/proc", NULL, &s), 0);
+	assert_string_equal(s, "/system.slice/oomlab-ci.service");
+	free(s);
+	assert_int_equal(proc_cgroup_path(CGFIX "/v2/proc", "memory", &s), 0);
+	assert_null(s);
+	s = (char *)0x1;
+	assert_int_equal(proc_cgroup_path("tests/fixtures/nonexistent", NULL, &s), -ENOENT);
+	assert_ptr_equal(s, (char *)0x1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,6 +137,9 @@ int main(void)
 		cmocka_unit_test(test_snapshot_child),
 		cmocka_unit_test(test_missing_pid),
 		cmocka_unit_test(test_totalpages),
+		cmocka_unit_test(test_stat_parse),
+		cmocka_unit_test(test_stat_read),
+		cmocka_unit_test(test_mounts_and_cgroup),
 	};
 
 	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);
