@@ -27,6 +27,8 @@ int load_profiles(int n, char **paths, struct profile **ret)
 		char buf[700];
 		int r = profile_parse_file(paths[i], &ret[i], &err);
 
+		if (r == 0 && (r = profile_validate(ret[i], &err)) < 0)
+			profile_free(ret[i]);
 		if (r < 0) {
 			if (r == -EINVAL)
 				fprintf(stderr, "%s\n", profile_error_str(&err, buf, sizeof(buf)));

@@ -20,8 +20,10 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 #include "badness.h"
 #include "pattern.h"
@@ -32,6 +34,11 @@
 #define MAX_COUNT 64
 #define MAX_SEEN_KEYS 64
 #define SEMI_HIDDEN '\x1f'
+/*
+ * A physical line, comment included (inih's own limit, after our comment
+ * stripping, is INI_MAX_LINE).
+ */
+#define RAW_LINE_MAX 4096
 
 enum section {
 	SEC_NONE,
@@ -322,6 +329,7 @@ static int set_memory_limit(struct parse_ctx *c, const char *v)
 	if (!c->p->memory_limit)
 		return fail(c, "must be > 0");
 	c->p->has_memory_limit = true;
+	c->p->memory_limit_line = c->line;
 	return 0;
 }
 
@@ -583,6 +591,7 @@ static int set_command(struct parse_ctx *c, const char *v)
 static int set_size(struct parse_ctx *c, const char *v)
 {
 	cur_lines(c)->size = c->line;
+	c->w->size_line = c->line;
 	return val_size(c, v, &c->w->size);
 }
 
@@ -590,6 +599,7 @@ static int set_ramp(struct parse_ctx *c, const char *v)
 {
 	_cleanup_free_ char *copy = strdup(v);
 	size_t n;
+	int r;
 
 	if (!copy)
 		return -ENOMEM;
@@ -597,7 +607,21 @@ static int set_ramp(struct parse_ctx *c, const char *v)
 	n = strlen(copy);
 	if (n > 2 && !strcmp(copy + n - 2, "/s"))
 		copy[n - 2] = 0;
-	return val_size(c, copy, &c->w->ramp_bps);
+	r = val_size(c, copy, &c->w->ramp_bps);
+	if (r < 0 || !c->w->ramp_bps)
+		return r;
+	/*
+	 * oomlab-worker paces in whole MiB/s (--ramp MB/S): "ramp = 1" was
+	 * one byte per second on paper and 1 MiB/s in fact. Say so instead.
+	 */
+	n = strlen(copy);
+	if (n && isdigit((unsigned char)copy[n - 1]))
+		return fail(c, "'%s' has no unit: write e.g. 1M or 50M/s (bytes per second, "
+			    "in whole MiB/s; 0 = as fast as possible)", v);
+	if (c->w->ramp_bps % MIB)
+		return fail(c, "'%s' is not a whole number of MiB per second (the worker "
+			    "paces in MiB/s: write e.g. 1M or 50M/s)", v);
+	return 0;
 }
 
 static int set_hold(struct parse_ctx *c, const char *v)
@@ -1066,6 +1090,35 @@ static int key_line(struct parse_ctx *c, char *s)
 	return 0;
 }
 
+/*
+ * One line into c->buf, NUL bytes kept (the caller refuses them): its
+ * length, -1 at the end, -2 past RAW_LINE_MAX bytes without a newline.
+ * Bounded so that a file without newlines is not read whole first.
+ */
+static ssize_t read_line(struct parse_ctx *c)
+{
+	size_t n = 0;
+	int ch;
+
+	if (!c->buf) {
+		c->bufsz = RAW_LINE_MAX + 2;
+		c->buf = malloc(c->bufsz);
+		if (!c->buf)
+			return -1;
+	}
+	while ((ch = getc(c->f)) != EOF) {
+		if (n == RAW_LINE_MAX)
+			return -2;
+		c->buf[n++] = (char)ch;
+		if (ch == '\n')
+			break;
+	}
+	if (!n)
+		return -1;
+	c->buf[n] = 0;
+	return (ssize_t)n;
+}
+
 /* The ini_reader: one physical line per call, so inih's count is ours. */
 static char *reader(char *str, int num, void *stream)
 {
@@ -1075,7 +1128,12 @@ static char *reader(char *str, int num, void *stream)
 
 	if (c->failed)
 		return NULL;
-	n = getline(&c->buf, &c->bufsz, c->f);
+	n = read_line(c);
+	if (n == -2) {
+		c->line++;
+		fail(c, "line longer than %d bytes (is this a profile?)", RAW_LINE_MAX);
+		return NULL;
+	}
 	if (n < 0)
 		return NULL;
 	c->line++;
@@ -1309,19 +1367,44 @@ int profile_parse_file(const char *path, struct profile **ret,
 		       struct profile_error *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_close_ int fd = -1;
+	const char *why = NULL;
+	struct stat st;
 	int r;
 
-	f = fopen(path, "re");
-	if (!f) {
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
+	 * fstat first, then refuse what is not a regular file (a directory
+	 * reads EISDIR, shown as "Input/output error"; /dev/zero never ends).
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
 		r = -errno;
-		if (err) {
-			memset(err, 0, sizeof(*err));
-			snprintf(err->file, sizeof(err->file), "%s", path);
-			snprintf(err->msg, sizeof(err->msg), "%s", strerror(-r));
-		}
-		return r;
+		why = strerror(-r);
+		goto fail;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		why = S_ISDIR(st.st_mode) ? "is a directory, not a profile file" :
+		      S_ISFIFO(st.st_mode) ? "is a FIFO, not a profile file" :
+		      S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ?
+		      "is a device, not a profile file" : "is not a regular file";
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "r"))) {
+		r = -errno;
+		why = strerror(-r);
+		goto fail;
+	}
+	fd = -1;	/* f owns it */
 	return parse_stream(path, f, ret, err);
+fail:
+	if (err) {
+		memset(err, 0, sizeof(*err));
+		snprintf(err->file, sizeof(err->file), "%s", path);
+		snprintf(err->msg, sizeof(err->msg), "%s", why);
+	}
+	return r;
 }
 
 int profile_parse_string(const char *name, const char *text,
@@ -1366,6 +1449,121 @@ const char *profile_error_str(const struct profile_error *e, char *buf,
 	else
 		snprintf(buf, len, "%s: %s", where, e->msg);
 	return buf;
+}
+
+/* ---- validation before anything starts (defect 5 of issue 7) ---- */
+
+/* How the kernel can take back a worker's memory. */
+enum mem_kind {
+	MEM_ANON,	/* reclaimable only to swap */
+	MEM_SHMEM,	/* likewise: shmem pages swap, they are never dropped */
+	MEM_LOCKED,	/* unevictable: neither dropped nor swapped */
+	MEM_CACHE,	/* clean page cache: dropped under pressure */
+};
+
+/*
+ * By pattern, from stressors/: file holds page cache it wrote back and
+ * read (clean, so dropped before anyone is killed); shmem a memfd; mlock
+ * locks on fault; every other pattern, and a command (its RSS must reach
+ * size before the trigger), is anonymous memory.
+ * TODO: read the pattern table's flag once stressors/patterns.c carries
+ * one (issue 7, the pattern table), instead of the names here.
+ */
+static enum mem_kind worker_mem_kind(const struct worker_spec *w)
+{
+	if (!w->pattern)
+		return MEM_ANON;
+	if (!strcmp(w->pattern, "file"))
+		return MEM_CACHE;
+	if (!strcmp(w->pattern, "shmem"))
+		return MEM_SHMEM;
+	if (!strcmp(w->pattern, "mlock"))
+		return MEM_LOCKED;
+	return MEM_ANON;
+}
+
+/*
+ * Beyond the sizes, each process of a worker is charged its own stack,
+ * heap and page tables: measured here (6.18, 64M worker of each pattern)
+ * 1.3-2.2 MiB over size, of which VmPTE ~170 KiB (8 bytes per 4 KiB page,
+ * size/512). So 1 MiB per process plus size/256, and 2 MiB for the
+ * pressure process that must start inside the memcg too.
+ */
+#define MARGIN_PER_PROC MIB
+#define MARGIN_PRESSURE (2 * MIB)
+
+static uint64_t worker_margin(const struct worker_spec *w)
+{
+	return MARGIN_PER_PROC * (1 + w->children) + w->size / 256;
+}
+
+/*
+ * The workers ramp and hold before the trigger: if what the kernel cannot
+ * reclaim does not fit memory_limit, the memcg OOMs during the ramp (a
+ * real OOM, then BROK). Page cache is reclaimable and may exceed the
+ * limit (a bench scenario fills cache beyond it on purpose); anon and
+ * shmem may exceed it by the profile's swap; mlocked pages may not.
+ * Without memory_limit (a global trigger in a VM) the guest's size is not
+ * known here.
+ */
+int profile_validate(const struct profile *p, struct profile_error *err)
+{
+	struct profile_error dummy;
+	uint64_t lim, swap, locked = 0, swappable = 0, margin = MARGIN_PRESSURE, need;
+	char b1[16], b2[16], b3[16], b4[16], b5[16], b6[16];
+
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", p->path ? p->path : "");
+	if (!p->has_memory_limit)
+		return 0;
+	lim = p->memory_limit;
+	swap = p->has_swap ? p->swap : 0;
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		const struct worker_spec *w = &p->workers[i];
+		enum mem_kind k = worker_mem_kind(w);
+		uint64_t m = worker_margin(w), room = lim;
+
+		margin += m * w->count;
+		if (k == MEM_CACHE)
+			continue;
+		if (k == MEM_LOCKED)
+			locked += w->size * w->count;
+		else
+			swappable += w->size * w->count;
+		if (k != MEM_LOCKED && room <= UINT64_MAX - swap)
+			room += swap;
+		if (w->size + m + MARGIN_PRESSURE <= room)
+			continue;
+		err->line = w->size_line ? w->size_line : w->line;
+		snprintf(err->field, sizeof(err->field), "size");
+		snprintf(err->msg, sizeof(err->msg),
+			 "worker %s holds %s the kernel cannot reclaim (%s, + %s for its "
+			 "processes and the pressure process), more than memory_limit = %s%s%s: "
+			 "the memcg would OOM before the trigger",
+			 w->name, format_size(w->size, b1),
+			 k == MEM_LOCKED ? "mlocked" : k == MEM_SHMEM ? "shmem" : "anon",
+			 format_size(m + MARGIN_PRESSURE, b2), format_size(lim, b3),
+			 k != MEM_LOCKED && swap ? " + swap " : "",
+			 k != MEM_LOCKED && swap ? format_size(swap, b4) : "");
+		return -EINVAL;
+	}
+	/* swap takes anon and shmem, never mlocked pages */
+	swappable = swappable > swap ? swappable - swap : 0;
+	need = locked + swappable + margin;
+	if (need <= lim)
+		return 0;
+	err->line = p->memory_limit_line;
+	snprintf(err->field, sizeof(err->field), "memory_limit");
+	snprintf(err->msg, sizeof(err->msg),
+		 "%s is too small: before the trigger the workers hold %s the kernel "
+		 "cannot reclaim (anon+shmem %s%s%s%s, mlocked %s, + %s for the processes): "
+		 "the memcg would OOM",
+		 format_size(lim, b1), format_size(need, b2), format_size(swappable, b3),
+		 swap ? " beyond the " : "", swap ? format_size(swap, b4) : "",
+		 swap ? " of swap" : "", format_size(locked, b5), format_size(margin, b6));
+	return -EINVAL;
 }
 
 const char *trigger_name(enum trigger_kind t)

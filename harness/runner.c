@@ -561,7 +561,9 @@ static void ramp(struct ctx *c)
 				if (in->killed)
 					return set_outcome(r, OUTCOME_BROK, "%s was OOM-killed during "
 							   "ramp-up, before the trigger: the workers do "
-							   "not fit memory_limit", in->name);
+							   "not fit %s", in->name,
+							   c->p->has_memory_limit ? "memory_limit" :
+							   "the machine's memory");
 				return set_outcome(r, OUTCOME_BROK, "%s ended during ramp-up "
 						   "(%s %d)", in->name,
 						   in->exit_code == CLD_EXITED ? "exit status" : "signal",

@@ -77,6 +77,7 @@ struct worker_spec {
 	char *pattern;		/* NULL when command is set */
 	char **argv;		/* command = ... split shell-like; NULL-terminated */
 	uint64_t size;
+	int size_line;		/* line of size = (0: not given) */
 	uint64_t ramp_bps;	/* 0 = as fast as possible */
 	int64_t hold_ms;	/* -1 = forever */
 	unsigned cycles;
@@ -106,6 +107,7 @@ struct profile {
 	char *description;
 	bool has_memory_limit;
 	uint64_t memory_limit;
+	int memory_limit_line;
 	enum trigger_kind trigger;
 	uint64_t timeout_ms;	/* default 30 s */
 	bool oom_group;		/* memory.oom.group = 1 (v2) */
@@ -136,9 +138,19 @@ struct profile_error {
 	char msg[256];
 };
 
-/* 0, or -EINVAL with *err filled ("FILE:LINE: field: msg"), -errno on I/O. */
+/*
+ * 0, or -EINVAL with *err filled ("FILE:LINE: field: msg"), -errno on I/O.
+ * Only regular files: a directory, FIFO or device is -EINVAL with the
+ * reason in *err (a FIFO would block, /dev/zero never ends).
+ */
 int profile_parse_file(const char *path, struct profile **ret,
 		       struct profile_error *err);
+/*
+ * What the parser cannot judge line by line, checked before anything
+ * starts: the workers' memory the kernel cannot reclaim must fit
+ * memory_limit (see profile.c). 0 or -EINVAL with *err filled.
+ */
+int profile_validate(const struct profile *p, struct profile_error *err);
 /* Same, from a string; name is used in messages. For tests. */
 int profile_parse_string(const char *name, const char *text,
 			 struct profile **ret, struct profile_error *err);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -712,6 +713,152 @@ static void test_names(void **state)
 	profile_free(NULL);
 }
 
+/* Parse path and expect exactly "MSG" from profile_error_str(), p untouched. */
+static void assert_parse_error(const char *path, const char *want)
+{
+	struct profile *p = (struct profile *)0x1;
+	struct profile_error e;
+	char buf[512];
+
+	assert_int_equal(profile_parse_file(path, &p, &e), -EINVAL);
+	assert_ptr_equal(p, (struct profile *)0x1);
+	assert_string_equal(profile_error_str(&e, buf, sizeof(buf)), want);
+}
+
+/* ramp is bytes per second, paced by the worker in whole MiB/s. */
+static void test_ramp_units(void **state)
+{
+	struct profile *p = NULL;
+	struct profile_error e;
+
+	assert_parse_error(FIX "bad/ramp-no-unit.ini",
+			   FIX "bad/ramp-no-unit.ini:6: ramp: '1' has no unit: write e.g. 1M "
+			   "or 50M/s (bytes per second, in whole MiB/s; 0 = as fast as possible)");
+	assert_parse_error(FIX "bad/ramp-not-mib.ini",
+			   FIX "bad/ramp-not-mib.ini:6: ramp: '1536K/s' is not a whole number of "
+			   "MiB per second (the worker paces in MiB/s: write e.g. 1M or 50M/s)");
+	assert_int_equal(parse_worker("size = 1M\nramp = 2M/s", &p, &e), 0);
+	assert_int_equal(p->workers[0].ramp_bps, 2 * MIB);
+	profile_free(p);
+	assert_int_equal(parse_worker("size = 1M\nramp = 1G", &p, &e), 0);
+	assert_int_equal(p->workers[0].ramp_bps, GIB);
+	profile_free(p);
+}
+
+/* Only regular files: a FIFO would block in open, /dev/zero never ends. */
+static void test_not_regular(void **state)
+{
+	char dir[] = "/tmp/oomlab-unit-prof.XXXXXX", fifo[64], big[64];
+	FILE *f;
+
+	assert_parse_error(FIX "good", FIX "good: is a directory, not a profile file");
+	assert_parse_error("/dev/zero", "/dev/zero: is a device, not a profile file");
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s: is a FIFO, not a profile file", fifo);
+		assert_parse_error(fifo, want);
+	}
+	/* a regular file without newlines: refused at 4096 bytes, not read whole */
+	snprintf(big, sizeof(big), "%s/one-line.ini", dir);
+	f = fopen(big, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 1 << 20; i++)
+		fputc('a', f);
+	assert_int_equal(fclose(f), 0);
+	{
+		char want[160];
+
+		snprintf(want, sizeof(want),
+			 "%s:1: line longer than 4096 bytes (is this a profile?)", big);
+		assert_parse_error(big, want);
+	}
+	unlink(fifo);
+	unlink(big);
+	rmdir(dir);
+}
+
+/* profile_validate(): what cannot be reclaimed must fit memory_limit. */
+struct invalid_case {
+	const char *file;
+	const char *msg;	/* the whole "FILE:LINE: field: msg" after FIX */
+};
+
+static const struct invalid_case invalid_cases[] = {
+	{ "invalid/worker-over-limit.ini",
+	  "invalid/worker-over-limit.ini:10: size: worker big holds 300.0M the kernel cannot "
+	  "reclaim (anon, + 4.2M for its processes and the pressure process), more than "
+	  "memory_limit = 256.0M: the memcg would OOM before the trigger" },
+	{ "invalid/sum-over-limit.ini",
+	  "invalid/sum-over-limit.ini:3: memory_limit: 100.0M is too small: before the trigger "
+	  "the workers hold 108.3M the kernel cannot reclaim (anon+shmem 100.0M, mlocked 0B, "
+	  "+ 8.3M for the processes): the memcg would OOM" },
+	{ "invalid/limit-1k.ini",
+	  "invalid/limit-1k.ini:4: size: worker tiny holds 4.0K the kernel cannot reclaim "
+	  "(anon, + 3.0M for its processes and the pressure process), more than "
+	  "memory_limit = 1.0K: the memcg would OOM before the trigger" },
+	{ "invalid/mlock-over-limit.ini",
+	  "invalid/mlock-over-limit.ini:7: size: worker locked holds 80.0M the kernel cannot "
+	  "reclaim (mlocked, + 3.3M for its processes and the pressure process), more than "
+	  "memory_limit = 64.0M: the memcg would OOM before the trigger" },
+	{ "invalid/mlock-sum-over-limit.ini",
+	  "invalid/mlock-sum-over-limit.ini:3: memory_limit: 64.0M is too small: before the "
+	  "trigger the workers hold 76.1M the kernel cannot reclaim (anon+shmem 0B beyond the "
+	  "1024.0M of swap, mlocked 70.0M, + 6.1M for the processes): the memcg would OOM" },
+};
+
+static void test_validate(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(invalid_cases); i++) {
+		const struct invalid_case *ic = &invalid_cases[i];
+		struct profile *p;
+		struct profile_error e;
+		char path[256], want[512], buf[512];
+
+		snprintf(path, sizeof(path), FIX "%s", ic->file);
+		snprintf(want, sizeof(want), FIX "%s", ic->msg);
+		p = parse_good(path);
+		assert_int_equal(profile_validate(p, &e), -EINVAL);
+		profile_error_str(&e, buf, sizeof(buf));
+		if (strcmp(buf, want))
+			print_error("%s: got \"%s\"\n", ic->file, buf);
+		assert_string_equal(buf, want);
+		profile_free(p);
+	}
+}
+
+/* Page cache may exceed the limit, anon by the swap; no limit: not judged. */
+static void test_validate_ok(void **state)
+{
+	static const char *const ok[] = {
+		"good/cache-over-limit.ini", "good/swap-over-limit.ini", "good/minimal.ini",
+		"../../../profiles/mixed-patterns.ini", "../../../profiles/vm/global-ranking.ini",
+	};
+	struct profile_error e;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+		char path[256];
+		struct profile *p;
+
+		snprintf(path, sizeof(path), FIX "%s", ok[i]);
+		p = parse_good(path);
+		assert_int_equal(profile_validate(p, &e), 0);
+		profile_free(p);
+	}
+	/* the parser takes what only the run can judge; validation refuses it */
+	{
+		struct profile *p = parse_good(FIX "good/limit-below-sum.ini");
+
+		assert_int_equal(profile_validate(p, &e), -EINVAL);
+		assert_int_equal(e.line, 3);	/* memory_limit = 100M */
+		assert_string_equal(e.field, "memory_limit");
+		profile_free(p);
+	}
+}
+
 #define BAD(i) cmocka_unit_test_prestate(test_bad, (void *)&bad_cases[i])
 
 int main(void)
@@ -741,6 +888,10 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_pattern_table),
 		cmocka_unit_test(test_command_pattern_keys),
+		cmocka_unit_test(test_ramp_units),
+		cmocka_unit_test(test_not_regular),
+		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_validate_ok),
 	};
 
 	_Static_assert(ARRAY_SIZE(bad_cases) == 42, "one BAD() per bad case");
