@@ -15,8 +15,8 @@
 
 /*
  * Is "oomlab-<pid>-*" still owned? Stale when <pid> is gone (no
- * PROC/<pid>: a harness that may create cgroups sees all of /proc, even
- * with hidepid), or when the process now holding <pid> is not oomlab and
+ * PROC/<pid>/stat: a harness that may create cgroups sees all of /proc,
+ * even with hidepid), or when the process now holding <pid> is not oomlab and
  * started after the directory was made (the PID was reused). A live
  * creator that is not called oomlab (a test binary using this module)
  * started before its directory, so it is left alone. Start time is in
@@ -26,26 +26,21 @@
  */
 static bool owner_alive(const char *proc, pid_t pid, const struct stat *st)
 {
-	_cleanup_free_ char *comm = NULL;
 	struct timespec real, boot;
 	struct proc_stat ps;
-	struct stat pst;
 	double started, made;
-	char p[PATH_MAX];
 	long tck = sysconf(_SC_CLK_TCK);
+	int r;
 
 	if (pid == getpid())
 		return true;
-	snprintf(p, sizeof(p), "%s/%d", proc, (int)pid);
-	if (stat(p, &pst) < 0 && errno == ENOENT)
+	r = proc_stat_read(proc, pid, &ps);
+	if (r == -ENOENT || r == -ESRCH)
 		return false;
-	snprintf(p, sizeof(p), "%s/%d/comm", proc, (int)pid);
-	if (read_file_str(p, &comm) < 0)
-		return false;
-	if (!strcmp(comm, "oomlab\n"))
-		return true;
-	if (proc_stat_read(proc, pid, &ps) < 0)
+	if (r < 0)
 		return true;	/* unsure: keep */
+	if (!strcmp(ps.comm, "oomlab"))
+		return true;
 	started = (double)ps.starttime / (double)(tck > 0 ? tck : 100);
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
