@@ -156,8 +156,8 @@ static int fake_delete(const char *dir)
 	return rmdir(dir) < 0 ? -errno : 0;
 }
 
-int cg_lcg_create(const struct cg_where *w, const char *rel,
-		  const struct cg_value *vals, unsigned n)
+int cg_lcg_create(const struct cg_where *w, const char *rel, const struct cg_value *vals,
+		  unsigned n)
 {
 	_cleanup_(lcg_freep) struct cgroup *g = NULL;
 	_cleanup_free_ char *dir = NULL;
@@ -195,8 +195,7 @@ out:
 	return r;
 }
 
-int cg_lcg_write(const struct cg_where *w, const char *rel, const char *file,
-		 const char *text)
+int cg_lcg_write(const struct cg_where *w, const char *rel, const char *file, const char *text)
 {
 	_cleanup_(lcg_freep) struct cgroup *g = NULL;
 	struct cgroup_controller *c;

@@ -38,7 +38,7 @@ static bool owner_alive(const char *proc, pid_t pid, const struct stat *st)
 	if (r == -ENOENT || r == -ESRCH)
 		return false;
 	if (r < 0)
-		return true;	/* unsure: keep */
+		return true; /* unsure: keep */
 	if (!strcmp(ps.comm, "oomlab"))
 		return true;
 	started = (double)ps.starttime / (double)(tck > 0 ? tck : 100);
@@ -79,15 +79,14 @@ static int cleanup_in(const struct cg_where *w, const char *proc, const char *ba
 			continue;
 		errno = 0;
 		pid = strtol(de->d_name + 7, &end, 10);
-		if (errno || end == de->d_name + 7 || *end != '-' || pid <= 0 ||
-		    pid > INT_MAX)
+		if (errno || end == de->d_name + 7 || *end != '-' || pid <= 0 || pid > INT_MAX)
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, 0) < 0 || !S_ISDIR(st.st_mode))
 			continue;
 		if (owner_alive(proc, (pid_t)pid, &st))
 			continue;
-		if (asprintf(&rel, "%s/%s", strcmp(base_rel, "/") ? base_rel : "",
-			     de->d_name) < 0) {
+		if (asprintf(&rel, "%s/%s", strcmp(base_rel, "/") ? base_rel : "", de->d_name) <
+		    0) {
 			rel = NULL;
 			continue;
 		}
@@ -101,7 +100,7 @@ static int cleanup_in(const struct cg_where *w, const char *proc, const char *ba
 int cg_cleanup_stale_in(const char *root)
 {
 	_cleanup_free_ char *base = NULL, *proc = NULL;
-	struct cg_where w = { 0 };
+	struct cg_where w = {0};
 	int r, n = 0;
 
 	r = cg_where_detect(root, &w);

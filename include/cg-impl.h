@@ -14,9 +14,9 @@
 /* Where the memory controller is and where we sit in it. */
 struct cg_where {
 	enum cg_version version;
-	char *root;		/* "/" or a fake tree (unit tests) */
-	char *mount;		/* mount point without the root prefix */
-	char *rel;		/* our cgroup inside the hierarchy, "/" at the top */
+	char *root;  /* "/" or a fake tree (unit tests) */
+	char *mount; /* mount point without the root prefix */
+	char *rel;   /* our cgroup inside the hierarchy, "/" at the top */
 	/*
 	 * root is not "/": a plain directory tree, not a cgroupfs libcgroup
 	 * knows (it reads the real /proc/self/mounts), so the adapter does
@@ -49,7 +49,7 @@ int cg_remove_dir(const struct cg_where *w, const char *rel);
 /* ---- the libcgroup adapter (cg-lcg.c) ---- */
 
 struct cg_value {
-	const char *file;	/* "memory.max" */
+	const char *file; /* "memory.max" */
 	char text[32];
 };
 
@@ -58,11 +58,10 @@ struct cg_value {
  * if the directory exists (libcgroup's create succeeds on one: it is not
  * ours); on failure nothing created is left.
  */
-int cg_lcg_create(const struct cg_where *w, const char *rel,
-		  const struct cg_value *vals, unsigned n);
+int cg_lcg_create(const struct cg_where *w, const char *rel, const struct cg_value *vals,
+		  unsigned n);
 /* Write one value of an existing cgroup. */
-int cg_lcg_write(const struct cg_where *w, const char *rel, const char *file,
-		 const char *text);
+int cg_lcg_write(const struct cg_where *w, const char *rel, const char *file, const char *text);
 /* Remove rel if it holds no task (never moves tasks to the parent). */
 int cg_lcg_delete_empty(const struct cg_where *w, const char *rel);
 
