@@ -1462,22 +1462,16 @@ enum mem_kind {
 };
 
 /*
- * By pattern, from stressors/: file holds page cache it wrote back and
- * read (clean, so dropped before anyone is killed); shmem a memfd; mlock
- * locks on fault; every other pattern, and a command (its RSS must reach
- * size before the trigger), is anonymous memory.
- * TODO: read the pattern table's flag once stressors/patterns.c carries
- * one (issue 7, the pattern table), instead of the names here.
+ * The pattern table's flags say it (stressors/patterns.c); a command, whose
+ * RSS must reach size before the trigger, counts as anonymous memory.
  */
 static enum mem_kind worker_mem_kind(const struct worker_spec *w)
 {
-	if (!w->pattern)
-		return MEM_ANON;
-	if (!strcmp(w->pattern, "file"))
+	if (pattern_has_flag(w->pattern, PATTERN_F_PAGE_CACHE))
 		return MEM_CACHE;
-	if (!strcmp(w->pattern, "shmem"))
+	if (pattern_has_flag(w->pattern, PATTERN_F_SHMEM))
 		return MEM_SHMEM;
-	if (!strcmp(w->pattern, "mlock"))
+	if (pattern_has_flag(w->pattern, PATTERN_F_MLOCKED))
 		return MEM_LOCKED;
 	return MEM_ANON;
 }

@@ -66,6 +66,14 @@ enum pattern_flag {
 	PATTERN_F_INTERNAL = 1 << 2,
 	/* may run without --size (pressure grows until the OOM) */
 	PATTERN_F_UNBOUNDED = 1 << 3,
+	/* What the kernel can take back of --size before the trigger (the
+	 * profile's validation; none of them: anonymous memory, swappable):
+	 * clean page cache, dropped under pressure; */
+	PATTERN_F_PAGE_CACHE = 1 << 4,
+	/* shmem pages: swappable like anon, never dropped; */
+	PATTERN_F_SHMEM = 1 << 5,
+	/* mlocked pages: unevictable, neither dropped nor swapped */
+	PATTERN_F_MLOCKED = 1 << 6,
 };
 
 struct pattern_info {

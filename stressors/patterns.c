@@ -25,10 +25,11 @@
 	  "one anonymous mapping with MAP_POPULATE (bytes reported once done)")            \
 	X(thp, "thp", CYCLES, SCORE,                                                       \
 	  "2 MiB aligned mapping with MADV_HUGEPAGE, touch (times one fault per 2 MiB)")   \
-	X(file, "file", CYCLES | PATTERN_OPT_DIR, SCORE,                                   \
+	X(file, "file", CYCLES | PATTERN_OPT_DIR, SCORE | PATTERN_F_PAGE_CACHE,            \
 	  "page cache: write then read a file in --dir (unnamed while held)")              \
-	X(shmem, "shmem", CYCLES, SCORE, "memfd pages, mapped shared and touched")         \
-	X(mlock, "mlock", CYCLES, SCORE,                                                   \
+	X(shmem, "shmem", CYCLES, SCORE | PATTERN_F_SHMEM,                                 \
+	  "memfd pages, mapped shared and touched")                                        \
+	X(mlock, "mlock", CYCLES, SCORE | PATTERN_F_MLOCKED,                               \
 	  "anonymous pages locked on fault (mlock failure reported as ALLOC_FAILED)")      \
 	X(fork_tree, "fork-tree", CYCLES | PATTERN_OPT_CHILDREN | PATTERN_OPT_PARENT_SIZE, \
 	  SCORE, "parent holds --parent-size, --children N hold the rest of --size")       \
