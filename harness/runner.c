@@ -25,7 +25,7 @@
 #include "procfs.h"
 #include "runner.h"
 #include "scoreboard.h"
-#include "spawn.h"
+#include "worker-spawn.h"
 #include "util.h"
 #include "verdict.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* spawn: fork + controls + exec, one worker at a time. */
+/* worker-spawn: fork + controls + exec, one worker at a time. */
 #include <fcntl.h>
 #include <grp.h>
 #include <libgen.h>
@@ -15,7 +15,7 @@
 
 #include "pattern.h"
 #include "scoreboard.h"
-#include "spawn.h"
+#include "worker-spawn.h"
 #include "util.h"
 
 struct child_report {

@@ -10,8 +10,8 @@
  * the parent can tell "the kernel refused this setting" (SKIP) from "the
  * harness failed" (BROK). EOF on the pipe means exec succeeded.
  */
-#ifndef OOMLAB_SPAWN_H
-#define OOMLAB_SPAWN_H
+#ifndef OOMLAB_WORKER_SPAWN_H
+#define OOMLAB_WORKER_SPAWN_H
 
 #include <stdbool.h>
 #include <sys/types.h>
