@@ -485,6 +485,8 @@ static void spawn_all(struct ctx *c)
 			.sb_fd = in->spec->argv ? -1 : c->sb_fd,
 			.slot = in->slot,
 			.quiet = !c->o->verbose,
+			.deadline_ns = c->deadline_ns,
+			.interrupted = &runner_interrupted,
 		};
 		enum spawn_fail fail;
 		int e;
@@ -692,6 +694,8 @@ static int start_pressure(struct ctx *c, const char *counter)
 		.sb_fd = c->sb_fd,
 		.slot = c->pressure_slot,
 		.quiet = !c->o->verbose,
+		.deadline_ns = c->deadline_ns,
+		.interrupted = &runner_interrupted,
 	};
 	enum spawn_fail fail;
 	char err[400];

@@ -13,31 +13,11 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "child.h"
 #include "pattern.h"
 #include "scoreboard.h"
 #include "worker-spawn.h"
 #include "util.h"
-
-struct child_report {
-	int fail;	/* enum spawn_fail */
-	int err;	/* errno */
-	char what[200];
-};
-
-static void report(int fd, int fail, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void report(int fd, int fail, int err, const char *fmt, ...)
-{
-	struct child_report rep = { .fail = fail, .err = err };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rep.what, sizeof(rep.what), fmt, ap);
-	va_end(ap);
-	if (write(fd, &rep, sizeof(rep)) < 0)
-		_exit(126);
-	_exit(126);
-}
 
 static int set_adj_file(const char *file, int v, int *ret_readback)
 {
@@ -57,8 +37,13 @@ static int set_adj_file(const char *file, int v, int *ret_readback)
 	return 0;
 }
 
-/* Burn CPU for ms of thread CPU time; utime survives exec (claim 7). */
-static void burn_cpu(uint64_t ms)
+/*
+ * Burn CPU for ms of thread CPU time; utime survives exec (claim 7). The
+ * run's deadline bounds it: a burn longer than the timeout is a broken
+ * run, not an hour of CPU (the parent kills us at the deadline too, and
+ * on an interrupt, since it polls the error pipe rather than blocking).
+ */
+static void burn_cpu(const struct child_process *cp, uint64_t ms, uint64_t deadline_ns)
 {
 	struct timespec ts;
 	volatile uint64_t x = 0;
@@ -69,6 +54,9 @@ static void burn_cpu(uint64_t ms)
 		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 		if ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 >= ms)
 			break;
+		if (deadline_ns && now_ns() >= deadline_ns)
+			child_fail(cp, SPAWN_BROKEN, ETIMEDOUT, "cpu_burn of %llu ms did not end "
+				   "within the run's timeout", (unsigned long long)ms);
 	}
 }
 
@@ -100,7 +88,7 @@ static bool cap_wanted(const struct worker_spec *s, cap_value_t c, cap_t cur)
  * capability across exec for a non-root uid; a root uid gets its bounding
  * set back at exec, which is why the bounding set is trimmed too.
  */
-static void apply_identity(const struct worker_spec *s, int fd)
+static void apply_identity(const struct worker_spec *s, const struct child_process *cp)
 {
 	cap_t cur, want;
 	cap_value_t last = CAP_LAST_CAP;
@@ -109,7 +97,7 @@ static void apply_identity(const struct worker_spec *s, int fd)
 		return;
 	cur = cap_get_proc();
 	if (!cur)
-		report(fd, SPAWN_BROKEN, errno, "cap_get_proc");
+		child_fail(cp, SPAWN_BROKEN, errno, "cap_get_proc");
 	if (cap_max_bits() > 0)
 		last = (cap_value_t)cap_max_bits() - 1;
 
@@ -117,16 +105,16 @@ static void apply_identity(const struct worker_spec *s, int fd)
 		for (cap_value_t c = 0; c <= last; c++)
 			if (!cap_wanted(s, c, cur) && CAP_IS_SUPPORTED(c) &&
 			    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-				report(fd, SPAWN_BROKEN, errno, "cannot drop capability %s from "
+				child_fail(cp, SPAWN_BROKEN, errno, "cannot drop capability %s from "
 				       "the bounding set", cap_to_name(c));
 	}
 	if (s->has_user) {
 		if (s->caps != CAPS_INHERIT && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-			report(fd, SPAWN_BROKEN, errno, "PR_SET_KEEPCAPS");
+			child_fail(cp, SPAWN_BROKEN, errno, "PR_SET_KEEPCAPS");
 		if (setgroups(0, NULL) < 0 || setgid(s->gid) < 0)
-			report(fd, SPAWN_REFUSED, errno, "cannot set gid %u", (unsigned)s->gid);
+			child_fail(cp, SPAWN_REFUSED, errno, "cannot set gid %u", (unsigned)s->gid);
 		if (setuid(s->uid) < 0)
-			report(fd, SPAWN_REFUSED, errno, "cannot set uid %u (user %s)",
+			child_fail(cp, SPAWN_REFUSED, errno, "cannot set uid %u (user %s)",
 			       (unsigned)s->uid, s->user);
 	}
 	if (s->caps == CAPS_INHERIT)
@@ -141,36 +129,33 @@ static void apply_identity(const struct worker_spec *s, int fd)
 		cap_set_flag(want, CAP_INHERITABLE, 1, &c, CAP_SET);
 	}
 	if (cap_set_proc(want) < 0)
-		report(fd, SPAWN_REFUSED, errno, "cannot set capabilities %s",
+		child_fail(cp, SPAWN_REFUSED, errno, "cannot set capabilities %s",
 		       cap_to_text(want, NULL));
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (cap_value_t c = 0; c <= last; c++)
 		if (cap_wanted(s, c, cur) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-			report(fd, SPAWN_REFUSED, errno, "cannot raise ambient %s",
+			child_fail(cp, SPAWN_REFUSED, errno, "cannot raise ambient %s",
 			       cap_to_name(c));
 	cap_free(want);
 out:
 	cap_free(cur);
 }
 
-static void child(const struct spawn_req *req, int fd, pid_t parent)
+/*
+ * In the child, before exec: the controls only the process itself can
+ * set. PDEATHSIG, stdio and the scoreboard fd are the child API's part.
+ */
+static int spawn_pre_exec(const struct child_process *cp, void *arg)
 {
+	const struct spawn_req *req = arg;
 	const struct worker_spec *s = req->spec;
 	int got, r;
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		report(fd, SPAWN_BROKEN, errno, "PR_SET_PDEATHSIG");
-	if (getppid() != parent)
-		_exit(127); /* the harness is already gone */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
 
 	if (req->cg) {
 		r = cg_attach(req->cg, getpid());
 		if (r < 0)
-			report(fd, SPAWN_BROKEN, -r, "cannot join cgroup %s", cg_path(req->cg));
+			child_fail(cp, SPAWN_BROKEN, -r, "cannot join cgroup %s", cg_path(req->cg));
 	}
 	/* adj first: lowering it needs CAP_SYS_RESOURCE, which the caps step
 	 * may drop. The kernel may refuse (EACCES) or clamp: read it back. */
@@ -179,112 +164,83 @@ static void child(const struct spawn_req *req, int fd, pid_t parent)
 
 		r = set_adj_file("oom_score_adj", adj, &got);
 		if (r < 0)
-			report(fd, SPAWN_REFUSED, -r, "the kernel refused oom_score_adj %d", adj);
+			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_score_adj %d", adj);
 		if (got != adj)
-			report(fd, SPAWN_REFUSED, 0, "oom_score_adj %d reads back as %d", adj, got);
+			child_fail(cp, SPAWN_REFUSED, 0, "oom_score_adj %d reads back as %d", adj, got);
 	}
 	if (s && s->has_oom_adj) {
 		/* Legacy oom_adj (deprecated since 2.6.36, still mapped onto
 		 * oom_score_adj: -17 -> -1000). */
 		r = set_adj_file("oom_adj", s->oom_adj, &got);
 		if (r < 0)
-			report(fd, SPAWN_REFUSED, -r, "the kernel refused oom_adj %d", s->oom_adj);
+			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_adj %d", s->oom_adj);
 		if (got != s->oom_adj)
-			report(fd, SPAWN_REFUSED, 0, "oom_adj %d reads back as %d", s->oom_adj, got);
+			child_fail(cp, SPAWN_REFUSED, 0, "oom_adj %d reads back as %d", s->oom_adj, got);
 	}
 	if (s && s->nice) {
 		errno = 0;
 		if (setpriority(PRIO_PROCESS, 0, s->nice) < 0)
-			report(fd, SPAWN_REFUSED, errno, "the kernel refused nice %d", s->nice);
+			child_fail(cp, SPAWN_REFUSED, errno, "the kernel refused nice %d", s->nice);
 		errno = 0;
 		got = getpriority(PRIO_PROCESS, 0);
 		if (got != s->nice)
-			report(fd, SPAWN_REFUSED, errno, "nice %d reads back as %d", s->nice, got);
+			child_fail(cp, SPAWN_REFUSED, errno, "nice %d reads back as %d", s->nice, got);
 	}
 	if (s && s->cpu_burn_ms)
-		burn_cpu(s->cpu_burn_ms);
+		burn_cpu(cp, s->cpu_burn_ms, req->deadline_ns);
 	if (s)
-		apply_identity(s, fd);
-
-	if (req->sb_fd >= 0) {
-		char v[16];
-
-		/* The scoreboard fd must survive exec. */
-		fcntl(req->sb_fd, F_SETFD, 0);
-		snprintf(v, sizeof(v), "%d", req->sb_fd);
-		setenv(SB_ENV_FD, v, 1);
-		snprintf(v, sizeof(v), "%u", req->slot);
-		setenv(SB_ENV_SLOT, v, 1);
-	}
-	{
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-		if (null >= 0) {
-			dup2(null, 0);
-			if (req->quiet) {
-				dup2(null, 1);
-				dup2(null, 2);
-			}
-		}
-	}
-	execvp(req->argv[0], req->argv);
-	report(fd, SPAWN_BROKEN, errno, "cannot execute %s", req->argv[0]);
+		apply_identity(s, cp);
+	return 0;
 }
 
 int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 		   enum spawn_fail *ret_fail, char *errbuf, size_t errlen)
 {
-	struct child_report rep;
-	int p[2], pidfd;
-	pid_t pid, parent = getpid();
-	ssize_t n;
+	struct child_process cp = CHILD_PROCESS_INIT;
+	char env_fd[48], env_slot[48], *env[3] = { NULL };
+	int r;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		int e = errno;
+	if (req->sb_fd >= 0) {
+		/* The scoreboard fd survives exec; the worker finds it here. */
+		snprintf(env_fd, sizeof(env_fd), "%s=%d", SB_ENV_FD, req->sb_fd);
+		snprintf(env_slot, sizeof(env_slot), "%s=%u", SB_ENV_SLOT, req->slot);
+		env[0] = env_fd;
+		env[1] = env_slot;
+		cp.keep_fds = &req->sb_fd;
+		cp.nkeep_fds = 1;
+	}
+	cp.argv = req->argv;
+	cp.env = env;
+	cp.in = CHILD_IO_NULL;
+	cp.out = cp.err = req->quiet ? CHILD_IO_NULL : CHILD_IO_INHERIT;
+	cp.pdeathsig = true;
+	cp.pre_exec = spawn_pre_exec;
+	cp.pre_exec_arg = (void *)req;
+	cp.deadline_ns = req->deadline_ns;
+	cp.interrupted = req->interrupted;
+	r = child_start(&cp);
+	if (r < 0) {
+		const struct worker_spec *s = req->spec;
 
-		close(p[0]);
-		close(p[1]);
-		*ret_fail = SPAWN_BROKEN;
-		snprintf(errbuf, errlen, "fork: %s", strerror(e));
-		return -e;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		child(req, p[1], parent);
-		_exit(127);
-	}
-	close(p[1]);
-	do
-		n = read(p[0], &rep, sizeof(rep));
-	while (n < 0 && errno == EINTR);
-	close(p[0]);
-	if (n == (ssize_t)sizeof(rep)) {
-		waitpid(pid, NULL, 0);
-		*ret_fail = rep.fail;
-		if (rep.err)
-			snprintf(errbuf, errlen, "%s: %s: %s", req->name, rep.what,
-				 strerror(rep.err));
+		*ret_fail = cp.error.kind == SPAWN_REFUSED ? SPAWN_REFUSED : SPAWN_BROKEN;
+		if (cp.timed_out)
+			snprintf(errbuf, errlen, "%s: the run's timeout passed before it could "
+				 "start%s", req->name, s && s->cpu_burn_ms ?
+				 " (cpu_burn is longer than the timeout)" : "");
+		else if (cp.was_interrupted)
+			snprintf(errbuf, errlen, "%s: interrupted before it could start", req->name);
+		else if (cp.error.err)
+			snprintf(errbuf, errlen, "%s: %s: %s", req->name, cp.error.what,
+				 strerror(cp.error.err));
 		else
-			snprintf(errbuf, errlen, "%s: %s", req->name, rep.what);
-		return rep.err ? -rep.err : -EPERM;
+			snprintf(errbuf, errlen, "%s: %s", req->name, cp.error.what);
+		child_release(&cp);
+		return r;
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0) {
-		int e = errno;
-
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		*ret_fail = SPAWN_BROKEN;
-		snprintf(errbuf, errlen, "pidfd_open: %s", strerror(e));
-		return -e;
-	}
-	*ret_pid = pid;
-	*ret_pidfd = pidfd;
+	*ret_pid = cp.pid;
+	*ret_pidfd = TAKE_FD(cp.pidfd);
 	*ret_fail = SPAWN_OK;
+	child_release(&cp);
 	return 0;
 }
 

@@ -6,14 +6,18 @@
  * (libcap: bounding set, then uid/gid with KEEPCAPS, then permitted/
  * effective/inheritable and ambient so they survive exec), then exec.
  *
- * The child reports a failure through a close-on-exec pipe before exec, so
- * the parent can tell "the kernel refused this setting" (SKIP) from "the
- * harness failed" (BROK). EOF on the pipe means exec succeeded.
+ * Started through the child API (child.h): the controls run in its pre-exec
+ * hook, which reports a failure through the close-on-exec pipe, so the
+ * parent can tell "the kernel refused this setting" (SKIP) from "the
+ * harness failed" (BROK). While it waits for exec the parent watches the
+ * run's deadline and the interrupt flag and kills the child by pidfd.
  */
 #ifndef OOMLAB_WORKER_SPAWN_H
 #define OOMLAB_WORKER_SPAWN_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cgroup.h"
@@ -29,6 +33,8 @@ struct spawn_req {
 	bool set_adj;			/* for plain spawns */
 	int adj;
 	bool quiet;			/* stdout/stderr -> /dev/null */
+	uint64_t deadline_ns;		/* the run's (now_ns()); 0 = none: bounds cpu_burn */
+	const volatile sig_atomic_t *interrupted;	/* set: kill the child, -EINTR */
 };
 
 enum spawn_fail {
