@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include "badness.h"
+#include "child.h"
 #include "claims.h"
 #include "cli.h"
 #include "judge.h"
@@ -253,9 +254,8 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 		return -errno;
 	for (unsigned k = 0; k < repeat && !runner_interrupted; k++) {
 		char **argv = calloc(nprof + nvm_args + 8, sizeof(char *));
+		struct child_process cp;
 		unsigned a = 0;
-		pid_t pid;
-		int st;
 
 		if (!argv) {
 			rc = -ENOMEM;
@@ -273,17 +273,16 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 				argv[a++] = rows[i].p->path;
 		fprintf(stderr, "claims: %u VM-only claims, boot %u/%u ...\n", nprof, k + 1,
 			repeat);
-		fflush(NULL);
-		pid = fork();
-		if (pid == 0) {
-			execv(self, argv);
-			_exit(127);
-		}
+		cp = (struct child_process)CHILD_PROCESS_INIT;
+		cp.argv = argv;
+		/* ^C or kill: the guest run ends QEMU and says so, then we stop */
+		cp.interrupted = &runner_interrupted;
+		cp.interrupt_signal = SIGTERM;
+		rc = child_run(&cp);
+		child_release(&cp);
 		free(argv);
-		if (pid < 0 || waitpid(pid, &st, 0) < 0) {
-			rc = -errno;
+		if (rc < 0)
 			break;
-		}
 		/* collect this boot's results, by the profile they name */
 		{
 			DIR *d = opendir(tmpl);

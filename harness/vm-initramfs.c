@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "child.h"
 #include "util.h"
 #include "vm.h"
 
@@ -311,46 +312,31 @@ int vm_ldd_parse(const char *text, char ***ret_paths, unsigned *ret_n)
 
 int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n)
 {
-	_cleanup_free_ char *cmd = NULL, *text = NULL;
-	FILE *p;
-	size_t cap = 0, len = 0;
-	char buf[4096];
-	size_t k;
+	char *argv[] = { "ldd", (char *)binary, NULL };
+	struct child_process cp = CHILD_PROCESS_INIT;
 	int st, e;
 
-	if (strchr(binary, '\''))
-		return -EINVAL;
-	if (asprintf(&cmd, "ldd '%s' 2>&1", binary) < 0)
-		return -ENOMEM;
-	p = popen(cmd, "re");
-	if (!p)
-		return -errno;
-	while ((k = fread(buf, 1, sizeof(buf), p)) > 0) {
-		if (len + k + 1 > cap) {
-			char *nt = realloc(text, cap = (len + k + 1) * 2);
-
-			if (!nt) {
-				pclose(p);
-				return -ENOMEM;
-			}
-			text = nt;
-		}
-		memcpy(text + len, buf, k);
-		len += k;
+	/* ldd 2>&1, captured: argv, not a shell command line, so no quoting */
+	cp.argv = argv;
+	cp.in = CHILD_IO_NULL;
+	cp.out = CHILD_IO_CAPTURE;
+	cp.err_to_out = true;
+	e = child_run(&cp);
+	if (e < 0) {
+		child_release(&cp);
+		/* no ldd is not "a shared library is not found" (-ENOENT) */
+		return e == -ENOENT ? -EIO : e;
 	}
-	st = pclose(p);
-	if (!text)
-		return -EIO;
-	text[len] = '\0';
+	st = child_exit_code(&cp);
 	/* a static binary: "not a dynamic executable", exit 1: no libraries */
-	if (strstr(text, "not a dynamic executable")) {
+	if (strstr(cp.out_buf, "not a dynamic executable")) {
+		child_release(&cp);
 		*ret_paths = NULL;
 		*ret_n = 0;
 		return 0;
 	}
-	if (st != 0)
-		return -EIO;
-	e = vm_ldd_parse(text, ret_paths, ret_n);
+	e = st != 0 ? -EIO : vm_ldd_parse(cp.out_buf, ret_paths, ret_n);
+	child_release(&cp);
 	return e;
 }
 

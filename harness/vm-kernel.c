@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "child.h"
 #include "util.h"
 #include "vm.h"
 
@@ -93,60 +94,26 @@ static int mkdir_p(const char *path, mode_t mode)
 /*
  * Run argv (PATH lookup) in cwd, stdout+stderr into *ret_out (may be NULL
  * to discard). Returns the exit status (>= 0) or -errno if it could not
- * be started.
+ * be started (a missing program is -ENOENT, not exit 127).
  */
 static int run_capture(char *const argv[], const char *cwd, char **ret_out)
 {
-	int pfd[2], st;
-	pid_t pid;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem;
-	char tmp[4096];
-	ssize_t n;
+	struct child_process cp = CHILD_PROCESS_INIT;
+	int r;
 
-	/* fork + exec, not posix_spawn: include/spawn.h (the harness's
-	 * spawn module) shadows <spawn.h> on our include path */
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		int e = -errno;
-
-		close(pfd[0]);
-		close(pfd[1]);
-		return e;
+	cp.argv = argv;
+	cp.cwd = cwd;
+	cp.in = CHILD_IO_NULL;
+	cp.out = CHILD_IO_CAPTURE;
+	cp.err_to_out = true;
+	r = child_run(&cp);
+	if (r == 0) {
+		r = child_exit_code(&cp);
+		if (ret_out)
+			*ret_out = TAKE_PTR(cp.out_buf);
 	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		if (cwd && chdir(cwd) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	mem = open_memstream(&buf, &len);
-	while ((n = read(pfd[0], tmp, sizeof(tmp))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0 && mem)
-			fwrite(tmp, 1, (size_t)n, mem);
-	close(pfd[0]);
-	if (mem)
-		fclose(mem);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR) {
-			free(buf);
-			return -errno;
-		}
-	if (ret_out)
-		*ret_out = buf ? buf : strdup("");
-	else
-		free(buf);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	child_release(&cp);
+	return r;
 }
 
 /* Last non-empty line of a command's output, for one-line errors. */
@@ -283,16 +250,32 @@ static int copy_module(const char *src, const char *dstdir, char *ret_name, size
 	if ((bl > 3 && !strcmp(name + bl - 3, ".xz")) ||
 	    (bl > 4 && !strcmp(name + bl - 4, ".zst"))) {
 		bool xz = !strcmp(name + bl - 3, ".xz");
-		_cleanup_free_ char *cmd = NULL;
+		char *xz_argv[] = { "xz", "-dc", "--", (char *)src, NULL };
+		char *zstd_argv[] = { "zstd", "-dcq", "--", (char *)src, NULL };
+		struct child_process cp = CHILD_PROCESS_INIT;
+		_cleanup_close_ int out = -1;
+		int e;
 
 		*strrchr(name, '.') = '\0';
-		pathf(dst, sizeof(dst), "%s/%s", dstdir, name);
-		if (strchr(src, '\'') || strchr(dst, '\''))
-			return -EINVAL;
-		if (asprintf(&cmd, "%s '%s' > '%s'", xz ? "xz -dc" : "zstd -dcq", src, dst) < 0)
-			return -ENOMEM;
-		if (system(cmd) != 0)
-			return -EIO;
+		e = pathf(dst, sizeof(dst), "%s/%s", dstdir, name);
+		if (e < 0)
+			return e;
+		out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (out < 0)
+			return -errno;
+		/* the decompressor's stdout is the file: no shell, no quoting */
+		cp.argv = xz ? xz_argv : zstd_argv;
+		cp.in = CHILD_IO_NULL;
+		cp.out = CHILD_IO_FD;
+		cp.out_fd = out;
+		e = child_run(&cp);
+		if (e == 0 && child_exit_code(&cp) != 0)
+			e = -EIO;
+		child_release(&cp);
+		if (e < 0) {
+			unlink(dst);
+			return e;
+		}
 	} else {
 		int e;
 

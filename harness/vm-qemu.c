@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "child.h"
 #include "util.h"
 #include "vm.h"
 
@@ -41,13 +42,15 @@ static void sleep_ms(unsigned ms)
 
 #define QBOOT_ROM "/usr/share/qemu/qboot.rom"
 
-static pid_t start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu,
-			const char *append, const char *log)
+/* Start QEMU into *cp; its stdout and stderr go to log (NULL: nowhere). */
+static int start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu,
+		      const char *append, const char *log, struct child_process *cp)
 {
 	char mem[32], cpus[16], s0[PATH_MAX + 8], s1[PATH_MAX + 8];
 	const char *argv[40];
 	unsigned n = 0;
-	pid_t pid;
+	_cleanup_close_ int lf = -1;
+	int r;
 
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(o->mem / MIB));
 	snprintf(cpus, sizeof(cpus), "%u", o->cpus ? o->cpus : 1);
@@ -90,35 +93,35 @@ static pid_t start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu,
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	argv[n] = NULL;
 
-	pid = fork();
-	if (pid != 0)
-		return pid;	/* parent, or -1 */
-
+	if (log) {
+		lf = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (lf < 0)
+			return -errno;
+	}
+	*cp = (struct child_process)CHILD_PROCESS_INIT;
+	cp->argv = (char *const *)argv;
+	cp->in = CHILD_IO_NULL;
+	cp->out = lf >= 0 ? CHILD_IO_FD : CHILD_IO_NULL;
+	cp->out_fd = lf;
+	cp->err_to_out = true;
 	/* If oomlab itself is SIGKILLed, QEMU must not outlive it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	cp->pdeathsig = true;
 	/* Own process group: a terminal's ^C reaches oomlab, which ends QEMU
 	 * itself after saving the console log. */
-	setpgid(0, 0);
-	int nul = open("/dev/null", O_RDONLY);
-	int lf = log ? open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644) : -1;
-
-	if (nul >= 0)
-		dup2(nul, 0);
-	if (lf < 0)
-		lf = open("/dev/null", O_WRONLY);
-	if (lf >= 0) {
-		dup2(lf, 1);
-		dup2(lf, 2);
-	}
-	execvp(argv[0], (char *const *)argv);
-	_exit(127);
+	cp->new_pgrp = true;
+	r = child_start(cp);
+	if (r < 0)
+		child_release(cp);
+	return r;
 }
 
-static void end_qemu(pid_t pid, int *status)
+/* Kill by pidfd and reap; QEMU needs no goodbye (the logs are files). */
+static void end_qemu(struct child_process *cp)
 {
-	kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
+	child_kill(cp, SIGKILL);
+	cp->deadline_ns = 0;
+	cp->interrupted = NULL;
+	child_finish(cp);
 }
 
 int vm_qemu_run(const struct vm_qemu_opts *o, struct vm_boot *ret)
@@ -126,40 +129,27 @@ int vm_qemu_run(const struct vm_qemu_opts *o, struct vm_boot *ret)
 	_cleanup_free_ char *append = NULL;
 	char qlog[PATH_MAX + 8];
 	struct vm_boot b = { 0 };
-	uint64_t t0 = now_ns(), deadline;
-	pid_t pid;
+	struct child_process cp;
+	uint64_t t0 = now_ns();
+	int e;
 
 	if (asprintf(&append, "%s%s%s", BASE_APPEND, o->append ? " " : "",
 		     o->append ? o->append : "") < 0)
 		return -ENOMEM;
 	snprintf(qlog, sizeof(qlog), "%s.qemu", o->console_log);
-	pid = start_qemu(o, o->accel == VM_ACCEL_KVM ? "kvm" : "tcg", append, qlog);
-	if (pid < 0)
-		return -errno;
-	deadline = t0 + o->timeout_ms * 1000000ULL;
-	for (;;) {
-		pid_t w = waitpid(pid, &b.wait_status, WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno != EINTR) {
-			int e = -errno;
-
-			end_qemu(pid, &b.wait_status);
-			return e;
-		}
-		if (vm_interrupted) {
-			b.interrupted = true;
-			end_qemu(pid, &b.wait_status);
-			break;
-		}
-		if (now_ns() >= deadline) {
-			b.timed_out = true;
-			end_qemu(pid, &b.wait_status);
-			break;
-		}
-		sleep_ms(10);
-	}
+	e = start_qemu(o, o->accel == VM_ACCEL_KVM ? "kvm" : "tcg", append, qlog, &cp);
+	if (e < 0)
+		return e;
+	/* the child API kills QEMU by pidfd at the deadline or on ^C */
+	cp.deadline_ns = t0 + o->timeout_ms * 1000000ULL;
+	cp.interrupted = &vm_interrupted;
+	e = child_finish(&cp);
+	b.interrupted = cp.was_interrupted;
+	b.timed_out = cp.timed_out && !cp.was_interrupted;
+	b.wait_status = cp.status;
+	child_release(&cp);
+	if (e < 0)
+		return e;
 	b.wall_ms = (double)(now_ns() - t0) / 1e6;
 	*ret = b;
 	return 0;
@@ -174,10 +164,9 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 		.console_log = con, .results_log = NULL,
 	};
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	struct child_process cp;
 	bool ok = false;
 	uint64_t t0;
-	pid_t pid;
-	int st;
 
 	if (fd < 0)
 		return false;
@@ -188,15 +177,16 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	snprintf(con, sizeof(con), "%s/console", dir);
 	/* earlyprintk: the first console byte comes from the first
 	 * milliseconds of the kernel, if the CPU model works at all */
-	pid = start_qemu(&o, "kvm", "console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t",
-			 NULL);
-	if (pid > 0) {
+	if (start_qemu(&o, "kvm", "console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t",
+		       NULL, &cp) == 0) {
+		bool running = true;
+
 		t0 = now_ns();
 		while (now_ns() - t0 < deadline_ms * 1000000ULL) {
 			struct stat sb;
 
-			if (waitpid(pid, &st, WNOHANG) == pid) {
-				pid = 0;	/* aborted: no KVM */
+			if (child_try_wait(&cp) != 0) {
+				running = false;	/* aborted: no KVM */
 				break;
 			}
 			if (stat(con, &sb) == 0 && sb.st_size > 0) {
@@ -207,8 +197,9 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 				break;
 			sleep_ms(20);
 		}
-		if (pid > 0)
-			end_qemu(pid, &st);
+		if (running)
+			end_qemu(&cp);
+		child_release(&cp);
 	}
 	unlink(con);
 	{
