@@ -228,27 +228,47 @@ int write_file_str(const char *path, const char *s)
 	return 0;
 }
 
+const char *keyed_find(const char *text, const char *key, size_t *ret_len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n'), *v = line + klen;
+
+		if (!strncmp(line, key, klen) && (*v == ' ' || *v == '\t' || *v == ':')) {
+			if (*v == ':')
+				v++;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (ret_len)
+				*ret_len = nl ? (size_t)(nl - v) : strlen(v);
+			return v;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
 int read_keyed_u64(const char *path, const char *key, uint64_t *ret)
 {
 	_cleanup_free_ char *buf = NULL;
-	size_t klen = strlen(key);
+	const char *v;
+	char *end;
+	uint64_t n;
 	int r;
 
 	r = read_file_str(path, &buf);
 	if (r < 0)
 		return r;
-	for (char *line = buf; line && *line;) {
-		char *nl = strchr(line, '\n');
-
-		if (nl)
-			*nl = 0;
-		if (!strncmp(line, key, klen) && (line[klen] == ' ' || line[klen] == '\t')) {
-			*ret = strtoull(line + klen + 1, NULL, 10);
-			return 0;
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return -ENOENT;
+	v = keyed_find(buf, key, NULL);
+	if (!v)
+		return -ENOENT;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (end == v || errno)
+		return -EINVAL;
+	*ret = n;
+	return 0;
 }
 
 static void vlog(const char *level, int r, const char *fmt, va_list ap)

@@ -82,7 +82,11 @@ uint64_t now_ns(void);	/* CLOCK_MONOTONIC */
 int read_file_str(const char *path, char **ret);
 /* Write a string to an existing file (sysfs, cgroupfs, /proc). */
 int write_file_str(const char *path, const char *s);
-/* "key value\n" files (memory.events, memory.oom_control, /proc/vmstat). */
+/* The keyed-file reader: "key value\n" files (memory.events,
+ * memory.oom_control, /proc/vmstat) and "Key: value" ones (/proc/meminfo,
+ * /proc/PID/status). keyed_find returns the value in text (blanks after
+ * the key skipped, *ret_len up to the line's end) or NULL. */
+const char *keyed_find(const char *text, const char *key, size_t *ret_len);
 int read_keyed_u64(const char *path, const char *key, uint64_t *ret);
 
 /* Is word one of the sep-separated tokens of list ("rw,memory", "cpu memory")? */
