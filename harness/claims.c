@@ -27,6 +27,7 @@
 
 #include "badness.h"
 #include "child.h"
+#include "fileio.h"
 #include "claims.h"
 #include "cli.h"
 #include "judge.h"
@@ -238,14 +239,13 @@ static bool needs_vm(const struct profile *p)
 static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_args,
 		     unsigned nvm_args)
 {
-	char tmpl[] = "/tmp/oomlab-claims.XXXXXX", self[PATH_MAX];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char tmpl[] = "/tmp/oomlab-claims.XXXXXX";
+	_cleanup_free_ char *self = NULL;
 	unsigned nprof = 0;
-	int rc = 0;
+	int rc = self_exe(&self);
 
-	if (sl < 0)
-		return -errno;
-	self[sl] = 0;
+	if (rc < 0)
+		return rc;
 	for (int i = 0; i < n; i++)
 		nprof += needs_vm(rows[i].p);
 	if (!nprof)

@@ -295,7 +295,7 @@ static int probe_create(const char *dir)
 	return 0;
 }
 
-int check_output_dir(const char *dir)
+int check_output_dir(const char *dir, bool may_create)
 {
 	_cleanup_free_ char *d = strdup(dir && *dir ? dir : ".");
 	struct stat st;
@@ -306,7 +306,7 @@ int check_output_dir(const char *dir)
 	for (;;) {
 		if (stat(d, &st) == 0)
 			break;
-		if (errno != ENOENT)
+		if (errno != ENOENT || !may_create)
 			return -errno;
 		if (!strcmp(d, "/") || !strcmp(d, "."))
 			return -ENOENT;
@@ -324,7 +324,7 @@ int check_output_dir(const char *dir)
 	return probe_create(d);
 }
 
-int check_output_file(const char *path)
+int check_output_file(const char *path, bool dir_may_be_created)
 {
 	_cleanup_free_ char *copy = NULL;
 	struct stat st;
@@ -343,7 +343,7 @@ int check_output_file(const char *path)
 	copy = strdup(path);
 	if (!copy)
 		return -ENOMEM;
-	return check_output_dir(dirname(copy));
+	return check_output_dir(dirname(copy), dir_may_be_created);
 }
 
 /* ---- where we are ---- */

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "fileio.h"
 #include "results.h"
 #include "taskjson.h"
 #include "util.h"
@@ -353,107 +354,7 @@ struct json_t *results_json(const struct run *r)
 	return doc;
 }
 
-/* ---- atomic file writes -------------------------------------------------- */
-
-static int mkdir_p(const char *dir)
-{
-	_cleanup_free_ char *d = strdup(dir);
-
-	if (!d)
-		return -ENOMEM;
-	for (char *s = d + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(d, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(d, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-typedef int (*fill_fn)(FILE *f, const void *data);
-
-/*
- * Write path so that a reader sees either the old file or the complete
- * new one, never a prefix: temp file in the same directory (rename is only
- * atomic within one filesystem), fsync before rename (else a crash can
- * leave the new name pointing at an empty file on ext4/xfs), then fsync
- * the directory so the rename itself is durable. The temp file is
- * unlinked on every failure.
- */
-static int write_atomic(const char *path, fill_fn fill, const void *data)
-{
-	_cleanup_free_ char *dcopy = strdup(path), *bcopy = strdup(path);
-	_cleanup_free_ char *tmp = NULL;
-	_cleanup_close_ int dfd = -1;
-	FILE *f = NULL;
-	int fd = -1, r;
-
-	if (!dcopy || !bcopy)
-		return -ENOMEM;
-	if (asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dcopy), basename(bcopy)) < 0) {
-		tmp = NULL;
-		return -ENOMEM;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		free(TAKE_PTR(tmp));
-		goto out;
-	}
-	/* mkstemp makes 0600; results are meant to be read by others */
-	if (fchmod(fd, 0644) < 0) {
-		r = -errno;
-		goto out;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		goto out;
-	}
-	fd = -1;
-	r = fill(f, data);
-	if (r < 0)
-		goto out;
-	if (fflush(f) != 0) {
-		r = -errno;
-		goto out;
-	}
-	if (ferror(f)) {
-		r = -EIO;
-		goto out;
-	}
-	if (fsync(fileno(f)) < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = fclose(f);
-	f = NULL;
-	if (r != 0) {
-		r = -errno;
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		r = -errno;
-		goto out;
-	}
-	free(TAKE_PTR(tmp));
-	dfd = open(dirname(strcpy(dcopy, path)), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		(void)fsync(dfd);	/* best effort: the file itself is complete */
-	r = 0;
-out:
-	if (f)
-		fclose(f);
-	if (fd >= 0)
-		close(fd);
-	if (tmp)
-		unlink(tmp);
-	return r;
-}
+/* ---- files (written through fileio's write_atomic*) ----------------------- */
 
 static int fill_json(FILE *f, const void *data)
 {
@@ -475,8 +376,14 @@ static void name_sanitize(char *s)
 			*s = '_';
 }
 
-/* <dir>/<profile basename without .ini>-<kernel>-<YYYYmmdd-HHMMSS>-<pid>.json */
-static int default_path(const struct run *r, const char *dir, char **ret)
+/*
+ * <profile basename without .ini>-<kernel>-<YYYYmmdd-HHMMSS>-<pid>: the
+ * stem of a result's name. The same profile twice in one second of one
+ * process (or a guest, whose PIDs repeat from boot to boot) gives the same
+ * stem, so the name is taken with write_atomic_unique: -2, -3, ... and
+ * never a result overwritten.
+ */
+static int default_stem(const struct run *r, char **ret)
 {
 	_cleanup_free_ char *base = NULL, *kern = NULL;
 	const char *pp = r->profile && r->profile->path ? r->profile->path : "run";
@@ -485,7 +392,7 @@ static int default_path(const struct run *r, const char *dir, char **ret)
 	struct tm tm;
 	time_t now = time(NULL);
 	size_t len;
-	char *path;
+	char *stem;
 
 	base = strdup(slash ? slash + 1 : pp);
 	kern = strdup(*r->kernel ? r->kernel : "unknown");
@@ -499,16 +406,16 @@ static int default_path(const struct run *r, const char *dir, char **ret)
 	/* UTC: results from CI runners in several zones sort together */
 	if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm))
 		return -EINVAL;
-	if (asprintf(&path, "%s/%s-%s-%s-%d.json", dir, base, kern, stamp, (int)getpid()) < 0)
+	if (asprintf(&stem, "%s-%s-%s-%d", base, kern, stamp, (int)getpid()) < 0)
 		return -ENOMEM;
-	*ret = path;
+	*ret = stem;
 	return 0;
 }
 
 int results_write_json(const struct run *r, const char *dir, const char *path,
 		       char **ret_path)
 {
-	_cleanup_free_ char *target = NULL, *pcopy = NULL;
+	_cleanup_free_ char *target = NULL, *pcopy = NULL, *stem = NULL;
 	json_t *doc = NULL;
 	int ret;
 
@@ -521,23 +428,46 @@ int results_write_json(const struct run *r, const char *dir, const char *path,
 	} else {
 		if (!dir)
 			dir = "results";
-		ret = default_path(r, dir, &target);
+		ret = default_stem(r, &stem);
 		if (ret < 0)
 			return ret;
 	}
-	ret = mkdir_p(dir);
+	ret = mkdir_p(dir, 0755);
 	if (ret < 0)
 		return ret;
 	doc = results_json(r);
 	if (!doc)
 		return -ENOMEM;
-	ret = write_atomic(target, fill_json, doc);
+	/* --json FILE is the user's own name: replaced, like any output */
+	if (path)
+		ret = write_atomic(target, 0644, fill_json, doc);
+	else
+		ret = write_atomic_unique(dir, stem, ".json", 0644, fill_json, doc, &target);
 	json_decref(doc);
 	if (ret < 0)
 		return ret;
 	if (ret_path)
 		*ret_path = TAKE_PTR(target);
 	return 0;
+}
+
+int results_write_json_doc(const char *dir, const char *name, const char *json, size_t len,
+			   char **ret_path)
+{
+	_cleanup_free_ char *stem = strdup(name);
+	struct wbuf wb = { json, len };
+	size_t n;
+	int ret;
+
+	if (!stem)
+		return -ENOMEM;
+	n = strlen(stem);
+	if (n > 5 && !strcmp(stem + n - 5, ".json"))
+		stem[n - 5] = 0;
+	ret = mkdir_p(dir, 0755);
+	if (ret < 0)
+		return ret;
+	return write_atomic_unique(dir, stem, ".json", 0644, write_fill_buf, &wb, ret_path);
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -893,5 +823,5 @@ int results_write_junit(struct run *const *runs, unsigned n, const char *path)
 
 	if (!path)
 		return -EINVAL;
-	return write_atomic(path, fill_junit, &js);
+	return write_atomic(path, 0644, fill_junit, &js);
 }

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 
 #include "child.h"
+#include "fileio.h"
 #include "util.h"
 #include "vm.h"
 
@@ -69,25 +70,6 @@ int vm_kernel_cache_dir(char **ret)
 		return -ENOENT;
 	}
 	*ret = p;
-	return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, mode) < 0 && errno != EEXIST)
-		return -errno;
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include "badness.h"
 #include "cli.h"
+#include "fileio.h"
 #include "profile.h"
 #include "results.h"
 #include "run.h"
@@ -173,15 +174,14 @@ static void guest_path(const char *host, unsigned idx, char *buf, size_t len)
 
 static int self_dir(char *buf, size_t len)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
-	char *s;
+	_cleanup_free_ char *d = NULL;
+	int r = self_exe_dir(&d);
 
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	s = strrchr(buf, '/');
-	if (s)
-		*s = '\0';
+	if (r < 0)
+		return r;
+	if (strlen(d) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, d);
 	return 0;
 }
 
@@ -271,29 +271,6 @@ static int get_kernel(const char *spec, struct vm_kernel *ret)
 }
 
 /* ---- results written on the host ---- */
-
-static int write_atomic(const char *dir, const char *name, const char *data, size_t len,
-			char *ret_path, size_t plen)
-{
-	_cleanup_free_ char *tmp = NULL, *dst = NULL;
-	_cleanup_close_ int fd = -1;
-
-	if (asprintf(&dst, "%s/%s", dir, name) < 0 ||
-	    asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0)
-		return -ENOMEM;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0 || rename(tmp, dst) < 0) {
-		int e = errno ? -errno : -EIO;
-
-		unlink(tmp);
-		return e;
-	}
-	fchmod(fd, 0644);
-	snprintf(ret_path, plen, "%s", dst);
-	return 0;
-}
 
 static int copy_to(const char *src, const char *dst)
 {
@@ -535,15 +512,19 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			continue;	/* an interrupted run is no result */
 		}
 		if (vr && vr->json) {
-			_cleanup_free_ char *fixed = NULL;
+			_cleanup_free_ char *fixed = NULL, *wrote = NULL;
 			char name[256];
 			size_t flen = vr->len;
 
 			snprintf(name, sizeof(name), "%s", vr->file);
 			/* the result names the profile as the user gave it */
 			fixed = with_host_profile(vr->json, it->path, &flen);
-			e = write_atomic(o->results_dir, name, fixed ? fixed : vr->json,
-					 fixed ? flen : vr->len, it->result, sizeof(it->result));
+			/* never over another result: guests' PIDs repeat boot
+			 * after boot, so their names can */
+			e = results_write_json_doc(o->results_dir, name, fixed ? fixed : vr->json,
+						   fixed ? flen : vr->len, &wrote);
+			if (e == 0)
+				snprintf(it->result, sizeof(it->result), "%s", wrote);
 			if (e < 0) {
 				log_err(e, "cannot write %s/%s", o->results_dir, name);
 				it->outcome = OUTCOME_BROK;
@@ -693,8 +674,9 @@ static int cmd_run(int argc, char **argv)
 	}
 
 	/* everything the guest needs, before anything is started */
-	if (self_dir(bindir, sizeof(bindir)) < 0) {
-		log_err(-errno, "cannot find oomlab's own binary");
+	e = self_dir(bindir, sizeof(bindir));
+	if (e < 0) {
+		log_err(e, "cannot find oomlab's own binary");
 		goto out;
 	}
 	snprintf(env.oomlab, sizeof(env.oomlab), "%.4000s/oomlab", bindir);

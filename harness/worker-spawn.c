@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "child.h"
+#include "fileio.h"
 #include "pattern.h"
 #include "scoreboard.h"
 #include "worker-spawn.h"
@@ -323,9 +324,10 @@ void argv_free(char **argv)
 
 int worker_path(char **ret)
 {
-	char self[PATH_MAX], *dir, *p;
+	_cleanup_free_ char *dir = NULL;
 	const char *env = getenv("OOMLAB_WORKER");
-	ssize_t n;
+	char *p;
+	int r;
 
 	if (env && *env) {
 		p = strdup(env);
@@ -334,11 +336,9 @@ int worker_path(char **ret)
 		*ret = p;
 		return 0;
 	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0)
-		return -errno;
-	self[n] = 0;
-	dir = dirname(self);
+	r = self_exe_dir(&dir);
+	if (r < 0)
+		return r;
 	if (asprintf(&p, "%s/oomlab-worker", dir) < 0)
 		return -ENOMEM;
 	if (access(p, X_OK) < 0) {

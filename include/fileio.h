@@ -73,15 +73,17 @@ struct wbuf {
 int write_fill_buf(FILE *f, const void *arg);
 
 /*
- * Check that a file can be created at path before anything starts: its
- * directory exists (or can be created: missing components are fine if the
- * nearest existing ancestor is a writable directory) and path is not a
- * directory. -errno with the reason otherwise (ENOTDIR, EACCES, EROFS,
- * EISDIR).
+ * Check, before anything starts, that files can be created in dir: it is a
+ * directory we can create a file in (tried, not guessed: access() says yes
+ * to root on /proc). may_create: a missing dir is fine if its nearest
+ * existing ancestor passes (mkdir_p makes the rest). -errno otherwise
+ * (ENOTDIR, ENOENT, EACCES, EROFS).
  */
-int check_output_file(const char *path);
-/* The same for a directory that will hold new files. */
-int check_output_dir(const char *dir);
+int check_output_dir(const char *dir, bool may_create);
+/* The same for a file: path's directory as above, and path itself, if it
+ * exists, a regular file (-EISDIR for a directory, -EINVAL for a device or
+ * FIFO, which the final rename() would replace). */
+int check_output_file(const char *path, bool dir_may_be_created);
 
 /* /proc/self/exe, and the directory holding it. */
 int self_exe(char **ret);

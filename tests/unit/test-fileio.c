@@ -253,18 +253,20 @@ static void test_output_checks(void **state)
 {
 	char p[256];
 
-	assert_int_equal(check_output_dir(dir), 0);
+	assert_int_equal(check_output_dir(dir, false), 0);
 	snprintf(p, sizeof(p), "%s/not/yet/there", dir);
-	assert_int_equal(check_output_dir(p), 0);	/* mkdir_p will make it */
-	assert_int_equal(check_output_file(p), 0);
-	assert_int_equal(check_output_dir("/etc/passwd"), -ENOTDIR);
-	assert_int_equal(check_output_dir("/etc/passwd/sub"), -ENOTDIR);
-	assert_true(check_output_file("/proc/x.json") < 0);
-	assert_true(check_output_dir("/proc/sys/x") < 0);
-	assert_int_equal(check_output_file(dir), -EISDIR);
-	assert_int_equal(check_output_file("/dev/null"), -EINVAL);
+	assert_int_equal(check_output_dir(p, true), 0);	/* mkdir_p will make it */
+	assert_int_equal(check_output_dir(p, false), -ENOENT);
+	assert_int_equal(check_output_file(p, true), 0);
+	assert_int_equal(check_output_file(p, false), -ENOENT);
+	assert_int_equal(check_output_dir("/etc/passwd", true), -ENOTDIR);
+	assert_int_equal(check_output_dir("/etc/passwd/sub", true), -ENOTDIR);
+	assert_true(check_output_file("/proc/x.json", true) < 0);
+	assert_true(check_output_dir("/proc/sys/x", true) < 0);
+	assert_int_equal(check_output_file(dir, true), -EISDIR);
+	assert_int_equal(check_output_file("/dev/null", true), -EINVAL);
 	snprintf(p, sizeof(p), "%s/out.json", dir);
-	assert_int_equal(check_output_file(p), 0);
+	assert_int_equal(check_output_file(p, false), 0);
 	assert_int_equal(count_entries(dir), 0);	/* the probe left nothing */
 }
 
