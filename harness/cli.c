@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* Helpers shared by the subcommands (run, check, claims). */
+/* Helpers shared by the subcommands (run, check, claims) and `oomlab run` itself. */
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "fileio.h"
+#include "results.h"
+#include "runner.h"
 #include "util.h"
 
 /* Inside an oomlab guest the kernel command line carries oomlab.guest=1:
@@ -66,4 +70,150 @@ void cli_install_signals(void (*handler)(int))
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_create)
+{
+	int r = is_dir ? check_output_dir(path, may_create) :
+			 check_output_file(path, may_create);
+
+	if (r == 0)
+		return 0;
+	if (r == -EINVAL)
+		log_err(0, "%s %s: not a regular file (results are written by renaming "
+			"a new file over it)", opt, path);
+	else
+		log_err(r, "%s %s: cannot write %s there", opt, path,
+			is_dir ? "results" : "a file");
+	return r;
+}
+
+/* ---- oomlab run ---- */
+
+static void on_signal(int sig)
+{
+	runner_interrupted = sig;
+}
+
+
+/* The live part of the display: ramp progress (redrawn in place on a
+ * terminal), the trigger, each kill as the kernel logs it. */
+static void show_event(const struct run *r, enum run_event ev, unsigned idx,
+		       const uint64_t *touched, void *arg)
+{
+	bool tty = *(bool *)arg;
+	char b1[16], b2[16];
+
+	switch (ev) {
+	case RUN_EV_RAMP:
+	case RUN_EV_RAMPED:
+		if (ev == RUN_EV_RAMP && !tty)
+			return;
+		fputs(tty ? "\r\033[K" : "", stdout);
+		printf("ramp ");
+		for (unsigned i = 0; i < r->ninst; i++)
+			printf(" %s %s/%s", r->inst[i].name, format_size(touched[i], b1),
+			       format_size(r->inst[i].spec->size, b2));
+		if (ev == RUN_EV_RAMPED)
+			printf("  (%.0f ms)\n", r->ramp_ms);
+		break;
+	case RUN_EV_TRIGGER:
+		printf("trigger %s\n", r->trigger_used);
+		break;
+	case RUN_EV_KILL: {
+		const struct kill_record *k = &r->kills[idx];
+		const struct instance *in = k->instance >= 0 ? &r->inst[k->instance] : NULL;
+
+		printf("kill    %s (pid %d)%s", in ? in->name : k->killed.comm,
+		       (int)k->killed.pid, in ? "" : " (not a worker)");
+		if (in && in->kill_ms > 0)
+			printf(" +%.1f ms", in->kill_ms);
+		printf(": %s\n", k->line);
+		break;
+	}
+	}
+	fflush(stdout);
+}
+
+int cli_run(const struct cli_run_opts *o, int np, char **paths)
+{
+	const char *results_dir = o->results_dir ? o->results_dir : "results";
+	const char *json = o->json, *junit = o->junit;
+	bool tap = o->tap, quiet = o->quiet, nojson = o->no_json, tty = false;
+	struct run_opts ro = o->run;
+	struct profile **ps = NULL;
+	struct run **runs = NULL;
+	enum outcome *outs = NULL;
+	int rc = 2;
+
+	ps = calloc((size_t)np, sizeof(*ps));
+	runs = calloc((size_t)np, sizeof(*runs));
+	outs = calloc((size_t)np, sizeof(*outs));
+	if (!ps || !runs || !outs)
+		goto out;
+	if (load_profiles(np, paths, ps) < 0)
+		goto out;	/* bad input: nothing was started */
+
+	ro.in_vm = oomlab_detect_vm();
+	if (!quiet && !tap) {
+		tty = isatty(STDOUT_FILENO);
+		ro.on_event = show_event;
+		ro.arg = &tty;
+	}
+	cli_install_signals(on_signal);
+	for (int i = 0; i < np; i++) {
+		struct run *r = calloc(1, sizeof(*r));
+		_cleanup_free_ char *written = NULL;
+
+		if (!r)
+			goto out;
+		runs[i] = r;
+		if (!quiet && !tap)
+			printf("== %s: %s\n", ps[i]->path,
+			       ps[i]->description ? ps[i]->description : "");
+		fflush(stdout);
+		run_profile(ps[i], &ro, r);
+		outs[i] = r->outcome;
+		if (runner_interrupted) {
+			/* An interrupted run is no result: nothing is written. */
+			log_err(0, "%s: interrupted; workers killed, cgroup removed, no "
+				"result written", ps[i]->path);
+			outs[i] = OUTCOME_BROK;
+			np = i + 1;
+			break;
+		}
+		if (!nojson) {
+			int e = results_write_json(r, results_dir, json, &written);
+
+			if (e < 0) {
+				log_err(e, "cannot write the result of %s", ps[i]->path);
+				outs[i] = OUTCOME_BROK;
+			}
+		}
+		if (!quiet && !tap) {
+			results_print_table(r, stdout);
+			if (written)
+				printf("result: %s\n\n", written);
+		}
+		fflush(stdout);
+	}
+	if (tap)
+		results_print_tap(runs, (unsigned)np, stdout);
+	if (junit && results_write_junit(runs, (unsigned)np, junit) < 0) {
+		log_err(0, "cannot write %s", junit);
+		outs[0] = OUTCOME_BROK;
+	}
+	rc = aggregate_exit(outs, (unsigned)np);
+out:
+	for (int i = 0; i < np && ps; i++) {
+		if (runs && runs[i]) {
+			run_free_notes(runs[i]);
+			free(runs[i]);
+		}
+		profile_free(ps[i]);
+	}
+	free(ps);
+	free(runs);
+	free(outs);
+	return rc;
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * oomlab: command line. Every profile is parsed and validated before any
- * is run, so bad input starts nothing.
+ * oomlab: command line. One table of subcommands (git.c's commands[]):
+ * adding one is a function and a line. Each cmd_* parses its options and
+ * calls one module. Every profile is parsed and validated, and every
+ * output path checked, before any is run, so bad input starts nothing.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -17,13 +19,29 @@
 #include "util.h"
 #include "vm.h"
 
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);	/* argv[0] is the command's name */
+	const char *args;	/* synopsis after the name */
+	const char *help;	/* one line */
+	bool needs_root;	/* memory cgroups, /dev/kmsg: said in the usage */
+};
+
+static const struct command commands[];
+static const size_t ncommands;
+
 static void usage(FILE *f)
 {
-	fputs("usage: oomlab run [OPTIONS] PROFILE...    run profiles (real OOMs in a memcg)\n"
-	      "       oomlab check PROFILE...          validate profiles, run nothing\n"
-	      "       oomlab claims [OPTIONS] [DIR]    run the claims suite (profiles/claims)\n"
-	      "       oomlab vm run|kernels ...        run profiles inside a QEMU guest\n"
-	      "\n"
+	for (size_t i = 0; i < ncommands; i++) {
+		char syn[64];
+
+		if (!commands[i].help)
+			continue;
+		snprintf(syn, sizeof(syn), "oomlab %s %s", commands[i].name, commands[i].args);
+		fprintf(f, "%s%-32s %s%s\n", i ? "       " : "usage: ", syn, commands[i].help,
+			commands[i].needs_root ? " (root)" : "");
+	}
+	fputs("\n"
 	      "run options:\n"
 	      "  --results-dir DIR   where JSON results go (default: results)\n"
 	      "  --json FILE         write the (single) result to FILE\n"
@@ -36,51 +54,6 @@ static void usage(FILE *f)
 	      "  -v, --verbose       debug log, worker output\n"
 	      "exit: 0 pass, 1 fail, 2 broken (or bad input), 77 skip\n",
 	      f);
-}
-
-static void on_signal(int sig)
-{
-	runner_interrupted = sig;
-}
-
-
-/* The live part of the display: ramp progress (redrawn in place on a
- * terminal), the trigger, each kill as the kernel logs it. */
-static void show_event(const struct run *r, enum run_event ev, unsigned idx,
-		       const uint64_t *touched, void *arg)
-{
-	bool tty = *(bool *)arg;
-	char b1[16], b2[16];
-
-	switch (ev) {
-	case RUN_EV_RAMP:
-	case RUN_EV_RAMPED:
-		if (ev == RUN_EV_RAMP && !tty)
-			return;
-		fputs(tty ? "\r\033[K" : "", stdout);
-		printf("ramp ");
-		for (unsigned i = 0; i < r->ninst; i++)
-			printf(" %s %s/%s", r->inst[i].name, format_size(touched[i], b1),
-			       format_size(r->inst[i].spec->size, b2));
-		if (ev == RUN_EV_RAMPED)
-			printf("  (%.0f ms)\n", r->ramp_ms);
-		break;
-	case RUN_EV_TRIGGER:
-		printf("trigger %s\n", r->trigger_used);
-		break;
-	case RUN_EV_KILL: {
-		const struct kill_record *k = &r->kills[idx];
-		const struct instance *in = k->instance >= 0 ? &r->inst[k->instance] : NULL;
-
-		printf("kill    %s (pid %d)%s", in ? in->name : k->killed.comm,
-		       (int)k->killed.pid, in ? "" : " (not a worker)");
-		if (in && in->kill_ms > 0)
-			printf(" +%.1f ms", in->kill_ms);
-		printf(": %s\n", k->line);
-		break;
-	}
-	}
-	fflush(stdout);
 }
 
 static int cmd_check(int argc, char **argv)
@@ -119,31 +92,26 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *results_dir = "results", *json = NULL, *junit = NULL;
-	struct run_opts ro = { .era = OOM_ERA_AUTO };
-	bool tap = false, quiet = false, nojson = false, tty = false;
-	struct profile **ps = NULL;
-	struct run **runs = NULL;
-	enum outcome *outs = NULL;
-	int c, np, rc = 2;
+	struct cli_run_opts o = { .results_dir = "results", .run = { .era = OOM_ERA_AUTO } };
+	int c, np;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': results_dir = optarg; break;
-		case 'j': json = optarg; break;
+		case 'd': o.results_dir = optarg; break;
+		case 'j': o.json = optarg; break;
 		case 'm':
-			if (oom_era_parse(optarg, &ro.era) < 0) {
+			if (oom_era_parse(optarg, &o.run.era) < 0) {
 				log_err(0, "--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
 					"2.6.35 or a kernel version)", optarg);
 				return 2;
 			}
 			break;
-		case 't': tap = true; break;
-		case 'u': junit = optarg; break;
-		case 'n': nojson = true; break;
-		case 'q': quiet = true; break;
-		case 'v': log_verbose = 1; ro.verbose = true; break;
+		case 't': o.tap = true; break;
+		case 'u': o.junit = optarg; break;
+		case 'n': o.no_json = true; break;
+		case 'q': o.quiet = true; break;
+		case 'v': log_verbose = 1; o.run.verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -153,81 +121,37 @@ static int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (json && np > 1) {
+	if (o.json && np > 1) {
 		log_err(0, "--json FILE takes one profile; use --results-dir for several");
 		return 2;
 	}
-	ps = calloc((size_t)np, sizeof(*ps));
-	runs = calloc((size_t)np, sizeof(*runs));
-	outs = calloc((size_t)np, sizeof(*outs));
-	if (!ps || !runs || !outs)
-		goto out;
-	if (load_profiles(np, argv + optind, ps) < 0)
-		goto out;	/* bad input: nothing was started */
-
-	ro.in_vm = oomlab_detect_vm();
-	if (!quiet && !tap) {
-		tty = isatty(STDOUT_FILENO);
-		ro.on_event = show_event;
-		ro.arg = &tty;
-	}
-	cli_install_signals(on_signal);
-	for (int i = 0; i < np; i++) {
-		struct run *r = calloc(1, sizeof(*r));
-		_cleanup_free_ char *written = NULL;
-
-		if (!r)
-			goto out;
-		runs[i] = r;
-		if (!quiet && !tap)
-			printf("== %s: %s\n", ps[i]->path,
-			       ps[i]->description ? ps[i]->description : "");
-		fflush(stdout);
-		run_profile(ps[i], &ro, r);
-		outs[i] = r->outcome;
-		if (runner_interrupted) {
-			/* An interrupted run is no result: nothing is written. */
-			log_err(0, "%s: interrupted; workers killed, cgroup removed, no "
-				"result written", ps[i]->path);
-			outs[i] = OUTCOME_BROK;
-			np = i + 1;
-			break;
-		}
-		if (!nojson) {
-			int e = results_write_json(r, results_dir, json, &written);
-
-			if (e < 0) {
-				log_err(e, "cannot write the result of %s", ps[i]->path);
-				outs[i] = OUTCOME_BROK;
-			}
-		}
-		if (!quiet && !tap) {
-			results_print_table(r, stdout);
-			if (written)
-				printf("result: %s\n\n", written);
-		}
-		fflush(stdout);
-	}
-	if (tap)
-		results_print_tap(runs, (unsigned)np, stdout);
-	if (junit && results_write_junit(runs, (unsigned)np, junit) < 0) {
-		log_err(0, "cannot write %s", junit);
-		outs[0] = OUTCOME_BROK;
-	}
-	rc = aggregate_exit(outs, (unsigned)np);
-out:
-	for (int i = 0; i < np && ps; i++) {
-		if (runs && runs[i]) {
-			run_free_notes(runs[i]);
-			free(runs[i]);
-		}
-		profile_free(ps[i]);
-	}
-	free(ps);
-	free(runs);
-	free(outs);
-	return rc;
+	/* Outputs before anything starts: a run that cannot record its
+	 * result is not worth an OOM. --json's and --results-dir's
+	 * directories are created as needed; --junit's must exist. */
+	if (!o.no_json && (o.json ? cli_check_output("--json", o.json, false, true) :
+			   cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
+		return 2;
+	if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
+		return 2;
+	return cli_run(&o, np, argv + optind);
 }
+
+static int cmd_help(int argc, char **argv)
+{
+	usage(stdout);
+	return 0;
+}
+
+static const struct command commands[] = {
+	{ "run", cmd_run, "[OPTIONS] PROFILE...", "run profiles (real OOMs in a memcg)", true },
+	{ "check", cmd_check, "PROFILE...", "validate profiles, run nothing", false },
+	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)", true },
+	{ "vm", vm_main, "run|kernels ...", "run profiles inside a QEMU guest", false },
+	{ "help", cmd_help, "", NULL, false },
+	{ "--help", cmd_help, "", NULL, false },
+	{ "-h", cmd_help, "", NULL, false },
+};
+static const size_t ncommands = ARRAY_SIZE(commands);
 
 int main(int argc, char **argv)
 {
@@ -243,18 +167,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "claims"))
-		return claims_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "vm"))
-		return vm_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
+	for (size_t i = 0; i < ncommands; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
 	log_err(0, "unknown command '%s'", argv[1]);
 	usage(stderr);
 	return 2;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared by the subcommands in harness/main.c and harness/claims.c. */
+/* Shared by the subcommands in harness/main.c and harness/claims.c; `oomlab run`. */
 #ifndef OOMLAB_CLI_H
 #define OOMLAB_CLI_H
 
 #include "profile.h"
 #include "run.h"
+#include "runner.h"
 
 /* Parse every path; print "FILE:LINE: field: msg" for each bad one. */
 int load_profiles(int n, char **paths, struct profile **ret);
@@ -17,5 +18,24 @@ bool oomlab_detect_vm(void);
 /* SIGINT, SIGTERM, SIGHUP -> handler (which sets a stop flag); SIGPIPE
  * ignored. */
 void cli_install_signals(void (*handler)(int));
+
+/*
+ * Before anything starts, can outputs be written there (issue 7, defect 6:
+ * a bad --json path failed after the whole run)? opt names the option in
+ * the message, logged here: "--json /proc/x.json: cannot write a file
+ * there: ...". is_dir: path is a directory that will hold results. 0 or
+ * -errno.
+ */
+int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_create);
+
+/* `oomlab run`: what its options say. */
+struct cli_run_opts {
+	const char *results_dir;	/* NULL: results */
+	const char *json, *junit;
+	bool tap, quiet, no_json;
+	struct run_opts run;
+};
+/* Load, validate and run each profile; write results; the exit code. */
+int cli_run(const struct cli_run_opts *o, int np, char **paths);
 
 #endif
