@@ -279,10 +279,15 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 		cp.interrupted = &runner_interrupted;
 		cp.interrupt_signal = SIGTERM;
 		rc = child_run(&cp);
+		if (rc < 0)	/* the claims it should have run come back BROK */
+			fprintf(stderr, "claims: cannot run %s vm run: %s: %s\n", self,
+				cp.error.what, strerror(-rc));
 		child_release(&cp);
 		free(argv);
-		if (rc < 0)
+		if (rc < 0) {
+			rc = 0;
 			break;
+		}
 		/* collect this boot's results, by the profile they name */
 		{
 			DIR *d = opendir(tmpl);
@@ -380,6 +385,10 @@ int claims_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		dir = argv[optind];
+	/* outputs before the suite's minutes of runs (issue 7, defect 6) */
+	if ((jpath && cli_check_output("--json", jpath, false, false) < 0) ||
+	    (md && cli_check_output("--markdown", md, false, false) < 0))
+		return 2;
 	if (list_profiles(dir, &paths, &n) < 0 || n == 0) {
 		log_err(0, "%s: no claim profiles (*.ini)", dir);
 		return 2;

@@ -484,7 +484,7 @@ out:
 
 int vm_kernel_load(const char *version, struct vm_kernel *ret)
 {
-	_cleanup_free_ char *cache = NULL, *load = NULL;
+	_cleanup_free_ char *cache = NULL;
 	struct vm_kernel k = { 0 };
 	int e;
 
@@ -498,18 +498,21 @@ int vm_kernel_load(const char *version, struct vm_kernel *ret)
 	if (access(k.vmlinuz, R_OK) < 0)
 		return -ENOENT;
 	{
-		char p[PATH_MAX];
+		struct line_reader lr;
+		char p[PATH_MAX], *l;
+		size_t len;
 
+		/* one module file name a line; a missing file is no modules */
 		pathf(p, sizeof(p), "%s/%s/modules.load", cache, version);
-		if (read_file_str(p, &load) < 0)
-			load = NULL;
-	}
-	for (char *save, *l = load ? strtok_r(load, "\n", &save) : NULL; l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		if (k.nmodules >= VM_MAX_MODULES || strchr(l, '/'))
-			continue;
-		snprintf(k.modules[k.nmodules++], PATH_MAX, "%s/%.128s/modules/%.128s",
-			 cache, version, l);
+		if (line_reader_open(&lr, p, 255) == 0) {
+			while (line_read(&lr, &l, &len) == 1) {
+				if (!len || k.nmodules >= VM_MAX_MODULES || strchr(l, '/'))
+					continue;
+				snprintf(k.modules[k.nmodules++], PATH_MAX,
+					 "%s/%.128s/modules/%.128s", cache, version, l);
+			}
+			line_reader_done(&lr);
+		}
 	}
 	*ret = k;
 	return 0;

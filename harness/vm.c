@@ -695,8 +695,12 @@ static int cmd_run(int argc, char **argv)
 			"OOMLAB_BUSYBOX)");
 		goto out;
 	}
-	if (access(o.results_dir, W_OK) < 0 && mkdir(o.results_dir, 0755) < 0) {
-		log_err(-errno, "results dir %s", o.results_dir);
+	/* a file there, /proc, a read-only mount: said now, not after the boot */
+	if (cli_check_output("--results-dir", o.results_dir, true, true) < 0)
+		goto out;
+	e = mkdir_p(o.results_dir, 0755);
+	if (e < 0) {
+		log_err(e, "--results-dir %s", o.results_dir);
 		goto out;
 	}
 	if (get_kernel(o.kernel, &k) < 0)

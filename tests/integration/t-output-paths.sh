@@ -33,6 +33,21 @@ mkdir -p "$TMP/ro" && chmod 555 "$TMP/ro"
 if [ "$(id -u)" != 0 ]; then
 	bad --results-dir "$TMP/ro/sub"
 fi
+# the claims suite and vm run check theirs before their first run or boot
+for opt in --json --markdown; do
+	"$OOMLAB" claims "$opt" /proc/x.out >"$TMP/out" 2>&1
+	rc=$?
+	[ $rc = 2 ] || fail "claims $opt /proc/x.out: exit $rc"
+	grep -qF -- "$opt /proc/x.out" "$TMP/out" || fail "claims $opt: $(cat "$TMP/out")"
+	grep -q "run 1/" "$TMP/out" && fail "claims $opt /proc/x.out: a claim ran"
+done
+if command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null; then
+	"$OOMLAB" vm run --results-dir /etc/passwd "$TOP/profiles/vm/global-ranking.ini" \
+		>"$TMP/out" 2>&1
+	rc=$?
+	[ $rc = 2 ] || fail "vm run --results-dir /etc/passwd: exit $rc"
+	grep -qF -- "--results-dir /etc/passwd" "$TMP/out" || fail "vm run: $(cat "$TMP/out")"
+fi
 [ -e /etc/passwd/sub ] && fail "created something under /etc/passwd"
 [ "$(id -u)" = 0 ] && assert_clean
 exit 0
