@@ -13,7 +13,7 @@
 
 void line_reader_init(struct line_reader *lr, FILE *f, size_t max_len)
 {
-	*lr = (struct line_reader){ .f = f, .max_len = max_len ? max_len : 4096 };
+	*lr = (struct line_reader){.f = f, .max_len = max_len ? max_len : 4096};
 }
 
 int line_reader_open(struct line_reader *lr, const char *path, size_t max_len)
@@ -83,7 +83,7 @@ void line_reader_done(struct line_reader *lr)
 	if (lr->own && lr->f)
 		fclose(lr->f);
 	free(lr->buf);
-	*lr = (struct line_reader){ 0 };
+	*lr = (struct line_reader){0};
 }
 
 /* ---- directories ---- */
@@ -172,7 +172,7 @@ static void fsync_dir(const char *dir)
 	_cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dfd >= 0)
-		(void)fsync(dfd);	/* best effort: the file itself is complete */
+		(void)fsync(dfd); /* best effort: the file itself is complete */
 }
 
 static int split_path(const char *path, char **ret_dir, char **ret_base)
@@ -242,8 +242,8 @@ int write_atomic_unique(const char *dir, const char *stem, const char *ext, mode
 		return r;
 	for (unsigned seq = 1; seq <= WRITE_UNIQUE_MAX; seq++) {
 		char *path;
-		int k = seq == 1 ? asprintf(&path, "%s/%s%s", dir, stem, ext) :
-				   asprintf(&path, "%s/%s-%u%s", dir, stem, seq, ext);
+		int k = seq == 1 ? asprintf(&path, "%s/%s%s", dir, stem, ext)
+				 : asprintf(&path, "%s/%s-%u%s", dir, stem, seq, ext);
 
 		if (k < 0) {
 			r = -ENOMEM;

@@ -32,18 +32,18 @@
 #include <sys/types.h>
 
 enum child_io {
-	CHILD_IO_INHERIT = 0,	/* the parent's own fd */
-	CHILD_IO_NULL,		/* /dev/null */
-	CHILD_IO_FD,		/* the fd in in_fd / out_fd / err_fd (the caller closes it) */
-	CHILD_IO_PIPE,		/* a pipe; the parent's end in in_pipe / out_pipe / err_pipe */
-	CHILD_IO_CAPTURE,	/* stdout/stderr only: read into out_buf / err_buf by child_finish */
+	CHILD_IO_INHERIT = 0, /* the parent's own fd */
+	CHILD_IO_NULL,	      /* /dev/null */
+	CHILD_IO_FD,	      /* the fd in in_fd / out_fd / err_fd (the caller closes it) */
+	CHILD_IO_PIPE,	      /* a pipe; the parent's end in in_pipe / out_pipe / err_pipe */
+	CHILD_IO_CAPTURE,     /* stdout/stderr only: read into out_buf / err_buf by child_finish */
 };
 
 /* What went wrong in the child before exec. kind is the caller's own
  * classification (worker-spawn: "the kernel refused" vs "broken"). */
 struct child_error {
 	int kind;
-	int err;		/* errno, 0 if none applies */
+	int err; /* errno, 0 if none applies */
 	char what[200];
 };
 
@@ -55,40 +55,42 @@ typedef int (*child_pre_exec_fn)(const struct child_process *cp, void *arg);
 
 struct child_process {
 	/* --- set by the caller --- */
-	char *const *argv;	/* argv[0] is searched in PATH unless it holds a '/' */
-	char *const *env;	/* "NAME=VALUE" added to (or replacing in) the environment */
+	char *const *argv; /* argv[0] is searched in PATH unless it holds a '/' */
+	char *const *env;  /* "NAME=VALUE" added to (or replacing in) the environment */
 	const char *cwd;
 	enum child_io in, out, err;
-	int in_fd, out_fd, err_fd;	/* for CHILD_IO_FD */
-	bool err_to_out;	/* stderr goes wherever stdout goes (2>&1) */
-	const int *keep_fds;	/* fds that must survive exec (CLOEXEC cleared) */
+	int in_fd, out_fd, err_fd; /* for CHILD_IO_FD */
+	bool err_to_out;	   /* stderr goes wherever stdout goes (2>&1) */
+	const int *keep_fds;	   /* fds that must survive exec (CLOEXEC cleared) */
 	unsigned nkeep_fds;
-	bool pdeathsig;		/* SIGKILL the child when the parent dies */
-	bool new_pgrp;		/* own process group: a terminal's ^C reaches only us */
+	bool pdeathsig; /* SIGKILL the child when the parent dies */
+	bool new_pgrp;	/* own process group: a terminal's ^C reaches only us */
 	child_pre_exec_fn pre_exec;
 	void *pre_exec_arg;
-	uint64_t deadline_ns;	/* CLOCK_MONOTONIC (now_ns()); 0 = none */
-	const volatile sig_atomic_t *interrupted;	/* nonzero = stop waiting, kill */
-	int interrupt_signal;	/* what an interrupt sends; 0 = SIGKILL */
+	uint64_t deadline_ns;			  /* CLOCK_MONOTONIC (now_ns()); 0 = none */
+	const volatile sig_atomic_t *interrupted; /* nonzero = stop waiting, kill */
+	int interrupt_signal;			  /* what an interrupt sends; 0 = SIGKILL */
 
 	/* --- filled in --- */
 	pid_t pid;
 	int pidfd;
-	int in_pipe, out_pipe, err_pipe;	/* parent's ends for CHILD_IO_PIPE, else -1 */
-	char *out_buf, *err_buf;		/* CHILD_IO_CAPTURE, NUL-terminated */
+	int in_pipe, out_pipe, err_pipe; /* parent's ends for CHILD_IO_PIPE, else -1 */
+	char *out_buf, *err_buf;	 /* CHILD_IO_CAPTURE, NUL-terminated */
 	size_t out_len, err_len;
-	int status;		/* wait status once reaped */
+	int status; /* wait status once reaped */
 	bool reaped;
-	bool timed_out;		/* killed at deadline_ns */
-	bool was_interrupted;	/* killed (or signalled) because *interrupted was set */
-	struct child_error error;	/* child_start failed before exec: what and why */
+	bool timed_out;		  /* killed at deadline_ns */
+	bool was_interrupted;	  /* killed (or signalled) because *interrupted was set */
+	struct child_error error; /* child_start failed before exec: what and why */
 
-	int errpipe_;		/* internal: the child's end of the error pipe */
+	int errpipe_; /* internal: the child's end of the error pipe */
 };
 
-#define CHILD_PROCESS_INIT                                                     \
-	{ .in_fd = -1, .out_fd = -1, .err_fd = -1, .pid = -1, .pidfd = -1,    \
-	  .in_pipe = -1, .out_pipe = -1, .err_pipe = -1, .errpipe_ = -1 }
+#define CHILD_PROCESS_INIT                                                                         \
+	{                                                                                          \
+		.in_fd = -1, .out_fd = -1, .err_fd = -1, .pid = -1, .pidfd = -1, .in_pipe = -1,    \
+		.out_pipe = -1, .err_pipe = -1, .errpipe_ = -1                                     \
+	}
 
 /*
  * Fork, set up, exec. Returns once exec succeeded (0) or the child failed
@@ -120,6 +122,6 @@ void child_release(struct child_process *cp);
  * _exit(). Never returns.
  */
 void child_fail(const struct child_process *cp, int kind, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5), noreturn));
+    __attribute__((format(printf, 4, 5), noreturn));
 
 #endif

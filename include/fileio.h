@@ -25,7 +25,7 @@ struct line_reader {
 	char *buf;
 	size_t cap, max_len;
 	unsigned lineno;
-	bool own;	/* opened by line_reader_open: closed by line_reader_done */
+	bool own; /* opened by line_reader_open: closed by line_reader_done */
 };
 
 /* Read path; -errno if it cannot be opened; -EISDIR for a directory. */

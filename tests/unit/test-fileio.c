@@ -7,7 +7,9 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+
 #include <cmocka.h>
+
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,14 +88,14 @@ static void test_lines(void **state)
 	snprintf(p, sizeof(p), "%s/a.txt", dir);
 	assert_int_equal(line_reader_open(&lr, p, 64), 0);
 	assert_int_equal(line_read(&lr, &line, &len), 1);
-	assert_string_equal(line, "one");	/* CR stripped */
+	assert_string_equal(line, "one"); /* CR stripped */
 	assert_int_equal(len, 3);
 	assert_int_equal(line_read(&lr, &line, &len), 1);
 	assert_string_equal(line, "");
 	assert_int_equal(line_read(&lr, &line, &len), 1);
 	assert_string_equal(line, "two");
 	assert_int_equal(line_read(&lr, &line, &len), 1);
-	assert_string_equal(line, "last");	/* no final newline */
+	assert_string_equal(line, "last"); /* no final newline */
 	assert_int_equal(lr.lineno, 4);
 	assert_int_equal(line_read(&lr, &line, &len), 0);
 	line_reader_done(&lr);
@@ -144,7 +146,7 @@ static void test_keyed(void **state)
 	s = keyed_find(text, "Name", &len);
 	assert_int_equal(len, 4);
 	assert_memory_equal(s, "tree", 4);
-	assert_null(keyed_find(text, "oom_kil", NULL));	/* whole keys only */
+	assert_null(keyed_find(text, "oom_kil", NULL)); /* whole keys only */
 	assert_null(keyed_find(text, "Nam", NULL));
 
 	put("memory.events", "low 0\nhigh 0\nmax 10\noom 1\noom_kill 1\n");
@@ -153,7 +155,7 @@ static void test_keyed(void **state)
 	assert_int_equal(v, 10);
 	v = 77;
 	assert_int_equal(read_keyed_u64(p, "oom_group_kill", &v), -ENOENT);
-	assert_int_equal(v, 77);	/* untouched on failure */
+	assert_int_equal(v, 77); /* untouched on failure */
 }
 
 static void test_mkdir_p(void **state)
@@ -165,7 +167,7 @@ static void test_mkdir_p(void **state)
 	assert_int_equal(mkdir_p(p, 0755), 0);
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
-	assert_int_equal(mkdir_p(p, 0755), 0);	/* exists: fine */
+	assert_int_equal(mkdir_p(p, 0755), 0); /* exists: fine */
 	put("file", "x");
 	snprintf(p, sizeof(p), "%s/file", dir);
 	assert_int_equal(mkdir_p(p, 0755), -ENOTDIR);
@@ -189,7 +191,7 @@ static void test_write_atomic(void **state)
 	char p[256];
 	_cleanup_free_ char *a = NULL, *b = NULL;
 	struct stat st;
-	struct wbuf wb = { "buf\n", 4 };
+	struct wbuf wb = {"buf\n", 4};
 
 	snprintf(p, sizeof(p), "%s/w/out.json", dir);
 	{
@@ -201,7 +203,7 @@ static void test_write_atomic(void **state)
 		assert_int_equal(read_file_str(p, &a), 0);
 		assert_string_equal(a, "first\n");
 		assert_int_equal(stat(p, &st), 0);
-		assert_int_equal(st.st_mode & 0777, 0644);	/* fchmod, not mkstemp's 0600 */
+		assert_int_equal(st.st_mode & 0777, 0644); /* fchmod, not mkstemp's 0600 */
 		/* replace: the old content or the new, and the new it is */
 		assert_int_equal(write_atomic(p, 0644, write_fill_buf, &wb), 0);
 		assert_int_equal(read_file_str(p, &b), 0);
@@ -223,7 +225,7 @@ static void test_write_never_replaces(void **state)
 {
 	char p[300], d[256];
 	_cleanup_free_ char *a = NULL;
-	char *got[3] = { NULL };
+	char *got[3] = {NULL};
 
 	snprintf(d, sizeof(d), "%s/n", dir);
 	assert_int_equal(mkdir_p(d, 0755), 0);
@@ -232,12 +234,12 @@ static void test_write_never_replaces(void **state)
 	assert_int_equal(write_atomic_new(p, 0644, fill_text, "two"), -EEXIST);
 	assert_int_equal(read_file_str(p, &a), 0);
 	assert_string_equal(a, "one");
-	assert_int_equal(count_entries(d), 1);	/* the temp file is gone */
+	assert_int_equal(count_entries(d), 1); /* the temp file is gone */
 
 	/* the same stem three times: three files, none overwritten */
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(write_atomic_unique(d, "run", ".json", 0644, fill_text,
-						     "x", &got[i]), 0);
+		assert_int_equal(
+		    write_atomic_unique(d, "run", ".json", 0644, fill_text, "x", &got[i]), 0);
 	assert_true(strstr(got[0], "/run.json") != NULL);
 	assert_true(strstr(got[1], "/run-2.json") != NULL);
 	assert_true(strstr(got[2], "/run-3.json") != NULL);
@@ -255,7 +257,7 @@ static void test_output_checks(void **state)
 
 	assert_int_equal(check_output_dir(dir, false), 0);
 	snprintf(p, sizeof(p), "%s/not/yet/there", dir);
-	assert_int_equal(check_output_dir(p, true), 0);	/* mkdir_p will make it */
+	assert_int_equal(check_output_dir(p, true), 0); /* mkdir_p will make it */
 	assert_int_equal(check_output_dir(p, false), -ENOENT);
 	assert_int_equal(check_output_file(p, true), 0);
 	assert_int_equal(check_output_file(p, false), -ENOENT);
@@ -267,7 +269,7 @@ static void test_output_checks(void **state)
 	assert_int_equal(check_output_file("/dev/null", true), -EINVAL);
 	snprintf(p, sizeof(p), "%s/out.json", dir);
 	assert_int_equal(check_output_file(p, false), 0);
-	assert_int_equal(count_entries(dir), 0);	/* the probe left nothing */
+	assert_int_equal(count_entries(dir), 0); /* the probe left nothing */
 }
 
 static void test_self_exe(void **state)
@@ -284,14 +286,14 @@ static void test_self_exe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_line_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keyed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_never_replaces, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
-		cmocka_unit_test(test_self_exe),
+	    cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line_bound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keyed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_write_never_replaces, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
+	    cmocka_unit_test(test_self_exe),
 	};
 
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);
