@@ -16,7 +16,6 @@
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "child.h"
 #include "fileio.h"

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* worker-spawn: fork + controls + exec, one worker at a time. */
-#include <fcntl.h>
 #include <grp.h>
-#include <libgen.h>
-#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 
 #include "child.h"
