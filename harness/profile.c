@@ -28,6 +28,7 @@
 #include "badness.h"
 #include "pattern.h"
 #include "profile.h"
+#include "trigger.h"
 #include "util.h"
 
 #define MAX_INSTANCES 256	/* run.h RUN_MAX_INSTANCES */
@@ -335,17 +336,17 @@ static int set_memory_limit(struct parse_ctx *c, const char *v)
 
 static int set_trigger(struct parse_ctx *c, const char *v)
 {
-	static const enum trigger_kind kinds[] = {
-		TRIGGER_PRESSURE, TRIGGER_LIMIT, TRIGGER_GLOBAL, TRIGGER_SYSRQ,
-	};
+	char known[128] = "";
+	unsigned idx;
 
-	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-		if (!strcmp(v, trigger_name(kinds[i]))) {
-			c->p->trigger = kinds[i];
-			return 0;
-		}
+	if (trigger_find(v, &idx)) {
+		c->p->trigger = (enum trigger_kind)idx;
+		return 0;
 	}
-	return fail(c, "unknown trigger '%s' (pressure, limit, global, sysrq)", v);
+	for (unsigned i = 0; i < ntriggers; i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s",
+			 i ? ", " : "", triggers[i]->name);
+	return fail(c, "unknown trigger '%s' (%s)", v, known);
 }
 
 static int set_timeout(struct parse_ctx *c, const char *v)
@@ -1562,17 +1563,7 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 
 const char *trigger_name(enum trigger_kind t)
 {
-	switch (t) {
-	case TRIGGER_PRESSURE:
-		return "pressure";
-	case TRIGGER_LIMIT:
-		return "limit";
-	case TRIGGER_GLOBAL:
-		return "global";
-	case TRIGGER_SYSRQ:
-		return "sysrq";
-	}
-	return "unknown";
+	return (unsigned)t < ntriggers ? triggers[t]->name : "unknown";
 }
 
 const char *expect_name(enum expect_kind e)

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+/*
+ * observe, the stage: /dev/kmsg into the pure attribution (observe.c),
+ * deaths by pidfd + waitid, the trigger's next step, until the expected
+ * victims are dead, the trigger is spent, a BROK, or the timeout.
+ */
+#include <inttypes.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "observe.h"
+#include "run-ctx.h"
+#include "trigger.h"
+#include "util.h"
+
+#define SETTLE_MS 150	/* after the last expected kill: late records */
+
+void observe_kmsg_drain(struct run_ctx *c)
+{
+	struct kmsg_record rec;
+	int e;
+
+	if (!c->km)
+		return;
+	while ((e = kmsg_next(c->km, &rec)) != -EAGAIN) {
+		if (e == -EPIPE)
+			continue;
+		if (e < 0)
+			break;
+		switch (attrib_feed(&c->att, c->r, &rec)) {
+		case ATTRIB_KILL:
+			if (c->o->on_event)
+				c->o->on_event(c->r, RUN_EV_KILL, c->r->nkills - 1, NULL, c->o->arg);
+			break;
+		case ATTRIB_ESCAPED:
+			run_set_outcome(c->r, OUTCOME_BROK, "%s", c->att.escaped);
+			break;
+		default:
+			break;
+		}
+	}
+	c->r->kmsg_lost = kmsg_lost(c->km);
+}
+
+bool observe_reap(struct run_ctx *c, struct instance *in)
+{
+	siginfo_t si = { 0 };
+
+	if (in->died || in->pidfd < 0)
+		return in->died;
+	if (waitid(P_PIDFD, (id_t)in->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return false;
+	in->died = true;
+	in->exit_code = si.si_code;
+	in->exit_status = si.si_status;
+	if (!in->kill_ms && c->r->t_trigger_ns)
+		in->kill_ms = (double)(now_ns() - c->r->t_trigger_ns) / 1e6;
+	close(in->pidfd);
+	in->pidfd = -1;
+	return true;
+}
+
+/* Which of the workers' children died with them (claims 8 and 9): gone
+ * from /proc, or a zombie waiting for its reaper. */
+static void children_dead(struct run *r)
+{
+	for (unsigned i = 0; i < r->ninst; i++) {
+		struct instance *in = &r->inst[i];
+
+		in->child_dead = 0;
+		for (unsigned j = 0; j < in->nchild; j++) {
+			_cleanup_free_ char *stat = NULL;
+			char path[64];
+			const char *p;
+
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)in->child_pids[j]);
+			if (read_file_str(path, &stat) < 0) {
+				in->child_dead++;
+				continue;
+			}
+			p = strrchr(stat, ')');
+			if (p && (p[2] == 'Z' || p[2] == 'X'))
+				in->child_dead++;
+		}
+	}
+}
+
+void observe(struct run_ctx *c)
+{
+	struct run *r = c->r;
+	unsigned seen_deaths = 0;
+	uint64_t settle_until = 0;
+
+	for (;;) {
+		struct pollfd pfd[RUN_MAX_INSTANCES + 2];
+		unsigned n = 0, d;
+
+		for (unsigned i = 0; i < r->ninst; i++)
+			if (r->inst[i].pidfd >= 0)
+				pfd[n++] = (struct pollfd){ .fd = r->inst[i].pidfd, .events = POLLIN };
+		if (c->pressure_pidfd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
+		if (c->km)
+			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
+		poll(pfd, n, 5);
+
+		observe_kmsg_drain(c);
+		if (run_stopped(r))
+			break;	/* the machine, not the memcg, ran out */
+		for (unsigned i = 0; i < r->ninst; i++)
+			observe_reap(c, &r->inst[i]);
+		if (r->panicked && !settle_until)
+			settle_until = now_ns() + SETTLE_MS * 1000000ULL;
+
+		d = observe_victims(r);
+		if (d > seen_deaths) {
+			seen_deaths = d;
+			if (d >= c->kills_wanted || observe_deaths(r) == r->ninst) {
+				trigger_stop(c);
+				if (!settle_until)
+					settle_until = now_ns() + SETTLE_MS * 1000000ULL;
+			}
+		}
+		if (!settle_until) {
+			int e = trigger_next(c, d);
+
+			if (e < 0)
+				break;	/* BROK, the trigger said why */
+			if (e > 0)
+				settle_until = now_ns() + SETTLE_MS * 1000000ULL;
+		}
+		if (settle_until && now_ns() >= settle_until)
+			break;
+		if (runner_interrupted) {
+			run_set_outcome(r, OUTCOME_BROK, "interrupted by signal %d",
+					(int)runner_interrupted);
+			break;
+		}
+		if (now_ns() > c->deadline_ns) {
+			run_note(r, "timeout: %u of the %u expected kills happened within %" PRIu64
+				 " ms", d, c->kills_wanted, c->p->timeout_ms);
+			break;
+		}
+	}
+	observe_kmsg_drain(c);
+	if (c->cg) {
+		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_after);
+
+		if (e < 0)
+			run_set_outcome(r, OUTCOME_BROK, "cannot read the memcg counters of %s "
+					"after the trigger: %s", cg_path(c->cg), strerror(-e));
+	}
+	children_dead(r);
+}

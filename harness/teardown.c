@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+/* teardown: kill what we started, by PID; remove what we created. */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "run-ctx.h"
+#include "sysctls.h"
+#include "teardown.h"
+#include "trigger.h"
+#include "util.h"
+
+void teardown(struct run_ctx *c)
+{
+	struct run *r = c->r;
+
+	trigger_stop(c);
+	/* The limit trigger's v1 fallback and a failed start leave a pressure
+	 * process that c->trig may not know: stop it in any case. */
+	trigger_pressure_stop(c);
+	for (unsigned i = 0; i < r->ninst; i++) {
+		struct instance *in = &r->inst[i];
+		siginfo_t si;
+
+		if (in->pidfd < 0)
+			continue;
+		/* pidfd_send_signal cannot hit a recycled PID. */
+		if (syscall(SYS_pidfd_send_signal, in->pidfd, SIGKILL, NULL, 0) < 0)
+			kill(in->pid, SIGKILL);
+		waitid(P_PIDFD, (id_t)in->pidfd, &si, WEXITED);
+		close(in->pidfd);
+		in->pidfd = -1;
+	}
+	cg_destroy(c->cg);
+	c->cg = NULL;
+	if (c->sb) {
+		munmap(c->sb, sb_map_size(c->nslots));
+		c->sb = NULL;
+	}
+	if (c->sb_fd >= 0)
+		close(c->sb_fd);
+	c->sb_fd = -1;
+	kmsg_close(c->km);
+	c->km = NULL;
+	sysctls_restore(c);
+	free(c->wpath);
+	c->wpath = NULL;
+}
