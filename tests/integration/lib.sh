@@ -30,8 +30,10 @@ assert_clean() {
 	local left
 	left=$(find "$(our_memcg)" -maxdepth 1 -type d -name 'oomlab-*' 2>/dev/null)
 	[ -z "$left" ] || fail "cgroup left behind: $left"
-	if pgrep -x oomlab-worker >/dev/null || pgrep -x oomlab-pressure >/dev/null; then
-		fail "worker process left behind: $(pgrep -a oomlab-)"
+	# Only this tree's workers: the machine is shared with other checkouts
+	# whose runs start workers of their own at the same time.
+	if pgrep -f "^$TOP/build/oomlab-worker( |\$)" >/dev/null; then
+		fail "worker process left behind: $(pgrep -af "^$TOP/build/oomlab-worker")"
 	fi
 }
 
