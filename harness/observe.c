@@ -169,7 +169,10 @@ enum attrib_kind attrib_feed(struct attrib *a, struct run *r, const struct kmsg_
 		a->have_pending = true;
 		snprintf(a->pending_line, sizeof(a->pending_line), "%.*s",
 			 (int)sizeof(a->pending_line) - 1, msg);
-		return ATTRIB_NONE;
+		/* The constraint line names the domain and the victim already:
+		 * an escape is known even if its "Killed" line is lost. */
+		return observe_kill_is_ours(a, r, &ev, &ev) == ATTRIB_ESCAPED ? ATTRIB_ESCAPED
+									   : ATTRIB_NONE;
 	case OOM_EV_KILLED:
 		kind = observe_kill_is_ours(a, r, &ev,
 					    a->have_pending && a->pending.pid == ev.pid ? &a->pending

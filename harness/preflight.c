@@ -179,6 +179,16 @@ static bool applies_host_memory(const struct profile *p)
 	return trigger_of(p)->needs_memcg && p->has_memory_limit;
 }
 
+/* format_size() prints 1T as "1048576.0M": figures read better in G. */
+static const char *size_str(uint64_t b, char buf[static 16])
+{
+	if (b >= GIB)
+		snprintf(buf, 16, "%.1fG", (double)b / GIB);
+	else
+		format_size(b, buf);
+	return buf;
+}
+
 uint64_t needs_host_room(const struct need_env *env, char *buf, size_t len)
 {
 	uint64_t bound = env->mem_available, margin, room;
@@ -190,15 +200,15 @@ uint64_t needs_host_room(const struct need_env *env, char *buf, size_t len)
 		room = bound > margin ? bound - margin : 0;
 		snprintf(buf, len, "the memcg %s above ours has %s free under its %s limit; "
 			 "less a %s safety margin that leaves %s", env->bound.dir,
-			 format_size(bound, b1), format_size(env->bound.limit, b2),
-			 format_size(margin, b3), format_size(room, b4));
+			 size_str(bound, b1), size_str(env->bound.limit, b2),
+			 size_str(margin, b3), size_str(room, b4));
 		return room;
 	}
 	margin = hostmem_margin(bound);
 	room = bound > margin ? bound - margin : 0;
 	snprintf(buf, len, "MemAvailable is %s (MemTotal %s); less a %s safety margin that "
-		 "leaves %s", format_size(bound, b1), format_size(env->mem_total, b2),
-		 format_size(margin, b3), format_size(room, b4));
+		 "leaves %s", size_str(bound, b1), size_str(env->mem_total, b2),
+		 size_str(margin, b3), size_str(room, b4));
 	return room;
 }
 
@@ -221,14 +231,14 @@ static void why_host_memory(const struct profile *p, const struct need_env *env,
 	if (!env->mem_probed || env->mem_err) {
 		snprintf(buf, len, "cannot tell whether this machine can hold memory_limit = %s "
 			 "(reading MemAvailable or the memcgs above ours: %s)",
-			 format_size(p->memory_limit, b1),
+			 size_str(p->memory_limit, b1),
 			 strerror(env->mem_probed ? -env->mem_err : ENOENT));
 		return;
 	}
 	needs_host_room(env, figures, sizeof(figures));
 	snprintf(buf, len, "memory_limit = %s is more than this machine can hold: %s; the "
 		 "memcg's limit must be hit before the machine runs out",
-		 format_size(p->memory_limit, b1), figures);
+		 size_str(p->memory_limit, b1), figures);
 }
 
 /*
