@@ -198,7 +198,7 @@ uint64_t needs_host_room(const struct need_env *env, char *buf, size_t len)
 		bound = env->bound.limit - env->bound.usage;
 		margin = hostmem_margin(bound);
 		room = bound > margin ? bound - margin : 0;
-		snprintf(buf, len, "the memcg %s above ours has %s free under its %s limit; "
+		snprintf(buf, len, "the memcg %s above the run's has %s free under its %s limit; "
 			 "less a %s safety margin that leaves %s", env->bound.dir,
 			 size_str(bound, b1), size_str(env->bound.limit, b2),
 			 size_str(margin, b3), size_str(room, b4));
