@@ -2,7 +2,8 @@
 /*
  * The state of one run: what was planned (instances of the profile's
  * workers), what was measured at the trigger, and what the kernel did.
- * Filled stage by stage by harness/run.c; read by verdict and results.
+ * Filled stage by stage by harness/runner.c and its stage files; read by
+ * verdict and results.
  */
 #ifndef OOMLAB_RUN_H
 #define OOMLAB_RUN_H

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One run of one profile, stage by stage: preflight -> cgroup -> spawn ->
- * ramp -> snapshot -> trigger -> observe -> teardown -> verdict. Every exit
- * path kills what it started (by PID) and removes the run's cgroup.
+ * One run of one profile, stage by stage: preflight -> plan -> sysctls ->
+ * cgroup -> ramp (spawn) -> snapshot -> trigger -> observe -> teardown ->
+ * verdict, each a file of its own (run-ctx.h lists them). Every exit path
+ * kills what it started (by PID) and removes the run's cgroup.
  */
 #ifndef OOMLAB_RUNNER_H
 #define OOMLAB_RUNNER_H
@@ -38,7 +39,8 @@ extern volatile sig_atomic_t runner_interrupted;
 /*
  * Why the profile can run only inside a VM (global OOM, sysctls, a panic,
  * swap, needs = vm, a negative adj this host would refuse), into buf; NULL
- * if the host can run it. The one list both the run's preflight and
+ * if the host can run it: a walk over the vm_remedy entries of the needs
+ * table (preflight.h), the one list both the run's preflight and
  * `oomlab claims --vm` go by.
  */
 const char *runner_vm_only(const struct profile *p, char *buf, size_t len);
