@@ -59,7 +59,7 @@ int hostmem_ancestor_bound(const char *dir, enum cg_version v, struct hostmem_bo
 {
 	const char *limit_file = v == CG_V2 ? "memory.max" : "memory.limit_in_bytes";
 	const char *usage_file = v == CG_V2 ? "memory.current" : "memory.usage_in_bytes";
-	struct hostmem_bound best = { .limited = false };
+	struct hostmem_bound best = {.limited = false};
 	char cur[512];
 
 	if (snprintf(cur, sizeof(cur), "%s", dir) >= (int)sizeof(cur))
@@ -71,7 +71,7 @@ int hostmem_ancestor_bound(const char *dir, enum cg_version v, struct hostmem_bo
 
 		r = read_u64_or_max(cur, limit_file, &limit);
 		if (r == -ENOENT)
-			break;	/* above the levels that have the controller */
+			break; /* above the levels that have the controller */
 		if (r < 0)
 			return r;
 		/* v1 shows "no limit" as PAGE_COUNTER_MAX pages rounded down,

@@ -14,7 +14,7 @@
 #include "trigger.h"
 #include "util.h"
 
-#define SETTLE_MS 150	/* after the last expected kill: late records */
+#define SETTLE_MS 150 /* after the last expected kill: late records */
 
 void observe_kmsg_drain(struct run_ctx *c)
 {
@@ -31,7 +31,8 @@ void observe_kmsg_drain(struct run_ctx *c)
 		switch (attrib_feed(&c->att, c->r, &rec)) {
 		case ATTRIB_KILL:
 			if (c->o->on_event)
-				c->o->on_event(c->r, RUN_EV_KILL, c->r->nkills - 1, NULL, c->o->arg);
+				c->o->on_event(c->r, RUN_EV_KILL, c->r->nkills - 1, NULL,
+					       c->o->arg);
 			break;
 		case ATTRIB_ESCAPED:
 			run_set_outcome(c->r, OUTCOME_BROK, "%s", c->att.escaped);
@@ -45,7 +46,7 @@ void observe_kmsg_drain(struct run_ctx *c)
 
 bool observe_reap(struct run_ctx *c, struct instance *in)
 {
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 
 	if (in->died || in->pidfd < 0)
 		return in->died;
@@ -98,16 +99,17 @@ void observe(struct run_ctx *c)
 
 		for (unsigned i = 0; i < r->ninst; i++)
 			if (r->inst[i].pidfd >= 0)
-				pfd[n++] = (struct pollfd){ .fd = r->inst[i].pidfd, .events = POLLIN };
+				pfd[n++] =
+				    (struct pollfd){.fd = r->inst[i].pidfd, .events = POLLIN};
 		if (c->pressure_pidfd >= 0)
-			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
+			pfd[n++] = (struct pollfd){.fd = c->pressure_pidfd, .events = POLLIN};
 		if (c->km)
-			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
+			pfd[n++] = (struct pollfd){.fd = kmsg_fd(c->km), .events = POLLIN};
 		poll(pfd, n, 5);
 
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
-			break;	/* the machine, not the memcg, ran out */
+			break; /* the machine, not the memcg, ran out */
 		for (unsigned i = 0; i < r->ninst; i++)
 			observe_reap(c, &r->inst[i]);
 		if (r->panicked && !settle_until)
@@ -126,7 +128,7 @@ void observe(struct run_ctx *c)
 			int e = trigger_next(c, d);
 
 			if (e < 0)
-				break;	/* BROK, the trigger said why */
+				break; /* BROK, the trigger said why */
 			if (e > 0)
 				settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 		}
@@ -138,8 +140,10 @@ void observe(struct run_ctx *c)
 			break;
 		}
 		if (now_ns() > c->deadline_ns) {
-			run_note(r, "timeout: %u of the %u expected kills happened within %" PRIu64
-				 " ms", d, c->kills_wanted, c->p->timeout_ms);
+			run_note(r,
+				 "timeout: %u of the %u expected kills happened within %" PRIu64
+				 " ms",
+				 d, c->kills_wanted, c->p->timeout_ms);
 			break;
 		}
 	}
@@ -148,8 +152,10 @@ void observe(struct run_ctx *c)
 		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_after);
 
 		if (e < 0)
-			run_set_outcome(r, OUTCOME_BROK, "cannot read the memcg counters of %s "
-					"after the trigger: %s", cg_path(c->cg), strerror(-e));
+			run_set_outcome(r, OUTCOME_BROK,
+					"cannot read the memcg counters of %s "
+					"after the trigger: %s",
+					cg_path(c->cg), strerror(-e));
 	}
 	children_dead(r);
 }

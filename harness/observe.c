@@ -66,8 +66,8 @@ enum attrib_kind observe_kill_is_ours(struct attrib *a, const struct run *r,
 	if (constraint->constraint == OOM_CONSTRAINT_NONE) {
 		snprintf(a->escaped, sizeof(a->escaped),
 			 "the machine ran out of memory, not the memcg: a global OOM "
-			 "(constraint=CONSTRAINT_NONE) killed PID %d (%s)%s", (int)ev->pid,
-			 ev->comm, by_pid ? ", one of the run's tasks" : "");
+			 "(constraint=CONSTRAINT_NONE) killed PID %d (%s)%s",
+			 (int)ev->pid, ev->comm, by_pid ? ", one of the run's tasks" : "");
 		return ATTRIB_ESCAPED;
 	}
 	if (constraint->oom_memcg[0] && strcmp(constraint->oom_memcg, r->cgroup) &&
@@ -85,20 +85,19 @@ enum attrib_kind observe_kill_is_ours(struct attrib *a, const struct run *r,
 		snprintf(a->escaped, sizeof(a->escaped),
 			 "the machine ran out of memory, not the memcg: the run's PID %d (%s) "
 			 "was killed by an OOM of %.120s (task_memcg=%.120s), outside %.120s",
-			 (int)ev->pid,
-			 ev->comm, constraint->oom_memcg[0] ? constraint->oom_memcg : "no memcg",
+			 (int)ev->pid, ev->comm,
+			 constraint->oom_memcg[0] ? constraint->oom_memcg : "no memcg",
 			 constraint->task_memcg, r->cgroup);
 		return ATTRIB_ESCAPED;
 	}
 	if (constraint->task_memcg[0])
 		return observe_cgroup_under(constraint->task_memcg, r->cgroup) ? ATTRIB_KILL
-										 : ATTRIB_FOREIGN;
+									       : ATTRIB_FOREIGN;
 	return by_pid ? ATTRIB_KILL : ATTRIB_FOREIGN;
 }
 
 enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
-					 const struct kmsg_record *rec,
-					 const struct oom_event *ev)
+					 const struct kmsg_record *rec, const struct oom_event *ev)
 {
 	struct kill_record *k;
 
@@ -172,11 +171,10 @@ enum attrib_kind attrib_feed(struct attrib *a, struct run *r, const struct kmsg_
 		/* The constraint line names the domain and the victim already:
 		 * an escape is known even if its "Killed" line is lost. */
 		return observe_kill_is_ours(a, r, &ev, &ev) == ATTRIB_ESCAPED ? ATTRIB_ESCAPED
-									   : ATTRIB_NONE;
+									      : ATTRIB_NONE;
 	case OOM_EV_KILLED:
-		kind = observe_kill_is_ours(a, r, &ev,
-					    a->have_pending && a->pending.pid == ev.pid ? &a->pending
-											: NULL);
+		kind = observe_kill_is_ours(
+		    a, r, &ev, a->have_pending && a->pending.pid == ev.pid ? &a->pending : NULL);
 		if (kind == ATTRIB_KILL)
 			return observe_kill_record_add(a, r, rec, &ev);
 		return kind;

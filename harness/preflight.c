@@ -25,11 +25,12 @@ static bool met_in_vm(const struct profile *p, const struct need_env *env)
 	return env->in_vm;
 }
 
-static void why_global(const struct profile *p, const struct need_env *env, char *buf,
-		       size_t len)
+static void why_global(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
-	snprintf(buf, len, "trigger = %s causes a global OOM: only inside a VM "
-		 "(oomlab vm run %s)", trigger_name(p->trigger), p->path);
+	snprintf(buf, len,
+		 "trigger = %s causes a global OOM: only inside a VM "
+		 "(oomlab vm run %s)",
+		 trigger_name(p->trigger), p->path);
 }
 
 static bool applies_vm(const struct profile *p)
@@ -39,8 +40,10 @@ static bool applies_vm(const struct profile *p)
 
 static void why_vm(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
-	snprintf(buf, len, "the profile needs a VM (needs = vm): run it with "
-		 "oomlab vm run %s", p->path);
+	snprintf(buf, len,
+		 "the profile needs a VM (needs = vm): run it with "
+		 "oomlab vm run %s",
+		 p->path);
 }
 
 static bool applies_sysctls(const struct profile *p)
@@ -48,11 +51,12 @@ static bool applies_sysctls(const struct profile *p)
 	return p->nsysctls > 0;
 }
 
-static void why_sysctls(const struct profile *p, const struct need_env *env, char *buf,
-			size_t len)
+static void why_sysctls(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
-	snprintf(buf, len, "the profile sets sysctl %s: sysctl experiments run only "
-		 "inside a VM", p->sysctls[0].name);
+	snprintf(buf, len,
+		 "the profile sets sysctl %s: sysctl experiments run only "
+		 "inside a VM",
+		 p->sysctls[0].name);
 }
 
 static bool applies_panic(const struct profile *p)
@@ -60,8 +64,7 @@ static bool applies_panic(const struct profile *p)
 	return p->run_expect == RUN_EXPECT_PANIC;
 }
 
-static void why_panic(const struct profile *p, const struct need_env *env, char *buf,
-		      size_t len)
+static void why_panic(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
 	snprintf(buf, len, "the profile expects a kernel panic: only inside a VM");
 }
@@ -90,9 +93,11 @@ static bool met_negative_adj(const struct profile *p, const struct need_env *env
 static void why_negative_adj(const struct profile *p, const struct need_env *env, char *buf,
 			     size_t len)
 {
-	snprintf(buf, len, "the profile needs a negative oom_score_adj or oom_adj, and "
+	snprintf(buf, len,
+		 "the profile needs a negative oom_score_adj or oom_adj, and "
 		 "this process lacks CAP_SYS_RESOURCE, so the kernel would refuse it: "
-		 "run it in a VM (oomlab vm run %s)", p->path);
+		 "run it in a VM (oomlab vm run %s)",
+		 p->path);
 }
 
 /* ---- what this machine must give, VM or not ---- */
@@ -109,8 +114,10 @@ static bool met_root(const struct profile *p, const struct need_env *env)
 
 static void why_root(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
-	snprintf(buf, len, "the profile needs root (needs = root); this process runs as "
-		 "uid %u", (unsigned)env->euid);
+	snprintf(buf, len,
+		 "the profile needs root (needs = root); this process runs as "
+		 "uid %u",
+		 (unsigned)env->euid);
 }
 
 static bool applies_memcg(const struct profile *p)
@@ -123,11 +130,12 @@ static bool met_memcg(const struct profile *p, const struct need_env *env)
 	return env->cg_probed && env->cg_err == 0;
 }
 
-static void why_memcg(const struct profile *p, const struct need_env *env, char *buf,
-		      size_t len)
+static void why_memcg(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
-	snprintf(buf, len, "no memory cgroup controller found (%s): cannot confine the "
-		 "workers", strerror(env->cg_probed ? -env->cg_err : ENOENT));
+	snprintf(buf, len,
+		 "no memory cgroup controller found (%s): cannot confine the "
+		 "workers",
+		 strerror(env->cg_probed ? -env->cg_err : ENOENT));
 }
 
 static bool applies_cgroup2(const struct profile *p)
@@ -140,14 +148,15 @@ static bool met_cgroup2(const struct profile *p, const struct need_env *env)
 	return env->cg_probed && env->cg_err == 0 && env->cg_version == CG_V2;
 }
 
-static void why_cgroup2(const struct profile *p, const struct need_env *env, char *buf,
-			size_t len)
+static void why_cgroup2(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
 	if (env->cg_probed && env->cg_err == 0)
-		snprintf(buf, len, "the profile needs cgroup v2 (needs = cgroup2); this "
+		snprintf(buf, len,
+			 "the profile needs cgroup v2 (needs = cgroup2); this "
 			 "machine's memory controller is cgroup v1: run it in a VM");
 	else
-		snprintf(buf, len, "the profile needs cgroup v2 (needs = cgroup2); no memory "
+		snprintf(buf, len,
+			 "the profile needs cgroup v2 (needs = cgroup2); no memory "
 			 "cgroup controller found (%s)",
 			 strerror(env->cg_probed ? -env->cg_err : ENOENT));
 }
@@ -165,7 +174,8 @@ static bool met_oom_group(const struct profile *p, const struct need_env *env)
 static void why_oom_group(const struct profile *p, const struct need_env *env, char *buf,
 			  size_t len)
 {
-	snprintf(buf, len, "oom_group needs cgroup v2 (memory.oom.group); this machine's "
+	snprintf(buf, len,
+		 "oom_group needs cgroup v2 (memory.oom.group); this machine's "
 		 "memory controller is cgroup v1: run it in a VM");
 }
 
@@ -198,17 +208,20 @@ uint64_t needs_host_room(const struct need_env *env, char *buf, size_t len)
 		bound = env->bound.limit - env->bound.usage;
 		margin = hostmem_margin(bound);
 		room = bound > margin ? bound - margin : 0;
-		snprintf(buf, len, "the memcg %s above the run's has %s free under its %s limit; "
-			 "less a %s safety margin that leaves %s", env->bound.dir,
-			 size_str(bound, b1), size_str(env->bound.limit, b2),
+		snprintf(buf, len,
+			 "the memcg %s above the run's has %s free under its %s limit; "
+			 "less a %s safety margin that leaves %s",
+			 env->bound.dir, size_str(bound, b1), size_str(env->bound.limit, b2),
 			 size_str(margin, b3), size_str(room, b4));
 		return room;
 	}
 	margin = hostmem_margin(bound);
 	room = bound > margin ? bound - margin : 0;
-	snprintf(buf, len, "MemAvailable is %s (MemTotal %s); less a %s safety margin that "
-		 "leaves %s", size_str(bound, b1), size_str(env->mem_total, b2),
-		 size_str(margin, b3), size_str(room, b4));
+	snprintf(buf, len,
+		 "MemAvailable is %s (MemTotal %s); less a %s safety margin that "
+		 "leaves %s",
+		 size_str(bound, b1), size_str(env->mem_total, b2), size_str(margin, b3),
+		 size_str(room, b4));
 	return room;
 }
 
@@ -229,14 +242,16 @@ static void why_host_memory(const struct profile *p, const struct need_env *env,
 	char figures[400], b1[16];
 
 	if (!env->mem_probed || env->mem_err) {
-		snprintf(buf, len, "cannot tell whether this machine can hold memory_limit = %s "
+		snprintf(buf, len,
+			 "cannot tell whether this machine can hold memory_limit = %s "
 			 "(reading MemAvailable or the memcgs above ours: %s)",
 			 size_str(p->memory_limit, b1),
 			 strerror(env->mem_probed ? -env->mem_err : ENOENT));
 		return;
 	}
 	needs_host_room(env, figures, sizeof(figures));
-	snprintf(buf, len, "memory_limit = %s is more than this machine can hold: %s; the "
+	snprintf(buf, len,
+		 "memory_limit = %s is more than this machine can hold: %s; the "
 		 "memcg's limit must be hit before the machine runs out",
 		 size_str(p->memory_limit, b1), figures);
 }
@@ -247,17 +262,17 @@ static void why_host_memory(const struct profile *p, const struct need_env *env,
  * every machine must give.
  */
 const struct need needs[] = {
-	{ "global trigger", true, applies_global, met_in_vm, why_global },
-	{ "vm", true, applies_vm, met_in_vm, why_vm },
-	{ "sysctls", true, applies_sysctls, met_in_vm, why_sysctls },
-	{ "panic", true, applies_panic, met_in_vm, why_panic },
-	{ "swap", true, applies_swap, met_in_vm, why_swap },
-	{ "negative adj", true, applies_negative_adj, met_negative_adj, why_negative_adj },
-	{ "root", false, applies_root, met_root, why_root },
-	{ "memcg", false, applies_memcg, met_memcg, why_memcg },
-	{ "cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2 },
-	{ "oom_group", false, applies_oom_group, met_oom_group, why_oom_group },
-	{ "host memory", false, applies_host_memory, met_host_memory, why_host_memory },
+    {"global trigger", true, applies_global, met_in_vm, why_global},
+    {"vm", true, applies_vm, met_in_vm, why_vm},
+    {"sysctls", true, applies_sysctls, met_in_vm, why_sysctls},
+    {"panic", true, applies_panic, met_in_vm, why_panic},
+    {"swap", true, applies_swap, met_in_vm, why_swap},
+    {"negative adj", true, applies_negative_adj, met_negative_adj, why_negative_adj},
+    {"root", false, applies_root, met_root, why_root},
+    {"memcg", false, applies_memcg, met_memcg, why_memcg},
+    {"cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2},
+    {"oom_group", false, applies_oom_group, met_oom_group, why_oom_group},
+    {"host memory", false, applies_host_memory, met_host_memory, why_host_memory},
 };
 
 const unsigned nneeds = ARRAY_SIZE(needs);
@@ -282,9 +297,9 @@ void needs_probe(const struct profile *p, bool in_vm, struct need_env *ret)
 {
 	const struct trigger *t = trigger_of(p);
 	struct need_env env = {
-		.in_vm = in_vm,
-		.euid = geteuid(),
-		.can_lower_adj = proc_can_lower_adj(),
+	    .in_vm = in_vm,
+	    .euid = geteuid(),
+	    .can_lower_adj = proc_can_lower_adj(),
 	};
 	_cleanup_free_ char *dir = NULL;
 
@@ -304,8 +319,8 @@ void needs_probe(const struct profile *p, bool in_vm, struct need_env *ret)
 const char *runner_vm_only(const struct profile *p, char *buf, size_t len)
 {
 	struct need_env env = {
-		.in_vm = false,
-		.can_lower_adj = proc_can_lower_adj(),
+	    .in_vm = false,
+	    .can_lower_adj = proc_can_lower_adj(),
 	};
 
 	return needs_unmet(p, &env, true, buf, len) ? buf : NULL;
@@ -324,14 +339,16 @@ void preflight(struct run_ctx *c)
 	if (needs_unmet(p, &env, true, why, sizeof(why)))
 		return run_set_outcome(r, OUTCOME_SKIP, "%s", why);
 	if (!c->o->in_vm && !p->has_memory_limit)
-		return run_set_outcome(r, OUTCOME_BROK, "%s: memory_limit is required "
+		return run_set_outcome(r, OUTCOME_BROK,
+				       "%s: memory_limit is required "
 				       "on the host: every worker must run inside a memory "
 				       "cgroup with a limit (a global OOM only in a VM)",
 				       p->path);
 	if (trigger_of(p)->needs_vm && p->has_memory_limit)
-		return run_set_outcome(r, OUTCOME_BROK, "%s: trigger = %s is a global OOM: "
-				       "memory_limit makes no sense with it", p->path,
-				       trigger_name(p->trigger));
+		return run_set_outcome(r, OUTCOME_BROK,
+				       "%s: trigger = %s is a global OOM: "
+				       "memory_limit makes no sense with it",
+				       p->path, trigger_name(p->trigger));
 	if (needs_unmet(p, &env, false, why, sizeof(why)))
 		return run_set_outcome(r, OUTCOME_SKIP, "%s", why);
 }

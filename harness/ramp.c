@@ -12,7 +12,7 @@
 #include "worker-spawn.h"
 #include "util.h"
 
-#define SLEEP_SLICE_MS 20	/* how late an interrupt or the deadline is noticed */
+#define SLEEP_SLICE_MS 20 /* how late an interrupt or the deadline is noticed */
 
 int ramp_scoreboard_create(struct run_ctx *c, unsigned nslots)
 {
@@ -64,9 +64,9 @@ int ramp_sleep(const struct run_ctx *c, uint64_t ms)
 		left = until - now;
 		if (left > SLEEP_SLICE_MS * 1000000ULL)
 			left = SLEEP_SLICE_MS * 1000000ULL;
-		ts = (struct timespec){ .tv_sec = (time_t)(left / 1000000000ULL),
-					.tv_nsec = (long)(left % 1000000000ULL) };
-		nanosleep(&ts, NULL);	/* EINTR: the loop looks at the flag */
+		ts = (struct timespec){.tv_sec = (time_t)(left / 1000000000ULL),
+				       .tv_nsec = (long)(left % 1000000000ULL)};
+		nanosleep(&ts, NULL); /* EINTR: the loop looks at the flag */
 	}
 }
 
@@ -78,32 +78,36 @@ void ramp_spawn_all(struct run_ctx *c)
 		struct instance *in = &r->inst[i];
 		char **argv, err[400];
 		struct spawn_req req = {
-			.name = in->name,
-			.spec = in->spec,
-			.cg = c->cg,
-			.sb_fd = in->spec->argv ? -1 : c->sb_fd,
-			.slot = in->slot,
-			.quiet = !c->o->verbose,
+		    .name = in->name,
+		    .spec = in->spec,
+		    .cg = c->cg,
+		    .sb_fd = in->spec->argv ? -1 : c->sb_fd,
+		    .slot = in->slot,
+		    .quiet = !c->o->verbose,
 		};
 		enum spawn_fail fail;
 		int e;
 
 		if (runner_interrupted)
-			return run_set_outcome(r, OUTCOME_BROK, "interrupted by signal %d while "
-					       "starting the workers", (int)runner_interrupted);
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "interrupted by signal %d while "
+					       "starting the workers",
+					       (int)runner_interrupted);
 		/* start_delay is bounded by the timeout and ends at an interrupt
 		 * (issue 7, defect 3: 2 x 8 s with timeout = 3s took 16 s). */
 		if (in->spec->start_delay_ms) {
 			e = ramp_sleep(c, in->spec->start_delay_ms);
 			if (e == -EINTR)
-				return run_set_outcome(r, OUTCOME_BROK, "interrupted by signal %d "
+				return run_set_outcome(r, OUTCOME_BROK,
+						       "interrupted by signal %d "
 						       "while starting the workers",
 						       (int)runner_interrupted);
 			if (e == -ETIMEDOUT)
-				return run_set_outcome(r, OUTCOME_BROK, "timeout (%" PRIu64 " ms) "
+				return run_set_outcome(r, OUTCOME_BROK,
+						       "timeout (%" PRIu64 " ms) "
 						       "while %s waited for its start_delay: %u of "
-						       "%u workers started", c->p->timeout_ms,
-						       in->name, i, r->ninst);
+						       "%u workers started",
+						       c->p->timeout_ms, in->name, i, r->ninst);
 		}
 		argv = worker_argv(c->wpath, in->spec, in->name);
 		if (!argv)
@@ -112,8 +116,8 @@ void ramp_spawn_all(struct run_ctx *c)
 		e = spawn_instance(&req, &in->pid, &in->pidfd, &fail, err, sizeof(err));
 		argv_free(argv);
 		if (e < 0)
-			return run_set_outcome(r, fail == SPAWN_REFUSED ? OUTCOME_SKIP : OUTCOME_BROK,
-					       "%s", err);
+			return run_set_outcome(
+			    r, fail == SPAWN_REFUSED ? OUTCOME_SKIP : OUTCOME_BROK, "%s", err);
 		log_debug("spawned %s pid %d", in->name, (int)in->pid);
 	}
 }
@@ -167,8 +171,10 @@ void ramp(struct run_ctx *c)
 		unsigned ready = 0;
 
 		if (runner_interrupted)
-			return run_set_outcome(r, OUTCOME_BROK, "interrupted by signal %d during "
-					       "ramp-up", (int)runner_interrupted);
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "interrupted by signal %d during "
+					       "ramp-up",
+					       (int)runner_interrupted);
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
 			return;
@@ -178,12 +184,16 @@ void ramp(struct run_ctx *c)
 
 			if (observe_reap(c, in)) {
 				if (in->killed)
-					return run_set_outcome(r, OUTCOME_BROK, "%s was OOM-killed "
-							       "during ramp-up, before the trigger: "
-							       "the workers do not fit memory_limit",
-							       in->name);
-				return run_set_outcome(r, OUTCOME_BROK, "%s ended during ramp-up "
-						       "(%s %d)", in->name,
+					return run_set_outcome(
+					    r, OUTCOME_BROK,
+					    "%s was OOM-killed "
+					    "during ramp-up, before the trigger: "
+					    "the workers do not fit memory_limit",
+					    in->name);
+				return run_set_outcome(r, OUTCOME_BROK,
+						       "%s ended during ramp-up "
+						       "(%s %d)",
+						       in->name,
 						       in->exit_code == CLD_EXITED ? "exit status"
 										   : "signal",
 						       in->exit_status);
@@ -192,11 +202,13 @@ void ramp(struct run_ctx *c)
 			    __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == SB_PHASE_ALLOC_FAILED) {
 				if (c->p->run_expect == RUN_EXPECT_ALLOC_FAIL) {
 					r->alloc_failed = true;
-					run_note(r, "%s: allocation failed at %" PRIu64 " bytes: %s",
+					run_note(r,
+						 "%s: allocation failed at %" PRIu64 " bytes: %s",
 						 in->name, s->bytes_touched, strerror(s->err));
 					return;
 				}
-				return run_set_outcome(r, OUTCOME_BROK, "%s could not allocate (%s) "
+				return run_set_outcome(r, OUTCOME_BROK,
+						       "%s could not allocate (%s) "
 						       "at %" PRIu64 " of %" PRIu64 " bytes",
 						       in->name, strerror(s->err), s->bytes_touched,
 						       s->target_bytes);
@@ -210,8 +222,10 @@ void ramp(struct run_ctx *c)
 		if (ready == r->ninst)
 			break;
 		if (now_ns() > c->deadline_ns)
-			return run_set_outcome(r, OUTCOME_BROK, "workers did not reach their sizes "
-					       "within timeout (%u of %u ready)", ready, r->ninst);
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "workers did not reach their sizes "
+					       "within timeout (%u of %u ready)",
+					       ready, r->ninst);
 		usleep(2000);
 	}
 	r->ramp_ms = (double)(now_ns() - t0) / 1e6;

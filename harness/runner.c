@@ -63,9 +63,9 @@ static void cgroup_tag(const char *path, char *buf, size_t len)
 	b = b ? b + 1 : path;
 	for (i = 0; i + 1 < len && b[i] && b[i] != '.' && i < 24; i++)
 		buf[i] = (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= '0' && b[i] <= '9') ||
-					 (b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'
-				 ? b[i]
-				 : '_';
+				 (b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'
+			     ? b[i]
+			     : '_';
 	buf[i] = 0;
 }
 
@@ -84,8 +84,10 @@ static void cgroup_setup(struct run_ctx *c)
 	e = cg_create(tag, p->memory_limit, p->oom_group, p->has_swap ? p->swap : CG_SWAP_DEFAULT,
 		      &c->cg);
 	if (e < 0)
-		return run_set_outcome(r, OUTCOME_BROK, "cannot create the run's memory "
-				       "cgroup: %s", strerror(-e));
+		return run_set_outcome(r, OUTCOME_BROK,
+				       "cannot create the run's memory "
+				       "cgroup: %s",
+				       strerror(-e));
 	snprintf(r->cgroup, sizeof(r->cgroup), "%s", cg_relpath(c->cg));
 	c->limit_now = p->memory_limit;
 	c->att.confined = true;
@@ -95,8 +97,12 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct run_ctx c = {
-		.r = r, .p = p, .o = o, .sb_fd = -1, .pressure_pidfd = -1,
-		.page_size = page > 0 ? (uint64_t)page : 4096,
+	    .r = r,
+	    .p = p,
+	    .o = o,
+	    .sb_fd = -1,
+	    .pressure_pidfd = -1,
+	    .page_size = page > 0 ? (uint64_t)page : 4096,
 	};
 	int e;
 
@@ -139,8 +145,10 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	}
 	e = kmsg_open("/dev/kmsg", true, &c.km);
 	if (e < 0)
-		run_note(r, "cannot read /dev/kmsg (%s): the kill order comes from waitid "
-			 "only, without the kernel's own record", strerror(-e));
+		run_note(r,
+			 "cannot read /dev/kmsg (%s): the kill order comes from waitid "
+			 "only, without the kernel's own record",
+			 strerror(-e));
 
 	ramp_spawn_all(&c);
 	if (run_stopped(r))

@@ -60,10 +60,13 @@ void snapshot(struct run_ctx *c)
 		char b1[16], b2[16];
 
 		if (proc_snapshot("/proc", 1, &s1) < 0 || s1.rss_bytes < c->p->init_hog / 10 * 9)
-			return run_set_outcome(r, OUTCOME_BROK, "PID 1 should hold init_hog = %s "
-					       "but holds %s", format_size(c->p->init_hog, b1),
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "PID 1 should hold init_hog = %s "
+					       "but holds %s",
+					       format_size(c->p->init_hog, b1),
 					       format_size(s1.rss_bytes, b2));
-		run_note(r, "PID 1 (%s) holds %s of RSS, more than any worker: the global "
+		run_note(r,
+			 "PID 1 (%s) holds %s of RSS, more than any worker: the global "
 			 "init is exempt (is_global_init), so the kernel must pass it over",
 			 s1.comm, format_size(s1.rss_bytes, b1));
 	}
@@ -71,9 +74,10 @@ void snapshot(struct run_ctx *c)
 		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_before);
 
 		if (e < 0)
-			return run_set_outcome(r, OUTCOME_BROK, "cannot read the memcg counters "
-					       "of %s before the trigger: %s", cg_path(c->cg),
-					       strerror(-e));
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "cannot read the memcg counters "
+					       "of %s before the trigger: %s",
+					       cg_path(c->cg), strerror(-e));
 		/* memcg OOM: the kernel's totalpages is the memcg's max
 		 * (mem_cgroup_get_max: limit + allowed swap; no swap here). */
 		r->totalpages = (c->limit_now ? c->limit_now : c->p->memory_limit) / page;

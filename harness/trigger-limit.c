@@ -36,22 +36,23 @@ static int limit_start(struct run_ctx *c)
 	if (e == -EBUSY && r->cg_version == CG_V1) {
 		e = cg_set_limit(c->cg, c->p->memory_limit);
 		if (e < 0) {
-			run_set_outcome(r, OUTCOME_BROK, "cannot restore the memory limit "
-					"after v1 refused a lower one: %s", strerror(-e));
+			run_set_outcome(r, OUTCOME_BROK,
+					"cannot restore the memory limit "
+					"after v1 refused a lower one: %s",
+					strerror(-e));
 			return e;
 		}
 		c->limit_now = c->p->memory_limit;
 		r->totalpages = c->limit_now / c->page_size;
 		run_note(r, "trigger = limit: cgroup v1 refuses a limit below usage "
-			 "(EBUSY) instead of OOM-killing, so the pressure trigger was "
-			 "used");
+			    "(EBUSY) instead of OOM-killing, so the pressure trigger was "
+			    "used");
 		r->trigger_used = "pressure (limit on v1)";
 		c->trig = &trigger_pressure;
 		return trigger_pressure_spawn(c, cg_oom_counter_file(c->cg));
 	}
 	if (e < 0)
-		run_set_outcome(r, OUTCOME_BROK, "cannot lower the memory limit: %s",
-				strerror(-e));
+		run_set_outcome(r, OUTCOME_BROK, "cannot lower the memory limit: %s", strerror(-e));
 	return e;
 }
 
@@ -65,15 +66,17 @@ static int limit_next(struct run_ctx *c, unsigned victims)
 	c->stepped_for = victims;
 	e = limit_step(c);
 	if (e < 0)
-		run_set_outcome(c->r, OUTCOME_BROK, "cannot lower the memory limit after "
-				"victim %u: %s", victims, strerror(-e));
+		run_set_outcome(c->r, OUTCOME_BROK,
+				"cannot lower the memory limit after "
+				"victim %u: %s",
+				victims, strerror(-e));
 	return e;
 }
 
 const struct trigger trigger_limit = {
-	.name = "limit",
-	.help = "lower memory.max 4 MiB below usage, once per victim (v2)",
-	.needs_memcg = true,
-	.start = limit_start,
-	.next = limit_next,
+    .name = "limit",
+    .help = "lower memory.max 4 MiB below usage, once per victim (v2)",
+    .needs_memcg = true,
+    .start = limit_start,
+    .next = limit_next,
 };

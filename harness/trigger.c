@@ -14,10 +14,10 @@ extern const struct trigger trigger_pressure, trigger_limit, trigger_global, tri
 
 /* Indexed by enum trigger_kind for the first four; add new ones at the end. */
 const struct trigger *const triggers[] = {
-	[TRIGGER_PRESSURE] = &trigger_pressure,
-	[TRIGGER_LIMIT] = &trigger_limit,
-	[TRIGGER_GLOBAL] = &trigger_global,
-	[TRIGGER_SYSRQ] = &trigger_sysrq,
+    [TRIGGER_PRESSURE] = &trigger_pressure,
+    [TRIGGER_LIMIT] = &trigger_limit,
+    [TRIGGER_GLOBAL] = &trigger_global,
+    [TRIGGER_SYSRQ] = &trigger_sysrq,
 };
 
 const unsigned ntriggers = ARRAY_SIZE(triggers);
@@ -49,7 +49,7 @@ void trigger(struct run_ctx *c)
 	snprintf(marker, sizeof(marker), "%s trigger %s", c->att.token, c->trig->name);
 	if (kmsg_write_marker("/dev/kmsg", marker) < 0)
 		run_note(r, "could not write a marker to /dev/kmsg: kill times are taken "
-			 "from waitid, not from the kernel's timestamps");
+			    "from waitid, not from the kernel's timestamps");
 	r->t_trigger_ns = now_ns();
 	r->trigger_used = c->trig->name;
 	if (c->o->on_event)

@@ -18,10 +18,10 @@ int hostmem_meminfo(const char *proc, uint64_t *ret_total, uint64_t *ret_availab
 
 /* The tightest memcg from a directory up to its hierarchy's root. */
 struct hostmem_bound {
-	bool limited;		/* some level has a limit (else the rest is unset) */
-	char dir[512];		/* the level with the least room */
-	uint64_t limit;		/* its limit (v1 memory.limit_in_bytes, v2 memory.max) */
-	uint64_t usage;		/* its usage (v1 memory.usage_in_bytes, v2 memory.current) */
+	bool limited;	/* some level has a limit (else the rest is unset) */
+	char dir[512];	/* the level with the least room */
+	uint64_t limit; /* its limit (v1 memory.limit_in_bytes, v2 memory.max) */
+	uint64_t usage; /* its usage (v1 memory.usage_in_bytes, v2 memory.current) */
 };
 
 /*

@@ -22,25 +22,25 @@
 /* Attribution state across the records of one run. Zero it, then set
  * token, confined and helper_pid. */
 struct attrib {
-	char token[48];		/* this run's marker token ("run-PID-N") */
-	bool confined;		/* the run has a memcg (r->cgroup): only its kills count */
-	pid_t helper_pid;	/* the harness's own process in the memcg (pressure), 0 */
-	bool have_marker;	/* the "TOKEN trigger" marker was seen */
+	char token[48];	  /* this run's marker token ("run-PID-N") */
+	bool confined;	  /* the run has a memcg (r->cgroup): only its kills count */
+	pid_t helper_pid; /* the harness's own process in the memcg (pressure), 0 */
+	bool have_marker; /* the "TOKEN trigger" marker was seen */
 	uint64_t marker_usec;
-	bool have_pending;	/* an "oom-kill:" line waits for its "Killed" line */
+	bool have_pending; /* an "oom-kill:" line waits for its "Killed" line */
 	struct oom_event pending;
 	char pending_line[512];
-	char escaped[1024];	/* ATTRIB_ESCAPED: why, for the BROK reason */
+	char escaped[1024]; /* ATTRIB_ESCAPED: why, for the BROK reason */
 };
 
 enum attrib_kind {
-	ATTRIB_NONE,		/* not an OOM record, or one that changes nothing */
-	ATTRIB_MARKER,		/* this run's trigger marker */
-	ATTRIB_KILL,		/* a kill of ours, now r->kills[r->nkills - 1] */
-	ATTRIB_DUP,		/* ours, already recorded (oom.group logs a task twice) */
-	ATTRIB_FOREIGN,		/* another memcg's kill: the log is machine-wide */
-	ATTRIB_ESCAPED,		/* an OOM outside the run's memcg domain: a->escaped */
-	ATTRIB_PANIC,		/* "Kernel panic - not syncing: Out of memory" */
+	ATTRIB_NONE,	/* not an OOM record, or one that changes nothing */
+	ATTRIB_MARKER,	/* this run's trigger marker */
+	ATTRIB_KILL,	/* a kill of ours, now r->kills[r->nkills - 1] */
+	ATTRIB_DUP,	/* ours, already recorded (oom.group logs a task twice) */
+	ATTRIB_FOREIGN, /* another memcg's kill: the log is machine-wide */
+	ATTRIB_ESCAPED, /* an OOM outside the run's memcg domain: a->escaped */
+	ATTRIB_PANIC,	/* "Kernel panic - not syncing: Out of memory" */
 };
 
 /*
@@ -64,8 +64,7 @@ enum attrib_kind observe_kill_is_ours(struct attrib *a, const struct run *r,
 				      const struct oom_event *constraint);
 /* Record a kill of ours: ATTRIB_KILL, or ATTRIB_DUP / ATTRIB_NONE (table full). */
 enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
-					 const struct kmsg_record *rec,
-					 const struct oom_event *ev);
+					 const struct kmsg_record *rec, const struct oom_event *ev);
 /* Dead workers. */
 unsigned observe_deaths(const struct run *r);
 /* Victims so far: dead workers, plus logged kills of their children (a

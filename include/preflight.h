@@ -24,22 +24,22 @@
 
 /* What the machine offers, as the checks see it. */
 struct need_env {
-	bool in_vm;		/* inside an oomlab guest: global OOM allowed */
+	bool in_vm; /* inside an oomlab guest: global OOM allowed */
 	uid_t euid;
-	bool can_lower_adj;	/* CAP_SYS_RESOURCE: a negative oom_score_adj works */
-	bool cg_probed;		/* the two below were read */
-	int cg_err;		/* cg_detect(): 0 or -errno */
+	bool can_lower_adj; /* CAP_SYS_RESOURCE: a negative oom_score_adj works */
+	bool cg_probed;	    /* the two below were read */
+	int cg_err;	    /* cg_detect(): 0 or -errno */
 	enum cg_version cg_version;
-	bool mem_probed;	/* the figures below were read */
-	int mem_err;		/* 0 or -errno reading them */
-	uint64_t mem_total;	/* MemTotal */
-	uint64_t mem_available;	/* MemAvailable */
-	struct hostmem_bound bound;	/* tightest memcg from ours upwards */
+	bool mem_probed;	    /* the figures below were read */
+	int mem_err;		    /* 0 or -errno reading them */
+	uint64_t mem_total;	    /* MemTotal */
+	uint64_t mem_available;	    /* MemAvailable */
+	struct hostmem_bound bound; /* tightest memcg from ours upwards */
 };
 
 struct need {
-	const char *name;	/* for messages and tests */
-	bool vm_remedy;		/* a guest gives it: claims --vm runs the profile in a VM */
+	const char *name; /* for messages and tests */
+	bool vm_remedy;	  /* a guest gives it: claims --vm runs the profile in a VM */
 	bool (*applies)(const struct profile *p);
 	bool (*met)(const struct profile *p, const struct need_env *env);
 	/* The SKIP reason, into buf. */

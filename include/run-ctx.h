@@ -27,28 +27,28 @@ struct run_ctx {
 	struct run *r;
 	const struct profile *p;
 	const struct run_opts *o;
-	struct oomlab_cg *cg;		/* NULL: global trigger (VM), no memcg */
+	struct oomlab_cg *cg; /* NULL: global trigger (VM), no memcg */
 	int sb_fd;
 	void *sb;
 	unsigned nslots;
 	struct kmsg_reader *km;
-	char *wpath;			/* oomlab-worker */
+	char *wpath; /* oomlab-worker */
 	uint64_t t_start_ns;
-	uint64_t deadline_ns;		/* t_start + timeout */
+	uint64_t deadline_ns; /* t_start + timeout */
 	unsigned kills_wanted;
-	struct attrib att;		/* kill attribution (observe.c, pure) */
+	struct attrib att; /* kill attribution (observe.c, pure) */
 	struct sysctl_saved sysctls[PROFILE_MAX_SYSCTLS];
-	uint64_t limit_now;		/* the memcg's limit now (limit trigger) */
-	uint64_t page_size;		/* sysconf(_SC_PAGESIZE) */
+	uint64_t limit_now; /* the memcg's limit now (limit trigger) */
+	uint64_t page_size; /* sysconf(_SC_PAGESIZE) */
 	/* the trigger in use (trigger.c): the profile's, or the one it fell
 	 * back to (limit on v1 -> pressure) */
 	const struct trigger *trig;
-	pid_t pressure_pid;		/* pressure process, 0 = none */
+	pid_t pressure_pid; /* pressure process, 0 = none */
 	int pressure_pidfd;
 	unsigned pressure_slot;
 	uint32_t go_gen;
 	uint64_t last_go_ns;
-	unsigned stepped_for;		/* limit/sysrq: victims already stepped for */
+	unsigned stepped_for; /* limit/sysrq: victims already stepped for */
 };
 
 static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)
@@ -58,7 +58,7 @@ static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)
 
 /* Stop the run with o (BROK or SKIP) and a reason; the first one stays. */
 void run_set_outcome(struct run *r, enum outcome o, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 bool run_stopped(const struct run *r);
 
 #endif

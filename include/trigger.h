@@ -18,10 +18,10 @@
 struct run_ctx;
 
 struct trigger {
-	const char *name;	/* as in the profile: trigger = NAME */
+	const char *name; /* as in the profile: trigger = NAME */
 	const char *help;
-	bool needs_vm;		/* a global OOM: only inside a VM guest */
-	bool needs_memcg;	/* runs in the run's memory cgroup (memory_limit) */
+	bool needs_vm;	  /* a global OOM: only inside a VM guest */
+	bool needs_memcg; /* runs in the run's memory cgroup (memory_limit) */
 	/* Start the OOM; BROK (run_set_outcome) with the cause and -errno on
 	 * failure. May switch c->trig to a fallback (limit on v1). */
 	int (*start)(struct run_ctx *c);

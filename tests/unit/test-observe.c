@@ -22,8 +22,8 @@
 /* the run cgroup of kmsg-6.18-memcg-raw.txt */
 #define CG618 "/process_api/ca15a485d53abba314124b5a3267cbb0/exp1"
 
-static struct worker_spec spec_plain = { .name = "hog", .count = 1 };
-static struct worker_spec spec_shared = { .name = "sh", .count = 1, .pattern = "shared-mm" };
+static struct worker_spec spec_plain = {.name = "hog", .count = 1};
+static struct worker_spec spec_shared = {.name = "sh", .count = 1, .pattern = "shared-mm"};
 
 struct counts {
 	unsigned kill, dup, foreign, escaped, marker, panic;
@@ -32,13 +32,26 @@ struct counts {
 static void tally(struct counts *n, enum attrib_kind k)
 {
 	switch (k) {
-	case ATTRIB_KILL: n->kill++; break;
-	case ATTRIB_DUP: n->dup++; break;
-	case ATTRIB_FOREIGN: n->foreign++; break;
-	case ATTRIB_ESCAPED: n->escaped++; break;
-	case ATTRIB_MARKER: n->marker++; break;
-	case ATTRIB_PANIC: n->panic++; break;
-	default: break;
+	case ATTRIB_KILL:
+		n->kill++;
+		break;
+	case ATTRIB_DUP:
+		n->dup++;
+		break;
+	case ATTRIB_FOREIGN:
+		n->foreign++;
+		break;
+	case ATTRIB_ESCAPED:
+		n->escaped++;
+		break;
+	case ATTRIB_MARKER:
+		n->marker++;
+		break;
+	case ATTRIB_PANIC:
+		n->panic++;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -47,7 +60,7 @@ static struct counts feed_raw(const char *path, struct attrib *a, struct run *r)
 {
 	struct kmsg_reader *km = NULL;
 	struct kmsg_record rec;
-	struct counts n = { 0 };
+	struct counts n = {0};
 
 	assert_int_equal(kmsg_open(path, false, &km), 0);
 	while (kmsg_next(km, &rec) == 0)
@@ -59,8 +72,8 @@ static struct counts feed_raw(const char *path, struct attrib *a, struct run *r)
 static struct counts feed_line(const char *msg, uint64_t seq, uint64_t usec, struct attrib *a,
 			       struct run *r)
 {
-	struct kmsg_record rec = { .seq = seq, .usec = usec, .msg = msg, .msg_len = strlen(msg) };
-	struct counts n = { 0 };
+	struct kmsg_record rec = {.seq = seq, .usec = usec, .msg = msg, .msg_len = strlen(msg)};
+	struct counts n = {0};
 
 	tally(&n, attrib_feed(a, r, &rec));
 	return n;
@@ -70,7 +83,7 @@ static struct counts feed_line(const char *msg, uint64_t seq, uint64_t usec, str
 static struct counts feed_text(const char *path, struct attrib *a, struct run *r)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	struct counts n = { 0 };
+	struct counts n = {0};
 	char line[4096];
 	uint64_t seq = 0;
 
@@ -111,8 +124,8 @@ static struct run *run_with(const char *cgroup, const pid_t *pids, unsigned npid
  * other two (timeout, press) were in the memcg too, so they are ours. */
 static void test_618_memcg_ours(void **state)
 {
-	static const pid_t pids[] = { 4413, 4414 };
-	struct attrib a = { .confined = true, .helper_pid = 4418 };
+	static const pid_t pids[] = {4413, 4414};
+	struct attrib a = {.confined = true, .helper_pid = 4418};
 	struct run *r = run_with(CG618, pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -124,7 +137,7 @@ static void test_618_memcg_ours(void **state)
 	assert_non_null(strstr(r->kills[0].constraint_line, "task=hog,pid=4414"));
 	assert_int_equal(r->kills[0].instance, 1);
 	assert_int_equal(r->kills[1].instance, 0);
-	assert_int_equal(r->kills[2].instance, -1);	/* timeout: in the memcg, not a worker */
+	assert_int_equal(r->kills[2].instance, -1); /* timeout: in the memcg, not a worker */
 	assert_int_equal(r->inst[1].kill_order, 1);
 	assert_int_equal(r->inst[0].kill_order, 2);
 	assert_true(r->inst[0].killed && r->inst[1].killed);
@@ -140,8 +153,8 @@ static void test_618_memcg_ours(void **state)
 /* The same log seen by a concurrent run in a sibling memcg: nothing is its. */
 static void test_618_sibling_run_foreign(void **state)
 {
-	static const pid_t pids[] = { 999001, 999002 };
-	struct attrib a = { .confined = true, .helper_pid = 999003 };
+	static const pid_t pids[] = {999001, 999002};
+	struct attrib a = {.confined = true, .helper_pid = 999003};
 	struct run *r = run_with("/process_api/ca15a485d53abba314124b5a3267cbb0/exp2", pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -150,7 +163,8 @@ static void test_618_sibling_run_foreign(void **state)
 	assert_int_equal(r->nkills, 0);
 	/* "/exp1" is not under "/exp" */
 	r->nkills = 0;
-	snprintf(r->cgroup, sizeof(r->cgroup), "%s", "/process_api/ca15a485d53abba314124b5a3267cbb0/exp");
+	snprintf(r->cgroup, sizeof(r->cgroup), "%s",
+		 "/process_api/ca15a485d53abba314124b5a3267cbb0/exp");
 	n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 	assert_int_equal(n.foreign, 4);
 	free(r);
@@ -160,8 +174,8 @@ static void test_618_sibling_run_foreign(void **state)
  * limit above ours, so the run's own limit did not hold: escaped. */
 static void test_618_ancestor_domain_escaped(void **state)
 {
-	static const pid_t pids[] = { 4413, 4414 };
-	struct attrib a = { .confined = true };
+	static const pid_t pids[] = {4413, 4414};
+	struct attrib a = {.confined = true};
 	struct run *r = run_with(CG618 "/oomlab-1-x", pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -175,8 +189,8 @@ static void test_618_ancestor_domain_escaped(void **state)
 /* Our PID killed by an OOM of another memcg (its task_memcg not ours). */
 static void test_618_our_pid_elsewhere_escaped(void **state)
 {
-	static const pid_t pids[] = { 4414 };
-	struct attrib a = { .confined = true };
+	static const pid_t pids[] = {4414};
+	struct attrib a = {.confined = true};
 	struct run *r = run_with("/somewhere/else", pids, 1);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -193,8 +207,8 @@ static void test_global_oom(void **state)
 {
 	static const char killed[] = "Out of memory: Killed process 7134 (java) total-vm:100kB, "
 				     "anon-rss:50kB, file-rss:0kB, shmem-rss:0kB";
-	static const pid_t pids[] = { 7134 };
-	struct attrib a = { .confined = true };
+	static const pid_t pids[] = {7134};
+	struct attrib a = {.confined = true};
 	struct run *r = run_with("/oomlab/run", pids, 1);
 	struct counts n = feed_text(FIX "kmsg-5.x-global-constraint.txt", &a, r);
 
@@ -222,13 +236,13 @@ static void test_global_oom(void **state)
 /* 4.8: no constraint line, so ours is decided by PID alone. */
 static void test_48_by_pid(void **state)
 {
-	static const pid_t pids[] = { 71414 };
-	struct attrib a = { .confined = true };
+	static const pid_t pids[] = {71414};
+	struct attrib a = {.confined = true};
 	struct run *r = run_with("/docker/x", pids, 1);
 	struct counts n = feed_text(FIX "kmsg-4.8-memcg.txt", &a, r);
 
 	assert_int_equal(n.kill, 1);
-	assert_int_equal(n.foreign, 1);	/* 123841 */
+	assert_int_equal(n.foreign, 1); /* 123841 */
 	assert_int_equal(r->kills[0].killed.pid, 71414);
 	assert_false(r->kills[0].has_constraint);
 	free(r);
@@ -238,15 +252,15 @@ static void test_48_by_pid(void **state)
  * comes from the run's trigger marker. */
 static void test_dup_and_marker(void **state)
 {
-	static const pid_t pids[] = { 10401 };
-	struct attrib a = { .confined = true };
-	struct run *r = run_with("/process_api/12c8a8eeeba4cc56d8d643ca2514554f/oomlab-capture-10389",
-				 pids, 1);
+	static const pid_t pids[] = {10401};
+	struct attrib a = {.confined = true};
+	struct run *r =
+	    run_with("/process_api/12c8a8eeeba4cc56d8d643ca2514554f/oomlab-capture-10389", pids, 1);
 	struct counts n;
 
 	snprintf(a.token, sizeof(a.token), "run-7-42");
 	n = feed_line("oomlab: run-7-41 trigger pressure", 1, 546000000, &a, r);
-	assert_int_equal(n.marker, 0);	/* another run's marker */
+	assert_int_equal(n.marker, 0); /* another run's marker */
 	n = feed_line("oomlab: run-7-42 trigger pressure", 2, 546149048, &a, r);
 	assert_int_equal(n.marker, 1);
 	n = feed_raw(FIX "kmsg-6.18-memcg-mthread-raw.txt", &a, r);
@@ -264,8 +278,8 @@ static void test_dup_and_marker(void **state)
  * a fork-tree child sacrificed for its parent is a victim. */
 static void test_children(void **state)
 {
-	static const pid_t pids[] = { 4000, 4001 };
-	struct attrib a = { .confined = false };
+	static const pid_t pids[] = {4000, 4001};
+	struct attrib a = {.confined = false};
 	struct run *r = run_with("", pids, 2);
 	int inst, child_of;
 	struct counts n;
@@ -286,13 +300,13 @@ static void test_children(void **state)
 	assert_int_equal(child_of, -1);
 
 	n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
-	assert_int_equal(n.kill, 4);	/* not confined: every kill is the run's */
-	assert_int_equal(r->kills[0].instance, 0);	/* 4414: shared-mm sharer of inst 0 */
-	assert_int_equal(r->kills[1].instance, -1);	/* 4413: fork-tree child of inst 1 */
+	assert_int_equal(n.kill, 4);		    /* not confined: every kill is the run's */
+	assert_int_equal(r->kills[0].instance, 0);  /* 4414: shared-mm sharer of inst 0 */
+	assert_int_equal(r->kills[1].instance, -1); /* 4413: fork-tree child of inst 1 */
 	assert_int_equal(r->kills[1].child_of, 1);
 	assert_true(r->inst[0].killed);
 	assert_false(r->inst[1].killed);
-	assert_int_equal(observe_victims(r), 1);	/* the sacrificed child */
+	assert_int_equal(observe_victims(r), 1); /* the sacrificed child */
 	free(r);
 }
 
@@ -307,10 +321,11 @@ static void test_cgroup_under(void **state)
 
 static void test_panic(void **state)
 {
-	struct attrib a = { 0 };
+	struct attrib a = {0};
 	struct run *r = run_with("", NULL, 0);
 	struct counts n = feed_line("Kernel panic - not syncing: Out of memory: system-wide "
-				    "panic_on_oom is enabled", 1, 1, &a, r);
+				    "panic_on_oom is enabled",
+				    1, 1, &a, r);
 
 	assert_int_equal(n.panic, 1);
 	assert_true(r->panicked);
@@ -320,16 +335,16 @@ static void test_panic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_618_memcg_ours),
-		cmocka_unit_test(test_618_sibling_run_foreign),
-		cmocka_unit_test(test_618_ancestor_domain_escaped),
-		cmocka_unit_test(test_618_our_pid_elsewhere_escaped),
-		cmocka_unit_test(test_global_oom),
-		cmocka_unit_test(test_48_by_pid),
-		cmocka_unit_test(test_dup_and_marker),
-		cmocka_unit_test(test_children),
-		cmocka_unit_test(test_cgroup_under),
-		cmocka_unit_test(test_panic),
+	    cmocka_unit_test(test_618_memcg_ours),
+	    cmocka_unit_test(test_618_sibling_run_foreign),
+	    cmocka_unit_test(test_618_ancestor_domain_escaped),
+	    cmocka_unit_test(test_618_our_pid_elsewhere_escaped),
+	    cmocka_unit_test(test_global_oom),
+	    cmocka_unit_test(test_48_by_pid),
+	    cmocka_unit_test(test_dup_and_marker),
+	    cmocka_unit_test(test_children),
+	    cmocka_unit_test(test_cgroup_under),
+	    cmocka_unit_test(test_panic),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, NULL, NULL);

@@ -37,7 +37,7 @@ static void test_instances(void **state)
 	assert_int_equal(r->inst[4].slot, 4);
 	assert_int_equal(r->inst[4].pidfd, -1);
 	assert_int_equal(r->inst[4].kmsg_kill_idx, -1);
-	assert_true(r->inst[4].skip_ramp_wait);	/* a command without size */
+	assert_true(r->inst[4].skip_ramp_wait); /* a command without size */
 	assert_false(r->inst[0].skip_ramp_wait);
 	assert_int_equal(wanted, 3);
 	free(r);
@@ -64,7 +64,7 @@ static void test_too_many(void **state)
 
 	p->workers[0].count = RUN_MAX_INSTANCES + 1;
 	assert_int_equal(plan_build(p, r, &wanted), -E2BIG);
-	assert_int_equal(wanted, 99);	/* untouched on failure */
+	assert_int_equal(wanted, 99); /* untouched on failure */
 	free(r);
 	profile_free(p);
 }
@@ -72,9 +72,9 @@ static void test_too_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_instances),
-		cmocka_unit_test(test_no_expectation_wants_one),
-		cmocka_unit_test(test_too_many),
+	    cmocka_unit_test(test_instances),
+	    cmocka_unit_test(test_no_expectation_wants_one),
+	    cmocka_unit_test(test_too_many),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

@@ -32,17 +32,17 @@ static struct profile *parse(const char *text)
 static struct need_env host(void)
 {
 	return (struct need_env){
-		.euid = 0,
-		.cg_probed = true,
-		.cg_version = CG_V1,
-		.mem_probed = true,
-		.mem_total = 24 * GIB,
-		.mem_available = 20 * GIB,
+	    .euid = 0,
+	    .cg_probed = true,
+	    .cg_version = CG_V1,
+	    .mem_probed = true,
+	    .mem_total = 24 * GIB,
+	    .mem_available = 20 * GIB,
 	};
 }
 
-static const char *unmet(const char *text, const struct need_env *env, bool vm_only,
-			 char *buf, size_t len)
+static const char *unmet(const char *text, const struct need_env *env, bool vm_only, char *buf,
+			 size_t len)
 {
 	struct profile *p = parse(text);
 	const struct need *n = needs_unmet(p, env, vm_only, buf, len);
@@ -68,7 +68,9 @@ static void test_needs_root(void **state)
 
 	env.euid = 1000;
 	assert_string_equal(unmet("[profile]\nmemory_limit = 64M\nneeds = root\n[worker a]\n"
-				  "size = 10M\n", &env, false, why, sizeof(why)), "root");
+				  "size = 10M\n",
+				  &env, false, why, sizeof(why)),
+			    "root");
 	assert_non_null(strstr(why, "needs root"));
 	assert_non_null(strstr(why, "uid 1000"));
 	assert_null(unmet(LIMITED, &env, false, why, sizeof(why)));
@@ -117,14 +119,15 @@ static void test_host_memory_too_big(void **state)
 	char why[1024];
 
 	assert_string_equal(unmet("[profile]\nmemory_limit = 1T\n[worker a]\nsize = 50M\n", &env,
-				  false, why, sizeof(why)), "host memory");
+				  false, why, sizeof(why)),
+			    "host memory");
 	assert_non_null(strstr(why, "memory_limit = 1024.0G"));
 	assert_non_null(strstr(why, "MemAvailable is 20.0G"));
-	assert_non_null(strstr(why, "2.0G safety margin"));	/* 10% of 20G */
+	assert_non_null(strstr(why, "2.0G safety margin")); /* 10% of 20G */
 	assert_non_null(strstr(why, "leaves 18.0G"));
 	/* 18G fits, 18G + 1M does not */
-	assert_null(unmet("[profile]\nmemory_limit = 18G\n[worker a]\nsize = 50M\n", &env,
-			  false, why, sizeof(why)));
+	assert_null(unmet("[profile]\nmemory_limit = 18G\n[worker a]\nsize = 50M\n", &env, false,
+			  why, sizeof(why)));
 	assert_non_null(unmet("[profile]\nmemory_limit = 18433M\n[worker a]\nsize = 50M\n", &env,
 			      false, why, sizeof(why)));
 	/* a small machine keeps at least 512M */
@@ -149,10 +152,13 @@ static void test_host_memory_ancestor(void **state)
 	struct need_env env = host();
 	char why[1024];
 
-	env.bound = (struct hostmem_bound){ .limited = true, .dir = "/sys/fs/cgroup/memory/box",
-					    .limit = 2 * GIB, .usage = 1 * GIB };
+	env.bound = (struct hostmem_bound){.limited = true,
+					   .dir = "/sys/fs/cgroup/memory/box",
+					   .limit = 2 * GIB,
+					   .usage = 1 * GIB};
 	assert_string_equal(unmet("[profile]\nmemory_limit = 600M\n[worker a]\nsize = 50M\n", &env,
-				  false, why, sizeof(why)), "host memory");
+				  false, why, sizeof(why)),
+			    "host memory");
 	assert_non_null(strstr(why, "/sys/fs/cgroup/memory/box"));
 	assert_non_null(strstr(why, "1.0G free under its 2.0G limit"));
 	assert_null(unmet("[profile]\nmemory_limit = 512M\n[worker a]\nsize = 50M\n", &env, false,
@@ -165,18 +171,18 @@ static void test_vm_remedies(void **state)
 	static const struct {
 		const char *text, *need, *says;
 	} cases[] = {
-		{ "[profile]\ntrigger = global\n[worker a]\nsize = 1M\n", "global trigger",
-		  "causes a global OOM" },
-		{ "[profile]\ntrigger = sysrq\n[worker a]\nsize = 1M\n", "global trigger",
-		  "trigger = sysrq" },
-		{ "[profile]\nmemory_limit = 64M\nneeds = vm\n[worker a]\nsize = 1M\n", "vm",
-		  "needs = vm" },
-		{ "[profile]\nmemory_limit = 64M\nsysctl.vm.oom_kill_allocating_task = 1\n"
-		  "[worker a]\nsize = 1M\n", "sysctls", "sysctl vm.oom_kill_allocating_task" },
-		{ "[profile]\nmemory_limit = 64M\nswap = 64M\n[worker a]\nsize = 1M\n", "swap",
-		  "zram" },
-		{ "[profile]\nmemory_limit = 64M\n[worker a]\nsize = 1M\noom_score_adj = -5\n",
-		  "negative adj", "CAP_SYS_RESOURCE" },
+	    {"[profile]\ntrigger = global\n[worker a]\nsize = 1M\n", "global trigger",
+	     "causes a global OOM"},
+	    {"[profile]\ntrigger = sysrq\n[worker a]\nsize = 1M\n", "global trigger",
+	     "trigger = sysrq"},
+	    {"[profile]\nmemory_limit = 64M\nneeds = vm\n[worker a]\nsize = 1M\n", "vm",
+	     "needs = vm"},
+	    {"[profile]\nmemory_limit = 64M\nsysctl.vm.oom_kill_allocating_task = 1\n"
+	     "[worker a]\nsize = 1M\n",
+	     "sysctls", "sysctl vm.oom_kill_allocating_task"},
+	    {"[profile]\nmemory_limit = 64M\nswap = 64M\n[worker a]\nsize = 1M\n", "swap", "zram"},
+	    {"[profile]\nmemory_limit = 64M\n[worker a]\nsize = 1M\noom_score_adj = -5\n",
+	     "negative adj", "CAP_SYS_RESOURCE"},
 	};
 	char why[1024];
 
@@ -218,16 +224,11 @@ static void test_margin(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain_host_ok),
-		cmocka_unit_test(test_needs_root),
-		cmocka_unit_test(test_needs_cgroup2),
-		cmocka_unit_test(test_no_memcg),
-		cmocka_unit_test(test_oom_group_v1),
-		cmocka_unit_test(test_host_memory_too_big),
-		cmocka_unit_test(test_host_memory_ancestor),
-		cmocka_unit_test(test_vm_remedies),
-		cmocka_unit_test(test_runner_vm_only),
-		cmocka_unit_test(test_margin),
+	    cmocka_unit_test(test_plain_host_ok),	 cmocka_unit_test(test_needs_root),
+	    cmocka_unit_test(test_needs_cgroup2),	 cmocka_unit_test(test_no_memcg),
+	    cmocka_unit_test(test_oom_group_v1),	 cmocka_unit_test(test_host_memory_too_big),
+	    cmocka_unit_test(test_host_memory_ancestor), cmocka_unit_test(test_vm_remedies),
+	    cmocka_unit_test(test_runner_vm_only),	 cmocka_unit_test(test_margin),
 	};
 
 	return cmocka_run_group_tests_name("preflight", tests, NULL, NULL);
