@@ -16,8 +16,8 @@ void teardown(struct run_ctx *c)
 	struct run *r = c->r;
 
 	trigger_stop(c);
-	/* The limit trigger's v1 fallback and a failed start leave a pressure
-	 * process that c->trig may not know: stop it in any case. */
+	/* Whatever trigger ran: a pressure process never outlives the run
+	 * (idempotent, a no-op without one). */
 	trigger_pressure_stop(c);
 	for (unsigned i = 0; i < r->ninst; i++) {
 		struct instance *in = &r->inst[i];
