@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "observe.h"
+#include "procfs.h"
 #include "run-ctx.h"
 #include "trigger.h"
 #include "util.h"
@@ -71,17 +72,12 @@ static void children_dead(struct run *r)
 
 		in->child_dead = 0;
 		for (unsigned j = 0; j < in->nchild; j++) {
-			_cleanup_free_ char *stat = NULL;
-			char path[64];
-			const char *p;
+			struct proc_stat st;
+			int e = proc_stat_read("/proc", in->child_pids[j], &st);
 
-			snprintf(path, sizeof(path), "/proc/%d/stat", (int)in->child_pids[j]);
-			if (read_file_str(path, &stat) < 0) {
-				in->child_dead++;
-				continue;
-			}
-			p = strrchr(stat, ')');
-			if (p && (p[2] == 'Z' || p[2] == 'X'))
+			if (e == -EINVAL)
+				continue; /* there, but not readable as a stat line */
+			if (e < 0 || st.state == 'Z' || st.state == 'X')
 				in->child_dead++;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "observe.h"
+#include "pattern.h"
 #include "util.h"
 
 void observe_pid_owner(const struct run *r, pid_t pid, int *ret_inst, int *ret_child_of)
@@ -121,7 +122,7 @@ enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
 	if (k->instance < 0 && k->child_of >= 0) {
 		const struct worker_spec *s = r->inst[k->child_of].spec;
 
-		if (s->pattern && !strcmp(s->pattern, "shared-mm"))
+		if (pattern_has_flag(s->pattern, PATTERN_F_SHARED_MM))
 			k->instance = k->child_of;
 	}
 	/* With memory.oom.group the kernel can log one task twice: only the

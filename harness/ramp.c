@@ -188,8 +188,10 @@ void ramp(struct run_ctx *c)
 					    r, OUTCOME_BROK,
 					    "%s was OOM-killed "
 					    "during ramp-up, before the trigger: "
-					    "the workers do not fit memory_limit",
-					    in->name);
+					    "the workers do not fit %s",
+					    in->name,
+					    c->p->has_memory_limit ? "memory_limit"
+								   : "the machine's memory");
 				return run_set_outcome(r, OUTCOME_BROK,
 						       "%s ended during ramp-up "
 						       "(%s %d)",
