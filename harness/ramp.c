@@ -84,6 +84,8 @@ void ramp_spawn_all(struct run_ctx *c)
 		    .sb_fd = in->spec->argv ? -1 : c->sb_fd,
 		    .slot = in->slot,
 		    .quiet = !c->o->verbose,
+		    .deadline_ns = c->deadline_ns,
+		    .interrupted = &runner_interrupted,
 		};
 		enum spawn_fail fail;
 		int e;

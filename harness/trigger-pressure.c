@@ -28,6 +28,8 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 	    .sb_fd = c->sb_fd,
 	    .slot = c->pressure_slot,
 	    .quiet = !c->o->verbose,
+	    .deadline_ns = c->deadline_ns,
+	    .interrupted = &runner_interrupted,
 	};
 	enum spawn_fail fail;
 	char err[400];
