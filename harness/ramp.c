@@ -9,8 +9,8 @@
 #include "procfs.h"
 #include "ramp.h"
 #include "run-ctx.h"
-#include "worker-spawn.h"
 #include "util.h"
+#include "worker-spawn.h"
 
 #define SLEEP_SLICE_MS 20 /* how late an interrupt or the deadline is noticed */
 

@@ -20,12 +20,12 @@
 #include "run-ctx.h"
 #include "runner.h"
 #include "snapshot.h"
-#include "worker-spawn.h"
 #include "sysctls.h"
 #include "teardown.h"
 #include "trigger.h"
 #include "util.h"
 #include "verdict.h"
+#include "worker-spawn.h"
 
 volatile sig_atomic_t runner_interrupted;
 

@@ -10,9 +10,9 @@
 
 #include "procfs.h"
 #include "run-ctx.h"
-#include "worker-spawn.h"
 #include "trigger.h"
 #include "util.h"
+#include "worker-spawn.h"
 
 #define PRESSURE_CHUNK "1M"
 
