@@ -16,6 +16,7 @@
 #include "profile.h"
 #include "results.h"
 #include "runner.h"
+#include "suite.h"
 #include "util.h"
 #include "vm.h"
 
@@ -147,6 +148,8 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "PROFILE...", "validate profiles, run nothing", false },
 	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)", true },
 	{ "vm", vm_main, "run|kernels ...", "run profiles inside a QEMU guest", false },
+	{ "suite", suite_main, "[OPTIONS] PROFILE|DIR...", "many runs on GNU parallel (jobs, hosts, kernels)",
+	  true },
 	{ "help", cmd_help, "", NULL, false },
 	{ "--help", cmd_help, "", NULL, false },
 	{ "-h", cmd_help, "", NULL, false },

@@ -587,3 +587,12 @@ int vm_kernel_list(char ***ret_versions, unsigned *ret_n)
 	*ret_n = n;
 	return 0;
 }
+
+int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t errlen)
+{
+	struct vm_kernel k;
+
+	if (vm_kernel_load(spec, &k) == 0)
+		return (*ret_version = strdup(spec)) ? 0 : -ENOMEM;
+	return vm_kernel_fetch(spec, ret_version, err, errlen);
+}

@@ -31,7 +31,7 @@
 
 struct vm_opts {
 	const char *kernel;		/* FILE or VERSION, NULL = default */
-	uint64_t mem;
+	uint64_t mem;			/* 0 = from the profiles */
 	unsigned cpus;
 	enum vm_accel accel;
 	const char *append;
@@ -56,7 +56,8 @@ static void usage(FILE *f)
 	      "run options:\n"
 	      "  --kernel FILE|VERSION  a kernel image, or a cached/fetchable Debian\n"
 	      "                         kernel version (default: linux-image-cloud-amd64)\n"
-	      "  --mem SIZE             guest memory (default 256M)\n"
+	      "  --mem SIZE             guest memory (default: sized from the profiles,\n"
+	      "                         at least 256M)\n"
 	      "  --cpus N               guest CPUs (default 1)\n"
 	      "  --accel auto|kvm|tcg   auto probes KVM for 3 s, else TCG (default auto)\n"
 	      "  --append ARGS          extra kernel command line\n"
@@ -357,6 +358,47 @@ static enum outcome json_outcome(const char *json, int rc, char *reason, size_t 
 	return out;
 }
 
+/* ---- guest size ---- */
+
+/* The guest's own needs beside a memcg's limit: the kernel and its page
+ * cache, the unpacked initramfs (~7 MiB, twice while it unpacks), init,
+ * and `oomlab run` with its pressure process. 160 MiB is what a 256M
+ * limit needed here to reach a memcg OOM with the workers all ramped
+ * (claims 01 and 03 gave BROK "the workers do not fit" in 256M). */
+#define GUEST_BASE (160 * MIB)
+/* A global OOM needs no headroom beyond the kernel's: the workers must
+ * fit, then the pressure fills what is left. */
+#define GUEST_BASE_GLOBAL (96 * MIB)
+#define GUEST_DEFAULT (256 * MIB)
+
+uint64_t vm_guest_mem(struct profile *const *ps, unsigned n)
+{
+	uint64_t mem = GUEST_DEFAULT;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct profile *p = ps[i];
+		uint64_t sum = 0, need;
+
+		/* vm.overcommit_memory=2 claims expect the allocation to fail:
+		 * a guest sized for it would defeat the profile */
+		if (!p || p->run_expect == RUN_EXPECT_ALLOC_FAIL)
+			continue;
+		for (unsigned w = 0; w < p->nworkers; w++)
+			sum += (p->workers[w].size + p->workers[w].parent_size *
+				p->workers[w].children) * p->workers[w].count;
+		if (p->has_memory_limit)
+			need = p->memory_limit + GUEST_BASE;
+		else
+			need = sum + GUEST_BASE_GLOBAL;
+		if (p->has_init_hog)
+			need += p->init_hog;
+		need = (need + 32 * MIB - 1) / (32 * MIB) * (32 * MIB);
+		if (need > mem)
+			mem = need;
+	}
+	return mem;
+}
+
 /* ---- one boot ---- */
 
 static bool own_boot(const struct profile *p)
@@ -413,7 +455,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
 	struct vm_stream *st = calloc(1, sizeof(*st));
 	struct vm_boot b = { 0 };
-	uint64_t timeout = o->timeout_ms;
+	uint64_t timeout = o->timeout_ms, mem = o->mem;
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
 	char qerr[256] = "";
@@ -442,6 +484,15 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	}
 	if (!o->timeout_ms)
 		timeout += 60000;	/* boot, ramp and reporting under TCG */
+	if (!mem) {
+		/* --mem not given: sized from the profiles of this boot */
+		struct profile **ps = calloc(n, sizeof(*ps));
+
+		for (unsigned i = 0; ps && i < n; i++)
+			ps[i] = items[idx[i]].p;
+		mem = ps ? vm_guest_mem(ps, n) : GUEST_DEFAULT;
+		free(ps);
+	}
 
 	struct vm_initramfs_spec spec = {
 		.busybox = env->busybox, .oomlab = env->oomlab, .worker = env->worker,
@@ -456,13 +507,13 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		goto out;
 	}
 	struct vm_qemu_opts q = {
-		.kernel = env->k->vmlinuz, .initrd = initrd, .mem = o->mem, .cpus = o->cpus,
+		.kernel = env->k->vmlinuz, .initrd = initrd, .mem = mem, .cpus = o->cpus,
 		.accel = env->accel, .append = o->append, .console_log = con,
 		.results_log = res, .timeout_ms = timeout,
 	};
 	log_info("booting %s (%s, %llu MiB, %u CPU) with %u profile%s", kname,
 		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG",
-		 (unsigned long long)(o->mem / MIB), o->cpus, n, n == 1 ? "" : "s");
+		 (unsigned long long)(mem / MIB), o->cpus, n, n == 1 ? "" : "s");
 	e = vm_qemu_run(&q, &b);
 	if (e < 0) {
 		log_err(e, "cannot run QEMU");
@@ -593,7 +644,7 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vm_opts o = { .mem = 256 * MIB, .cpus = 1, .results_dir = "results" };
+	struct vm_opts o = { .cpus = 1, .results_dir = "results" };
 	struct env env = { .o = &o };
 	struct vm_kernel k;
 	char bindir[PATH_MAX];

@@ -24,6 +24,14 @@
  * 2 broken, 77 all skipped. */
 int vm_main(int argc, char **argv);
 
+/*
+ * Guest memory for a boot running these profiles (vm.c): the largest
+ * memory_limit (or, without one, the workers' sizes) plus what PID 1
+ * holds, plus the guest's own needs; never below the 256 MiB default.
+ */
+struct profile;
+uint64_t vm_guest_mem(struct profile *const *ps, unsigned n);
+
 /* ---- vm-kernel.c ---- */
 
 #define VM_MAX_MODULES 16
@@ -46,6 +54,14 @@ int vm_kernel_cache_dir(char **ret);
  */
 int vm_kernel_fetch(const char *version, char **ret_version, char *err,
 		    size_t errlen);
+/*
+ * A kernel for --kernel SPEC: an exact version ("6.1.0-57-cloud-amd64"),
+ * or a series ("6.1", "7") meaning its newest kernel, cached or served by
+ * one of the Debian suites reachable (private apt configuration under the
+ * cache directory). Fetched if not cached. err names the versions served
+ * when none matches.
+ */
+int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t errlen);
 /* A cached kernel by version. -ENOENT if not cached. */
 int vm_kernel_load(const char *version, struct vm_kernel *ret);
 /* Any kernel image file, no modules. */

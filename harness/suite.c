@@ -1,0 +1,1100 @@
+// SPDX-License-Identifier: MIT
+/*
+ * oomlab suite: many runs of many profiles at once, across hosts or guest
+ * kernels, with GNU parallel as the engine (no scheduler or ssh layer of
+ * our own). The suite writes the job list, starts parallel once, and merges
+ * what the jobs wrote:
+ *
+ *   <D>/jobs.tsv       one job a line: the arguments of an ordinary
+ *                      `oomlab run` or `oomlab vm run`, tab-separated
+ *   <D>/joblog         parallel --joblog (what --resume continues from)
+ *   <D>/out/SEQ/       parallel --results: the job's stdout and stderr
+ *   <D>/runs/SEQ/      the job's result documents (--results-dir)
+ *   <D>/suite.json, summary.md, junit.xml, suite.tap
+ *
+ * Host jobs are one profile each; a VM job is one guest per kernel and
+ * repeat running every profile (`oomlab vm run` gives the profiles that
+ * panic the guest a boot of their own). Across hosts (--sshloginfile) the
+ * binaries and the profiles go over with --basefile into a work directory
+ * of the suite's own, results come back with --return: nothing needs to
+ * be installed remotely but the libraries oomlab links (libcgroup, libcap,
+ * inih, jansson) and rsync.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "profile.h"
+#include "suite.h"
+#include "util.h"
+#include "vm.h"
+
+#define SUITE_MAX_KERNELS 16
+
+struct sprofile {
+	char *path;		/* as given (expanded from a directory) */
+	char *abs;		/* local: the absolute path (jobs run in D) */
+	char *staged;		/* remote: profiles/NNN/NAME.ini under D */
+	char *error;		/* FILE:LINE: ... if invalid */
+	uint64_t need;		/* memory a host run of it may take */
+	struct profile *p;
+};
+
+struct sjob {
+	unsigned kernel;	/* index into kernels, VM jobs only */
+	unsigned first, n;	/* profiles[first .. first+n) (host: n = 1) */
+};
+
+struct suite {
+	unsigned jobs, repeat, retries;
+	bool resume, quiet;
+	const char *sshloginfile;
+	const char *accel, *mem;
+	char *dir;		/* absolute */
+	char self[PATH_MAX];	/* /proc/self/exe */
+	struct sprofile *pr;
+	unsigned npr;
+	char *kernels[SUITE_MAX_KERNELS];	/* resolved versions */
+	char *kernel_spec[SUITE_MAX_KERNELS];	/* as asked ("6.1") */
+	unsigned nkernels;
+	struct sjob *job;
+	unsigned njobs;
+};
+
+static volatile sig_atomic_t suite_interrupted;
+
+static void on_signal(int sig)
+{
+	suite_interrupted = sig;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: oomlab suite [OPTIONS] PROFILE|DIR...\n"
+	      "\n"
+	      "  --jobs N            runs at once (default 1; per host with --sshloginfile)\n"
+	      "  --repeat N          runs of each profile (default 1)\n"
+	      "  --kernel LIST       VM matrix: one guest per kernel, e.g. 5.10,6.1,6.12,7\n"
+	      "                      (a series means its newest cached or fetchable kernel)\n"
+	      "  --sshloginfile F    run across the hosts in F (parallel's format)\n"
+	      "  --retries N         rerun a failed job up to N times (on another host)\n"
+	      "  --results-dir D     the suite's directory (default results/suite-TIME)\n"
+	      "  --resume            continue the interrupted suite in --results-dir D\n"
+	      "  --mem SIZE, --accel A   passed to oomlab vm run\n"
+	      "  -q, --quiet         no summary on stdout\n"
+	      "writes D/suite.json, D/summary.md, D/junit.xml, D/suite.tap\n"
+	      "exit: the worst outcome: 0 pass, 1 fail, 2 broken, 77 all skipped\n",
+	      f);
+}
+
+/* ---- small file helpers ---- */
+
+static int mkdir_p(const char *path)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+typedef int (*report_fn)(const struct suite_report *r, FILE *f);
+
+/* temp file beside it, fsync, rename: a reader sees the old or the new */
+static int write_report(const char *dir, const char *name, report_fn fn,
+			const struct suite_report *r)
+{
+	_cleanup_free_ char *tmp = NULL, *dst = NULL;
+	FILE *f;
+	int fd, e;
+
+	if (asprintf(&dst, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		e = -errno;
+		close(fd);
+		unlink(tmp);
+		return e;
+	}
+	e = fn(r, f);
+	if (!e && (fflush(f) == EOF || fsync(fd) < 0 || fchmod(fd, 0644) < 0))
+		e = -errno;
+	if (fclose(f) == EOF && !e)
+		e = -errno;
+	if (!e && rename(tmp, dst) < 0)
+		e = -errno;
+	if (e)
+		unlink(tmp);
+	return e;
+}
+
+static int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	_cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC), out = -1;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0)
+		return -errno;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -EIO;
+	return n < 0 ? -errno : 0;
+}
+
+/* ---- inputs ---- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int add_path(struct suite *s, const char *path)
+{
+	struct sprofile *np = realloc(s->pr, (s->npr + 1) * sizeof(*np));
+
+	if (!np)
+		return -ENOMEM;
+	s->pr = np;
+	memset(&s->pr[s->npr], 0, sizeof(*np));
+	if (!(s->pr[s->npr].path = strdup(path)))
+		return -ENOMEM;
+	s->npr++;
+	return 0;
+}
+
+/* PROFILE or DIR (its *.ini, sorted) */
+static int expand(struct suite *s, int n, char **args)
+{
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		char **v = NULL;
+		unsigned nv = 0;
+		DIR *d;
+		struct dirent *de;
+		int e = 0;
+
+		if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
+			/* a missing file is reported broken by the parser */
+			if (add_path(s, args[i]) < 0)
+				return -ENOMEM;
+			continue;
+		}
+		d = opendir(args[i]);
+		if (!d)
+			return -errno;
+		while ((de = readdir(d)) && !e) {
+			size_t l = strlen(de->d_name);
+			char **nn;
+
+			if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
+				continue;
+			nn = realloc(v, (nv + 1) * sizeof(*v));
+			if (!nn || asprintf(&nn[nv], "%s%s%s", args[i],
+					    args[i][strlen(args[i]) - 1] == '/' ? "" : "/",
+					    de->d_name) < 0)
+				e = -ENOMEM;
+			else
+				nv++;
+			v = nn ? nn : v;
+		}
+		closedir(d);
+		if (nv)
+			qsort(v, nv, sizeof(*v), cmp_str);
+		for (unsigned k = 0; k < nv; k++) {
+			if (!e)
+				e = add_path(s, v[k]);
+			free(v[k]);
+		}
+		free(v);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* A host run may take its memory limit plus the harness itself (the
+ * scoreboard, the pressure process's page tables; a few MiB). A profile
+ * without a limit does not run on a host (it SKIPs before anything starts). */
+#define HOST_HARNESS_NEED (32 * MIB)
+/* QEMU's own memory beside the guest's (TCG's translation cache: 32 MiB by
+ * default for a 1-CPU guest, plus the ROMs and the initramfs copy). */
+#define QEMU_OVERHEAD (96 * MIB)
+
+static void parse_profiles(struct suite *s)
+{
+	for (unsigned i = 0; i < s->npr; i++) {
+		struct sprofile *sp = &s->pr[i];
+		struct profile_error err = { 0 };
+		char buf[700];
+		int e = profile_parse_file(sp->path, &sp->p, &err);
+
+		if (e < 0) {
+			if (e == -EINVAL)
+				profile_error_str(&err, buf, sizeof(buf));
+			else
+				snprintf(buf, sizeof(buf), "%s: %s", sp->path, strerror(-e));
+			sp->error = strdup(buf);
+			sp->p = NULL;
+			fprintf(stderr, "%s\n", buf);
+			continue;
+		}
+		sp->abs = realpath(sp->path, NULL);
+		if (!sp->abs) {
+			snprintf(buf, sizeof(buf), "%s: %s", sp->path, strerror(errno));
+			sp->error = strdup(buf);
+			continue;
+		}
+		sp->need = (sp->p->has_memory_limit ? sp->p->memory_limit : 0) + HOST_HARNESS_NEED;
+	}
+}
+
+/* ---- the job list ---- */
+
+static unsigned nvalid(const struct suite *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->npr; i++)
+		n += !s->pr[i].error;
+	return n;
+}
+
+/* The profile path a job names: the user's (local), the staged copy
+ * relative to the work directory (remote). */
+static const char *job_path(const struct suite *s, const struct sprofile *sp)
+{
+	return s->sshloginfile ? sp->staged : sp->abs;
+}
+
+/*
+ * jobs.tsv: the same arguments give the same lines in the same order, so
+ * --resume can check it continues the same suite, and parallel's seq
+ * numbers (line numbers) name the runs/SEQ directories.
+ */
+static int write_jobs(struct suite *s, char **ret_text)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	unsigned per = s->nkernels ? 1 : nvalid(s);
+
+	if (!f)
+		return -ENOMEM;
+	free(s->job);
+	s->job = calloc((size_t)s->repeat * (s->nkernels ? s->nkernels : 1) * (per ? per : 1),
+			sizeof(*s->job));
+	s->njobs = 0;
+	if (!s->job) {
+		fclose(f);
+		free(text);
+		return -ENOMEM;
+	}
+	for (unsigned rep = 0; rep < s->repeat; rep++) {
+		if (s->nkernels) {
+			for (unsigned k = 0; k < s->nkernels && nvalid(s); k++) {
+				unsigned seq = ++s->njobs;
+
+				s->job[seq - 1] = (struct sjob){ .kernel = k, .first = 0, .n = s->npr };
+				fprintf(f, "vm\trun\t--kernel\t%s\t--results-dir\truns/%u", s->kernels[k],
+					seq);
+				if (s->mem)
+					fprintf(f, "\t--mem\t%s", s->mem);
+				if (s->accel)
+					fprintf(f, "\t--accel\t%s", s->accel);
+				for (unsigned i = 0; i < s->npr; i++)
+					if (!s->pr[i].error)
+						fprintf(f, "\t%s", job_path(s, &s->pr[i]));
+				fputc('\n', f);
+			}
+			continue;
+		}
+		for (unsigned i = 0; i < s->npr; i++) {
+			unsigned seq;
+
+			if (s->pr[i].error)
+				continue;
+			seq = ++s->njobs;
+			s->job[seq - 1] = (struct sjob){ .first = i, .n = 1 };
+			fprintf(f, "run\t-q\t--results-dir\truns/%u\t%s\n", seq, job_path(s, &s->pr[i]));
+		}
+	}
+	if (fclose(f) == EOF) {
+		free(text);
+		return -ENOMEM;
+	}
+	*ret_text = text;
+	return 0;
+}
+
+/* Tabs and newlines separate the job list's columns and lines. */
+static bool path_ok(const char *p)
+{
+	return !strpbrk(p, "\t\n");
+}
+
+/* remote: the binaries and profiles under D, sent with --basefile */
+static int stage(struct suite *s)
+{
+	char p[2 * PATH_MAX], dir[PATH_MAX + 64];
+	int e;
+
+	snprintf(dir, sizeof(dir), "%s/bin", s->dir);
+	e = mkdir_p(dir);
+	if (e < 0)
+		return e;
+	snprintf(p, sizeof(p), "%s/oomlab", dir);
+	e = copy_file(s->self, p, 0755);
+	if (e < 0)
+		return e;
+	{
+		char w[PATH_MAX + 16];
+		const char *slash = strrchr(s->self, '/');
+
+		snprintf(w, sizeof(w), "%.*s/oomlab-worker", (int)(slash - s->self), s->self);
+		snprintf(p, sizeof(p), "%s/oomlab-worker", dir);
+		e = copy_file(w, p, 0755);
+		if (e < 0)
+			return e;
+	}
+	for (unsigned i = 0; i < s->npr; i++) {
+		struct sprofile *sp = &s->pr[i];
+		const char *b = strrchr(sp->path, '/');
+
+		if (sp->error)
+			continue;
+		if (asprintf(&sp->staged, "profiles/%03u/%s", i, b ? b + 1 : sp->path) < 0) {
+			sp->staged = NULL;
+			return -ENOMEM;
+		}
+		snprintf(dir, sizeof(dir), "%s/profiles/%03u", s->dir, i);
+		e = mkdir_p(dir);
+		snprintf(p, sizeof(p), "%s/%s", s->dir, sp->staged);
+		if (e < 0 || (e = copy_file(sp->path, p, 0644)) < 0)
+			return e;
+	}
+	return 0;
+}
+
+/* ---- memory admission ---- */
+
+static uint64_t mem_available(void)
+{
+	uint64_t kb = 0;
+
+	return read_keyed_u64("/proc/meminfo", "MemAvailable:", &kb) == 0 ? kb * KIB : 0;
+}
+
+/*
+ * What one job may take: a host run its limit (plus the harness), a guest
+ * its memory plus QEMU's. parallel --memfree starts a job only while that
+ * much is free, so concurrent runs never add up to more than the machine
+ * has; parallel waits (and kills the youngest job, requeued, if free memory
+ * falls under half of it).
+ */
+static uint64_t job_need(const struct suite *s)
+{
+	uint64_t need = 0;
+
+	if (s->nkernels) {
+		struct profile **ps = calloc(s->npr, sizeof(*ps));
+		unsigned n = 0;
+		uint64_t m = 0;
+
+		if (!ps)
+			return 0;
+		for (unsigned i = 0; i < s->npr; i++)
+			if (s->pr[i].p)
+				ps[n++] = s->pr[i].p;
+		if (!s->mem || parse_size(s->mem, &m) < 0)
+			m = vm_guest_mem(ps, n);
+		free(ps);
+		return m + QEMU_OVERHEAD;
+	}
+	for (unsigned i = 0; i < s->npr; i++)
+		if (s->pr[i].p && s->pr[i].need > need)
+			need = s->pr[i].need;
+	return need;
+}
+
+/* ---- running parallel ---- */
+
+/* fork + exec with the suite's signals back at their defaults, stdin from
+ * /dev/null; the caller waits. (To move onto include/child.h.) */
+static int start(char *const argv[], const char *cwd, const char *out, pid_t *ret_pid)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (nul >= 0)
+			dup2(nul, 0);
+		if (out) {
+			int fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+			if (fd >= 0) {
+				dup2(fd, 1);
+				dup2(fd, 2);
+			}
+		}
+		if (cwd && chdir(cwd) < 0)
+			_exit(127);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	*ret_pid = pid;
+	return 0;
+}
+
+/*
+ * Wait for parallel. A SIGINT from the terminal reaches parallel and the
+ * jobs by themselves (one process group); a SIGTERM or SIGHUP sent to the
+ * suite alone is passed on as SIGINT, on which parallel kills the running
+ * jobs (--termseq: TERM, then KILL) and starts no more. Each job's
+ * `oomlab run` removes its cgroup on TERM; `oomlab vm run` kills its QEMU.
+ */
+static int wait_parallel(pid_t pid, int *ret_status)
+{
+	bool sent = false;
+	int st;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &st, 0);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (suite_interrupted && !sent) {
+			kill(pid, SIGINT);
+			sent = true;
+		}
+	}
+	*ret_status = st;
+	return 0;
+}
+
+#define MAX_ARGS 64
+
+static int run_parallel(struct suite *s, uint64_t memfree)
+{
+	char *argv[MAX_ARGS];
+	char jobs[32], retries[32], memf[32], joblog[PATH_MAX + 16], cmd[PATH_MAX];
+	char wd[PATH_MAX];
+	unsigned n = 0;
+	pid_t pid = -1;
+	int st, e;
+
+	snprintf(jobs, sizeof(jobs), "%u", s->jobs);
+	snprintf(joblog, sizeof(joblog), "%s/joblog", s->dir);
+	argv[n++] = "parallel";
+	argv[n++] = "--will-cite";
+	argv[n++] = "--jobs";
+	argv[n++] = jobs;
+	argv[n++] = "--joblog";
+	argv[n++] = joblog;
+	argv[n++] = "--results";
+	argv[n++] = "out/{#}/";
+	argv[n++] = "--colsep";
+	argv[n++] = "\t";
+	if (s->retries) {
+		snprintf(retries, sizeof(retries), "%u", s->retries + 1);
+		argv[n++] = "--retries";
+		argv[n++] = retries;
+	}
+	if (s->resume)
+		argv[n++] = "--resume";
+	if (memfree) {
+		snprintf(memf, sizeof(memf), "%lluk", (unsigned long long)(memfree / KIB));
+		argv[n++] = "--memfree";
+		argv[n++] = memf;
+	}
+	if (s->sshloginfile) {
+		/* a work directory of this suite's own on each host: several
+		 * suites (or both ends of a loopback test) never share one */
+		const char *b = strrchr(s->dir, '/');
+
+		snprintf(wd, sizeof(wd), ".oomlab-suite/%s", b ? b + 1 : s->dir);
+		argv[n++] = "--sshloginfile";
+		argv[n++] = (char *)s->sshloginfile;
+		argv[n++] = "--workdir";
+		argv[n++] = wd;
+		argv[n++] = "--basefile";
+		argv[n++] = "bin/oomlab";
+		argv[n++] = "--basefile";
+		argv[n++] = "bin/oomlab-worker";
+		for (unsigned i = 0; i < s->npr && n + 8 < MAX_ARGS; i++)
+			if (s->pr[i].staged) {
+				argv[n++] = "--basefile";
+				argv[n++] = s->pr[i].staged;
+			}
+		argv[n++] = "--return";
+		argv[n++] = "runs/{#}";
+		argv[n++] = "--cleanup";
+		snprintf(cmd, sizeof(cmd), "bin/oomlab");
+	} else {
+		snprintf(cmd, sizeof(cmd), "%s", s->self);
+	}
+	argv[n++] = "-a";
+	argv[n++] = "jobs.tsv";
+	argv[n++] = cmd;
+	argv[n] = NULL;
+	if (s->sshloginfile && n + 1 >= MAX_ARGS)
+		return -E2BIG;
+
+	/* parallel's own files under D, not in the user's ~/.parallel */
+	{
+		char ph[PATH_MAX + 16];
+
+		snprintf(ph, sizeof(ph), "%s/.parallel", s->dir);
+		mkdir(ph, 0700);
+		setenv("PARALLEL_HOME", ph, 1);
+	}
+	/* remote: parallel runs the job in its work directory there; here, in
+	 * D (basefiles and returns are relative to it) */
+	e = start(argv, s->dir, NULL, &pid);
+	if (e < 0)
+		return e;
+	e = wait_parallel(pid, &st);
+	if (e < 0)
+		return e;
+	/* parallel exits with the number of failed jobs (up to 100), 101 for
+	 * more, 255 on its own errors; the joblog and documents tell the rest */
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/*
+ * --resume: a job that was killed wrote no document (an interrupted run
+ * is no result); drop its joblog line so that parallel --resume runs it
+ * again. Jobs that finished keep theirs.
+ */
+static int resume_prepare(struct suite *s)
+{
+	_cleanup_free_ char *text = NULL, *path = NULL;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int e;
+
+	if (asprintf(&path, "%s/joblog", s->dir) < 0)
+		return -ENOMEM;
+	e = read_file_str(path, &text);
+	if (e == -ENOENT)
+		return 0;
+	if (e < 0)
+		return e;
+	f = open_memstream(&out, &len);
+	if (!f)
+		return -ENOMEM;
+	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		struct suite_job *j = NULL;
+		unsigned nj = 0;
+		char dir[PATH_MAX + 32], **docs = NULL;
+		unsigned nd = 0;
+		bool keep = true;
+
+		if (suite_joblog_parse(l, &j, &nj) == 0 && nj == 1) {
+			snprintf(dir, sizeof(dir), "%s/runs/%u", s->dir, j[0].seq);
+			if (suite_list_docs(dir, &docs, &nd) == 0) {
+				keep = j[0].signal == 0 && nd > 0;
+				for (unsigned i = 0; i < nd; i++)
+					free(docs[i]);
+				free(docs);
+			}
+		} else if (strncmp(l, "Seq\t", 4)) {
+			keep = false;	/* cut short */
+		}
+		free(j);
+		if (keep)
+			fprintf(f, "%s\n", l);
+	}
+	fclose(f);
+	{
+		_cleanup_free_ char *tmp = NULL;
+		_cleanup_close_ int fd = -1;
+
+		if (asprintf(&tmp, "%s.resume", path) < 0) {
+			free(out);
+			return -ENOMEM;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, out, len) != (ssize_t)len || rename(tmp, path) < 0) {
+			e = -errno;
+			free(out);
+			return e ? e : -EIO;
+		}
+	}
+	free(out);
+	return 0;
+}
+
+/* ---- merging ---- */
+
+static struct suite_entry *entry_for(struct suite_report *r, unsigned cap, const char *profile,
+				     const char *kernel, const char *host, const char *error)
+{
+	struct suite_entry *e;
+
+	for (unsigned i = 0; i < r->n; i++) {
+		e = &r->e[i];
+		if (!strcmp(e->profile, profile) && !strcmp(e->host, host) &&
+		    (r->vm ? !strcmp(e->kernel, kernel ?: "") : true))
+			return e;
+	}
+	if (r->n >= cap)
+		return NULL;
+	e = &r->e[r->n];
+	memset(e, 0, sizeof(*e));
+	e->profile = strdup(profile);
+	e->kernel = strdup(kernel ?: "");
+	e->host = strdup(host);
+	e->error = error ? strdup(error) : NULL;
+	if (!e->profile || !e->kernel || !e->host || (error && !e->error)) {
+		suite_entry_free(e);
+		return NULL;
+	}
+	r->n++;
+	return e;
+}
+
+/* "4/ssh -F cfg root@hostA" -> "hostA"; ":" -> "local" */
+static void host_name(const char *sshlogin, char *buf, size_t len)
+{
+	const char *s = sshlogin, *sp, *at;
+
+	if (!*s || !strcmp(s, ":")) {
+		snprintf(buf, len, "local");
+		return;
+	}
+	sp = strrchr(s, ' ');
+	s = sp ? sp + 1 : s;
+	if ((sp = strchr(s, '/')) && !strchr(sp + 1, '/'))
+		s = sp + 1;
+	at = strrchr(s, '@');
+	snprintf(buf, len, "%s", at ? at + 1 : s);
+}
+
+/* Last non-empty line of a job's stderr (ssh's message, oomlab's error). */
+static char *job_stderr_line(const struct suite *s, unsigned seq)
+{
+	_cleanup_free_ char *text = NULL;
+	char p[PATH_MAX + 32];
+	char *end, *l;
+
+	snprintf(p, sizeof(p), "%s/out/%u/stderr", s->dir, seq);
+	if (read_file_str(p, &text) < 0)
+		return NULL;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
+		*--end = '\0';
+	l = strrchr(text, '\n');
+	return *text ? strdup(l ? l + 1 : text) : NULL;
+}
+
+static int merge(const struct suite *s, struct suite_report *r)
+{
+	_cleanup_free_ char *log = NULL, *path = NULL;
+	struct suite_job *jl = NULL;
+	unsigned njl = 0, cap;
+	char host[256];
+	int e = 0;
+
+	cap = s->npr * (s->nkernels ? s->nkernels : 1) * 64 + 16;
+	r->e = calloc(cap, sizeof(*r->e));
+	if (!r->e)
+		return -ENOMEM;
+	if (asprintf(&path, "%s/joblog", s->dir) < 0)
+		return -ENOMEM;
+	if (read_file_str(path, &log) == 0 && suite_joblog_parse(log, &jl, &njl) < 0)
+		return -ENOMEM;
+
+	/* invalid profiles first: broken in every column, nothing ran */
+	for (unsigned i = 0; i < s->npr; i++)
+		for (unsigned k = 0; s->pr[i].error && k < (s->nkernels ? s->nkernels : 1); k++)
+			if (!entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
+				       "local", s->pr[i].error))
+				return -ENOMEM;
+
+	for (unsigned seq = 1; seq <= s->njobs; seq++) {
+		const struct sjob *job = &s->job[seq - 1];
+		const struct suite_job *j = NULL;
+		const char *kernel = s->nkernels ? s->kernels[job->kernel] : NULL;
+		char dir[PATH_MAX + 32], **docs = NULL;
+		unsigned nd = 0;
+		bool *seen = calloc(job->n ? job->n : 1, sizeof(*seen));
+
+		if (!seen)
+			return -ENOMEM;
+		for (unsigned i = 0; i < njl; i++)
+			if (jl[i].seq == seq)
+				j = &jl[i];
+		host_name(j ? j->host : ":", host, sizeof(host));
+		snprintf(dir, sizeof(dir), "%s/runs/%u", s->dir, seq);
+		e = suite_list_docs(dir, &docs, &nd);
+		for (unsigned d = 0; e == 0 && d < nd; d++) {
+			struct suite_doc doc;
+			unsigned pi = job->first;
+			struct suite_entry *en;
+
+			if (suite_doc_read(docs[d], &doc) < 0) {
+				log_warn("%s: not a result document; ignored", docs[d]);
+				continue;
+			}
+			/* which of the job's profiles: the document names it as
+			 * the job did */
+			for (unsigned i = job->first; i < job->first + job->n; i++)
+				if (!s->pr[i].error && doc.profile &&
+				    !strcmp(doc.profile, job_path(s, &s->pr[i])))
+					pi = i;
+			if (pi - job->first < job->n)
+				seen[pi - job->first] = true;
+			en = entry_for(r, cap, s->pr[pi].path, kernel ? kernel : doc.kernel, host, NULL);
+			if (!en || suite_entry_add_run(en, doc.v, docs[d], doc.reason, doc.wall_ms) < 0)
+				e = -ENOMEM;
+			else if (!en->kernel[0] && doc.kernel) {
+				free(en->kernel);
+				en->kernel = strdup(doc.kernel);
+			}
+			suite_doc_free(&doc);
+		}
+		for (unsigned d = 0; d < nd; d++)
+			free(docs[d]);
+		free(docs);
+		/*
+		 * A profile the job ran without a document: the job could not
+		 * run it (ssh failed, the guest died, oomlab could not start).
+		 * Not after an interruption: an interrupted run is no result,
+		 * --resume runs it.
+		 */
+		for (unsigned i = 0; e == 0 && i < job->n; i++) {
+			const struct sprofile *sp = &s->pr[job->first + i];
+			_cleanup_free_ char *why = NULL, *line = NULL;
+			struct suite_entry *en;
+
+			if (seen[i] || sp->error || !j || j->signal || suite_interrupted)
+				continue;
+			line = job_stderr_line(s, seq);
+			if (asprintf(&why, "job %u exited %d without a result%s%s", seq, j->exitval,
+				     line ? ": " : "", line ? line : "") < 0)
+				why = NULL;
+			en = entry_for(r, cap, sp->path, kernel, host, NULL);
+			if (!en || suite_entry_add_run(en, SV_BROK, NULL, why, j->runtime * 1000) < 0)
+				e = -ENOMEM;
+		}
+		free(seen);
+		if (e < 0)
+			break;
+	}
+	free(jl);
+	for (unsigned i = 0; i < r->n; i++)
+		suite_entry_stats(&r->e[i]);
+	return e;
+}
+
+/* ---- kernels ---- */
+
+static int resolve_kernels(struct suite *s, const char *list)
+{
+	_cleanup_free_ char *copy = strdup(list);
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *save, *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		char err[1024];
+		char *ver = NULL;
+		int e;
+
+		if (s->nkernels >= SUITE_MAX_KERNELS) {
+			log_err(0, "--kernel: at most %d kernels", SUITE_MAX_KERNELS);
+			return -E2BIG;
+		}
+		log_info("kernel %s: resolving (cache, then Debian's archive)", k);
+		e = vm_kernel_resolve(k, &ver, err, sizeof(err));
+		if (e < 0) {
+			log_err(0, "--kernel %s: %s", k, err);
+			return e;
+		}
+		if (!path_ok(ver)) {
+			free(ver);
+			return -EINVAL;
+		}
+		log_info("kernel %s: %s", k, ver);
+		s->kernel_spec[s->nkernels] = strdup(k);
+		s->kernels[s->nkernels++] = ver;
+	}
+	return 0;
+}
+
+/* ---- the command ---- */
+
+static int abs_dir(const char *d, char **ret)
+{
+	char cwd[PATH_MAX];
+
+	if (*d == '/')
+		return (*ret = strdup(d)) ? 0 : -ENOMEM;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	return asprintf(ret, "%s/%s", cwd, d) < 0 ? -ENOMEM : 0;
+}
+
+static void suite_free(struct suite *s)
+{
+	for (unsigned i = 0; i < s->npr; i++) {
+		free(s->pr[i].path);
+		free(s->pr[i].staged);
+		free(s->pr[i].abs);
+		free(s->pr[i].error);
+		profile_free(s->pr[i].p);
+	}
+	free(s->pr);
+	for (unsigned k = 0; k < s->nkernels; k++) {
+		free(s->kernels[k]);
+		free(s->kernel_spec[k]);
+	}
+	free(s->job);
+	free(s->dir);
+}
+
+int suite_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "sshloginfile", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "resume", no_argument, NULL, 'c' },
+		{ "results-dir", required_argument, NULL, 'd' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct suite s = { .jobs = 1, .repeat = 1 };
+	struct suite_report rep = { 0 };
+	const char *dir = NULL, *kernels = NULL;
+	_cleanup_free_ char *jobs_text = NULL, *old_jobs = NULL, *jobs_path = NULL;
+	char def_dir[64];
+	uint64_t t0 = now_ns(), memfree, avail;
+	int c, e, rc = 2, prc;
+	long l;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+		case 'r':
+		case 'R':
+			if (parse_int(optarg, c == 'R' ? 0 : 1, 10000, &l) < 0) {
+				log_err(0, "--%s %s: a number", c == 'j' ? "jobs" : c == 'r' ? "repeat"
+						: "retries", optarg);
+				return 2;
+			}
+			*(c == 'j' ? &s.jobs : c == 'r' ? &s.repeat : &s.retries) = (unsigned)l;
+			break;
+		case 'S': s.sshloginfile = optarg; break;
+		case 'k': kernels = optarg; break;
+		case 'c': s.resume = true; break;
+		case 'd': dir = optarg; break;
+		case 'm': s.mem = optarg; break;
+		case 'a': s.accel = optarg; break;
+		case 'q': s.quiet = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (s.resume && !dir) {
+		log_err(0, "--resume continues a suite: name it with --results-dir D");
+		return 2;
+	}
+	if (s.sshloginfile && access(s.sshloginfile, R_OK) < 0) {
+		log_err(-errno, "--sshloginfile %s", s.sshloginfile);
+		return 2;
+	}
+	{
+		ssize_t n = readlink("/proc/self/exe", s.self, sizeof(s.self) - 1);
+
+		if (n < 0) {
+			log_err(-errno, "cannot find oomlab's own binary");
+			return 2;
+		}
+		s.self[n] = '\0';
+	}
+	if (!dir) {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		strftime(def_dir, sizeof(def_dir), "results/suite-%Y%m%d-%H%M%S",
+			 localtime_r(&now, &tm));
+		dir = def_dir;
+	}
+	if (abs_dir(dir, &s.dir) < 0 || !path_ok(s.dir))
+		goto out;
+
+	if (expand(&s, argc - optind, argv + optind) < 0) {
+		log_err(-errno, "cannot read the profiles");
+		goto out;
+	}
+	for (unsigned i = 0; i < s.npr; i++)
+		if (!path_ok(s.pr[i].path)) {
+			log_err(0, "%s: a tab or newline in a profile path", s.pr[i].path);
+			goto out;
+		}
+	/* an invalid profile is reported broken; the others still run */
+	parse_profiles(&s);
+	if (kernels && resolve_kernels(&s, kernels) < 0)
+		goto out;
+
+	e = mkdir_p(s.dir);
+	if (e < 0) {
+		log_err(e, "--results-dir %s", s.dir);
+		goto out;
+	}
+	if (s.sshloginfile && (e = stage(&s)) < 0) {
+		log_err(e, "cannot stage the binaries and profiles in %s", s.dir);
+		goto out;
+	}
+	if (write_jobs(&s, &jobs_text) < 0 || asprintf(&jobs_path, "%s/jobs.tsv", s.dir) < 0)
+		goto out;
+	if (read_file_str(jobs_path, &old_jobs) == 0) {
+		if (!s.resume) {
+			log_err(0, "%s holds a suite already: --resume continues it, or name "
+				"another --results-dir", s.dir);
+			goto out;
+		}
+		if (strcmp(old_jobs, jobs_text)) {
+			log_err(0, "--resume: the jobs differ from those %s started with "
+				"(same profiles, --repeat and --kernel needed)", s.dir);
+			goto out;
+		}
+		if ((e = resume_prepare(&s)) < 0) {
+			log_err(e, "--resume: cannot read %s/joblog", s.dir);
+			goto out;
+		}
+	} else {
+		_cleanup_close_ int fd = open(jobs_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		size_t len = strlen(jobs_text);
+
+		if (fd < 0 || write(fd, jobs_text, len) != (ssize_t)len) {
+			log_err(-errno, "cannot write %s", jobs_path);
+			goto out;
+		}
+		s.resume = false;	/* nothing to resume: a fresh start */
+	}
+
+	memfree = job_need(&s);
+	avail = mem_available();
+	if (avail && memfree > avail - avail / 10) {
+		char b1[16], b2[16];
+
+		/* parallel would wait for ever; the run itself SKIPs a limit the
+		 * machine cannot hold (with the figures) */
+		log_warn("admission: a job may need %s, %s is available: jobs start one "
+			 "at a time when memory is free", format_size(memfree, b1),
+			 format_size(avail, b2));
+		memfree = avail / 2;
+	} else if (avail && memfree * s.jobs > avail) {
+		char b1[16], b2[16];
+
+		log_info("admission: %u jobs x %s exceed the %s available: jobs wait for "
+			 "free memory (parallel --memfree)", s.jobs, format_size(memfree, b1),
+			 format_size(avail, b2));
+	}
+	if (!s.quiet)
+		log_info("suite %s: %u job%s (%u profile%s%s), %u at once%s", s.dir, s.njobs,
+			 s.njobs == 1 ? "" : "s", nvalid(&s), nvalid(&s) == 1 ? "" : "s",
+			 s.npr > nvalid(&s) ? ", invalid ones broken" : "", s.jobs,
+			 s.sshloginfile ? " per host" : "");
+
+	{
+		struct sigaction sa = { .sa_handler = on_signal };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+	}
+	prc = s.njobs ? run_parallel(&s, memfree) : 0;
+	if (prc < 0) {
+		log_err(prc, "cannot run GNU parallel (apt-get install parallel)");
+		goto out;
+	}
+	if (prc == 127) {
+		log_err(0, "cannot run GNU parallel (apt-get install parallel)");
+		goto out;
+	}
+
+	rep.jobs = s.jobs;
+	rep.vm = s.nkernels > 0;
+	rep.interrupted = suite_interrupted != 0;
+	if (merge(&s, &rep) < 0) {
+		log_err(-ENOMEM, "cannot merge the results");
+		goto out;
+	}
+	rep.wall_ms = (double)(now_ns() - t0) / 1e6;
+	{
+		_cleanup_free_ char *jl = NULL;
+
+		if (asprintf(&jl, "%s/joblog", s.dir) < 0)
+			goto out;
+		rep.joblog = jl;
+		if ((e = write_report(s.dir, "suite.json", suite_report_json, &rep)) < 0 ||
+		    (e = write_report(s.dir, "summary.md", suite_report_markdown, &rep)) < 0 ||
+		    (e = write_report(s.dir, "junit.xml", suite_report_junit, &rep)) < 0 ||
+		    (e = write_report(s.dir, "suite.tap", suite_report_tap, &rep)) < 0) {
+			log_err(e, "cannot write the suite's documents in %s", s.dir);
+			goto out;
+		}
+		rep.joblog = NULL;
+	}
+	if (!s.quiet) {
+		suite_report_markdown(&rep, stdout);
+		printf("\nsuite: %s/suite.json (summary.md, junit.xml, suite.tap)\n", s.dir);
+	}
+	if (rep.interrupted)
+		log_err(0, "interrupted: running jobs killed; `oomlab suite --resume "
+			"--results-dir %s` with the same arguments continues", s.dir);
+	rc = suite_report_exit(&rep);
+out:
+	for (unsigned i = 0; i < rep.n; i++)
+		suite_entry_free(&rep.e[i]);
+	free(rep.e);
+	suite_free(&s);
+	return rc;
+}
