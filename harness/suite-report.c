@@ -93,7 +93,10 @@ static void cell(FILE *f, const struct suite_entry *e)
 
 	switch (e->status) {
 	case SUITE_SKIPPED:
-		fprintf(f, "SKIP (%u)", e->skip);
+		if (!e->nruns)
+			fputs("not run", f);
+		else
+			fprintf(f, "SKIP (%u)", e->skip);
 		return;
 	case SUITE_BROKEN:
 		if (e->error) {

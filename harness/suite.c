@@ -600,6 +600,7 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 static int resume_prepare(struct suite *s)
 {
 	_cleanup_free_ char *text = NULL, *path = NULL;
+	_cleanup_free_ bool *kept = NULL;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -612,7 +613,8 @@ static int resume_prepare(struct suite *s)
 		return 0;
 	if (e < 0)
 		return e;
-	f = open_memstream(&out, &len);
+	kept = calloc(s->njobs + 1, sizeof(*kept));
+	f = kept ? open_memstream(&out, &len) : NULL;
 	if (!f)
 		return -ENOMEM;
 	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -633,11 +635,24 @@ static int resume_prepare(struct suite *s)
 		} else if (strncmp(l, "Seq\t", 4)) {
 			keep = false;	/* cut short */
 		}
+		if (keep && nj == 1 && j[0].seq <= s->njobs)
+			kept[j[0].seq] = true;
 		free(j);
 		if (keep)
 			fprintf(f, "%s\n", l);
 	}
 	fclose(f);
+	/* parallel --resume also counts a job as done when its --results
+	 * directory exists: remove those of the jobs to run again (their
+	 * stdout and stderr said "interrupted") */
+	for (unsigned seq = 1; seq <= s->njobs; seq++) {
+		char od[PATH_MAX + 32];
+
+		if (kept[seq])
+			continue;
+		snprintf(od, sizeof(od), "%s/out/%u", s->dir, seq);
+		vm_rmtree(od);
+	}
 	{
 		_cleanup_free_ char *tmp = NULL;
 		_cleanup_close_ int fd = -1;
@@ -742,6 +757,14 @@ static int merge(const struct suite *s, struct suite_report *r)
 		for (unsigned k = 0; s->pr[i].error && k < (s->nkernels ? s->nkernels : 1); k++)
 			if (!entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
 				       "local", s->pr[i].error))
+				return -ENOMEM;
+
+	/* every planned profile x kernel has a row, even if nothing ran yet
+	 * (interrupted); across hosts the columns come from the joblog */
+	for (unsigned i = 0; !s->sshloginfile && i < s->npr; i++)
+		for (unsigned k = 0; !s->pr[i].error && k < (s->nkernels ? s->nkernels : 1); k++)
+			if (!entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
+				       "local", NULL))
 				return -ENOMEM;
 
 	for (unsigned seq = 1; seq <= s->njobs; seq++) {
