@@ -209,3 +209,118 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	rmdir(dir);
 	return ok;
 }
+
+/*
+ * The probe's answer, remembered per machine: --accel auto spent 1-1.4 s
+ * of every boot here probing a /dev/kvm that cannot work (nested PVM).
+ * Keyed on what decides it: /dev/kvm's identity (device number, inode,
+ * ctime: a module reload or a new device node changes it), QEMU's binary
+ * (path, inode, size, mtime: an upgrade re-probes) and the host kernel
+ * (uname -r). Any change of the key probes again.
+ */
+static int qemu_binary(const char *qemu, char *buf, size_t len)
+{
+	const char *name = qemu ? qemu : "qemu-system-x86_64";
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *copy = NULL;
+
+	if (strchr(name, '/')) {
+		snprintf(buf, len, "%s", name);
+		return access(buf, X_OK) == 0 ? 0 : -errno;
+	}
+	copy = strdup(path ? path : "/usr/bin:/bin");
+	if (!copy)
+		return -ENOMEM;
+	for (char *save, *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if ((size_t)snprintf(buf, len, "%s/%s", d, name) < len && access(buf, X_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+int vm_kvm_probe_key(const char *kvm_dev, const char *qemu, char *buf, size_t len)
+{
+	struct stat kv, qs;
+	char qpath[PATH_MAX];
+	_cleanup_free_ char *rel = NULL;
+	int e;
+
+	if (stat(kvm_dev, &kv) < 0)
+		return -errno;
+	e = qemu_binary(qemu, qpath, sizeof(qpath));
+	if (e < 0)
+		return e;
+	if (stat(qpath, &qs) < 0)
+		return -errno;
+	if (read_file_str("/proc/sys/kernel/osrelease", &rel) == 0)
+		rel[strcspn(rel, "\n")] = '\0';
+	e = snprintf(buf, len, "kvm=%llx:%llu:%lld qemu=%s:%llu:%lld:%lld host=%s",
+		     (unsigned long long)kv.st_rdev, (unsigned long long)kv.st_ino,
+		     (long long)kv.st_ctime, qpath, (unsigned long long)qs.st_ino,
+		     (long long)qs.st_size, (long long)qs.st_mtime, rel ? rel : "?");
+	return e < 0 || (size_t)e >= len ? -ENAMETOOLONG : 0;
+}
+
+/* <cache>/oomlab/kvm-probe beside <cache>/oomlab/kernels */
+static int probe_cache_path(char **ret)
+{
+	_cleanup_free_ char *k = NULL;
+	char *s;
+	int e = vm_kernel_cache_dir(&k);
+
+	if (e < 0)
+		return e;
+	s = strrchr(k, '/');
+	if (!s)
+		return -EINVAL;
+	*s = '\0';
+	return asprintf(ret, "%s/kvm-probe", k) < 0 ? -ENOMEM : 0;
+}
+
+int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms,
+			bool *ret_ok, bool *ret_cached)
+{
+	_cleanup_free_ char *path = NULL, *text = NULL, *tmp = NULL;
+	char key[PATH_MAX + 256];
+	bool ok;
+	int e;
+
+	*ret_cached = false;
+	/* no /dev/kvm: no KVM, nothing to remember */
+	if (vm_kvm_probe_key("/dev/kvm", NULL, key, sizeof(key)) < 0) {
+		*ret_ok = false;
+		return 0;
+	}
+	if (probe_cache_path(&path) == 0 && read_file_str(path, &text) == 0) {
+		size_t kl = strlen(key);
+
+		/* "KEY yes|no\n" */
+		if (!strncmp(text, key, kl) && text[kl] == ' ' &&
+		    (!strncmp(text + kl + 1, "yes", 3) || !strncmp(text + kl + 1, "no", 2))) {
+			*ret_ok = text[kl + 1] == 'y';
+			*ret_cached = true;
+			return 0;
+		}
+	}
+	ok = vm_kvm_probe(kernel, initrd, deadline_ms);
+	*ret_ok = ok;
+	/* an interrupted probe says nothing about KVM */
+	if (!path || vm_interrupted)
+		return 0;
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
+	{
+		_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+		char line[sizeof(key) + 8];
+		int n = snprintf(line, sizeof(line), "%s %s\n", key, ok ? "yes" : "no");
+
+		if (fd < 0)
+			return 0;	/* no cache dir yet: probe next time too */
+		e = write(fd, line, (size_t)n) == n && fchmod(fd, 0644) == 0 ? 0 : -EIO;
+		if (e == 0 && rename(tmp, path) < 0)
+			e = -errno;
+		if (e < 0)
+			unlink(tmp);
+	}
+	return 0;
+}

@@ -763,9 +763,12 @@ static int cmd_run(int argc, char **argv)
 	if (env.accel == VM_ACCEL_AUTO) {
 		/* a throw-away initramfs is enough: only the kernel's first
 		 * console bytes are looked at */
-		env.accel = vm_kvm_probe(k.vmlinuz, "/dev/null", KVM_PROBE_MS) ?
-			    VM_ACCEL_KVM : VM_ACCEL_TCG;
-		log_debug("accel auto: %s", env.accel == VM_ACCEL_KVM ? "kvm" : "tcg");
+		bool kvm = false, cached = false;
+
+		vm_kvm_probe_cached(k.vmlinuz, "/dev/null", KVM_PROBE_MS, &kvm, &cached);
+		env.accel = kvm ? VM_ACCEL_KVM : VM_ACCEL_TCG;
+		log_debug("accel auto: %s%s", kvm ? "kvm" : "tcg",
+			  cached ? " (remembered in the cache: oomlab/kvm-probe)" : "");
 	}
 
 	/*

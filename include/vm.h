@@ -154,6 +154,15 @@ int vm_qemu_run(const struct vm_qemu_opts *o, struct vm_boot *ret);
  * abort or crawl (nested PVM), so only a console byte counts.
  */
 bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms);
+/*
+ * The same, answered from <cache>/oomlab/kvm-probe when its key matches
+ * (vm_kvm_probe_key: /dev/kvm's device, inode and ctime, QEMU's path,
+ * inode, size and mtime, the host's kernel release); probes and
+ * remembers otherwise.
+ */
+int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms,
+			bool *ret_ok, bool *ret_cached);
+int vm_kvm_probe_key(const char *kvm_dev, const char *qemu, char *buf, size_t len);
 
 /* ---- vm-stream.c ---- */
 
