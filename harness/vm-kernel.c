@@ -11,11 +11,13 @@
  * Cache layout: <cache>/<version>/vmlinuz, config, modules/NAME.ko and
  * modules.load (the modules in load order, one file name a line).
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "child.h"
 #include "fileio.h"
@@ -158,8 +160,12 @@ int vm_kernel_pick_modules(const char *moddir, const char *modules_dep,
 				break;
 			}
 		}
-		if (!line)
+		/* 7.2 (sid) builds lzo-rle, lz4 and zsmalloc in: a compressor
+		 * missing from modules.dep is built in; zram itself must be there */
+		if (!line && !strcmp(wanted_modules[w], "zram"))
 			return -ENOENT;
+		if (!line)
+			continue;
 
 		/* modprobe loads the dependency list from its end: do the same,
 		 * then the module itself */
@@ -309,6 +315,10 @@ static int resolve_default(char *ret_version, size_t len, char *err, size_t errl
 	return 0;
 }
 
+/* Download linux-image-VER (and sid's split packages) into dir, with
+ * oomlab's own apt configuration (below). */
+static int apt_fetch_debs(const char *ver, const char *dir, char *err, size_t errlen);
+
 int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t errlen)
 {
 	_cleanup_free_ char *cache = NULL, *out = NULL, *final = NULL;
@@ -362,22 +372,28 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t e
 	 * falls back to an unsandboxed download with a warning */
 	chmod(tmp, 0755);
 	snprintf(pkg, sizeof(pkg), "linux-image-%s", ver);
-	{
-		char *argv[] = { "apt-get", "download", "-q", pkg, NULL };
-
-		st = run_capture(argv, tmp, &out);
-	}
-	if (st != 0) {
-		last_line(out ? out : "", line, sizeof(line));
-		snprintf(err, errlen, "apt-get download %s failed: %s", pkg,
-			 st < 0 ? strerror(-st) : line);
-		e = -ENOENT;
+	e = apt_fetch_debs(ver, tmp, err, errlen);
+	if (e < 0)
 		goto out;
-	}
+	pathf(root, sizeof(root), "%s/root", tmp);
 	dir = opendir(tmp);
-	while (dir && (de = readdir(dir)))
-		if (strstr(de->d_name, ".deb"))
-			pathf(deb, sizeof(deb), "%s/%s", tmp, de->d_name);
+	while (dir && (de = readdir(dir))) {
+		char *argv[] = { "dpkg", "-x", deb, root, NULL };
+
+		if (!strstr(de->d_name, ".deb"))
+			continue;
+		pathf(deb, sizeof(deb), "%s/%s", tmp, de->d_name);
+		free(out);
+		out = NULL;
+		st = run_capture(argv, NULL, &out);
+		if (st != 0) {
+			last_line(out ? out : "", line, sizeof(line));
+			snprintf(err, errlen, "dpkg -x %s: %s", deb, st < 0 ? strerror(-st) : line);
+			e = -EIO;
+			closedir(dir);
+			goto out;
+		}
+	}
 	if (dir)
 		closedir(dir);
 	if (!*deb) {
@@ -385,19 +401,13 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t e
 		e = -ENOENT;
 		goto out;
 	}
-	pathf(root, sizeof(root), "%s/root", tmp);
-	{
-		char *argv[] = { "dpkg", "-x", deb, root, NULL };
-
-		free(out);
-		out = NULL;
-		st = run_capture(argv, NULL, &out);
-	}
-	if (st != 0) {
-		last_line(out ? out : "", line, sizeof(line));
-		snprintf(err, errlen, "dpkg -x %s: %s", deb, st < 0 ? strerror(-st) : line);
-		e = -EIO;
-		goto out;
+	/* sid's packages are usr-merged (/usr/lib/modules/VER only); depmod
+	 * -b looks in ROOT/lib/modules */
+	pathf(src, sizeof(src), "%s/lib", root);
+	pathf(dst, sizeof(dst), "%s/usr/lib/modules/%s", root, ver);
+	if (access(src, F_OK) < 0 && access(dst, F_OK) == 0 && symlink("usr/lib", src) < 0) {
+		e = -errno;
+		goto io;
 	}
 	/* modules.dep is not in the package (the postinst makes it) */
 	{
@@ -421,14 +431,21 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t e
 	e = mkdir_p(dst, 0755);
 	if (e < 0)
 		goto io;
+	/* linux-image-VER: /boot/vmlinuz-VER; sid's linux-binary-VER:
+	 * /usr/lib/modules/VER/vmlinuz */
 	pathf(src, sizeof(src), "%s/boot/vmlinuz-%s", root, ver);
+	if (access(src, R_OK) < 0)
+		pathf(src, sizeof(src), "%s/usr/lib/modules/%s/vmlinuz", root, ver);
 	pathf(dst, sizeof(dst), "%s/k/vmlinuz", tmp);
 	e = copy_file(src, dst);
 	if (e < 0) {
-		snprintf(err, errlen, "%s has no /boot/vmlinuz-%s", pkg, ver);
+		snprintf(err, errlen, "%s has no /boot/vmlinuz-%s nor "
+			 "/usr/lib/modules/%s/vmlinuz", pkg, ver, ver);
 		goto out;
 	}
 	pathf(src, sizeof(src), "%s/boot/config-%s", root, ver);
+	if (access(src, R_OK) < 0)
+		pathf(src, sizeof(src), "%s/usr/lib/modules/%s/config", root, ver);
 	pathf(dst, sizeof(dst), "%s/k/config", tmp);
 	copy_file(src, dst);	/* for people; not needed to boot */
 
@@ -588,11 +605,435 @@ int vm_kernel_list(char ***ret_versions, unsigned *ret_n)
 	return 0;
 }
 
+/* ---- kernels of every Debian suite reachable (private apt configuration) ---- */
+
+/*
+ * Debian serves here: bullseye (5.10), bookworm (6.1), bookworm-backports
+ * and trixie (6.12), sid (7.x); buster and stretch are gone (404). apt is
+ * pointed at a configuration of our own under the cache directory
+ * (sources, lists, package cache), so the system's sources stay untouched;
+ * debian-archive-keyring verifies the suites.
+ */
+static const char apt_sources[] =
+	"Types: deb\n"
+	"URIs: http://deb.debian.org/debian\n"
+	"Suites: bullseye bookworm bookworm-updates bookworm-backports trixie sid\n"
+	"Components: main\n"
+	"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n"
+	"\n"
+	"Types: deb\n"
+	"URIs: http://deb.debian.org/debian-security\n"
+	"Suites: bullseye-security bookworm-security trixie-security\n"
+	"Components: main\n"
+	"Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n";
+#define APT_KEYRING "/usr/share/keyrings/debian-archive-keyring.gpg"
+/* the lists are ~40 MB to fetch: once a day is fresh enough for kernels */
+#define APT_MAX_AGE_S (24 * 3600)
+#define APT_NOPT 24
+
+struct apt_conf {
+	char dir[PATH_MAX];
+	char opt[APT_NOPT][PATH_MAX + 64];
+	unsigned nopt;
+};
+
+static int apt_conf_init(struct apt_conf *c, char *err, size_t errlen)
+{
+	_cleanup_free_ char *kc = NULL;
+	char p[PATH_MAX + 64], *slash;
+	int e = vm_kernel_cache_dir(&kc);
+
+	if (e < 0) {
+		snprintf(err, errlen, "no cache directory: neither XDG_CACHE_HOME nor HOME is set");
+		return e;
+	}
+	slash = strrchr(kc, '/');
+	*slash = '\0';
+	if (pathf(c->dir, sizeof(c->dir), "%s/apt", kc) < 0)
+		return -ENAMETOOLONG;
+	if (access(APT_KEYRING, R_OK) < 0) {
+		snprintf(err, errlen, "%s missing (apt-get install debian-archive-keyring): "
+			 "it verifies the Debian suites", APT_KEYRING);
+		return -ENOENT;
+	}
+	static const char *const sub[] = { "sources.list.d", "preferences.d", "lists/partial",
+					   "cache/archives/partial" };
+	for (unsigned i = 0; i < ARRAY_SIZE(sub); i++) {
+		pathf(p, sizeof(p), "%s/%s", c->dir, sub[i]);
+		e = mkdir_p(p, 0755);
+		if (e < 0) {
+			snprintf(err, errlen, "cannot create %s: %s", p, strerror(-e));
+			return e;
+		}
+	}
+	pathf(p, sizeof(p), "%s/sources.list.d/oomlab.sources", c->dir);
+	{
+		_cleanup_free_ char *cur = NULL;
+
+		if (read_file_str(p, &cur) < 0 || strcmp(cur, apt_sources)) {
+			_cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+			if (fd < 0 || write(fd, apt_sources, strlen(apt_sources)) !=
+					      (ssize_t)strlen(apt_sources)) {
+				snprintf(err, errlen, "cannot write %s", p);
+				return -EIO;
+			}
+		}
+	}
+	c->nopt = 0;
+#define OPT(...) pathf(c->opt[c->nopt++], sizeof(c->opt[0]), __VA_ARGS__)
+	OPT("Dir::Etc::SourceList=/dev/null");
+	OPT("Dir::Etc::SourceParts=%s/sources.list.d", c->dir);
+	OPT("Dir::Etc::Preferences=/dev/null");
+	OPT("Dir::Etc::PreferencesParts=%s/preferences.d", c->dir);
+	OPT("Dir::State::Lists=%s/lists", c->dir);
+	OPT("Dir::State::status=/dev/null");	/* what is installed here does not matter */
+	OPT("Dir::Cache=%s/cache", c->dir);
+	/* Debian's container images set the package cache to "": each
+	 * apt-cache call then rebuilds it from the lists (4-7 s here); one
+	 * binary cache makes a query 0.7 s */
+	OPT("Dir::Cache::pkgcache=%s/cache/pkgcache.bin", c->dir);
+	OPT("Dir::Cache::srcpkgcache=");
+	OPT("Acquire::Languages=none");
+#undef OPT
+	/* as root, apt downloads as _apt, which cannot write our directories:
+	 * it warns and falls back; say so up front */
+	if (getuid() == 0)
+		pathf(c->opt[c->nopt++], sizeof(c->opt[0]), "APT::Sandbox::User=root");
+	return 0;
+}
+
+/* argv: tool, then -o OPT for each option, then the rest (NULL-ended) */
+static void apt_argv(const struct apt_conf *c, const char *tool, const char *const *rest,
+		     char **argv, unsigned max)
+{
+	unsigned n = 0;
+
+	argv[n++] = (char *)tool;
+	for (unsigned i = 0; i < c->nopt && n + 2 < max; i++) {
+		argv[n++] = "-o";
+		argv[n++] = (char *)c->opt[i];
+	}
+	for (unsigned i = 0; rest[i] && n + 1 < max; i++)
+		argv[n++] = (char *)rest[i];
+	argv[n] = NULL;
+}
+
+static int apt_update(const struct apt_conf *c, bool force, char *err, size_t errlen)
+{
+	char p[PATH_MAX + 32], line[256];
+	char *argv[APT_NOPT * 2 + 8];
+	static const char *const rest[] = { "-q", "update", NULL };
+	_cleanup_free_ char *out = NULL;
+	struct stat st;
+	int r;
+
+	pathf(p, sizeof(p), "%s/lists/.oomlab-updated", c->dir);
+	if (!force && stat(p, &st) == 0 && time(NULL) - st.st_mtime < APT_MAX_AGE_S)
+		return 0;
+	log_info("updating oomlab's own apt lists (Debian bullseye to sid, ~40 MB) in %s",
+		 c->dir);
+	apt_argv(c, "apt-get", rest, argv, ARRAY_SIZE(argv));
+	r = run_capture(argv, NULL, &out);
+	if (r != 0) {
+		last_line(out ? out : "", line, sizeof(line));
+		snprintf(err, errlen, "apt-get update (oomlab's sources in %s): %s", c->dir,
+			 r < 0 ? strerror(-r) : line);
+		return r < 0 ? r : -EIO;
+	}
+	{
+		_cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		(void)fd;	/* its mtime is the time of the update */
+	}
+	return 0;
+}
+
+/* Debian version order, simplified (dpkg's verrevcmp): runs of digits
+ * compare as numbers, other runs as text with '~' first. */
+int vm_kernel_version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		while ((*a && !isdigit((unsigned char)*a)) || (*b && !isdigit((unsigned char)*b))) {
+			int ca = *a && !isdigit((unsigned char)*a) ? (*a == '~' ? -1 : *a) : 0;
+			int cb = *b && !isdigit((unsigned char)*b) ? (*b == '~' ? -1 : *b) : 0;
+
+			if (ca != cb)
+				return ca < cb ? -1 : 1;
+			if (*a && !isdigit((unsigned char)*a))
+				a++;
+			if (*b && !isdigit((unsigned char)*b))
+				b++;
+		}
+		{
+			unsigned long long na = 0, nb = 0;
+
+			while (isdigit((unsigned char)*a))
+				na = na * 10 + (unsigned)(*a++ - '0');
+			while (isdigit((unsigned char)*b))
+				nb = nb * 10 + (unsigned)(*b++ - '0');
+			if (na != nb)
+				return na < nb ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+#define FLAVOUR "-cloud-amd64"
+
+/* "6.1" matches 6.1.0-57-cloud-amd64 but not 6.12.x; "7" matches 7.2.13+deb14... */
+static bool in_series(const char *ver, const char *spec)
+{
+	size_t l = strlen(spec);
+
+	if (!strcmp(ver, spec))
+		return true;
+	return !strncmp(ver, spec, l) && (ver[l] == '.' || ver[l] == '-' || ver[l] == '+');
+}
+
+static bool is_flavour(const char *ver)
+{
+	size_t l = strlen(ver), f = strlen(FLAVOUR);
+
+	return l > f && !strcmp(ver + l - f, FLAVOUR);
+}
+
+int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached,
+		   unsigned ncached, char *ret, size_t len)
+{
+	char best[128] = "";
+
+	for (unsigned i = 0; i < ncached; i++)
+		if (in_series(cached[i], spec) &&
+		    (!*best || vm_kernel_version_cmp(cached[i], best) > 0))
+			snprintf(best, sizeof(best), "%s", cached[i]);
+	/* "linux-image-VER - description", one a line */
+	for (const char *l = search_out; l && *l;) {
+		const char *eol = strchrnul(l, '\n');
+		char ver[128];
+		size_t k;
+
+		if (!strncmp(l, "linux-image-", 12)) {
+			k = strcspn(l + 12, " \n");
+			snprintf(ver, sizeof(ver), "%.*s", (int)k, l + 12);
+			if (is_flavour(ver) && valid_version(ver) && in_series(ver, spec) &&
+			    (!*best || vm_kernel_version_cmp(ver, best) > 0))
+				snprintf(best, sizeof(best), "%s", ver);
+		}
+		l = *eol ? eol + 1 : eol;
+	}
+	if (!*best)
+		return -ENOENT;
+	if (strlen(best) >= len)
+		return -ENAMETOOLONG;
+	strcpy(ret, best);
+	return 0;
+}
+
+/* "5.10 (5.10.0-46-cloud-amd64), 6.1 (...)": the newest of each series */
+void vm_kernel_served(const char *search_out, char *buf, size_t len)
+{
+	char series[16][16], newest[16][128];
+	unsigned n = 0;
+	size_t off = 0;
+
+	for (const char *l = search_out; l && *l;) {
+		const char *eol = strchrnul(l, '\n');
+		char ver[128], ser[16];
+		unsigned k;
+
+		if (!strncmp(l, "linux-image-", 12)) {
+			snprintf(ver, sizeof(ver), "%.*s", (int)strcspn(l + 12, " \n"), l + 12);
+			/* the series: major.minor, "7.2" */
+			snprintf(ser, sizeof(ser), "%.*s", (int)strspn(ver, "0123456789."), ver);
+			if (strchr(ser, '.') && strchr(strchr(ser, '.') + 1, '.'))
+				*strchr(strchr(ser, '.') + 1, '.') = '\0';
+			for (k = 0; k < n && strcmp(series[k], ser); k++)
+				;
+			if (is_flavour(ver) && k < ARRAY_SIZE(series)) {
+				if (k == n) {
+					snprintf(series[n], sizeof(series[0]), "%s", ser);
+					newest[n++][0] = '\0';
+				}
+				if (!newest[k][0] || vm_kernel_version_cmp(ver, newest[k]) > 0)
+					snprintf(newest[k], sizeof(newest[0]), "%s", ver);
+			}
+		}
+		l = *eol ? eol + 1 : eol;
+	}
+	buf[0] = '\0';
+	for (unsigned k = 0; k < n && off < len; k++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s (%s)", k ? ", " : "", series[k],
+					newest[k]);
+}
+
+int vm_kernel_packages(const char *show_out, const char *ver, char (*ret)[160], unsigned max,
+		       unsigned *ret_n)
+{
+	const char *d = strstr(show_out, "\nDepends: ");
+	const char *eol;
+	unsigned n = 0;
+
+	if (max < 1)
+		return -EINVAL;
+	snprintf(ret[n++], 160, "linux-image-%s", ver);
+	if (!strncmp(show_out, "Depends: ", 9))
+		d = show_out - 1;
+	if (!d) {
+		*ret_n = n;
+		return 0;
+	}
+	d += 10;
+	eol = strchrnul(d, '\n');
+	/*
+	 * sid splits the kernel: linux-image-VER is a small package depending
+	 * on linux-binary-VER (vmlinuz in /usr/lib/modules/VER/) and
+	 * linux-modules-VER. Those two come along; nothing else does
+	 * (initramfs-tools, linux-base: the guest has its own init).
+	 */
+	static const char *const split[] = { "linux-binary-", "linux-modules-" };
+	for (unsigned i = 0; i < ARRAY_SIZE(split); i++) {
+		char want[160];
+		const char *p;
+
+		snprintf(want, sizeof(want), "%s%s", split[i], ver);
+		for (p = d; (p = strstr(p, want)) && p < eol; p += strlen(want)) {
+			char c = p[strlen(want)];
+
+			if ((p == d || p[-1] == ' ') && (c == ' ' || c == ',' || c == '\n' || !c)) {
+				if (n >= max)
+					return -E2BIG;
+				snprintf(ret[n++], 160, "%s", want);
+				break;
+			}
+		}
+	}
+	*ret_n = n;
+	return 0;
+}
+
+static int apt_query(const struct apt_conf *c, const char *const *rest, char **ret_out,
+		     char *err, size_t errlen)
+{
+	char *argv[APT_NOPT * 2 + 8], line[256];
+	int r;
+
+	apt_argv(c, "apt-cache", rest, argv, ARRAY_SIZE(argv));
+	r = run_capture(argv, NULL, ret_out);
+	if (r != 0) {
+		last_line(*ret_out ? *ret_out : "", line, sizeof(line));
+		snprintf(err, errlen, "apt-cache %s: %s", rest[0], r < 0 ? strerror(-r) : line);
+		return r < 0 ? r : -EIO;
+	}
+	return 0;
+}
+
+static int search_kernels(const struct apt_conf *c, char **ret_out, char *err, size_t errlen)
+{
+	static const char *const rest[] = { "--names-only", "search",
+					    "^linux-image-[0-9].*" FLAVOUR "$", NULL };
+
+	return apt_query(c, rest, ret_out, err, errlen);
+}
+
 int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t errlen)
 {
+	struct apt_conf *c = NULL;
+	_cleanup_free_ char *found = NULL;
+	char **v = NULL, best[128];
+	unsigned n = 0;
 	struct vm_kernel k;
+	int e;
 
+	err[0] = '\0';
+	if (!strncmp(spec, "linux-image-", 12))
+		spec += 12;
+	if (!valid_version(spec)) {
+		snprintf(err, errlen, "'%s' is not a kernel version", spec);
+		return -EINVAL;
+	}
 	if (vm_kernel_load(spec, &k) == 0)
 		return (*ret_version = strdup(spec)) ? 0 : -ENOMEM;
-	return vm_kernel_fetch(spec, ret_version, err, errlen);
+	vm_kernel_list(&v, &n);
+	c = calloc(1, sizeof(*c));
+	e = c ? apt_conf_init(c, err, errlen) : -ENOMEM;
+	if (!e)
+		e = apt_update(c, false, err, errlen);
+	if (!e)
+		e = search_kernels(c, &found, err, errlen);
+	if (e < 0) {
+		/* offline: a cached kernel of the series still does */
+		if (vm_kernel_pick(NULL, spec, v, n, best, sizeof(best)) == 0) {
+			log_warn("%s; using the cached %s", err, best);
+			e = 0;
+		}
+	} else if (vm_kernel_pick(found, spec, v, n, best, sizeof(best)) < 0) {
+		char served[512];
+
+		vm_kernel_served(found, served, sizeof(served));
+		snprintf(err, errlen, "no %s kernel '%s' cached or in Debian's suites; they serve: %s",
+			 FLAVOUR + 1, spec, served);
+		e = -ENOENT;
+	}
+	for (unsigned i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	free(c);
+	if (e < 0)
+		return e;
+	if (vm_kernel_load(best, &k) == 0)
+		return (*ret_version = strdup(best)) ? 0 : -ENOMEM;
+	return vm_kernel_fetch(best, ret_version, err, errlen);
+}
+
+static int apt_fetch_debs(const char *ver, const char *dir, char *err, size_t errlen)
+{
+	_cleanup_free_ struct apt_conf *c = calloc(1, sizeof(*c));
+	_cleanup_free_ char *show = NULL, *out = NULL;
+	char pkgs[4][160], line[256], image[160];
+	const char *rest[8];
+	char *argv[APT_NOPT * 2 + 12];
+	unsigned n = 0;
+	int e;
+
+	if (!c)
+		return -ENOMEM;
+	e = apt_conf_init(c, err, errlen);
+	if (!e)
+		e = apt_update(c, false, err, errlen);
+	if (e < 0)
+		return e;
+	snprintf(image, sizeof(image), "linux-image-%s", ver);
+	rest[0] = "show";
+	rest[1] = "--no-all-versions";
+	rest[2] = image;
+	rest[3] = NULL;
+	if (apt_query(c, rest, &show, err, errlen) < 0 || !strstr(show ? show : "", "Package: ")) {
+		_cleanup_free_ char *found = NULL;
+		char served[512] = "?";
+
+		if (search_kernels(c, &found, line, sizeof(line)) == 0)
+			vm_kernel_served(found, served, sizeof(served));
+		snprintf(err, errlen, "no package %s in Debian's suites (bullseye to sid); "
+			 "they serve: %s", image, served);
+		return -ENOENT;
+	}
+	e = vm_kernel_packages(show, ver, pkgs, ARRAY_SIZE(pkgs), &n);
+	if (e < 0)
+		return e;
+	rest[0] = "download";
+	rest[1] = "-q";
+	for (unsigned i = 0; i < n; i++)
+		rest[2 + i] = pkgs[i];
+	rest[2 + n] = NULL;
+	apt_argv(c, "apt-get", rest, argv, ARRAY_SIZE(argv));
+	log_info("fetching %s%s from Debian", image, n > 1 ? " (split: binary and modules)" : "");
+	e = run_capture(argv, dir, &out);
+	if (e != 0) {
+		last_line(out ? out : "", line, sizeof(line));
+		snprintf(err, errlen, "apt-get download %s failed: %s", image,
+			 e < 0 ? strerror(-e) : line);
+		return -ENOENT;
+	}
+	return 0;
 }

@@ -51,7 +51,7 @@ struct item {
 static void usage(FILE *f)
 {
 	fputs("usage: oomlab vm run [OPTIONS] PROFILE|DIR...\n"
-	      "       oomlab vm kernels [--fetch [VERSION]]\n"
+	      "       oomlab vm kernels [--fetch [VERSION|SERIES]]\n"
 	      "\n"
 	      "run options:\n"
 	      "  --kernel FILE|VERSION  a kernel image, or a cached/fetchable Debian\n"
@@ -260,7 +260,8 @@ static int get_kernel(const char *spec, struct vm_kernel *ret)
 		if (e == 0)
 			return 0;
 	}
-	e = vm_kernel_fetch(spec, &ver, err, sizeof(err));
+	e = spec ? vm_kernel_resolve(spec, &ver, err, sizeof(err))
+		 : vm_kernel_fetch(NULL, &ver, err, sizeof(err));
 	if (e < 0) {
 		log_err(0, "cannot get a kernel: %s", err);
 		return e;
@@ -824,7 +825,9 @@ static int cmd_kernels(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		e = vm_kernel_fetch(argc == 3 ? argv[2] : NULL, &ver, err, sizeof(err));
+		/* a version or a series ("6.12": its newest), any suite */
+		e = argc == 3 ? vm_kernel_resolve(argv[2], &ver, err, sizeof(err))
+			      : vm_kernel_fetch(NULL, &ver, err, sizeof(err));
 		if (e < 0) {
 			log_err(0, "%s", err);
 			return 2;

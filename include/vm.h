@@ -62,6 +62,18 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err,
  * when none matches.
  */
 int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t errlen);
+/* The newest kernel of series spec ("6.1", "7", or an exact version)
+ * among cached and those in `apt-cache search` output. -ENOENT if none. */
+int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached,
+		   unsigned ncached, char *ret, size_t len);
+/* "5.10 (newest), 6.1 (newest), ..." of `apt-cache search` output. */
+void vm_kernel_served(const char *search_out, char *buf, size_t len);
+/* The packages one kernel takes, from `apt-cache show linux-image-VER`:
+ * linux-image-VER, and sid's linux-binary-VER and linux-modules-VER. */
+int vm_kernel_packages(const char *show_out, const char *ver, char (*ret)[160], unsigned max,
+		       unsigned *ret_n);
+/* Debian version order (numbers as numbers, '~' first). */
+int vm_kernel_version_cmp(const char *a, const char *b);
 /* A cached kernel by version. -ENOENT if not cached. */
 int vm_kernel_load(const char *version, struct vm_kernel *ret);
 /* Any kernel image file, no modules. */

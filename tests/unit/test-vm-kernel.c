@@ -74,12 +74,98 @@ static void test_cache_dir(void **state)
 	free(d);
 }
 
+#define SEARCH "tests/fixtures/vm/apt-search-linux-image-cloud.txt"
+
+/* `apt-cache --names-only search '^linux-image-[0-9].*-cloud-amd64$'` with
+ * oomlab's own sources (bullseye to sid), captured 2026-12-01 */
+static void test_pick_series(void **state)
+{
+	static const struct { const char *spec, *want; } c[] = {
+		{ "5.10", "5.10.0-46-cloud-amd64" },
+		/* 6.1 is not 6.12; 6.1.0-57 is newer than bullseye's 6.1.0-0.deb11.52 */
+		{ "6.1", "6.1.0-57-cloud-amd64" },
+		{ "6.12", "6.12.118+deb13-cloud-amd64" },
+		{ "7", "7.2.13+deb14-cloud-amd64" },
+		{ "7.2", "7.2.13+deb14-cloud-amd64" },
+		{ "6.1.0-47-cloud-amd64", "6.1.0-47-cloud-amd64" },
+	};
+	_cleanup_free_ char *text = NULL;
+	char *cached[] = { "6.1.0-56-cloud-amd64", "5.10.0-99-cloud-amd64", "bzImage" };
+	char v[128];
+
+	assert_int_equal(read_file_str(SEARCH, &text), 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(c); i++) {
+		assert_int_equal(vm_kernel_pick(text, c[i].spec, NULL, 0, v, sizeof(v)), 0);
+		assert_string_equal(v, c[i].want);
+	}
+	/* a newer cached kernel of the series wins; an older one does not */
+	assert_int_equal(vm_kernel_pick(text, "5.10", cached, 3, v, sizeof(v)), 0);
+	assert_string_equal(v, "5.10.0-99-cloud-amd64");
+	assert_int_equal(vm_kernel_pick(text, "6.1", cached, 3, v, sizeof(v)), 0);
+	assert_string_equal(v, "6.1.0-57-cloud-amd64");
+	/* offline: the cache alone */
+	assert_int_equal(vm_kernel_pick(NULL, "6.1", cached, 3, v, sizeof(v)), 0);
+	assert_string_equal(v, "6.1.0-56-cloud-amd64");
+	/* no suite serves 4.19 (buster is gone) */
+	assert_int_equal(vm_kernel_pick(text, "4.19", cached, 3, v, sizeof(v)), -ENOENT);
+	assert_int_equal(vm_kernel_pick(text, "6", NULL, 0, v, sizeof(v)), 0);
+	assert_string_equal(v, "6.12.118+deb13-cloud-amd64");
+}
+
+static void test_served(void **state)
+{
+	_cleanup_free_ char *text = NULL;
+	char buf[512];
+
+	assert_int_equal(read_file_str(SEARCH, &text), 0);
+	vm_kernel_served(text, buf, sizeof(buf));
+	assert_string_equal(buf, "5.10 (5.10.0-46-cloud-amd64), 6.1 (6.1.0-57-cloud-amd64), "
+				 "6.12 (6.12.118+deb13-cloud-amd64), 7.2 (7.2.13+deb14-cloud-amd64)");
+}
+
+static void test_version_cmp(void **state)
+{
+	assert_true(vm_kernel_version_cmp("6.1.0-57", "6.1.0-0.deb11.52") > 0);
+	assert_true(vm_kernel_version_cmp("6.12.118+deb13", "6.12.117+deb13") > 0);
+	assert_true(vm_kernel_version_cmp("6.12.115+deb13.1", "6.12.115+deb13") > 0);
+	assert_true(vm_kernel_version_cmp("6.12.9", "6.12.10") < 0);
+	assert_true(vm_kernel_version_cmp("7.0~rc1", "7.0") < 0);
+	assert_int_equal(vm_kernel_version_cmp("5.10.0-46", "5.10.0-46"), 0);
+}
+
+/* `apt-cache show --no-all-versions linux-image-VER`, captured: sid's
+ * image depends on linux-binary-VER and linux-modules-VER, bookworm's is
+ * the whole kernel */
+static void test_packages(void **state)
+{
+	_cleanup_free_ char *sid = NULL, *bookworm = NULL;
+	char pk[4][160];
+	unsigned n = 0;
+
+	assert_int_equal(read_file_str("tests/fixtures/vm/apt-show-linux-image-7.2.13+deb14-"
+				       "cloud-amd64.txt", &sid), 0);
+	assert_int_equal(vm_kernel_packages(sid, "7.2.13+deb14-cloud-amd64", pk, 4, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(pk[0], "linux-image-7.2.13+deb14-cloud-amd64");
+	assert_string_equal(pk[1], "linux-binary-7.2.13+deb14-cloud-amd64");
+	assert_string_equal(pk[2], "linux-modules-7.2.13+deb14-cloud-amd64");
+	assert_int_equal(read_file_str("tests/fixtures/vm/apt-show-linux-image-6.1.0-57-"
+				       "cloud-amd64.txt", &bookworm), 0);
+	assert_int_equal(vm_kernel_packages(bookworm, "6.1.0-57-cloud-amd64", pk, 4, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pk[0], "linux-image-6.1.0-57-cloud-amd64");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pick_zram),
 		cmocka_unit_test(test_pick_missing),
 		cmocka_unit_test(test_cache_dir),
+		cmocka_unit_test(test_pick_series),
+		cmocka_unit_test(test_served),
+		cmocka_unit_test(test_version_cmp),
+		cmocka_unit_test(test_packages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
