@@ -250,9 +250,15 @@ static int get_kernel(const char *spec, struct vm_kernel *ret)
 		/* The newest cached kernel, without asking apt: apt-cache costs
 		 * about 1 s here, a fifth of a boot. `oomlab vm kernels --fetch`
 		 * brings a newer one. */
-		char **v = NULL;
+		char **v = NULL, *def = NULL;
 		unsigned n = 0;
 
+		if (vm_kernel_default(&def) == 0) {
+			e = vm_kernel_load(def, ret);
+			free(def);
+			if (e == 0)
+				return 0;
+		}
 		e = vm_kernel_list(&v, &n) == 0 && n > 0 ? vm_kernel_load(v[n - 1], ret) : -ENOENT;
 		for (unsigned i = 0; i < n; i++)
 			free(v[i]);

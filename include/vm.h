@@ -74,11 +74,14 @@ int vm_kernel_packages(const char *show_out, const char *ver, char (*ret)[160], 
 		       unsigned *ret_n);
 /* Debian version order (numbers as numbers, '~' first). */
 int vm_kernel_version_cmp(const char *a, const char *b);
+/* The default kernel (what linux-image-cloud-amd64 named when fetched),
+ * if cached. */
+int vm_kernel_default(char **ret_version);
 /* A cached kernel by version. -ENOENT if not cached. */
 int vm_kernel_load(const char *version, struct vm_kernel *ret);
 /* Any kernel image file, no modules. */
 int vm_kernel_from_file(const char *path, struct vm_kernel *ret);
-/* Cached versions, sorted; caller frees each and the array. */
+/* Cached versions, oldest first; caller frees each and the array. */
 int vm_kernel_list(char ***ret_versions, unsigned *ret_n);
 /*
  * Modules the guest may need, in load order, from a modules.dep file
