@@ -335,7 +335,8 @@ int claims_main(int argc, char **argv)
 		{ 0 },
 	};
 	const char *dir = "profiles/claims", *md = NULL, *jpath = NULL;
-	const char *mem = "768M", *kernel = NULL, *accel = NULL;
+	/* no --mem: vm run sizes the guest from the claims it runs */
+	const char *mem = NULL, *kernel = NULL, *accel = NULL;
 	struct run_opts ro = { .era = OOM_ERA_AUTO };
 	struct claim_row *rows = NULL;
 	struct profile **ps = NULL;
@@ -372,7 +373,7 @@ int claims_main(int argc, char **argv)
 		case 'v': log_verbose = 1; ro.verbose = true; break;
 		case 'h':
 			puts("usage: oomlab claims [--repeat N] [--model ERA] [--markdown FILE]\n"
-			     "                     [--json FILE] [--vm [--mem 768M] [--kernel K]\n"
+			     "                     [--json FILE] [--vm [--mem SIZE] [--kernel K[,K...]]\n"
 			     "                     [--accel A]] [DIR]\n"
 			     "Runs every claim profile in DIR (default profiles/claims) N times\n"
 			     "(default 3) and prints CONFIRMED / REFUTED per claim, with the\n"
@@ -389,6 +390,8 @@ int claims_main(int argc, char **argv)
 	if ((jpath && cli_check_output("--json", jpath, false, false) < 0) ||
 	    (md && cli_check_output("--markdown", md, false, false) < 0))
 		return 2;
+	if (vm && kernel && strchr(kernel, ','))
+		return claims_matrix(dir, kernel, repeat, accel, md);
 	if (list_profiles(dir, &paths, &n) < 0 || n == 0) {
 		log_err(0, "%s: no claim profiles (*.ini)", dir);
 		return 2;
