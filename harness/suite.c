@@ -52,7 +52,7 @@ struct sjob {
 
 struct suite {
 	unsigned jobs, repeat, retries;
-	bool resume, quiet;
+	bool resume, quiet, dry_run;
 	const char *sshloginfile;
 	const char *accel, *mem;
 	char *dir;		/* absolute */
@@ -87,6 +87,7 @@ static void usage(FILE *f)
 	      "  --resume            continue the interrupted suite in --results-dir D\n"
 	      "  --mem SIZE, --accel A   passed to oomlab vm run\n"
 	      "  -q, --quiet         no summary on stdout\n"
+	      "  --dry-run           print the jobs and the memory admission, run nothing\n"
 	      "writes D/suite.json, D/summary.md, D/junit.xml, D/suite.tap\n"
 	      "exit: the worst outcome: 0 pass, 1 fail, 2 broken, 77 all skipped\n",
 	      f);
@@ -592,83 +593,77 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Did job seq leave a document for each profile it ran? (An interrupted
+ * run writes none: a document is a finished run.) */
+static bool job_done(const struct suite *s, unsigned seq)
+{
+	const struct sjob *job = &s->job[seq - 1];
+	char dir[PATH_MAX + 32], **docs = NULL;
+	unsigned nd = 0, want = 0;
+
+	for (unsigned i = job->first; i < job->first + job->n; i++)
+		want += !s->pr[i].error;
+	snprintf(dir, sizeof(dir), "%s/runs/%u", s->dir, seq);
+	if (suite_list_docs(dir, &docs, &nd) < 0)
+		return false;
+	for (unsigned i = 0; i < nd; i++)
+		free(docs[i]);
+	free(docs);
+	return want && nd >= want;
+}
+
 /*
- * --resume: a job that was killed wrote no document (an interrupted run
- * is no result); drop its joblog line so that parallel --resume runs it
- * again. Jobs that finished keep theirs.
+ * --resume: parallel --resume skips the jobs its joblog (and its --results
+ * directory) lists. Rewrite the joblog with exactly the jobs that finished
+ * (a document for each of their profiles): a job killed mid-run is
+ * dropped and its out/SEQ removed, so it runs again; a job that finished
+ * just before parallel was killed, and so was never logged, is logged.
  */
 static int resume_prepare(struct suite *s)
 {
-	_cleanup_free_ char *text = NULL, *path = NULL;
-	_cleanup_free_ bool *kept = NULL;
-	char *out = NULL;
-	size_t len = 0;
+	_cleanup_free_ char *text = NULL, *path = NULL, *tmp = NULL;
+	_cleanup_free_ char **by_seq = calloc(s->njobs + 1, sizeof(char *));
 	FILE *f;
 	int e;
 
-	if (asprintf(&path, "%s/joblog", s->dir) < 0)
+	if (!by_seq || asprintf(&path, "%s/joblog", s->dir) < 0 ||
+	    asprintf(&tmp, "%s.resume", path) < 0)
 		return -ENOMEM;
 	e = read_file_str(path, &text);
-	if (e == -ENOENT)
-		return 0;
-	if (e < 0)
+	if (e < 0 && e != -ENOENT)
 		return e;
-	kept = calloc(s->njobs + 1, sizeof(*kept));
-	f = kept ? open_memstream(&out, &len) : NULL;
-	if (!f)
-		return -ENOMEM;
-	for (char *save, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		struct suite_job *j = NULL;
-		unsigned nj = 0;
-		char dir[PATH_MAX + 32], **docs = NULL;
-		unsigned nd = 0;
-		bool keep = true;
+	/* each job's own line, as parallel wrote it */
+	for (char *save, *l = text ? strtok_r(text, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char num[16];
+		long k;
 
-		if (suite_joblog_parse(l, &j, &nj) == 0 && nj == 1) {
-			snprintf(dir, sizeof(dir), "%s/runs/%u", s->dir, j[0].seq);
-			if (suite_list_docs(dir, &docs, &nd) == 0) {
-				keep = j[0].signal == 0 && nd > 0;
-				for (unsigned i = 0; i < nd; i++)
-					free(docs[i]);
-				free(docs);
-			}
-		} else if (strncmp(l, "Seq\t", 4)) {
-			keep = false;	/* cut short */
-		}
-		if (keep && nj == 1 && j[0].seq <= s->njobs)
-			kept[j[0].seq] = true;
-		free(j);
-		if (keep)
-			fprintf(f, "%s\n", l);
+		snprintf(num, sizeof(num), "%.*s", (int)strcspn(l, "\t"), l);
+		if (parse_int(num, 1, s->njobs, &k) == 0)
+			by_seq[k] = l;
 	}
-	fclose(f);
-	/* parallel --resume also counts a job as done when its --results
-	 * directory exists: remove those of the jobs to run again (their
-	 * stdout and stderr said "interrupted") */
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fputs("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n", f);
 	for (unsigned seq = 1; seq <= s->njobs; seq++) {
 		char od[PATH_MAX + 32];
 
-		if (kept[seq])
-			continue;
-		snprintf(od, sizeof(od), "%s/out/%u", s->dir, seq);
-		vm_rmtree(od);
-	}
-	{
-		_cleanup_free_ char *tmp = NULL;
-		_cleanup_close_ int fd = -1;
-
-		if (asprintf(&tmp, "%s.resume", path) < 0) {
-			free(out);
-			return -ENOMEM;
-		}
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, out, len) != (ssize_t)len || rename(tmp, path) < 0) {
-			e = -errno;
-			free(out);
-			return e ? e : -EIO;
+		if (!job_done(s, seq)) {
+			snprintf(od, sizeof(od), "%s/out/%u", s->dir, seq);
+			vm_rmtree(od);
+		} else if (by_seq[seq]) {
+			fprintf(f, "%s\n", by_seq[seq]);
+		} else {
+			fprintf(f, "%u\t:\t0\t0\t0\t0\t0\t0\t(finished before the interruption)\n",
+				seq);
 		}
 	}
-	free(out);
+	if (fclose(f) == EOF || rename(tmp, path) < 0) {
+		e = -errno;
+		unlink(tmp);
+		return e;
+	}
 	return 0;
 }
 
@@ -752,19 +747,14 @@ static int merge(const struct suite *s, struct suite_report *r)
 	if (read_file_str(path, &log) == 0 && suite_joblog_parse(log, &jl, &njl) < 0)
 		return -ENOMEM;
 
-	/* invalid profiles first: broken in every column, nothing ran */
+	/* a row for every profile in the order given, even if nothing ran
+	 * yet (interrupted); an invalid one is broken in every column, with
+	 * its FILE:LINE error. Across hosts the columns come from the joblog. */
 	for (unsigned i = 0; i < s->npr; i++)
-		for (unsigned k = 0; s->pr[i].error && k < (s->nkernels ? s->nkernels : 1); k++)
-			if (!entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
+		for (unsigned k = 0; k < (s->nkernels ? s->nkernels : 1); k++)
+			if ((s->pr[i].error || !s->sshloginfile) &&
+			    !entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
 				       "local", s->pr[i].error))
-				return -ENOMEM;
-
-	/* every planned profile x kernel has a row, even if nothing ran yet
-	 * (interrupted); across hosts the columns come from the joblog */
-	for (unsigned i = 0; !s->sshloginfile && i < s->npr; i++)
-		for (unsigned k = 0; !s->pr[i].error && k < (s->nkernels ? s->nkernels : 1); k++)
-			if (!entry_for(r, cap, s->pr[i].path, s->nkernels ? s->kernels[k] : NULL,
-				       "local", NULL))
 				return -ENOMEM;
 
 	for (unsigned seq = 1; seq <= s->njobs; seq++) {
@@ -921,6 +911,7 @@ int suite_main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -953,6 +944,7 @@ int suite_main(int argc, char **argv)
 		case 'm': s.mem = optarg; break;
 		case 'a': s.accel = optarg; break;
 		case 'q': s.quiet = true; break;
+		case 'n': s.dry_run = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -1003,18 +995,21 @@ int suite_main(int argc, char **argv)
 	if (kernels && resolve_kernels(&s, kernels) < 0)
 		goto out;
 
-	e = mkdir_p(s.dir);
-	if (e < 0) {
+	if (s.dry_run) {
+		s.resume = false;
+	} else if ((e = mkdir_p(s.dir)) < 0) {
 		log_err(e, "--results-dir %s", s.dir);
 		goto out;
 	}
-	if (s.sshloginfile && (e = stage(&s)) < 0) {
+	if (s.sshloginfile && !s.dry_run && (e = stage(&s)) < 0) {
 		log_err(e, "cannot stage the binaries and profiles in %s", s.dir);
 		goto out;
 	}
 	if (write_jobs(&s, &jobs_text) < 0 || asprintf(&jobs_path, "%s/jobs.tsv", s.dir) < 0)
 		goto out;
-	if (read_file_str(jobs_path, &old_jobs) == 0) {
+	if (s.dry_run) {
+		/* nothing written: the plan only */
+	} else if (read_file_str(jobs_path, &old_jobs) == 0) {
 		if (!s.resume) {
 			log_err(0, "%s holds a suite already: --resume continues it, or name "
 				"another --results-dir", s.dir);
@@ -1072,6 +1067,11 @@ int suite_main(int argc, char **argv)
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
+	}
+	if (s.dry_run) {
+		printf("%s", jobs_text);
+		rc = 0;
+		goto out;
 	}
 	prc = s.njobs ? run_parallel(&s, memfree) : 0;
 	if (prc < 0) {
