@@ -867,6 +867,15 @@ static int resolve_kernels(struct suite *s, const char *list)
 	return 0;
 }
 
+/* D/runs: `oomlab vm run --results-dir runs/N` creates only the last part */
+static int mkdir_runs(const struct suite *s)
+{
+	char p[PATH_MAX + 8];
+
+	snprintf(p, sizeof(p), "%s/runs", s->dir);
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
 /* ---- the command ---- */
 
 static int abs_dir(const char *d, char **ret)
@@ -997,7 +1006,7 @@ int suite_main(int argc, char **argv)
 
 	if (s.dry_run) {
 		s.resume = false;
-	} else if ((e = mkdir_p(s.dir)) < 0) {
+	} else if ((e = mkdir_p(s.dir)) < 0 || (e = mkdir_runs(&s)) < 0) {
 		log_err(e, "--results-dir %s", s.dir);
 		goto out;
 	}

@@ -4,7 +4,8 @@
 set -e
 PKGS="gcc make pkg-config libcgroup-dev libcap-dev libinih-dev libjansson-dev
 libcmocka-dev parallel jq perl python3
-qemu-system-x86 busybox-static kmod xz-utils"
+qemu-system-x86 busybox-static kmod xz-utils
+openssh-server openssh-client rsync debian-archive-keyring iproute2 util-linux"
 [ -n "$OOMLAB_DEPS_EXTRA" ] && PKGS="$PKGS $OOMLAB_DEPS_EXTRA"
 missing=""
 for p in $PKGS; do
