@@ -23,12 +23,15 @@ volatile int vm_interrupted;
 /*
  * panic=-1 + reboot=t + -no-reboot: a panic or a reboot ends QEMU at once
  * (triple fault, no firmware reboot). oops=panic: an oops in the guest is
- * a broken run, not a hang. printk.devkmsg=on: oomlab writes its markers
+ * a broken run, not a hang. no_timer_check: the kernel's IO-APIC timer
+ * check counts ticks in a short window, which a loaded TCG host misses
+ * (6.12 panicked "IO-APIC + timer doesn't work!" here, two guests at once
+ * on 2 cores). printk.devkmsg=on: oomlab writes its markers
  * to /dev/kmsg, which is rate-limited by default. mitigations=off: no
  * guest to protect, and TCG pays for every barrier.
  */
 #define BASE_APPEND                                                           \
-	"console=ttyS0 panic=-1 reboot=t oops=panic quiet loglevel=4 "       \
+	"console=ttyS0 panic=-1 reboot=t oops=panic quiet loglevel=4 no_timer_check " \
 	"printk.devkmsg=on mitigations=off oomlab.guest=1"
 
 static void sleep_ms(unsigned ms)
