@@ -505,7 +505,12 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		.busybox = env->busybox, .oomlab = env->oomlab, .worker = env->worker,
 		.init_script = env->init, .kernel = env->k, .profiles = gp, .nprofiles = n,
 	};
-	e = vm_initramfs_build(&spec, initrd, err, sizeof(err));
+	{
+		uint64_t t0 = now_ns();
+
+		e = vm_initramfs_build(&spec, initrd, err, sizeof(err));
+		log_debug("initramfs built in %.1f ms", (double)(now_ns() - t0) / 1e6);
+	}
 	if (e < 0) {
 		log_err(0, "initramfs: %s", err);
 		for (unsigned i = 0; i < n; i++)

@@ -33,14 +33,21 @@ stty -F $OUT raw -echo 2>/dev/null
 
 say "@@OOMLAB-BEGIN $(uname -r)"
 
-# zram stack (zsmalloc, compressors, zram), in load order; built-in or
-# missing modules are not fatal: a swap profile then SKIPs.
-if [ -s /etc/oomlab/modules ]; then
+fi # setup
+
+# zram stack (zsmalloc, compressors, zram), in load order, loaded when the
+# first profile with swap needs it (a boot without one saves the insmods,
+# which TCG makes slow); built-in or missing modules are not fatal: a swap
+# profile then SKIPs.
+modules_loaded=
+load_modules() {
+	[ -n "$modules_loaded" ] && return
+	modules_loaded=1
+	[ -s /etc/oomlab/modules ] || return
 	while read -r m; do
 		insmod "$m" 2>/dev/null || log "insmod $m failed"
 	done < /etc/oomlab/modules
-fi
-fi # setup
+}
 
 zram_on() {
 	[ -e /sys/block/zram0 ] || return 1
@@ -72,6 +79,7 @@ while read -r idx swap path; do
 	mkdir -p "$dir"
 	rc=
 	if [ "$swap" != 0 ]; then
+		load_modules
 		zram_on "$swap" || { log "$path: no zram swap in this guest"; rc=77; }
 	fi
 	if [ -z "$rc" ]; then
