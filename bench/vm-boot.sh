@@ -31,11 +31,11 @@ trap 'rm -rf "$TMP"' EXIT
 time_runs() {
 	local label=$1 n=$2 warm=$3 t0 t1 ts=() rc
 	shift 3
-	[ "$warm" = 1 ] && $OOMLAB vm run --accel "$ACCEL" --results-dir "$TMP/res" "$@" >/dev/null 2>&1
+	[ "$warm" = 1 ] && $OOMLAB vm run --kernel "$KVER" --accel "$ACCEL" --results-dir "$TMP/res" "$@" >/dev/null 2>&1
 	for _ in $(seq "$n"); do
 		rm -rf "$TMP/res"
 		t0=$(date +%s%N)
-		$OOMLAB vm run --accel "$ACCEL" --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
+		$OOMLAB vm run --kernel "$KVER" --accel "$ACCEL" --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
 		rc=$?
 		t1=$(date +%s%N)
 		ts+=($(( (t1 - t0) / 1000000 )))
@@ -49,7 +49,11 @@ time_runs() {
 		"$n" "$rc" "$(ls "$TMP"/res/*.json 2>/dev/null | wc -l)"
 }
 
-KVER=$($OOMLAB vm kernels 2>/dev/null | tail -n 1 | cut -d' ' -f1)
+# the kernel vm run uses by default (what linux-image-cloud-amd64 named),
+# booted bare too: KERNEL=VERSION for another
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/oomlab/kernels
+KVER=${KERNEL:-$(cat "$CACHE/.default" 2>/dev/null)}
+[ -n "$KVER" ] || KVER=$($OOMLAB vm kernels 2>/dev/null | tail -n 1 | cut -d' ' -f1)
 echo "vm-boot: boot-to-verdict under TCG, $(uname -m), kernel $KVER"
 time_runs "one profile ($(basename "$ONE"))" "$N" 1 "$ONE"
 
@@ -57,7 +61,7 @@ time_runs "one profile ($(basename "$ONE"))" "$N" 1 "$ONE"
 # that the host's drift hits both alike: QEMU, firmware and the kernel up to
 # the point it looks for a root file system (no initramfs: it panics, and
 # -no-reboot ends QEMU). The difference is what oomlab adds.
-VMLINUZ=$($OOMLAB vm kernels 2>/dev/null | tail -n 1 | awk '{print $2}')
+VMLINUZ=$($OOMLAB vm kernels 2>/dev/null | awk -v k="$KVER" '$1 == k {print $2}')
 if [ -r /usr/share/qemu/qboot.rom ]; then BIOS=(-bios /usr/share/qemu/qboot.rom); else BIOS=(); fi
 bare=() full=()
 for _ in $(seq "$N"); do
@@ -67,7 +71,7 @@ for _ in $(seq "$N"); do
 		-serial null >/dev/null 2>&1
 	t1=$(date +%s%N)
 	rm -rf "$TMP/res"
-	$OOMLAB vm run --accel "$ACCEL" --results-dir "$TMP/res" "$ONE" >/dev/null 2>&1
+	$OOMLAB vm run --kernel "$KVER" --accel "$ACCEL" --results-dir "$TMP/res" "$ONE" >/dev/null 2>&1
 	t2=$(date +%s%N)
 	bare+=($(( (t1 - t0) / 1000000 )))
 	full+=($(( (t2 - t1) / 1000000 )))
