@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "child.h"
 #include "claims.h"
+#include "fileio.h"
 #include "profile.h"
 #include "util.h"
 
@@ -99,17 +101,16 @@ static void print_matrix(json_t *doc, FILE *f)
 int claims_matrix(const char *dir, const char *kernels, unsigned repeat, const char *accel,
 		  const char *md)
 {
-	char self[PATH_MAX], rdir[64], rep[16], sj[128];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	_cleanup_free_ char *self = NULL;
+	char rdir[64], rep[16], sj[128];
+	struct child_process cp = CHILD_PROCESS_INIT;
 	time_t now = time(NULL);
 	struct tm tm;
 	json_t *doc;
-	pid_t pid;
-	int st;
+	int st, e;
 
-	if (n < 0)
+	if (self_exe(&self) < 0)
 		return 2;
-	self[n] = '\0';
 	strftime(rdir, sizeof(rdir), "results/claims-matrix-%Y%m%d-%H%M%S", localtime_r(&now, &tm));
 	snprintf(rep, sizeof(rep), "%u", repeat);
 	char *argv[16];
@@ -133,13 +134,15 @@ int claims_matrix(const char *dir, const char *kernels, unsigned repeat, const c
 	argv[a++] = (char *)dir;
 	argv[a] = NULL;
 	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		execv(self, argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+	cp.argv = argv;
+	cp.in = CHILD_IO_NULL;
+	e = child_run(&cp);
+	st = cp.status;
+	child_release(&cp);
+	if (e < 0) {
+		log_err(e, "cannot start the matrix suite");
 		return 2;
+	}
 	snprintf(sj, sizeof(sj), "%s/suite.json", rdir);
 	doc = json_load_file(sj, 0, NULL);
 	if (!doc) {

@@ -23,12 +23,16 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
+#include "child.h"
+#include "fileio.h"
 #include "profile.h"
 #include "suite.h"
 #include "util.h"
@@ -95,57 +99,30 @@ static void usage(FILE *f)
 
 /* ---- small file helpers ---- */
 
-static int mkdir_p(const char *path)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 typedef int (*report_fn)(const struct suite_report *r, FILE *f);
 
-/* temp file beside it, fsync, rename: a reader sees the old or the new */
+struct report_fill {
+	report_fn fn;
+	const struct suite_report *r;
+};
+
+static int fill_report(FILE *f, const void *arg)
+{
+	const struct report_fill *rf = arg;
+
+	return rf->fn(rf->r, f);
+}
+
+/* fileio's write_atomic: a reader sees the old document or the new one */
 static int write_report(const char *dir, const char *name, report_fn fn,
 			const struct suite_report *r)
 {
-	_cleanup_free_ char *tmp = NULL, *dst = NULL;
-	FILE *f;
-	int fd, e;
+	_cleanup_free_ char *dst = NULL;
+	struct report_fill rf = { .fn = fn, .r = r };
 
-	if (asprintf(&dst, "%s/%s", dir, name) < 0 || asprintf(&tmp, "%s/.%s.XXXXXX", dir, name) < 0)
+	if (asprintf(&dst, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		e = -errno;
-		close(fd);
-		unlink(tmp);
-		return e;
-	}
-	e = fn(r, f);
-	if (!e && (fflush(f) == EOF || fsync(fd) < 0 || fchmod(fd, 0644) < 0))
-		e = -errno;
-	if (fclose(f) == EOF && !e)
-		e = -errno;
-	if (!e && rename(tmp, dst) < 0)
-		e = -errno;
-	if (e)
-		unlink(tmp);
-	return e;
+	return write_atomic(dst, 0644, fill_report, &rf);
 }
 
 static int copy_file(const char *src, const char *dst, mode_t mode)
@@ -363,7 +340,7 @@ static int stage(struct suite *s)
 	int e;
 
 	snprintf(dir, sizeof(dir), "%s/bin", s->dir);
-	e = mkdir_p(dir);
+	e = mkdir_p(dir, 0755);
 	if (e < 0)
 		return e;
 	snprintf(p, sizeof(p), "%s/oomlab", dir);
@@ -391,7 +368,7 @@ static int stage(struct suite *s)
 			return -ENOMEM;
 		}
 		snprintf(dir, sizeof(dir), "%s/profiles/%03u", s->dir, i);
-		e = mkdir_p(dir);
+		e = mkdir_p(dir, 0755);
 		snprintf(p, sizeof(p), "%s/%s", s->dir, sp->staged);
 		if (e < 0 || (e = copy_file(sp->path, p, 0644)) < 0)
 			return e;
@@ -442,65 +419,69 @@ static uint64_t job_need(const struct suite *s)
 
 /* ---- running parallel ---- */
 
-/* fork + exec with the suite's signals back at their defaults, stdin from
- * /dev/null; the caller waits. (To move onto include/child.h.) */
-static int start(char *const argv[], const char *cwd, const char *out, pid_t *ret_pid)
+/*
+ * The jobs parallel runs right now (its children, each in a process group
+ * of its own), as pidfds: after an interrupt, parallel may exit before they
+ * have, and the suite must not return before they removed their cgroups.
+ */
+static unsigned job_pidfds(pid_t parallel, int *fds, unsigned max)
 {
-	pid_t pid = fork();
+	_cleanup_free_ char *list = NULL;
+	char p[64];
+	unsigned n = 0;
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
+	snprintf(p, sizeof(p), "/proc/%d/task/%d/children", (int)parallel, (int)parallel);
+	if (read_file_str(p, &list) < 0)
+		return 0;
+	for (char *save, *t = strtok_r(list, " \n", &save); t && n < max;
+	     t = strtok_r(NULL, " \n", &save)) {
+		long pid;
+		int fd;
 
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);
-		if (nul >= 0)
-			dup2(nul, 0);
-		if (out) {
-			int fd = open(out, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-		}
-		if (cwd && chdir(cwd) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		_exit(127);
+		if (parse_int(t, 1, INT32_MAX, &pid) < 0)
+			continue;
+		fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+		if (fd >= 0)
+			fds[n++] = fd;
 	}
-	*ret_pid = pid;
-	return 0;
+	return n;
 }
 
 /*
- * Wait for parallel. A SIGINT from the terminal reaches parallel and the
- * jobs by themselves (one process group); a SIGTERM or SIGHUP sent to the
- * suite alone is passed on as SIGINT, on which parallel kills the running
- * jobs (--termseq: TERM, then KILL) and starts no more. Each job's
- * `oomlab run` removes its cgroup on TERM; `oomlab vm run` kills its QEMU.
+ * Wait for parallel. On SIGINT/SIGTERM/SIGHUP (a ^C reaches only us:
+ * parallel has a process group of its own), pass one SIGINT on: parallel
+ * starts no more jobs and sends the running ones --termseq (INT, TERM after
+ * 2 s, KILL after 4 s; `oomlab run` removes its cgroup on INT, `oomlab vm
+ * run` kills its QEMU). Then wait for those jobs too, up to 10 s.
  */
-static int wait_parallel(pid_t pid, int *ret_status)
+static int wait_parallel(struct child_process *cp)
 {
+	int fds[256];
+	unsigned nfds = 0;
 	bool sent = false;
-	int st;
 
 	for (;;) {
-		pid_t w = waitpid(pid, &st, 0);
+		int r = child_try_wait(cp);
 
-		if (w == pid)
+		if (r < 0)
+			return r;
+		if (r == 1)
 			break;
-		if (w < 0 && errno != EINTR)
-			return -errno;
 		if (suite_interrupted && !sent) {
-			kill(pid, SIGINT);
+			nfds = job_pidfds(cp->pid, fds, ARRAY_SIZE(fds));
+			child_kill(cp, SIGINT);
 			sent = true;
 		}
+		usleep(20000);
 	}
-	*ret_status = st;
+	for (unsigned i = 0; i < nfds; i++) {
+		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
+
+		/* a pidfd is readable once its process has exited */
+		if (poll(&pfd, 1, 10000) == 0)
+			log_warn("a job (pidfd %d) still runs 10 s after the interrupt", fds[i]);
+		close(fds[i]);
+	}
 	return 0;
 }
 
@@ -512,7 +493,6 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	char jobs[32], retries[32], memf[32], joblog[PATH_MAX + 16], cmd[PATH_MAX];
 	char wd[PATH_MAX];
 	unsigned n = 0;
-	pid_t pid = -1;
 	int st, e;
 
 	snprintf(jobs, sizeof(jobs), "%u", s->jobs);
@@ -527,6 +507,8 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	argv[n++] = "out/{#}/";
 	argv[n++] = "--colsep";
 	argv[n++] = "\t";
+	argv[n++] = "--termseq";
+	argv[n++] = "INT,2000,TERM,2000,KILL,25";
 	if (s->retries) {
 		snprintf(retries, sizeof(retries), "%u", s->retries + 1);
 		argv[n++] = "--retries";
@@ -572,22 +554,37 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	if (s->sshloginfile && n + 1 >= MAX_ARGS)
 		return -E2BIG;
 
-	/* parallel's own files under D, not in the user's ~/.parallel */
+	/*
+	 * parallel in a process group of its own, its own files under D (not
+	 * the user's ~/.parallel), killed if we die. A ^C reaches only us; we
+	 * pass one SIGINT on, on which parallel stops starting jobs and sends
+	 * the running ones --termseq (INT, then TERM, then KILL after 4 s:
+	 * `oomlab run` removes its cgroup on INT, `oomlab vm run` its QEMU).
+	 */
 	{
-		char ph[PATH_MAX + 16];
+		char ph[PATH_MAX + 32];
+		char *env[] = { ph, NULL };
+		struct child_process cp = CHILD_PROCESS_INIT;
 
-		snprintf(ph, sizeof(ph), "%s/.parallel", s->dir);
-		mkdir(ph, 0700);
-		setenv("PARALLEL_HOME", ph, 1);
+		snprintf(ph, sizeof(ph), "PARALLEL_HOME=%s/.parallel", s->dir);
+		mkdir(ph + strlen("PARALLEL_HOME="), 0700);
+		cp.argv = argv;
+		cp.env = env;
+		cp.cwd = s->dir;	/* basefiles and returns are relative to it */
+		cp.in = CHILD_IO_NULL;
+		cp.new_pgrp = true;
+		cp.pdeathsig = true;
+		e = child_start(&cp);
+		if (e < 0) {
+			child_release(&cp);
+			return e;
+		}
+		e = wait_parallel(&cp);
+		st = cp.status;
+		child_release(&cp);
+		if (e < 0)
+			return e;
 	}
-	/* remote: parallel runs the job in its work directory there; here, in
-	 * D (basefiles and returns are relative to it) */
-	e = start(argv, s->dir, NULL, &pid);
-	if (e < 0)
-		return e;
-	e = wait_parallel(pid, &st);
-	if (e < 0)
-		return e;
 	/* parallel exits with the number of failed jobs (up to 100), 101 for
 	 * more, 255 on its own errors; the joblog and documents tell the rest */
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -971,13 +968,13 @@ int suite_main(int argc, char **argv)
 		return 2;
 	}
 	{
-		ssize_t n = readlink("/proc/self/exe", s.self, sizeof(s.self) - 1);
+		_cleanup_free_ char *self = NULL;
 
-		if (n < 0) {
+		if (self_exe(&self) < 0 || strlen(self) >= sizeof(s.self)) {
 			log_err(-errno, "cannot find oomlab's own binary");
 			return 2;
 		}
-		s.self[n] = '\0';
+		strcpy(s.self, self);
 	}
 	if (!dir) {
 		time_t now = time(NULL);
@@ -1006,7 +1003,7 @@ int suite_main(int argc, char **argv)
 
 	if (s.dry_run) {
 		s.resume = false;
-	} else if ((e = mkdir_p(s.dir)) < 0 || (e = mkdir_runs(&s)) < 0) {
+	} else if ((e = mkdir_p(s.dir, 0755)) < 0 || (e = mkdir_runs(&s)) < 0) {
 		log_err(e, "--results-dir %s", s.dir);
 		goto out;
 	}
