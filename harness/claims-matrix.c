@@ -43,7 +43,8 @@ static void print_matrix(json_t *doc, FILE *f)
 	unsigned nk = 0, np = 0;
 	size_t i;
 
-	json_array_foreach(ps, i, e) {
+	json_array_foreach(ps, i, e)
+	{
 		const char *k = json_string_value(json_object_get(e, "kernel"));
 		const char *p = json_string_value(json_object_get(e, "profile"));
 		unsigned j;
@@ -77,7 +78,8 @@ static void print_matrix(json_t *doc, FILE *f)
 		for (unsigned k = 0; k < nk; k++) {
 			const char *a = "";
 
-			json_array_foreach(ps, i, e) {
+			json_array_foreach(ps, i, e)
+			{
 				const char *ek = json_string_value(json_object_get(e, "kernel"));
 				const char *ep = json_string_value(json_object_get(e, "profile"));
 
@@ -85,8 +87,10 @@ static void print_matrix(json_t *doc, FILE *f)
 					static char cell[64];
 
 					snprintf(cell, sizeof(cell), "%s %lld/%lld", answer(e),
-						 (long long)json_integer_value(json_object_get(e, "pass")),
-						 (long long)json_integer_value(json_object_get(e, "runs")));
+						 (long long)json_integer_value(
+						     json_object_get(e, "pass")),
+						 (long long)json_integer_value(
+						     json_object_get(e, "runs")));
 					a = cell;
 					fprintf(f, " %s |", a);
 				}

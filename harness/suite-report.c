@@ -18,10 +18,14 @@
 static const char *verdict_word(enum suite_verdict v)
 {
 	switch (v) {
-	case SV_PASS: return "pass";
-	case SV_FAIL: return "fail";
-	case SV_BROK: return "broken";
-	default: return "skip";
+	case SV_PASS:
+		return "pass";
+	case SV_FAIL:
+		return "fail";
+	case SV_BROK:
+		return "broken";
+	default:
+		return "skip";
 	}
 }
 
@@ -48,36 +52,34 @@ int suite_report_json(const struct suite_report *r, FILE *f)
 		for (unsigned k = 0; res && k < en->nruns; k++)
 			if (en->runs[k].path)
 				json_array_append_new(res, json_string(en->runs[k].path));
-		if (!o || !res ||
-		    json_object_set_new(o, "profile", json_string(en->profile)) ||
-		    json_object_set_new(o, "kernel", en->kernel ? json_string(en->kernel)
-								: json_null()) ||
+		if (!o || !res || json_object_set_new(o, "profile", json_string(en->profile)) ||
+		    json_object_set_new(o, "kernel",
+					en->kernel ? json_string(en->kernel) : json_null()) ||
 		    json_object_set_new(o, "host", json_string(en->host ? en->host : "local")) ||
 		    json_object_set_new(o, "runs", json_integer(en->nruns)) ||
 		    json_object_set_new(o, "pass", json_integer(en->pass)) ||
 		    json_object_set_new(o, "fail", json_integer(en->fail)) ||
 		    json_object_set_new(o, "broken", json_integer(en->broken)) ||
 		    json_object_set_new(o, "skip", json_integer(en->skip)) ||
-		    json_object_set_new(o, "pass_rate", en->pass_rate < 0 ? json_null()
-								: json_real(en->pass_rate)) ||
+		    json_object_set_new(o, "pass_rate",
+					en->pass_rate < 0 ? json_null()
+							  : json_real(en->pass_rate)) ||
 		    json_object_set_new(o, "ci95", json_pack("[f,f]", en->ci_lo, en->ci_hi)) ||
-		    json_object_set_new(o, "status",
-					json_string(suite_status_name(en->status))) ||
-		    json_object_set_new(o, "error", en->error ? json_string(en->error)
-							      : json_null()) ||
-		    json_object_set_new(o, "results", res) ||
-		    json_array_append_new(a, o)) {
+		    json_object_set_new(o, "status", json_string(suite_status_name(en->status))) ||
+		    json_object_set_new(o, "error",
+					en->error ? json_string(en->error) : json_null()) ||
+		    json_object_set_new(o, "results", res) || json_array_append_new(a, o)) {
 			json_decref(o);
 			e = -ENOMEM;
 		}
 	}
-	if (!e && (json_object_set_new(doc, "profiles", a) ||
-		   json_object_set_new(doc, "jobs", json_integer(r->jobs)) ||
-		   json_object_set_new(doc, "wall_ms", json_real(r->wall_ms)) ||
-		   json_object_set_new(doc, "joblog", r->joblog ? json_string(r->joblog)
-								: json_null()) ||
-		   json_object_set_new(doc, "interrupted", json_boolean(r->interrupted)) ||
-		   json_object_set_new(doc, "exit_code", json_integer(suite_report_exit(r)))))
+	if (!e &&
+	    (json_object_set_new(doc, "profiles", a) ||
+	     json_object_set_new(doc, "jobs", json_integer(r->jobs)) ||
+	     json_object_set_new(doc, "wall_ms", json_real(r->wall_ms)) ||
+	     json_object_set_new(doc, "joblog", r->joblog ? json_string(r->joblog) : json_null()) ||
+	     json_object_set_new(doc, "interrupted", json_boolean(r->interrupted)) ||
+	     json_object_set_new(doc, "exit_code", json_integer(suite_report_exit(r)))))
 		e = -ENOMEM;
 	else if (e)
 		json_decref(a);
@@ -120,7 +122,7 @@ static void cell(FILE *f, const struct suite_entry *e)
 static void md_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
-		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[]){ *s, 0 }, f);
+		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[]){*s, 0}, f);
 }
 
 int suite_report_markdown(const struct suite_report *r, FILE *f)
@@ -151,13 +153,14 @@ int suite_report_markdown(const struct suite_report *r, FILE *f)
 		broken += r->e[i].status == SUITE_BROKEN;
 		skipped += r->e[i].status == SUITE_SKIPPED;
 	}
-	fprintf(f, "# oomlab suite\n\n%u profile%s x %u %s, %u job%s at once, %.1f s%s: "
+	fprintf(f,
+		"# oomlab suite\n\n%u profile%s x %u %s, %u job%s at once, %.1f s%s: "
 		"%u stable, %u flaky, %u broken, %u skipped.\n\n",
-		nr, nr == 1 ? "" : "s", nc, r->vm ? (nc == 1 ? "kernel" : "kernels")
-						  : (nc == 1 ? "host" : "hosts"),
-		r->jobs, r->jobs == 1 ? "" : "s", r->wall_ms / 1000,
-		r->interrupted ? " (interrupted: `--resume` continues)" : "",
-		stable, flaky, broken, skipped);
+		nr, nr == 1 ? "" : "s", nc,
+		r->vm ? (nc == 1 ? "kernel" : "kernels") : (nc == 1 ? "host" : "hosts"), r->jobs,
+		r->jobs == 1 ? "" : "s", r->wall_ms / 1000,
+		r->interrupted ? " (interrupted: `--resume` continues)" : "", stable, flaky, broken,
+		skipped);
 	fputs("| profile |", f);
 	for (unsigned k = 0; k < nc; k++) {
 		fputc(' ', f);
@@ -209,10 +212,18 @@ static void xml_esc(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
 		default:
 			/* XML 1.0 has no control characters but tab and newline */
 			if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n')
@@ -249,9 +260,10 @@ int suite_report_junit(const struct suite_report *r, FILE *f)
 		fails += e->status == SUITE_STABLE && e->fail;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuite name=\"oomlab suite\" tests=\"%u\" failures=\"%u\" "
-		"errors=\"%u\" skipped=\"%u\" time=\"%.3f\">\n", r->n, fails, errors, skips,
-		r->wall_ms / 1000);
+	fprintf(f,
+		"<testsuite name=\"oomlab suite\" tests=\"%u\" failures=\"%u\" "
+		"errors=\"%u\" skipped=\"%u\" time=\"%.3f\">\n",
+		r->n, fails, errors, skips, r->wall_ms / 1000);
 	for (unsigned i = 0; i < r->n; i++) {
 		const struct suite_entry *e = &r->e[i];
 		double t = 0;
@@ -287,8 +299,9 @@ int suite_report_junit(const struct suite_report *r, FILE *f)
 
 				if (v != SV_FAIL && v != SV_BROK)
 					continue;
-				junit_elem(f, first ? (v == SV_FAIL ? "failure" : "error")
-						    : (v == SV_FAIL ? "rerunFailure" : "rerunError"),
+				junit_elem(f,
+					   first ? (v == SV_FAIL ? "failure" : "error")
+						 : (v == SV_FAIL ? "rerunFailure" : "rerunError"),
 					   &e->runs[k]);
 				first = false;
 			}
@@ -313,15 +326,17 @@ int suite_report_tap(const struct suite_report *r, FILE *f)
 		if (e->error)
 			fprintf(f, " # broken: %s", e->error);
 		else if (e->status == SUITE_SKIPPED)
-			fprintf(f, " # SKIP %s", e->nruns && e->runs[0].reason ? e->runs[0].reason
-									: "no run");
+			fprintf(f, " # SKIP %s",
+				e->nruns && e->runs[0].reason ? e->runs[0].reason : "no run");
 		else if (e->status == SUITE_FLAKY)
 			fprintf(f, " # flaky: %u/%u passed, 95%% CI [%.2f, %.2f]", e->pass, counted,
 				e->ci_lo, e->ci_hi);
 		else
-			fprintf(f, " # %s %u/%u", e->status == SUITE_BROKEN ? "broken" :
-				e->fail ? "fail" : "pass", e->pass ? e->pass : e->fail + e->broken,
-				counted);
+			fprintf(f, " # %s %u/%u",
+				e->status == SUITE_BROKEN ? "broken"
+				: e->fail		  ? "fail"
+							  : "pass",
+				e->pass ? e->pass : e->fail + e->broken, counted);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -34,10 +34,14 @@ void suite_wilson(unsigned k, unsigned n, double *ret_lo, double *ret_hi)
 const char *suite_status_name(enum suite_status s)
 {
 	switch (s) {
-	case SUITE_STABLE: return "stable";
-	case SUITE_FLAKY: return "flaky";
-	case SUITE_BROKEN: return "broken";
-	default: return "skipped";
+	case SUITE_STABLE:
+		return "stable";
+	case SUITE_FLAKY:
+		return "flaky";
+	case SUITE_BROKEN:
+		return "broken";
+	default:
+		return "skipped";
 	}
 }
 
@@ -45,7 +49,7 @@ int suite_entry_add_run(struct suite_entry *e, enum suite_verdict v, const char 
 			const char *reason, double wall_ms)
 {
 	struct suite_run *nr = realloc(e->runs, (e->nruns + 1) * sizeof(*nr));
-	struct suite_run r = { .v = v, .wall_ms = wall_ms };
+	struct suite_run r = {.v = v, .wall_ms = wall_ms};
 
 	if (!nr)
 		return -ENOMEM;
@@ -71,10 +75,18 @@ void suite_entry_stats(struct suite_entry *e)
 	e->pass = e->fail = e->broken = e->skip = 0;
 	for (unsigned i = 0; i < e->nruns; i++) {
 		switch (e->runs[i].v) {
-		case SV_PASS: e->pass++; break;
-		case SV_FAIL: e->fail++; break;
-		case SV_BROK: e->broken++; break;
-		default: e->skip++; break;
+		case SV_PASS:
+			e->pass++;
+			break;
+		case SV_FAIL:
+			e->fail++;
+			break;
+		case SV_BROK:
+			e->broken++;
+			break;
+		default:
+			e->skip++;
+			break;
 		}
 	}
 	counted = e->pass + e->fail + e->broken;

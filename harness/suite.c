@@ -41,17 +41,17 @@
 #define SUITE_MAX_KERNELS 16
 
 struct sprofile {
-	char *path;		/* as given (expanded from a directory) */
-	char *abs;		/* local: the absolute path (jobs run in D) */
-	char *staged;		/* remote: profiles/NNN/NAME.ini under D */
-	char *error;		/* FILE:LINE: ... if invalid */
-	uint64_t need;		/* memory a host run of it may take */
+	char *path;    /* as given (expanded from a directory) */
+	char *abs;     /* local: the absolute path (jobs run in D) */
+	char *staged;  /* remote: profiles/NNN/NAME.ini under D */
+	char *error;   /* FILE:LINE: ... if invalid */
+	uint64_t need; /* memory a host run of it may take */
 	struct profile *p;
 };
 
 struct sjob {
-	unsigned kernel;	/* index into kernels, VM jobs only */
-	unsigned first, n;	/* profiles[first .. first+n) (host: n = 1) */
+	unsigned kernel;   /* index into kernels, VM jobs only */
+	unsigned first, n; /* profiles[first .. first+n) (host: n = 1) */
 };
 
 struct suite {
@@ -59,12 +59,12 @@ struct suite {
 	bool resume, quiet, dry_run;
 	const char *sshloginfile;
 	const char *accel, *mem;
-	char *dir;		/* absolute */
-	char self[PATH_MAX];	/* /proc/self/exe */
+	char *dir;	     /* absolute */
+	char self[PATH_MAX]; /* /proc/self/exe */
 	struct sprofile *pr;
 	unsigned npr;
-	char *kernels[SUITE_MAX_KERNELS];	/* resolved versions */
-	char *kernel_spec[SUITE_MAX_KERNELS];	/* as asked ("6.1") */
+	char *kernels[SUITE_MAX_KERNELS];     /* resolved versions */
+	char *kernel_spec[SUITE_MAX_KERNELS]; /* as asked ("6.1") */
 	unsigned nkernels;
 	struct sjob *job;
 	unsigned njobs;
@@ -118,7 +118,7 @@ static int write_report(const char *dir, const char *name, report_fn fn,
 			const struct suite_report *r)
 {
 	_cleanup_free_ char *dst = NULL;
-	struct report_fill rf = { .fn = fn, .r = r };
+	struct report_fill rf = {.fn = fn, .r = r};
 
 	if (asprintf(&dst, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
@@ -225,7 +225,7 @@ static void parse_profiles(struct suite *s)
 {
 	for (unsigned i = 0; i < s->npr; i++) {
 		struct sprofile *sp = &s->pr[i];
-		struct profile_error err = { 0 };
+		struct profile_error err = {0};
 		char buf[700];
 		int e = profile_parse_file(sp->path, &sp->p, &err);
 
@@ -295,9 +295,10 @@ static int write_jobs(struct suite *s, char **ret_text)
 			for (unsigned k = 0; k < s->nkernels && nvalid(s); k++) {
 				unsigned seq = ++s->njobs;
 
-				s->job[seq - 1] = (struct sjob){ .kernel = k, .first = 0, .n = s->npr };
-				fprintf(f, "vm\trun\t--kernel\t%s\t--results-dir\truns/%u", s->kernels[k],
-					seq);
+				s->job[seq - 1] =
+				    (struct sjob){.kernel = k, .first = 0, .n = s->npr};
+				fprintf(f, "vm\trun\t--kernel\t%s\t--results-dir\truns/%u",
+					s->kernels[k], seq);
 				if (s->mem)
 					fprintf(f, "\t--mem\t%s", s->mem);
 				if (s->accel)
@@ -315,8 +316,9 @@ static int write_jobs(struct suite *s, char **ret_text)
 			if (s->pr[i].error)
 				continue;
 			seq = ++s->njobs;
-			s->job[seq - 1] = (struct sjob){ .first = i, .n = 1 };
-			fprintf(f, "run\t-q\t--results-dir\truns/%u\t%s\n", seq, job_path(s, &s->pr[i]));
+			s->job[seq - 1] = (struct sjob){.first = i, .n = 1};
+			fprintf(f, "run\t-q\t--results-dir\truns/%u\t%s\n", seq,
+				job_path(s, &s->pr[i]));
 		}
 	}
 	if (fclose(f) == EOF) {
@@ -475,7 +477,7 @@ static int wait_parallel(struct child_process *cp)
 		usleep(20000);
 	}
 	for (unsigned i = 0; i < nfds; i++) {
-		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
+		struct pollfd pfd = {.fd = fds[i], .events = POLLIN};
 
 		/* a pidfd is readable once its process has exited */
 		if (poll(&pfd, 1, 10000) == 0)
@@ -563,14 +565,14 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	 */
 	{
 		char ph[PATH_MAX + 32];
-		char *env[] = { ph, NULL };
+		char *env[] = {ph, NULL};
 		struct child_process cp = CHILD_PROCESS_INIT;
 
 		snprintf(ph, sizeof(ph), "PARALLEL_HOME=%s/.parallel", s->dir);
 		mkdir(ph + strlen("PARALLEL_HOME="), 0700);
 		cp.argv = argv;
 		cp.env = env;
-		cp.cwd = s->dir;	/* basefiles and returns are relative to it */
+		cp.cwd = s->dir; /* basefiles and returns are relative to it */
 		cp.in = CHILD_IO_NULL;
 		cp.new_pgrp = true;
 		cp.pdeathsig = true;
@@ -787,8 +789,10 @@ static int merge(const struct suite *s, struct suite_report *r)
 					pi = i;
 			if (pi - job->first < job->n)
 				seen[pi - job->first] = true;
-			en = entry_for(r, cap, s->pr[pi].path, kernel ? kernel : doc.kernel, host, NULL);
-			if (!en || suite_entry_add_run(en, doc.v, docs[d], doc.reason, doc.wall_ms) < 0)
+			en = entry_for(r, cap, s->pr[pi].path, kernel ? kernel : doc.kernel, host,
+				       NULL);
+			if (!en ||
+			    suite_entry_add_run(en, doc.v, docs[d], doc.reason, doc.wall_ms) < 0)
 				e = -ENOMEM;
 			else if (!en->kernel[0] && doc.kernel) {
 				free(en->kernel);
@@ -817,7 +821,8 @@ static int merge(const struct suite *s, struct suite_report *r)
 				     line ? ": " : "", line ? line : "") < 0)
 				why = NULL;
 			en = entry_for(r, cap, sp->path, kernel, host, NULL);
-			if (!en || suite_entry_add_run(en, SV_BROK, NULL, why, j->runtime * 1000) < 0)
+			if (!en ||
+			    suite_entry_add_run(en, SV_BROK, NULL, why, j->runtime * 1000) < 0)
 				e = -ENOMEM;
 		}
 		free(seen);
@@ -907,22 +912,22 @@ static void suite_free(struct suite *s)
 int suite_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "sshloginfile", required_argument, NULL, 'S' },
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "retries", required_argument, NULL, 'R' },
-		{ "resume", no_argument, NULL, 'c' },
-		{ "results-dir", required_argument, NULL, 'd' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"repeat", required_argument, NULL, 'r'},
+	    {"sshloginfile", required_argument, NULL, 'S'},
+	    {"kernel", required_argument, NULL, 'k'},
+	    {"retries", required_argument, NULL, 'R'},
+	    {"resume", no_argument, NULL, 'c'},
+	    {"results-dir", required_argument, NULL, 'd'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"accel", required_argument, NULL, 'a'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct suite s = { .jobs = 1, .repeat = 1 };
-	struct suite_report rep = { 0 };
+	struct suite s = {.jobs = 1, .repeat = 1};
+	struct suite_report rep = {0};
 	const char *dir = NULL, *kernels = NULL;
 	_cleanup_free_ char *jobs_text = NULL, *old_jobs = NULL, *jobs_path = NULL;
 	char def_dir[64];
@@ -937,22 +942,45 @@ int suite_main(int argc, char **argv)
 		case 'r':
 		case 'R':
 			if (parse_int(optarg, c == 'R' ? 0 : 1, 10000, &l) < 0) {
-				log_err(0, "--%s %s: a number", c == 'j' ? "jobs" : c == 'r' ? "repeat"
-						: "retries", optarg);
+				log_err(0, "--%s %s: a number",
+					c == 'j'   ? "jobs"
+					: c == 'r' ? "repeat"
+						   : "retries",
+					optarg);
 				return 2;
 			}
 			*(c == 'j' ? &s.jobs : c == 'r' ? &s.repeat : &s.retries) = (unsigned)l;
 			break;
-		case 'S': s.sshloginfile = optarg; break;
-		case 'k': kernels = optarg; break;
-		case 'c': s.resume = true; break;
-		case 'd': dir = optarg; break;
-		case 'm': s.mem = optarg; break;
-		case 'a': s.accel = optarg; break;
-		case 'q': s.quiet = true; break;
-		case 'n': s.dry_run = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'S':
+			s.sshloginfile = optarg;
+			break;
+		case 'k':
+			kernels = optarg;
+			break;
+		case 'c':
+			s.resume = true;
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'm':
+			s.mem = optarg;
+			break;
+		case 'a':
+			s.accel = optarg;
+			break;
+		case 'q':
+			s.quiet = true;
+			break;
+		case 'n':
+			s.dry_run = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -1017,13 +1045,17 @@ int suite_main(int argc, char **argv)
 		/* nothing written: the plan only */
 	} else if (read_file_str(jobs_path, &old_jobs) == 0) {
 		if (!s.resume) {
-			log_err(0, "%s holds a suite already: --resume continues it, or name "
-				"another --results-dir", s.dir);
+			log_err(0,
+				"%s holds a suite already: --resume continues it, or name "
+				"another --results-dir",
+				s.dir);
 			goto out;
 		}
 		if (strcmp(old_jobs, jobs_text)) {
-			log_err(0, "--resume: the jobs differ from those %s started with "
-				"(same profiles, --repeat and --kernel needed)", s.dir);
+			log_err(0,
+				"--resume: the jobs differ from those %s started with "
+				"(same profiles, --repeat and --kernel needed)",
+				s.dir);
 			goto out;
 		}
 		if ((e = resume_prepare(&s)) < 0) {
@@ -1031,14 +1063,15 @@ int suite_main(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		_cleanup_close_ int fd = open(jobs_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		_cleanup_close_ int fd =
+		    open(jobs_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		size_t len = strlen(jobs_text);
 
 		if (fd < 0 || write(fd, jobs_text, len) != (ssize_t)len) {
 			log_err(-errno, "cannot write %s", jobs_path);
 			goto out;
 		}
-		s.resume = false;	/* nothing to resume: a fresh start */
+		s.resume = false; /* nothing to resume: a fresh start */
 	}
 
 	memfree = job_need(&s);
@@ -1049,15 +1082,15 @@ int suite_main(int argc, char **argv)
 		/* parallel would wait for ever; the run itself SKIPs a limit the
 		 * machine cannot hold (with the figures) */
 		log_warn("admission: a job may need %s, %s is available: jobs start one "
-			 "at a time when memory is free", format_size(memfree, b1),
-			 format_size(avail, b2));
+			 "at a time when memory is free",
+			 format_size(memfree, b1), format_size(avail, b2));
 		memfree = avail / 2;
 	} else if (avail && memfree * s.jobs > avail) {
 		char b1[16], b2[16];
 
 		log_info("admission: %u jobs x %s exceed the %s available: jobs wait for "
-			 "free memory (parallel --memfree)", s.jobs, format_size(memfree, b1),
-			 format_size(avail, b2));
+			 "free memory (parallel --memfree)",
+			 s.jobs, format_size(memfree, b1), format_size(avail, b2));
 	}
 	if (!s.quiet)
 		log_info("suite %s: %u job%s (%u profile%s%s), %u at once%s", s.dir, s.njobs,
@@ -1066,7 +1099,7 @@ int suite_main(int argc, char **argv)
 			 s.sshloginfile ? " per host" : "");
 
 	{
-		struct sigaction sa = { .sa_handler = on_signal };
+		struct sigaction sa = {.sa_handler = on_signal};
 
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);
@@ -1117,8 +1150,10 @@ int suite_main(int argc, char **argv)
 		printf("\nsuite: %s/suite.json (summary.md, junit.xml, suite.tap)\n", s.dir);
 	}
 	if (rep.interrupted)
-		log_err(0, "interrupted: running jobs killed; `oomlab suite --resume "
-			"--results-dir %s` with the same arguments continues", s.dir);
+		log_err(0,
+			"interrupted: running jobs killed; `oomlab suite --resume "
+			"--results-dir %s` with the same arguments continues",
+			s.dir);
 	rc = suite_report_exit(&rep);
 out:
 	for (unsigned i = 0; i < rep.n; i++)

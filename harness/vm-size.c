@@ -31,8 +31,9 @@ uint64_t vm_guest_mem(struct profile *const *ps, unsigned n)
 		if (!p || p->run_expect == RUN_EXPECT_ALLOC_FAIL)
 			continue;
 		for (unsigned w = 0; w < p->nworkers; w++)
-			sum += (p->workers[w].size + p->workers[w].parent_size *
-				p->workers[w].children) * p->workers[w].count;
+			sum += (p->workers[w].size +
+				p->workers[w].parent_size * p->workers[w].children) *
+			       p->workers[w].count;
 		if (p->has_memory_limit)
 			need = p->memory_limit + GUEST_BASE;
 		else
@@ -45,4 +46,3 @@ uint64_t vm_guest_mem(struct profile *const *ps, unsigned n)
 	}
 	return mem;
 }
-

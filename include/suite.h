@@ -34,10 +34,10 @@ int suite_main(int argc, char **argv);
 void suite_wilson(unsigned k, unsigned n, double *ret_lo, double *ret_hi);
 
 enum suite_status {
-	SUITE_STABLE,		/* every run that ran gave the same verdict */
-	SUITE_FLAKY,		/* verdicts differ between runs */
-	SUITE_BROKEN,		/* the harness never could (or the profile is invalid) */
-	SUITE_SKIPPED,		/* every run skipped, or none ran */
+	SUITE_STABLE,  /* every run that ran gave the same verdict */
+	SUITE_FLAKY,   /* verdicts differ between runs */
+	SUITE_BROKEN,  /* the harness never could (or the profile is invalid) */
+	SUITE_SKIPPED, /* every run skipped, or none ran */
 };
 
 const char *suite_status_name(enum suite_status s);
@@ -48,9 +48,9 @@ const char *suite_status_name(enum suite_status s);
  * Receive Exitval Signal Command, tab-separated, after a header line. */
 struct suite_job {
 	unsigned seq;
-	char host[256];		/* ":" = this machine */
-	double start;		/* epoch seconds */
-	double runtime;		/* seconds */
+	char host[256]; /* ":" = this machine */
+	double start;	/* epoch seconds */
+	double runtime; /* seconds */
 	int exitval;
 	int signal;
 };
@@ -65,21 +65,21 @@ enum suite_verdict { SV_PASS, SV_FAIL, SV_BROK, SV_SKIP };
 
 struct suite_run {
 	enum suite_verdict v;
-	char *path;		/* result document, NULL if none */
-	char *reason;		/* may be NULL */
+	char *path;   /* result document, NULL if none */
+	char *reason; /* may be NULL */
 	double wall_ms;
 };
 
 struct suite_entry {
-	char *profile;		/* as the user named it */
-	char *kernel;		/* requested kernel, or the host's uname -r */
-	char *host;		/* "local" or the sshlogin */
-	char *error;		/* invalid profile: FILE:LINE: ... */
+	char *profile; /* as the user named it */
+	char *kernel;  /* requested kernel, or the host's uname -r */
+	char *host;    /* "local" or the sshlogin */
+	char *error;   /* invalid profile: FILE:LINE: ... */
 	unsigned nruns;
 	struct suite_run *runs;
 	/* filled by suite_entry_stats() */
 	unsigned pass, fail, broken, skip;
-	double pass_rate;	/* pass / (runs that did not skip); -1 if none */
+	double pass_rate; /* pass / (runs that did not skip); -1 if none */
 	double ci_lo, ci_hi;
 	enum suite_status status;
 };
@@ -112,11 +112,11 @@ int suite_list_docs(const char *dir, char ***ret, unsigned *ret_n);
 struct suite_report {
 	struct suite_entry *e;
 	unsigned n;
-	unsigned jobs;		/* --jobs */
+	unsigned jobs; /* --jobs */
 	double wall_ms;
 	const char *joblog;
 	bool interrupted;
-	bool vm;		/* columns are kernels, not hosts */
+	bool vm; /* columns are kernels, not hosts */
 };
 
 int suite_report_json(const struct suite_report *r, FILE *f);
