@@ -41,7 +41,7 @@ endif
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(CFLAGS)
 ALL_CFLAGS  := $(BASE_CFLAGS) $(SAN_FLAGS) -MMD -MP
 PLAIN_CFLAGS := $(BASE_CFLAGS) -MMD -MP
-LDLIBS_H   := -lcgroup -lcap -linih -ljansson -lm
+LDLIBS_H   := -lcgroup -lcap -linih -ljansson -ltracefs -ltraceevent -lm
 LDLIBS_W   := -lm
 
 ifeq ($(V),1)
@@ -76,6 +76,10 @@ $(B)/plain/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo '  CC      $< (plain)')
 	$(Q)$(CC) $(PLAIN_CFLAGS) -c -o $@ $<
+
+# libtracefs' headers include <event-parse.h> from their own directories
+$(B)/harness/ktrace.o $(B)/tests/integration/test-ktrace-live.o: \
+	ALL_CFLAGS += $(shell pkg-config --cflags libtracefs 2>/dev/null)
 
 $(B)/libharness.a: $(HARNESS_OBJ)
 	@$(if $(Q),echo '  AR      $@')

@@ -405,13 +405,22 @@ int tr_stalls_parse_text(struct tr_stalls *st, const char *text, size_t len)
 			st->bad_lines++;
 		} else {
 			/* "CPU:1 [LOST 12 EVENTS]" (trace_pipe and trace alike) */
+			static const char hdr[] = "# entries-in-buffer/entries-written: ";
 			const char *l = memmem(s, (size_t)(eol - s), "[LOST ", 6);
-			uint64_t n;
+			uint64_t n, in;
 
 			if (l) {
 				l += 6;
 				if (parse_u64_at(&l, eol, &n) == 0)
 					st->lost += n;
+			} else if ((size_t)(eol - s) > sizeof(hdr) - 1 &&
+				   !memcmp(s, hdr, sizeof(hdr) - 1)) {
+				/* the trace file's header: written beyond what the ring
+				 * holds were overwritten, oldest first */
+				l = s + sizeof(hdr) - 1;
+				if (parse_u64_at(&l, eol, &in) == 0 && l < eol && *l++ == '/' &&
+				    parse_u64_at(&l, eol, &n) == 0 && n > in)
+					st->lost += n - in;
 			}
 		}
 		s = eol + 1;

@@ -84,7 +84,9 @@ struct tr_stalls {
 	uint64_t events;		/* lines of ours accepted */
 	uint64_t unpaired_begin;	/* a begin whose end never came (or was lost) */
 	uint64_t unpaired_end;		/* an end without a begin (trace began mid-stall) */
-	uint64_t lost;			/* "[LOST N EVENTS]": the buffer overran */
+	uint64_t lost;			/* "[LOST N EVENTS]", or the trace file's
+					 * header saying more were written than it
+					 * holds: the buffer overran */
 	uint64_t bad_lines;		/* events of ours that did not parse */
 	uint64_t first_stall_ns;	/* the first reclaim begin or throttle, 0 = none */
 	struct tr_victim *victims;
