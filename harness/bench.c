@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The "bench" JSON section (bench.h): a pure function of its inputs.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "bench.h"
+#include "util.h"
+
+static const char *const phase_names[SB_LAT_NPHASES] = {
+	[SB_LAT_BELOW_LIMIT] = "below_limit",
+	[SB_LAT_RECLAIM] = "reclaim",
+	[SB_LAT_SWAP] = "swap",
+	[SB_LAT_OOM] = "oom",
+};
+
+const char *bench_phase_name(enum sb_lat_phase p)
+{
+	return (unsigned)p < SB_LAT_NPHASES ? phase_names[p] : NULL;
+}
+
+/* json_int_t is 64-bit signed: larger is not a count we could have. */
+static json_t *ju64(uint64_t v)
+{
+	return v > (uint64_t)INT64_MAX ? json_null() : json_integer((json_int_t)v);
+}
+
+/* json_object_set_new() takes a NULL value (allocation failure) and fails. */
+static void jset(json_t *o, const char *k, json_t *v, bool *bad)
+{
+	if (!o || json_object_set_new(o, k, v) < 0)
+		*bad = true;
+}
+
+static void jappend(json_t *a, json_t *v, bool *bad)
+{
+	if (!a || json_array_append_new(a, v) < 0)
+		*bad = true;
+}
+
+/* ms from t0, 3 decimals (us: the trace text's resolution); null if unseen */
+static json_t *jms(uint64_t t, uint64_t t0)
+{
+	double ms;
+
+	if (!t)
+		return json_null();
+	ms = ((double)t - (double)t0) / 1e6;
+	return json_real(round(ms * 1000.0) / 1000.0);
+}
+
+json_t *bench_hist_json(const struct hist *h)
+{
+	json_t *o = json_object(), *b = json_array();
+	struct hist_summary s;
+	bool bad = !o || !b;
+
+	hist_summarize(h, &s);
+	jset(o, "count", ju64(s.count), &bad);
+	jset(o, "mean_ns", ju64(s.mean_ns), &bad);
+	jset(o, "min_ns", ju64(s.min_ns), &bad);
+	jset(o, "p50_ns", ju64(s.p50_ns), &bad);
+	jset(o, "p90_ns", ju64(s.p90_ns), &bad);
+	jset(o, "p99_ns", ju64(s.p99_ns), &bad);
+	jset(o, "p999_ns", ju64(s.p999_ns), &bad);
+	jset(o, "max_ns", ju64(s.max_ns), &bad);
+	for (unsigned i = 0; i < HIST_BUCKETS && !bad; i++) {
+		json_t *e;
+
+		if (!h->counts[i])
+			continue;
+		e = json_array();
+		jappend(e, ju64(hist_bucket_lo(i)), &bad);
+		jappend(e, ju64(hist_bucket_hi(i)), &bad);
+		jappend(e, ju64(h->counts[i]), &bad);
+		jappend(b, e, &bad);
+	}
+	jset(o, "buckets", b, &bad);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* {PHASE: H} of phase histograms h[SB_LAT_NPHASES] */
+static json_t *phases_json(const struct hist *h, bool *bad)
+{
+	json_t *o = json_object();
+
+	for (unsigned p = 0; p < SB_LAT_NPHASES; p++)
+		jset(o, phase_names[p], bench_hist_json(&h[p]), bad);
+	return o;
+}
+
+static json_t *counters_json(const struct mem_counters *m, bool *bad)
+{
+	json_t *o;
+
+	if (!m)
+		return json_null();
+	o = json_object();
+	for (unsigned c = 0; c < MC_N; c++)
+		if (m->have & (1u << c))
+			jset(o, mem_counter_name(c), ju64(m->v[c]), bad);
+	return o;
+}
+
+static json_t *stalls_json(const struct bench_in *in, bool *bad)
+{
+	const struct tr_stalls *st = in->stalls;
+	json_t *o = json_object();
+
+	if (!st) {
+		jset(o, "missing",
+		     json_string(in->stalls_missing ? in->stalls_missing : "not traced"), bad);
+		return o;
+	}
+	jset(o, "memcg_reclaim", bench_hist_json(&st->memcg_reclaim), bad);
+	jset(o, "direct_reclaim", bench_hist_json(&st->direct_reclaim), bad);
+	jset(o, "throttled", bench_hist_json(&st->throttled), bad);
+	jset(o, "unpaired_begin", ju64(st->unpaired_begin), bad);
+	jset(o, "unpaired_end", ju64(st->unpaired_end), bad);
+	jset(o, "lost", ju64(st->lost), bad);
+	return o;
+}
+
+static json_t *psi_json(const struct bench_in *in, bool *bad)
+{
+	const struct psi *p = in->psi_delta;
+	json_t *o;
+
+	if (!p || !p->has_some)
+		return json_null();
+	o = json_object();
+	jset(o, "scope", json_string(in->psi_system ? "system" : "cgroup"), bad);
+	jset(o, "some_us", ju64(p->some.total_us), bad);
+	jset(o, "full_us", p->has_full ? ju64(p->full.total_us) : json_null(), bad);
+	return o;
+}
+
+static json_t *kill_json(const struct bench_in *in, size_t i, bool *bad)
+{
+	const struct bench_kill *k = &in->kills[i];
+	const struct tr_victim *v = in->stalls ? tr_stalls_victim(in->stalls, k->pid) : NULL;
+	uint64_t first = k->first_reclaim_ns;
+	json_t *o = json_object();
+
+	if (!first && i == 0 && in->stalls)
+		first = in->stalls->first_stall_ns;
+	jset(o, "victim", json_string(k->victim ? k->victim : ""), bad);
+	jset(o, "pid", json_integer(k->pid), bad);
+	jset(o, "first_reclaim_ms", jms(first, in->t0_ns), bad);
+	jset(o, "oom_event_ms", jms(k->oom_event_ns, in->t0_ns), bad);
+	jset(o, "mark_victim_ms", jms(v ? v->mark_ns : 0, in->t0_ns), bad);
+	jset(o, "kmsg_ms", jms(k->kmsg_ns, in->t0_ns), bad);
+	jset(o, "pidfd_ms", jms(k->pidfd_ns, in->t0_ns), bad);
+	jset(o, "usage_drop_ms", jms(k->usage_drop_ns, in->t0_ns), bad);
+	jset(o, "reaped_ms", jms(v ? v->reap_end_ns : 0, in->t0_ns), bad);
+	return o;
+}
+
+static json_t *sample_json(const struct bench_in *in, const struct bench_sample *s, bool *bad)
+{
+	json_t *o = json_object(), *rss = json_object();
+
+	jset(o, "t_ms", jms(s->t_ns, in->t0_ns), bad);
+	jset(o, "usage_bytes", ju64(s->usage_bytes), bad);
+	for (size_t w = 0; s->rss_bytes && w < in->nworkers; w++)
+		jset(rss, in->workers[w].name, ju64(s->rss_bytes[w]), bad);
+	jset(o, "rss_bytes", rss, bad);
+	return o;
+}
+
+int bench_json(const struct bench_in *in, json_t **ret)
+{
+	struct hist *all = NULL, *one = NULL;
+	json_t *o = json_object(), *pw = json_object(), *kc = json_array(), *tl = json_array();
+	json_t *sd = json_object();
+	bool bad = !o || !pw || !kc || !tl || !sd;
+
+	/* 15 KiB each: off the stack */
+	all = calloc(SB_LAT_NPHASES, sizeof(*all));
+	one = calloc(SB_LAT_NPHASES, sizeof(*one));
+	if (!all || !one)
+		bad = true;
+	for (size_t w = 0; !bad && w < in->nworkers; w++) {
+		json_t *wo = json_object();
+
+		for (unsigned p = 0; p < SB_LAT_NPHASES; p++) {
+			one[p] = (struct hist){ 0 };
+			hist_add_rec(&one[p], &in->workers[w].lat[p]);
+			hist_merge(&all[p], &one[p]);
+		}
+		jset(wo, "phases", phases_json(one, &bad), &bad);
+		jset(pw, in->workers[w].name, wo, &bad);
+	}
+	if (!bad)
+		jset(o, "phases", phases_json(all, &bad), &bad);
+	jset(o, "per_worker", pw, &bad);
+	pw = NULL;
+	jset(o, "stalls", stalls_json(in, &bad), &bad);
+	jset(o, "psi", psi_json(in, &bad), &bad);
+	jset(sd, "memcg", counters_json(in->memcg_delta, &bad), &bad);
+	jset(sd, "system", counters_json(in->system_delta, &bad), &bad);
+	jset(o, "stat_delta", sd, &bad);
+	sd = NULL;
+	for (size_t i = 0; i < in->nkills; i++)
+		jappend(kc, kill_json(in, i, &bad), &bad);
+	jset(o, "kill_chain", kc, &bad);
+	kc = NULL;
+	for (size_t i = 0; i < in->ntimeline; i++)
+		jappend(tl, sample_json(in, &in->timeline[i], &bad), &bad);
+	jset(o, "timeline", tl, &bad);
+	tl = NULL;
+	free(all);
+	free(one);
+	if (bad) {
+		json_decref(o);
+		return -ENOMEM;
+	}
+	*ret = o;
+	return 0;
+}

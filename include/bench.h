@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The "bench" section of a run's JSON document (issue 9), built from what
+ * the reclaim benchmark measured, by one pure function: no clock, no file,
+ * the same inputs give the same document.
+ *
+ *   "bench": {
+ *     "phases": {PHASE: H},                       all workers merged
+ *     "per_worker": {NAME: {"phases": {PHASE: H}}},
+ *     "stalls": {"memcg_reclaim": H, "direct_reclaim": H, "throttled": H,
+ *                "unpaired_begin", "unpaired_end", "lost"}
+ *               or {"missing": WHY},
+ *     "psi": {"scope": "cgroup"|"system", "some_us", "full_us"} or null,
+ *     "stat_delta": {"memcg": {KEY: N}, "system": {KEY: N}},
+ *     "kill_chain": [{"victim", "pid", "first_reclaim_ms", "oom_event_ms",
+ *                     "mark_victim_ms", "kmsg_ms", "pidfd_ms",
+ *                     "usage_drop_ms", "reaped_ms"}],   ms from the trigger, null = not seen
+ *     "timeline": [{"t_ms", "usage_bytes", "rss_bytes": {NAME: N}}]
+ *   }
+ *   H = {"count", "mean_ns", "min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
+ *        "max_ns", "buckets": [[LO_NS, HI_NS, COUNT], ...]}  (non-empty buckets)
+ *
+ * PHASE is below_limit, reclaim, swap, oom (enum sb_lat_phase); all four
+ * are always present.
+ */
+#ifndef OOMLAB_BENCH_H
+#define OOMLAB_BENCH_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hist.h"
+#include "memstat.h"
+#include "scoreboard.h"
+#include "trace.h"
+
+struct bench_worker {
+	const char *name;		/* the instance's name ("big.1") */
+	const struct hist_rec *lat;	/* its slot's lat[SB_LAT_NPHASES] */
+};
+
+/* One victim's time-to-kill chain, CLOCK_MONOTONIC ns, 0 = not seen. */
+struct bench_kill {
+	const char *victim;
+	int32_t pid;
+	/* the first reclaim stall of this victim's episode; 0 for the first
+	 * victim means the trace's first stall */
+	uint64_t first_reclaim_ns;
+	uint64_t oom_event_ns;		/* v1 eventfd / v2 memory.events poll */
+	uint64_t kmsg_ns;		/* the kernel's kill line */
+	uint64_t pidfd_ns;		/* pidfd readable */
+	uint64_t usage_drop_ns;		/* memcg usage fell */
+	/* mark_victim and reaping come from in->stalls' victims, by pid */
+};
+
+struct bench_sample {
+	uint64_t t_ns;
+	uint64_t usage_bytes;		/* the run memcg's usage */
+	const uint64_t *rss_bytes;	/* one per worker, in->workers order */
+};
+
+struct bench_in {
+	uint64_t t0_ns;			/* the trigger: times are ms from here */
+	const struct bench_worker *workers;
+	size_t nworkers;
+	const struct tr_stalls *stalls;	/* NULL: stalls_missing says why */
+	const char *stalls_missing;
+	const struct psi *psi_delta;	/* NULL: no PSI */
+	bool psi_system;		/* from /proc/pressure, not the cgroup */
+	const struct mem_counters *memcg_delta;	 /* memory.stat, NULL = none */
+	const struct mem_counters *system_delta; /* /proc/vmstat, NULL = none */
+	const struct bench_kill *kills;
+	size_t nkills;
+	const struct bench_sample *timeline;
+	size_t ntimeline;
+};
+
+/* "below_limit", "reclaim", "swap", "oom"; NULL past the end. */
+const char *bench_phase_name(enum sb_lat_phase p);
+/* H of one histogram (above). NULL on allocation failure. */
+json_t *bench_hist_json(const struct hist *h);
+/* The whole section. 0 or -ENOMEM; *ret untouched on failure. */
+int bench_json(const struct bench_in *in, json_t **ret);
+
+#endif
