@@ -2,7 +2,9 @@
 /*
  * PSI and memory counter parsers on files captured on the 6.18 development
  * machine (tests/fixtures/trace/capture.sh: a 64M v1 memcg, 192M of page
- * cache, then an anon worker OOM-killed), before and after.
+ * cache, then an anon worker OOM-killed) and in a Debian 6.1 guest with
+ * cgroup v2 and zram swap (tests/fixtures/memstat/guest-capture.ini: 2 x
+ * 160M of anon through a 96M memcg), before and after.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -156,6 +158,51 @@ static void test_old_vmstat_keys(void **state)
 	assert_int_equal(m.v[MC_WORKINGSET_REFAULT_FILE], 12);
 }
 
+#define GUEST FIX "guest-6.1."
+
+static void test_guest_v2(void **state)
+{
+	struct mem_counters a, b, d;
+	struct psi pa, pb, pd;
+
+	/* the run cgroup's memory.stat: v2 has the totals and counts memcg
+	 * reclaim as direct (the allocating task reclaims) */
+	assert_int_equal(mem_counters_read(GUEST "memory.stat.before", &a), 0);
+	assert_int_equal(mem_counters_read(GUEST "memory.stat.after", &b), 0);
+	mem_counters_delta(&a, &b, &d);
+	assert_int_equal(d.v[MC_PGSCAN], 82174);
+	assert_int_equal(d.v[MC_PGSCAN_DIRECT], 82174);
+	assert_int_equal(d.v[MC_PGSCAN_KSWAPD], 0);
+	assert_int_equal(d.v[MC_PGSTEAL], 33225);
+	assert_int_equal(d.v[MC_WORKINGSET_REFAULT_ANON], 65);
+	assert_int_equal(d.v[MC_PGMAJFAULT], 55);
+	/* 6.1's memory.stat has no swap-in/out events: /proc/vmstat has */
+	assert_false(d.have & (1u << MC_PSWPOUT));
+
+	assert_int_equal(mem_counters_read(GUEST "vmstat.before", &a), 0);
+	assert_int_equal(mem_counters_read(GUEST "vmstat.after", &b), 0);
+	mem_counters_delta(&a, &b, &d);
+	assert_int_equal(d.v[MC_PSWPOUT], 33224);
+	assert_int_equal(d.v[MC_PSWPIN], 65);
+	/* global pgscan_direct stays 0 for memcg reclaim here too */
+	assert_int_equal(d.v[MC_PGSCAN_DIRECT], 0);
+	assert_int_equal(d.v[MC_PGSCAN_ANON], 82174);
+	assert_int_equal(d.v[MC_PGSCAN], 82174);
+	assert_int_equal(d.v[MC_OOM_KILL], 0);
+
+	/* per-cgroup PSI (v2): one task stalling is a full stall */
+	assert_int_equal(psi_read(GUEST "memory.pressure.before", &pa), 0);
+	assert_int_equal(psi_read(GUEST "memory.pressure.after", &pb), 0);
+	psi_delta(&pa, &pb, &pd);
+	assert_int_equal(pd.some.total_us, 2185877);
+	assert_int_equal(pd.full.total_us, 2185877);
+	assert_int_equal(psi_read(GUEST "pressure.after", &pb), 0);
+	assert_int_equal(pb.full.total_us, 2163409);
+	/* the root's files parse too (root memory.stat: >= 5.x) */
+	assert_int_equal(mem_counters_read(GUEST "root.memory.stat.after", &b), 0);
+	assert_int_equal(psi_read(GUEST "root.memory.pressure.after", &pb), 0);
+}
+
 static void test_counters_bad(void **state)
 {
 	struct mem_counters m = { .v[MC_PGSCAN] = 7 }, a = { 0 }, b = { 0 }, d;
@@ -186,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_oom_control_v1),
 		cmocka_unit_test(test_v1_total_wins),
 		cmocka_unit_test(test_memstat_v2_keys),
+		cmocka_unit_test(test_guest_v2),
 		cmocka_unit_test(test_old_vmstat_keys),
 		cmocka_unit_test(test_counters_bad),
 	};
