@@ -4,7 +4,8 @@
 # a reason where this machine cannot run it.
 cd "$(dirname "$0")/.." || exit 1
 rc=0
-for b in bench/fault-ratio.sh bench/quickstart-ratio.sh bench/suite-ratio.sh; do
+for b in bench/fault-ratio.sh bench/quickstart-ratio.sh bench/suite-ratio.sh \
+	bench/probe-overhead.sh; do
 	"$b" || rc=1
 done
 exit $rc
