@@ -56,19 +56,20 @@ const uint32_t *worker_lat_phase = &lat_phase_standalone;
 bool worker_latency = true;
 /*
  * A forked child of the worker (fork-tree) adds into its parent's slot:
- * from then on the slot has several writers and needs atomic adds. Until
- * a fork, the cheaper single-writer record is exact.
+ * from the first fork on, parent and child alike write the slot, so both
+ * switch to atomic adds. Until a fork, the cheaper single-writer record
+ * is exact.
  */
 static bool slot_shared;
 
-static void on_fork_child(void)
+static void on_fork(void)
 {
 	slot_shared = true;
 }
 
 static void __attribute__((constructor)) touch_init(void)
 {
-	pthread_atfork(NULL, NULL, on_fork_child);
+	pthread_atfork(NULL, on_fork, on_fork);
 }
 
 void slot_record_fault(struct sb_slot *s, uint64_t ns)
