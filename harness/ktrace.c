@@ -59,8 +59,8 @@ static int system_tracing_dir(const char **ret, char *why)
 	return 0;
 }
 
-int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret,
-		uint32_t *ret_kinds, char why[static KTRACE_WHY_MAX])
+int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret, uint32_t *ret_kinds,
+		char why[static KTRACE_WHY_MAX])
 {
 	_cleanup_free_ char *inst_root = NULL;
 	struct ktrace *t;
@@ -102,8 +102,7 @@ int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret,
 	if (!t->inst) {
 		r = errno ? -errno : -ENOMEM;
 		rmdir(t->dir);
-		snprintf(why, KTRACE_WHY_MAX, "libtracefs cannot use %s: %s", t->dir,
-			 strerror(-r));
+		snprintf(why, KTRACE_WHY_MAX, "libtracefs cannot use %s: %s", t->dir, strerror(-r));
 		ktrace_close(t);
 		return r;
 	}
@@ -111,8 +110,8 @@ int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret,
 	if (tracefs_trace_off(t->inst) < 0 ||
 	    tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0) {
 		r = errno ? -errno : -EIO;
-		snprintf(why, KTRACE_WHY_MAX, "%s: cannot set tracing_on/trace_clock (mono: >= 3.x)",
-			 t->dir);
+		snprintf(why, KTRACE_WHY_MAX,
+			 "%s: cannot set tracing_on/trace_clock (mono: >= 3.x)", t->dir);
 		ktrace_close(t);
 		return r;
 	}
@@ -122,8 +121,10 @@ int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret,
 		if (tracefs_event_enable(t->inst, tr_kind_system(k), tr_kind_event(k)) == 0)
 			kinds |= 1u << k;
 	if (!(kinds & (1u << TR_MEMCG_RECLAIM_BEGIN)) || !(kinds & (1u << TR_MEMCG_RECLAIM_END))) {
-		snprintf(why, KTRACE_WHY_MAX, "%s: no vmscan/mm_vmscan_memcg_reclaim_* events "
-			 "(kernel without CONFIG_MEMCG or tracepoints?)", t->dir);
+		snprintf(why, KTRACE_WHY_MAX,
+			 "%s: no vmscan/mm_vmscan_memcg_reclaim_* events "
+			 "(kernel without CONFIG_MEMCG or tracepoints?)",
+			 t->dir);
 		ktrace_close(t);
 		return -ENOENT;
 	}

@@ -36,8 +36,8 @@
 #include "trace.h"
 
 struct bench_worker {
-	const char *name;		/* the instance's name ("big.1") */
-	const struct hist_rec *lat;	/* its slot's lat[SB_LAT_NPHASES] */
+	const char *name;	    /* the instance's name ("big.1") */
+	const struct hist_rec *lat; /* its slot's lat[SB_LAT_NPHASES] */
 };
 
 /* One victim's time-to-kill chain, CLOCK_MONOTONIC ns, 0 = not seen. */
@@ -47,27 +47,27 @@ struct bench_kill {
 	/* the first reclaim stall of this victim's episode; 0 for the first
 	 * victim means the trace's first stall */
 	uint64_t first_reclaim_ns;
-	uint64_t oom_event_ns;		/* v1 eventfd / v2 memory.events poll */
-	uint64_t kmsg_ns;		/* the kernel's kill line */
-	uint64_t pidfd_ns;		/* pidfd readable */
-	uint64_t usage_drop_ns;		/* memcg usage fell */
-	/* mark_victim and reaping come from in->stalls' victims, by pid */
+	uint64_t oom_event_ns;	/* v1 eventfd / v2 memory.events poll */
+	uint64_t kmsg_ns;	/* the kernel's kill line */
+	uint64_t pidfd_ns;	/* pidfd readable */
+	uint64_t usage_drop_ns; /* memcg usage fell */
+				/* mark_victim and reaping come from in->stalls' victims, by pid */
 };
 
 struct bench_sample {
 	uint64_t t_ns;
-	uint64_t usage_bytes;		/* the run memcg's usage */
-	const uint64_t *rss_bytes;	/* one per worker, in->workers order */
+	uint64_t usage_bytes;	   /* the run memcg's usage */
+	const uint64_t *rss_bytes; /* one per worker, in->workers order */
 };
 
 struct bench_in {
-	uint64_t t0_ns;			/* the trigger: times are ms from here */
+	uint64_t t0_ns; /* the trigger: times are ms from here */
 	const struct bench_worker *workers;
 	size_t nworkers;
-	const struct tr_stalls *stalls;	/* NULL: stalls_missing says why */
+	const struct tr_stalls *stalls; /* NULL: stalls_missing says why */
 	const char *stalls_missing;
-	const struct psi *psi_delta;	/* NULL: no PSI */
-	bool psi_system;		/* from /proc/pressure, not the cgroup */
+	const struct psi *psi_delta;		 /* NULL: no PSI */
+	bool psi_system;			 /* from /proc/pressure, not the cgroup */
 	const struct mem_counters *memcg_delta;	 /* memory.stat, NULL = none */
 	const struct mem_counters *system_delta; /* /proc/vmstat, NULL = none */
 	const struct bench_kill *kills;

@@ -29,8 +29,8 @@ struct ktrace;
  * bit k set for each enabled; mm_vmscan_throttled needs >= 5.16). An
  * instance of that name left by a killed run is removed first.
  */
-int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret,
-		uint32_t *ret_kinds, char why[static KTRACE_WHY_MAX]);
+int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret, uint32_t *ret_kinds,
+		char why[static KTRACE_WHY_MAX]);
 /*
  * Trace only these tasks and their future children (set_event_pid,
  * options/event-fork), plus the oom_reaper kthread, whose events the

@@ -36,14 +36,14 @@ int psi_read(const char *path, struct psi *ret);
 void psi_delta(const struct psi *before, const struct psi *after, struct psi *ret);
 
 enum mem_counter {
-	MC_PGSCAN,		/* all reclaim scans (derived where no "pgscan" key) */
+	MC_PGSCAN, /* all reclaim scans (derived where no "pgscan" key) */
 	MC_PGSCAN_KSWAPD,
 	MC_PGSCAN_DIRECT,
 	MC_PGSCAN_KHUGEPAGED,
 	MC_PGSCAN_PROACTIVE,
 	MC_PGSCAN_ANON,
 	MC_PGSCAN_FILE,
-	MC_PGSTEAL,		/* all reclaimed pages (derived likewise) */
+	MC_PGSTEAL, /* all reclaimed pages (derived likewise) */
 	MC_PGSTEAL_KSWAPD,
 	MC_PGSTEAL_DIRECT,
 	MC_PGSTEAL_KHUGEPAGED,

@@ -26,14 +26,14 @@
 #include "hist.h"
 
 enum tr_kind {
-	TR_MEMCG_RECLAIM_BEGIN,	/* vmscan/mm_vmscan_memcg_reclaim_begin */
+	TR_MEMCG_RECLAIM_BEGIN, /* vmscan/mm_vmscan_memcg_reclaim_begin */
 	TR_MEMCG_RECLAIM_END,
 	TR_DIRECT_RECLAIM_BEGIN, /* vmscan/mm_vmscan_direct_reclaim_begin */
 	TR_DIRECT_RECLAIM_END,
-	TR_THROTTLED,		/* vmscan/mm_vmscan_throttled (>= 5.16) */
-	TR_MARK_VICTIM,		/* oom/mark_victim */
-	TR_START_REAPING,	/* oom/start_task_reaping */
-	TR_FINISH_REAPING,	/* oom/finish_task_reaping */
+	TR_THROTTLED,	   /* vmscan/mm_vmscan_throttled (>= 5.16) */
+	TR_MARK_VICTIM,	   /* oom/mark_victim */
+	TR_START_REAPING,  /* oom/start_task_reaping */
+	TR_FINISH_REAPING, /* oom/finish_task_reaping */
 	TR_NKINDS,
 };
 
@@ -43,16 +43,16 @@ const char *tr_kind_event(enum tr_kind k);
 
 struct tr_event {
 	enum tr_kind kind;
-	int32_t pid;		/* the task the event ran in (common_pid) */
+	int32_t pid; /* the task the event ran in (common_pid) */
 	int32_t cpu;
-	uint64_t ts_ns;		/* the trace clock (mono: CLOCK_MONOTONIC) */
+	uint64_t ts_ns; /* the trace clock (mono: CLOCK_MONOTONIC) */
 	char comm[16];
 	/* fields, where the event has them (else 0) */
-	int32_t victim;		/* mark_victim, *_reaping: pid= */
-	char victim_comm[16];	/* mark_victim: comm= (added during 6.x), else "" */
-	uint64_t nr_reclaimed;	/* *_reclaim_end */
-	uint64_t delayed_us;	/* throttled: usect_delayed= (the kernel's spelling) */
-	int32_t reason;		/* throttled: enum vmscan_throttle_state, -1 unknown */
+	int32_t victim;	       /* mark_victim, *_reaping: pid= */
+	char victim_comm[16];  /* mark_victim: comm= (added during 6.x), else "" */
+	uint64_t nr_reclaimed; /* *_reclaim_end */
+	uint64_t delayed_us;   /* throttled: usect_delayed= (the kernel's spelling) */
+	int32_t reason;	       /* throttled: enum vmscan_throttle_state, -1 unknown */
 };
 
 /*
@@ -66,29 +66,29 @@ int tr_parse_line(const char *line, size_t len, struct tr_event *ret);
 struct tr_victim {
 	int32_t pid;
 	char comm[16];
-	uint64_t mark_ns;		/* mark_victim */
-	uint64_t reap_start_ns;		/* start_task_reaping (oom_reaper) */
-	uint64_t reap_end_ns;		/* finish_task_reaping */
+	uint64_t mark_ns;	/* mark_victim */
+	uint64_t reap_start_ns; /* start_task_reaping (oom_reaper) */
+	uint64_t reap_end_ns;	/* finish_task_reaping */
 };
 
 struct tr_pending {
 	int32_t pid;
-	uint8_t direct;			/* 0 memcg, 1 direct reclaim */
+	uint8_t direct; /* 0 memcg, 1 direct reclaim */
 	uint64_t begin_ns;
 };
 
 struct tr_stalls {
-	struct hist memcg_reclaim;	/* begin..end per task, ns */
+	struct hist memcg_reclaim; /* begin..end per task, ns */
 	struct hist direct_reclaim;
-	struct hist throttled;		/* usect_delayed of each throttle, ns */
-	uint64_t events;		/* lines of ours accepted */
-	uint64_t unpaired_begin;	/* a begin whose end never came (or was lost) */
-	uint64_t unpaired_end;		/* an end without a begin (trace began mid-stall) */
-	uint64_t lost;			/* "[LOST N EVENTS]", or the trace file's
-					 * header saying more were written than it
-					 * holds: the buffer overran */
-	uint64_t bad_lines;		/* events of ours that did not parse */
-	uint64_t first_stall_ns;	/* the first reclaim begin or throttle, 0 = none */
+	struct hist throttled;	 /* usect_delayed of each throttle, ns */
+	uint64_t events;	 /* lines of ours accepted */
+	uint64_t unpaired_begin; /* a begin whose end never came (or was lost) */
+	uint64_t unpaired_end;	 /* an end without a begin (trace began mid-stall) */
+	uint64_t lost;		 /* "[LOST N EVENTS]", or the trace file's
+				  * header saying more were written than it
+				  * holds: the buffer overran */
+	uint64_t bad_lines;	 /* events of ours that did not parse */
+	uint64_t first_stall_ns; /* the first reclaim begin or throttle, 0 = none */
 	struct tr_victim *victims;
 	size_t nvictims;
 	/* open begins, one per task and kind */

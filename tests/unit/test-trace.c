@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+
 #include <cmocka.h>
 
 #include "trace.h"
@@ -35,10 +36,11 @@ static void test_parse_lines(void **state)
 	struct tr_event ev;
 
 	/* as captured (irq-info flags, mono clock) */
-	assert_int_equal(parse("           cache-622     [000] .....   842.813555: "
-			       "mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE\n",
-			       &ev),
-			 0);
+	assert_int_equal(
+	    parse("           cache-622     [000] .....   842.813555: "
+		  "mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE\n",
+		  &ev),
+	    0);
 	assert_int_equal(ev.kind, TR_MEMCG_RECLAIM_BEGIN);
 	assert_int_equal(ev.pid, 622);
 	assert_int_equal(ev.cpu, 0);
@@ -53,20 +55,22 @@ static void test_parse_lines(void **state)
 	assert_int_equal(ev.nr_reclaimed, 256);
 	assert_int_equal(ev.cpu, 1);
 
-	assert_int_equal(parse("           cache-622     [001] .....   842.819189: mm_vmscan_throttled: "
-			       "nid=0 usec_timeout=100000 usect_delayed=4000 "
-			       "reason=VMSCAN_THROTTLE_WRITEBACK",
-			       &ev),
-			 0);
+	assert_int_equal(
+	    parse("           cache-622     [001] .....   842.819189: mm_vmscan_throttled: "
+		  "nid=0 usec_timeout=100000 usect_delayed=4000 "
+		  "reason=VMSCAN_THROTTLE_WRITEBACK",
+		  &ev),
+	    0);
 	assert_int_equal(ev.kind, TR_THROTTLED);
 	assert_int_equal(ev.delayed_us, 4000);
 	assert_int_equal(ev.reason, 0);
 
-	assert_int_equal(parse("            anon-654     [001] ...1.   843.202273: mark_victim: pid=654 "
-			       "comm=anon total-vm=133472kB anon-rss=65152kB file-rss:1420kB "
-			       "shmem-rss:0kB uid=0 pgtables=164kB oom_score_adj=0",
-			       &ev),
-			 0);
+	assert_int_equal(
+	    parse("            anon-654     [001] ...1.   843.202273: mark_victim: pid=654 "
+		  "comm=anon total-vm=133472kB anon-rss=65152kB file-rss:1420kB "
+		  "shmem-rss:0kB uid=0 pgtables=164kB oom_score_adj=0",
+		  &ev),
+	    0);
 	assert_int_equal(ev.kind, TR_MARK_VICTIM);
 	assert_int_equal(ev.victim, 654);
 	assert_string_equal(ev.victim_comm, "anon");
@@ -83,14 +87,15 @@ static void test_parse_lines(void **state)
 	assert_int_equal(ev.cpu, 3);
 
 	/* pre-6.x mark_victim had only pid= */
-	assert_int_equal(parse("   oom_reaper-33      [000] .....  9.000100: mark_victim: pid=77", &ev), 0);
+	assert_int_equal(
+	    parse("   oom_reaper-33      [000] .....  9.000100: mark_victim: pid=77", &ev), 0);
 	assert_int_equal(ev.victim, 77);
 	assert_string_equal(ev.victim_comm, "");
 }
 
 static void test_parse_not_ours(void **state)
 {
-	struct tr_event ev = { .pid = 99 };
+	struct tr_event ev = {.pid = 99};
 
 	assert_int_equal(parse("# tracer: nop", &ev), -ENOENT);
 	assert_int_equal(parse("", &ev), -ENOENT);
@@ -110,14 +115,15 @@ static void test_parse_not_ours(void **state)
 			       "nr_reclaimed=",
 			       &ev),
 			 -EINVAL);
-	assert_int_equal(parse("  bash-1 [000] .....  1.000000: mark_victim: comm=x", &ev), -EINVAL);
+	assert_int_equal(parse("  bash-1 [000] .....  1.000000: mark_victim: comm=x", &ev),
+			 -EINVAL);
 	assert_int_equal(ev.pid, 99); /* untouched */
 }
 
 static void test_pair_fixture(void **state)
 {
 	_cleanup_free_ char *text = NULL;
-	struct tr_stalls st = { 0 };
+	struct tr_stalls st = {0};
 	struct hist_summary s;
 	const struct tr_victim *v;
 
@@ -172,26 +178,26 @@ static void test_pair_fixture(void **state)
 static void test_pair_synthetic(void **state)
 {
 	static const char text[] =
-		"# entries-in-buffer/entries-written: 14/20   #P:2\n"
-		"          a-10 [000] .....   1.000000: mm_vmscan_memcg_reclaim_end: nr_reclaimed=1\n"
-		"          a-10 [000] .....   1.000010: mm_vmscan_direct_reclaim_begin: order=0 "
-		"gfp_flags=GFP_HIGHUSER_MOVABLE\n"
-		"          b-11 [001] .....   1.000020: mm_vmscan_direct_reclaim_begin: order=0 "
-		"gfp_flags=GFP_HIGHUSER_MOVABLE\n"
-		"          b-11 [001] .....   1.000520: mm_vmscan_direct_reclaim_end: nr_reclaimed=32\n"
-		"          a-10 [000] .....   1.002010: mm_vmscan_direct_reclaim_end: nr_reclaimed=12\n"
-		"CPU:1 [LOST 7 EVENTS]\n"
-		"          b-11 [001] .....   1.003000: mm_vmscan_memcg_reclaim_begin: order=0 "
-		"gfp_flags=GFP_KERNEL\n"
-		"          b-11 [001] .....   1.004000: mm_vmscan_memcg_reclaim_begin: order=0 "
-		"gfp_flags=GFP_KERNEL\n"
-		"          b-11 [001] .....   1.004100: mm_vmscan_memcg_reclaim_end: nr_reclaimed=4\n"
-		"          a-10 [000] ...1.   1.005000: mark_victim: pid=11 comm=b total-vm=1kB\n"
-		"   oom_reaper-33 [000] .....   3.005000: start_task_reaping: pid=11\n"
-		"   oom_reaper-33 [000] .....   3.005900: finish_task_reaping: pid=11\n"
-		"          a-10 [000] .....   3.100000: mm_vmscan_memcg_reclaim_begin: order=0 "
-		"gfp_flags=GFP_KERNEL\n";
-	struct tr_stalls st = { 0 };
+	    "# entries-in-buffer/entries-written: 14/20   #P:2\n"
+	    "          a-10 [000] .....   1.000000: mm_vmscan_memcg_reclaim_end: nr_reclaimed=1\n"
+	    "          a-10 [000] .....   1.000010: mm_vmscan_direct_reclaim_begin: order=0 "
+	    "gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+	    "          b-11 [001] .....   1.000020: mm_vmscan_direct_reclaim_begin: order=0 "
+	    "gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+	    "          b-11 [001] .....   1.000520: mm_vmscan_direct_reclaim_end: nr_reclaimed=32\n"
+	    "          a-10 [000] .....   1.002010: mm_vmscan_direct_reclaim_end: nr_reclaimed=12\n"
+	    "CPU:1 [LOST 7 EVENTS]\n"
+	    "          b-11 [001] .....   1.003000: mm_vmscan_memcg_reclaim_begin: order=0 "
+	    "gfp_flags=GFP_KERNEL\n"
+	    "          b-11 [001] .....   1.004000: mm_vmscan_memcg_reclaim_begin: order=0 "
+	    "gfp_flags=GFP_KERNEL\n"
+	    "          b-11 [001] .....   1.004100: mm_vmscan_memcg_reclaim_end: nr_reclaimed=4\n"
+	    "          a-10 [000] ...1.   1.005000: mark_victim: pid=11 comm=b total-vm=1kB\n"
+	    "   oom_reaper-33 [000] .....   3.005000: start_task_reaping: pid=11\n"
+	    "   oom_reaper-33 [000] .....   3.005900: finish_task_reaping: pid=11\n"
+	    "          a-10 [000] .....   3.100000: mm_vmscan_memcg_reclaim_begin: order=0 "
+	    "gfp_flags=GFP_KERNEL\n";
+	struct tr_stalls st = {0};
 	const struct tr_victim *v;
 
 	assert_int_equal(tr_stalls_parse_text(&st, text, sizeof(text) - 1), 0);
@@ -203,7 +209,7 @@ static void test_pair_synthetic(void **state)
 	assert_int_equal(st.memcg_reclaim.max_ns, 100000); /* the restarted pair */
 	assert_int_equal(st.unpaired_end, 1);
 	assert_int_equal(st.unpaired_begin, 2); /* one overwritten, one open at the end */
-	assert_int_equal(st.lost, 7 + 6); /* the LOST line, and 20 written but 14 held */
+	assert_int_equal(st.lost, 7 + 6);	/* the LOST line, and 20 written but 14 held */
 	assert_int_equal(st.first_stall_ns, 1000010000ULL);
 	v = tr_stalls_victim(&st, 11);
 	assert_non_null(v);
@@ -225,11 +231,9 @@ static void test_kind_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_lines),
-		cmocka_unit_test(test_parse_not_ours),
-		cmocka_unit_test(test_pair_fixture),
-		cmocka_unit_test(test_pair_synthetic),
-		cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_parse_lines),	 cmocka_unit_test(test_parse_not_ours),
+	    cmocka_unit_test(test_pair_fixture), cmocka_unit_test(test_pair_synthetic),
+	    cmocka_unit_test(test_kind_names),
 	};
 
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
