@@ -396,7 +396,6 @@ static int read_keyed_file(const char *dir, const char *file,
 			   const struct keyed *keys, size_t nkeys)
 {
 	_cleanup_free_ char *p = NULL, *buf = NULL;
-	char *save = NULL;
 	int r;
 
 	p = cg_path_join3(NULL, dir, file);
@@ -405,20 +404,20 @@ static int read_keyed_file(const char *dir, const char *file,
 	r = read_file_str(p, &buf);
 	if (r < 0)
 		return r;
-	for (char *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
+	for (size_t i = 0; i < nkeys; i++) {
+		char num[32];
+		size_t n;
+		const char *v = keyed_find(buf, keys[i].key, &n);
 
-		if (!sp)
+		if (!v)
+			continue;
+		if (n >= sizeof(num))
 			return -EINVAL;
-		*sp = 0;
-		for (size_t i = 0; i < nkeys; i++) {
-			if (strcmp(line, keys[i].key))
-				continue;
-			r = parse_u64_strict(sp + 1, keys[i].val);
-			if (r < 0)
-				return r;
-		}
+		memcpy(num, v, n);
+		num[n] = 0;
+		r = parse_u64_strict(num, keys[i].val);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
