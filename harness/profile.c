@@ -16,16 +16,17 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
 
 #include "badness.h"
+#include "fileio.h"
 #include "pattern.h"
 #include "profile.h"
 #include "trigger.h"
@@ -70,9 +71,7 @@ struct parse_ctx {
 	struct profile_error *err;
 	bool failed;
 	bool enomem;
-	FILE *f;
-	char *buf;
-	size_t bufsz;
+	struct line_reader lr;	/* bounded: RAW_LINE_MAX */
 	int line;
 	const char *field;	/* key being handled, for errors */
 	enum section sec;
@@ -1091,58 +1090,35 @@ static int key_line(struct parse_ctx *c, char *s)
 	return 0;
 }
 
-/*
- * One line into c->buf, NUL bytes kept (the caller refuses them): its
- * length, -1 at the end, -2 past RAW_LINE_MAX bytes without a newline.
- * Bounded so that a file without newlines is not read whole first.
- */
-static ssize_t read_line(struct parse_ctx *c)
-{
-	size_t n = 0;
-	int ch;
-
-	if (!c->buf) {
-		c->bufsz = RAW_LINE_MAX + 2;
-		c->buf = malloc(c->bufsz);
-		if (!c->buf)
-			return -1;
-	}
-	while ((ch = getc(c->f)) != EOF) {
-		if (n == RAW_LINE_MAX)
-			return -2;
-		c->buf[n++] = (char)ch;
-		if (ch == '\n')
-			break;
-	}
-	if (!n)
-		return -1;
-	c->buf[n] = 0;
-	return (ssize_t)n;
-}
-
 /* The ini_reader: one physical line per call, so inih's count is ours. */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_ctx *c = stream;
-	ssize_t n;
-	char *s;
+	char *s, *line;
+	size_t n;
+	int r;
 
 	if (c->failed)
 		return NULL;
-	n = read_line(c);
-	if (n == -2) {
+	/* bounded: a file without newlines is refused, not read whole */
+	r = line_read(&c->lr, &line, &n);
+	if (r == -E2BIG) {
 		c->line++;
 		fail(c, "line longer than %d bytes (is this a profile?)", RAW_LINE_MAX);
 		return NULL;
 	}
-	if (n < 0)
+	if (r == -ENOMEM) {
+		c->enomem = true;
+		fail(c, "out of memory");
+	}
+	if (r <= 0)
 		return NULL;
 	c->line++;
 	c->field = "";
-	s = c->buf;
+	s = line;
 	if (c->line == 1 && !strncmp(s, "\xEF\xBB\xBF", 3))
 		s += 3;
-	if ((size_t)n != strlen(c->buf)) {
+	if (n != strlen(line)) {
 		fail(c, "NUL byte in line");
 		return NULL;
 	}
@@ -1327,7 +1303,7 @@ static int parse_stream(const char *name, FILE *f, struct profile **ret,
 	p->run_expect = RUN_EXPECT_KILLS;
 	c->p = p;
 	c->err = err;
-	c->f = f;
+	line_reader_init(&c->lr, f, RAW_LINE_MAX);
 	c->field = "";
 
 	r = ini_parse_stream(reader, c, handler, c);
@@ -1358,7 +1334,7 @@ out:
 	if (r == -ENOMEM && !err->msg[0])
 		snprintf(err->msg, sizeof(err->msg), "out of memory");
 	if (c)
-		free(c->buf);
+		line_reader_done(&c->lr);
 	free(c);
 	profile_free(p);
 	return r;
