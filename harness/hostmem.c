@@ -57,11 +57,13 @@ static int read_u64_or_max(const char *dir, const char *name, uint64_t *ret)
 
 int hostmem_ancestor_bound(const char *dir, enum cg_version v, struct hostmem_bound *ret)
 {
-	const char *limit_file = v == CG_V2 ? "memory.max" : "memory.limit_in_bytes";
-	const char *usage_file = v == CG_V2 ? "memory.current" : "memory.usage_in_bytes";
+	const char *limit_file = cg_knob_file(CG_KNOB_MAX, v);
+	const char *usage_file = cg_knob_file(CG_KNOB_CURRENT, v);
 	struct hostmem_bound best = {.limited = false};
 	char cur[512];
 
+	if (!limit_file || !usage_file)
+		return -EINVAL;
 	if (snprintf(cur, sizeof(cur), "%s", dir) >= (int)sizeof(cur))
 		return -ENAMETOOLONG;
 	for (;;) {
