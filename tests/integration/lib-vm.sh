@@ -25,11 +25,17 @@ vm_run() {
 	local want=$1 rc
 	shift
 	# make SAN=1: the guest's harness and its libasan/libubsan (in the
-	# initramfs, i.e. in RAM) hold more of the guest than the 256M default
-	# leaves room for beside the global-OOM profiles' workers, which then
-	# die during ramp-up. Their ranking does not depend on the guest's size.
-	if ldd "$OOMLAB" 2>/dev/null | grep -q libasan; then
-		set -- --mem 384M "$@"
+	# initramfs, i.e. in RAM) hold more of the guest than vm run sizes a
+	# global-OOM guest for (workers + 96M), so the workers died during
+	# ramp-up. Their ranking does not depend on the guest's size.
+	local a
+	if ldd "$OOMLAB" 2>/dev/null | grep -q libasan && [[ " $* " != *" --mem "* ]]; then
+		for a in "$@"; do
+			if [[ $a == *.ini ]] && ! grep -q '^[[:space:]]*memory_limit' "$a"; then
+				set -- --mem 384M "$@"
+				break
+			fi
+		done
 	fi
 	"$OOMLAB" vm run --accel tcg --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
 	rc=$?
