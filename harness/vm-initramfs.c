@@ -8,12 +8,15 @@
  * the kernel from host memory, and under TCG gunzip in the guest costs
  * more than it saves (the kernel unpacks an uncompressed archive as is).
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "child.h"
+#include "fileio.h"
 #include "util.h"
 #include "vm.h"
 
@@ -379,14 +382,126 @@ static const char *const busybox_applets[] = {
 	"cut", "grep", "sync", "test", "[", "ps", "free", "sysctl", "id",
 };
 
+/* Everything but the profiles: busybox, init, oomlab and its libraries,
+ * the modules and their list. The same inputs give the same bytes (mtime
+ * and owner 0, inode numbers in order), which is what the cache keys on. */
+static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err, size_t errlen)
+{
+	char *modlist = NULL;
+	size_t modlen = 0;
+	FILE *modf = NULL;
+	int e = 0;
+
+	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run",
+					    "results", "etc/oomlab", "bin", "sbin" };
+	for (unsigned i = 0; i < ARRAY_SIZE(dirs) && e == 0; i++)
+		e = cpio_add_dir(c, dirs[i], strcmp(dirs[i], "tmp") ? 0755 : 01777);
+	/* the kernel opens /dev/console for init's stdio before anything can
+	 * mount devtmpfs; without the node init runs with no stdout */
+	if (!e)
+		e = cpio_add_node(c, "dev/console", S_IFCHR | 0600, makedev(5, 1));
+	if (e < 0)
+		return e;
+
+	e = cpio_add_file(c, "bin/busybox", 0755, s->busybox);
+	if (e < 0) {
+		snprintf(err, errlen, "cannot add busybox %s: %s", s->busybox, strerror(-e));
+		return e;
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(busybox_applets) && e == 0; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "bin/%s", busybox_applets[i]);
+		e = cpio_add_symlink(c, name, "busybox");
+	}
+	if (e < 0)
+		return e;
+	/* profiles name users ("user = nobody"): the host's passwd and group
+	 * (no shadow), read by glibc's built-in files NSS (>= 2.34) */
+	{
+		static const char *const etc[] = { "/etc/passwd", "/etc/group" };
+
+		for (unsigned i = 0; i < ARRAY_SIZE(etc); i++) {
+			e = cpio_add_file(c, etc[i], 0644, etc[i]);
+			if (e < 0) {
+				snprintf(err, errlen, "cannot add %s: %s", etc[i], strerror(-e));
+				return e;
+			}
+		}
+	}
+	e = cpio_add_file(c, "init", 0755, s->init_script);
+	if (e < 0) {
+		snprintf(err, errlen, "cannot add %s: %s", s->init_script, strerror(-e));
+		return e;
+	}
+	e = add_binary_with_libs(c, "bin/oomlab", s->oomlab, err, errlen);
+	if (e < 0)
+		return e;
+	e = add_binary_with_libs(c, "bin/oomlab-worker", s->worker, err, errlen);
+	if (e < 0)
+		return e;
+
+	/* modules: /lib/modules/oomlab/NN-name.ko in load order */
+	modf = open_memstream(&modlist, &modlen);
+	if (!modf)
+		return -errno;
+	for (unsigned i = 0; s->kernel && i < s->kernel->nmodules; i++) {
+		const char *base = strrchr(s->kernel->modules[i], '/');
+		char name[PATH_MAX];
+
+		base = base ? base + 1 : s->kernel->modules[i];
+		snprintf(name, sizeof(name), "lib/modules/oomlab/%02u-%s", i, base);
+		e = cpio_add_file(c, name, 0644, s->kernel->modules[i]);
+		if (e < 0) {
+			snprintf(err, errlen, "cannot add module %s: %s",
+				 s->kernel->modules[i], strerror(-e));
+			break;
+		}
+		fprintf(modf, "/%s\n", name);
+	}
+	fclose(modf);
+	if (!e)
+		e = cpio_add_data(c, "etc/oomlab/modules", 0644, modlist ? modlist : "", modlen);
+	free(modlist);
+	return e;
+}
+
+/* The profiles and the manifest ("<index> <swap bytes> <guest path>"). */
+static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char *err,
+			size_t errlen)
+{
+	char *manifest = NULL;
+	size_t mlen = 0;
+	FILE *mf = open_memstream(&manifest, &mlen);
+	int e = 0;
+
+	if (!mf)
+		return -errno;
+	for (unsigned i = 0; i < s->nprofiles; i++) {
+		const struct vm_guest_profile *g = &s->profiles[i];
+
+		e = cpio_add_file(c, g->guest_path, 0644, g->host_path);
+		if (e == 0 || e == -EEXIST)
+			e = 0;
+		if (e < 0) {
+			snprintf(err, errlen, "cannot add profile %s: %s", g->host_path,
+				 strerror(-e));
+			break;
+		}
+		fprintf(mf, "%u %llu %s\n", i, (unsigned long long)g->swap, g->guest_path);
+	}
+	fclose(mf);
+	if (!e)
+		e = cpio_add_data(c, "etc/oomlab/manifest", 0644, manifest ? manifest : "", mlen);
+	free(manifest);
+	return e;
+}
+
 int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
 		       char *err, size_t errlen)
 {
 	_cleanup_close_ int fd = -1;
 	struct cpio *c = NULL;
-	char *manifest = NULL, *modlist = NULL;
-	size_t mlen = 0, modlen = 0;
-	FILE *mf = NULL, *modf = NULL;
 	int e;
 
 	if (errlen)
@@ -398,120 +513,325 @@ int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
 		return e;
 	}
 	e = cpio_new(fd, &c);
-	if (e < 0)
-		goto out;
-
-	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run",
-					    "results", "etc/oomlab", "bin", "sbin" };
-	for (unsigned i = 0; i < ARRAY_SIZE(dirs) && e == 0; i++)
-		e = cpio_add_dir(c, dirs[i], strcmp(dirs[i], "tmp") ? 0755 : 01777);
-	/* the kernel opens /dev/console for init's stdio before anything can
-	 * mount devtmpfs; without the node init runs with no stdout */
 	if (!e)
-		e = cpio_add_node(c, "dev/console", S_IFCHR | 0600, makedev(5, 1));
-	if (e < 0)
-		goto io;
-
-	e = cpio_add_file(c, "bin/busybox", 0755, s->busybox);
-	if (e < 0) {
-		snprintf(err, errlen, "cannot add busybox %s: %s", s->busybox, strerror(-e));
-		goto out;
+		e = add_base(c, s, err, errlen);
+	if (!e)
+		e = add_profiles(c, s, err, errlen);
+	if (!e) {
+		e = cpio_finish(c);
+		c = NULL;
 	}
-	for (unsigned i = 0; i < ARRAY_SIZE(busybox_applets) && e == 0; i++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "bin/%s", busybox_applets[i]);
-		e = cpio_add_symlink(c, name, "busybox");
-	}
-	if (e < 0)
-		goto io;
-	/* profiles name users ("user = nobody"): the host's passwd and group
-	 * (no shadow), read by glibc's built-in files NSS (>= 2.34) */
-	{
-		static const char *const etc[] = { "/etc/passwd", "/etc/group" };
-
-		for (unsigned i = 0; i < ARRAY_SIZE(etc); i++) {
-			e = cpio_add_file(c, etc[i], 0644, etc[i]);
-			if (e < 0) {
-				snprintf(err, errlen, "cannot add %s: %s", etc[i], strerror(-e));
-				goto out;
-			}
-		}
-	}
-	e = cpio_add_file(c, "init", 0755, s->init_script);
-	if (e < 0) {
-		snprintf(err, errlen, "cannot add %s: %s", s->init_script, strerror(-e));
-		goto out;
-	}
-	e = add_binary_with_libs(c, "bin/oomlab", s->oomlab, err, errlen);
-	if (e < 0)
-		goto out;
-	e = add_binary_with_libs(c, "bin/oomlab-worker", s->worker, err, errlen);
-	if (e < 0)
-		goto out;
-
-	/* modules: /lib/modules/oomlab/NN-name.ko in load order */
-	modf = open_memstream(&modlist, &modlen);
-	if (!modf) {
-		e = -errno;
-		goto io;
-	}
-	for (unsigned i = 0; s->kernel && i < s->kernel->nmodules; i++) {
-		const char *base = strrchr(s->kernel->modules[i], '/');
-		char name[PATH_MAX];
-
-		base = base ? base + 1 : s->kernel->modules[i];
-		snprintf(name, sizeof(name), "lib/modules/oomlab/%02u-%s", i, base);
-		e = cpio_add_file(c, name, 0644, s->kernel->modules[i]);
-		if (e < 0) {
-			snprintf(err, errlen, "cannot add module %s: %s",
-				 s->kernel->modules[i], strerror(-e));
-			goto out;
-		}
-		fprintf(modf, "/%s\n", name);
-	}
-	fclose(modf);
-	modf = NULL;
-	e = cpio_add_data(c, "etc/oomlab/modules", 0644, modlist ? modlist : "", modlen);
-	if (e < 0)
-		goto io;
-
-	/* manifest: "<index> <swap bytes> <guest path>" per profile */
-	mf = open_memstream(&manifest, &mlen);
-	if (!mf) {
-		e = -errno;
-		goto io;
-	}
-	for (unsigned i = 0; i < s->nprofiles; i++) {
-		const struct vm_guest_profile *g = &s->profiles[i];
-
-		e = cpio_add_file(c, g->guest_path, 0644, g->host_path);
-		if (e == 0 || e == -EEXIST)
-			e = 0;
-		if (e < 0) {
-			snprintf(err, errlen, "cannot add profile %s: %s", g->host_path,
-				 strerror(-e));
-			goto out;
-		}
-		fprintf(mf, "%u %llu %s\n", i, (unsigned long long)g->swap, g->guest_path);
-	}
-	fclose(mf);
-	mf = NULL;
-	e = cpio_add_data(c, "etc/oomlab/manifest", 0644, manifest ? manifest : "", mlen);
-	if (e < 0)
-		goto io;
-	e = cpio_finish(c);
-	c = NULL;
-io:
 	if (e < 0 && !*err)
 		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
-out:
-	if (mf)
-		fclose(mf);
-	if (modf)
-		fclose(modf);
-	free(manifest);
-	free(modlist);
 	cpio_free(c);
+	return e;
+}
+
+/* ---- the content cache ---- */
+
+/*
+ * A 128-bit name for the base part's inputs: two 64-bit lanes, each word
+ * of 8 bytes multiplied in and mixed (FNV-1a byte by byte took ~30 ms for
+ * the ~9 MB here, as long as building the archive). Not cryptographic: the
+ * cache is the user's own directory.
+ */
+struct fnv2 {
+	uint64_t a, b;
+};
+
+static inline uint64_t mix64(uint64_t h, uint64_t w, uint64_t k)
+{
+	h ^= w * k;
+	h = (h << 27 | h >> 37) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 31);
+}
+
+static void fnv2_add(struct fnv2 *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, p + i, 8);
+		h->a = mix64(h->a, w, 0xff51afd7ed558ccdULL);
+		h->b = mix64(h->b, w, 0xc4ceb9fe1a85ec53ULL);
+	}
+	for (; i < len; i++) {
+		h->a = mix64(h->a, p[i], 0xff51afd7ed558ccdULL);
+		h->b = mix64(h->b, p[i], 0xc4ceb9fe1a85ec53ULL);
+	}
+	/* the length too: "ab" + "c" is not "a" + "bc" */
+	h->a = mix64(h->a, len, 0x94d049bb133111ebULL);
+	h->b = mix64(h->b, len, 0xbf58476d1ce4e5b9ULL);
+}
+
+static int fnv2_file(struct fnv2 *h, const char *name, const char *path)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	fnv2_add(h, name, strlen(name) + 1);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fnv2_add(h, buf, (size_t)n);
+	return n < 0 ? -errno : 0;
+}
+
+/* The libraries the binaries load, as "path inode size mtime" lines: the
+ * system's files, checked by identity on a cache hit (an upgrade replaces
+ * the file: a new inode), so that a hit runs no ldd (2 x 20-40 ms here). */
+static int libs_identity(const struct vm_initramfs_spec *s, char **ret)
+{
+	const char *bins[] = { s->oomlab, s->worker };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int e = 0;
+
+	if (!f)
+		return -ENOMEM;
+	for (unsigned b = 0; b < ARRAY_SIZE(bins) && !e; b++) {
+		char **libs = NULL;
+		unsigned n = 0;
+
+		e = vm_ldd(bins[b], &libs, &n);
+		for (unsigned i = 0; !e && i < n; i++) {
+			struct stat st;
+
+			if (stat(libs[i], &st) < 0)
+				e = -errno;
+			else
+				fprintf(f, "%s %llu %lld %lld.%09ld\n", libs[i],
+					(unsigned long long)st.st_ino, (long long)st.st_size,
+					(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		}
+		paths_free(libs, n);
+	}
+	if (fclose(f) == EOF && !e)
+		e = -ENOMEM;
+	if (e < 0) {
+		free(text);
+		return e;
+	}
+	*ret = text;
+	return 0;
+}
+
+/* Does every library of a .libs file still have the identity it had? */
+static bool libs_unchanged(const char *text)
+{
+	for (const char *l = text; *l;) {
+		const char *eol = strchrnul(l, '\n');
+		char path[PATH_MAX], now[PATH_MAX + 96];
+		unsigned long long ino;
+		long long size, sec;
+		long nsec;
+		struct stat st;
+
+		if (sscanf(l, "%4095s %llu %lld %lld.%ld", path, &ino, &size, &sec, &nsec) != 5 ||
+		    stat(path, &st) < 0)
+			return false;
+		snprintf(now, sizeof(now), "%s %llu %lld %lld.%09ld", path,
+			 (unsigned long long)st.st_ino, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		if (strncmp(l, now, (size_t)(eol - l)) || strlen(now) != (size_t)(eol - l))
+			return false;
+		l = *eol ? eol + 1 : eol;
+	}
+	return true;
+}
+
+int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t len)
+{
+	/* a new layout of the base part must not reuse old archives */
+	static const char version[] = "oomlab-initramfs-base-1";
+	struct fnv2 h = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
+	int e;
+
+	fnv2_add(&h, version, sizeof(version));
+	for (unsigned i = 0; i < ARRAY_SIZE(busybox_applets); i++)
+		fnv2_add(&h, busybox_applets[i], strlen(busybox_applets[i]) + 1);
+	e = fnv2_file(&h, "bin/busybox", s->busybox);
+	if (!e)
+		e = fnv2_file(&h, "/etc/passwd", "/etc/passwd");
+	if (!e)
+		e = fnv2_file(&h, "/etc/group", "/etc/group");
+	if (!e)
+		e = fnv2_file(&h, "init", s->init_script);
+	if (!e)
+		e = fnv2_file(&h, "bin/oomlab", s->oomlab);
+	if (!e)
+		e = fnv2_file(&h, "bin/oomlab-worker", s->worker);
+	for (unsigned i = 0; !e && s->kernel && i < s->kernel->nmodules; i++)
+		e = fnv2_file(&h, s->kernel->modules[i], s->kernel->modules[i]);
+	if (e < 0)
+		return e;
+	return (size_t)snprintf(buf, len, "%016llx%016llx", (unsigned long long)h.a,
+				(unsigned long long)h.b) < len ? 0 : -ENAMETOOLONG;
+}
+
+static int copy_fd(int in, int out)
+{
+	char buf[1 << 16];
+	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			return -EIO;
+	return n < 0 ? -errno : 0;
+}
+
+/* Build the base part into dir/KEY.cpio (temp file, then rename: an entry
+ * is whole or absent, and two boots building it at once both succeed). */
+static int build_base(const struct vm_initramfs_spec *s, const char *path, char *err,
+		      size_t errlen)
+{
+	_cleanup_free_ char *tmp = NULL;
+	struct cpio *c = NULL;
+	int fd, e;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	e = cpio_new(fd, &c);
+	if (!e)
+		e = add_base(c, s, err, errlen);
+	if (!e) {
+		e = cpio_finish(c);
+		c = NULL;
+	}
+	cpio_free(c);
+	if (!e && (fchmod(fd, 0644) < 0 || rename(tmp, path) < 0))
+		e = -errno;
+	close(fd);
+	if (e < 0)
+		unlink(tmp);
+	return e;
+}
+
+/* Keep the newest VM_INITRAMFS_KEEP bases (each ~7 MiB): every rebuild
+ * of oomlab makes a new one. */
+#define VM_INITRAMFS_KEEP 4
+
+static void prune(const char *dir)
+{
+	char *names[64];
+	time_t mt[64];
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) && n < ARRAY_SIZE(names)) {
+		size_t l = strlen(de->d_name);
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (l != 32 + 5 || strcmp(de->d_name + 32, ".cpio"))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && (names[n] = strdup(p)))
+			mt[n++] = st.st_mtime;
+	}
+	if (d)
+		closedir(d);
+	while (n > VM_INITRAMFS_KEEP) {
+		unsigned old = 0;
+
+		for (unsigned i = 1; i < n; i++)
+			if (mt[i] < mt[old])
+				old = i;
+		unlink(names[old]);
+		/* KEY.cpio -> KEY.libs */
+		strcpy(names[old] + strlen(names[old]) - 5, ".libs");
+		unlink(names[old]);
+		free(names[old]);
+		names[old] = names[--n];
+		mt[old] = mt[n];
+	}
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+}
+
+int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cache_dir,
+			      const char *out, bool *ret_hit, char *err, size_t errlen)
+{
+	_cleanup_close_ int in = -1, fd = -1;
+	_cleanup_free_ char *base = NULL, *libs_path = NULL, *libs = NULL;
+	struct cpio *c = NULL;
+	char key[64];
+	int e;
+
+	if (errlen)
+		err[0] = '\0';
+	*ret_hit = false;
+	if (!cache_dir || vm_initramfs_base_key(s, key, sizeof(key)) < 0 ||
+	    mkdir_p(cache_dir, 0755) < 0 || asprintf(&base, "%s/%s.cpio", cache_dir, key) < 0)
+		return vm_initramfs_build(s, out, err, errlen);
+	if (asprintf(&libs_path, "%s/%s.libs", cache_dir, key) < 0)
+		return -ENOMEM;
+	if (read_file_str(libs_path, &libs) == 0 && libs_unchanged(libs))
+		in = open(base, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		_cleanup_free_ char *ids = NULL;
+
+		/* the libraries' identity first: a library replaced while the
+		 * base is built then makes the next boot build again */
+		e = libs_identity(s, &ids);
+		if (e == 0)
+			e = build_base(s, base, err, errlen);
+		if (e == 0) {
+			_cleanup_close_ int lf = open(libs_path, O_WRONLY | O_CREAT | O_TRUNC |
+							      O_CLOEXEC, 0644);
+
+			if (lf < 0 || write(lf, ids, strlen(ids)) != (ssize_t)strlen(ids))
+				unlink(libs_path);
+		}
+		if (e < 0) {
+			if (!*err)
+				snprintf(err, errlen, "cannot write %s: %s", base, strerror(-e));
+			return e;
+		}
+		prune(cache_dir);
+		in = open(base, O_RDONLY | O_CLOEXEC);
+		if (in < 0)
+			return vm_initramfs_build(s, out, err, errlen);
+	} else {
+		*ret_hit = true;
+	}
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", out, strerror(-e));
+		return e;
+	}
+	/*
+	 * The base archive, then a second one with the profiles: the kernel
+	 * unpacks concatenated cpio archives one after the other (zero padding
+	 * between them is skipped; init/initramfs.c). Inode numbers of the
+	 * second start far above the first's, though they only matter for
+	 * hard links, which neither has.
+	 */
+	e = copy_fd(in, fd);
+	if (!e && lseek(fd, 0, SEEK_END) < 0)
+		e = -errno;
+	if (!e)
+		e = cpio_new(fd, &c);
+	if (!e) {
+		c->ino = 1u << 20;
+		e = add_profiles(c, s, err, errlen);
+	}
+	if (!e) {
+		e = cpio_finish(c);
+		c = NULL;
+	}
+	cpio_free(c);
+	if (e < 0 && !*err)
+		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
 	return e;
 }

@@ -467,8 +467,17 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	{
 		uint64_t t0 = now_ns();
 
-		e = vm_initramfs_build(&spec, initrd, err, sizeof(err));
-		log_debug("initramfs built in %.1f ms", (double)(now_ns() - t0) / 1e6);
+		_cleanup_free_ char *kc = NULL, *ic = NULL;
+		bool hit = false;
+
+		/* <cache>/oomlab/initramfs beside <cache>/oomlab/kernels */
+		if (vm_kernel_cache_dir(&kc) == 0 && strrchr(kc, '/'))
+			*strrchr(kc, '/') = '\0';
+		if (kc && asprintf(&ic, "%s/initramfs", kc) < 0)
+			ic = NULL;
+		e = vm_initramfs_build_cached(&spec, ic, initrd, &hit, err, sizeof(err));
+		log_debug("initramfs %s in %.1f ms", hit ? "from the cache" : "built",
+			  (double)(now_ns() - t0) / 1e6);
 	}
 	if (e < 0) {
 		log_err(0, "initramfs: %s", err);

@@ -133,6 +133,18 @@ struct vm_initramfs_spec {
 
 int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
 		       char *err, size_t errlen);
+/*
+ * The same, with the part that does not depend on the profiles (busybox,
+ * init, oomlab and its libraries, the modules) cached by content in
+ * cache_dir/KEY.cpio: KEY hashes the contents of busybox, init, passwd,
+ * group, oomlab, oomlab-worker and the modules; the system libraries ldd
+ * names are kept in KEY.libs by identity (path, inode, size, mtime), so a
+ * hit runs no ldd and any change builds a new base. The profiles follow as
+ * a second cpio archive. ret_hit: the base came from the cache.
+ */
+int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cache_dir,
+			      const char *out, bool *ret_hit, char *err, size_t errlen);
+int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t len);
 
 /* ---- vm-qemu.c ---- */
 
