@@ -49,7 +49,7 @@ struct tr_event {
 	char comm[16];
 	/* fields, where the event has them (else 0) */
 	int32_t victim;	       /* mark_victim, *_reaping: pid= */
-	char victim_comm[16];  /* mark_victim: comm= (added during 6.x), else "" */
+	char victim_comm[16];  /* mark_victim: comm= (6.1 has it), else "" */
 	uint64_t nr_reclaimed; /* *_reclaim_end */
 	uint64_t delayed_us;   /* throttled: usect_delayed= (the kernel's spelling) */
 	int32_t reason;	       /* throttled: enum vmscan_throttle_state, -1 unknown */
