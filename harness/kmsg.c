@@ -132,6 +132,10 @@ static void event_init(struct oom_event *ev, enum oom_event_type type)
 	ev->row_rss_anon = -1;
 	ev->row_rss_file = -1;
 	ev->row_rss_shmem = -1;
+	ev->row_tgid = -1;
+	ev->usage_kb = -1;
+	ev->limit_kb = -1;
+	ev->value = -1;
 }
 
 static void copy_str(char *dst, size_t size, const char *s, size_t len)
@@ -282,8 +286,39 @@ static bool prefix_is_memcg(const char *msg, const char *at)
 {
 	static const char memcg[] = "Memory cgroup out of memory";
 
-	return (size_t)(at - msg) >= sizeof(memcg) - 1 &&
-	       strncmp(msg, memcg, sizeof(memcg) - 1) == 0;
+	/* anywhere before the kill: an unknown prefix may precede it */
+	return memmem(msg, (size_t)(at - msg), memcg, sizeof(memcg) - 1) != NULL;
+}
+
+/*
+ * The kernel prints "Killed process" / "Kill process" at the start of the
+ * message (2.6.36 - 4.18) or after "...out of memory: " (the message of
+ * out_of_memory() and the memcg's, 2.6.x and >= 5.x), with
+ * " (oom_kill_allocating_task)" when that sysctl chose the task. Anything
+ * else before it is somebody quoting the kernel (a daemon's own log
+ * line), which is no kill.
+ */
+static bool kill_prefix_ok(const char *msg, const char *at, bool *ret_alloc)
+{
+	static const char *const tails[] = {
+		"out of memory: ", "Out of memory: ", "Out of Memory: ",
+		"out of memory (oom_kill_allocating_task): ",
+		"Out of memory (oom_kill_allocating_task): ",
+	};
+	size_t n = (size_t)(at - msg);
+
+	*ret_alloc = false;
+	if (n == 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
+		size_t l = strlen(tails[i]);
+
+		if (n >= l && strncmp(at - l, tails[i], l) == 0) {
+			*ret_alloc = strstr(tails[i], "allocating") != NULL;
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -295,10 +330,14 @@ static bool prefix_is_memcg(const char *msg, const char *at)
 static int parse_killed(const char *msg, const char *at, struct oom_event *ev)
 {
 	const char *s = at + strlen("Killed process ");
+	bool alloc;
 
+	if (!kill_prefix_ok(msg, at, &alloc))
+		return 0;
 	event_init(ev, OOM_EV_KILLED);
 	if (parse_pid_comm(s, ev, &s) < 0)
 		return 0;
+	ev->allocating_task = alloc;
 	ev->memcg = prefix_is_memcg(msg, at);
 	parse_kb_fields(s, ev);
 	return 1;
@@ -312,12 +351,23 @@ static int parse_killed(const char *msg, const char *at, struct oom_event *ev)
 static int parse_selected(const char *msg, const char *at, struct oom_event *ev)
 {
 	const char *s = at + strlen("Kill process ");
+	bool alloc;
 	long score;
 
+	if (!kill_prefix_ok(msg, at, &alloc))
+		return 0;
 	event_init(ev, OOM_EV_SELECTED);
 	if (parse_pid_comm(s, ev, &s) < 0)
 		return 0;
+	ev->allocating_task = alloc;
 	ev->memcg = prefix_is_memcg(msg, at);
+	/* 2.6.36 - 4.x oom_kill_process(): "Kill process N (X) sharing same
+	 * memory" for each other process on the victim's mm: a kill */
+	if (strstr(s, "sharing same memory")) {
+		ev->type = OOM_EV_KILLED;
+		ev->mm_sharer = true;
+		return 1;
+	}
 	if (starts_with(s, " score ")) {
 		s += strlen(" score ");
 		if (parse_long(&s, &score) == 0) {
@@ -352,6 +402,19 @@ static int parse_invoked(const char *msg, const char *at, struct oom_event *ev)
 
 	event_init(ev, OOM_EV_INVOKED);
 	copy_str(ev->comm, sizeof(ev->comm), msg, (size_t)(at - msg));
+	s = strstr(at, "gfp_mask=");
+	if (s) {
+		s += strlen("gfp_mask=");
+		copy_str(ev->gfp_mask, sizeof(ev->gfp_mask), s, strcspn(s, ", "));
+	}
+	s = strstr(at, "order=");
+	if (s) {
+		s += strlen("order=");
+		if (parse_long(&s, &adj) == 0) {
+			ev->has_order = true;
+			ev->order = adj;
+		}
+	}
 	s = strstr(at, "oom_score_adj=");
 	if (s) {
 		s += strlen("oom_score_adj=");
@@ -465,11 +528,30 @@ static bool is_task_header(const char *msg)
 }
 
 /* "[  pid  ]   uid  tgid total_vm      rss ... oom_score_adj name" */
+static void learn_era_hint(struct oom_parser *p, const char *msg)
+{
+	const char *hint = "";
+
+	/* the columns of dump_tasks() by version (mm/oom_kill.c) */
+	if (strstr(msg, "rss_anon"))
+		hint = "6.0";
+	else if (strstr(msg, "pgtables_bytes"))
+		hint = "4.15";
+	else if (strstr(msg, "nr_ptes"))
+		hint = "3.8";
+	else if (strstr(msg, " cpu ") && strstr(msg, "oom_score_adj"))
+		hint = "2.6.36";
+	else if (strstr(msg, " cpu "))
+		hint = "2.6.32";
+	snprintf(p->era_hint, sizeof(p->era_hint), "%s", hint);
+}
+
 static void learn_task_header(struct oom_parser *p, const char *msg)
 {
 	const char *s = strchr(msg, ']');
 
 	p->ncols = 0;
+	learn_era_hint(p, msg);
 	if (!s)
 		return;
 	s++;
@@ -614,7 +696,7 @@ static int parse_task_row(const struct oom_parser *p, const char *msg,
 			ev->has_adj = true;
 			ev->oom_score_adj = v;
 			break;
-		case COL_TGID:
+		case COL_TGID: ev->row_tgid = v; break;
 		case COL_SKIP:
 			break;
 		}
@@ -654,11 +736,123 @@ void oom_parser_init(struct oom_parser *p)
  */
 #define OOM_LINE_MAX 2048
 
+/* "CPU: 0 UID: 0 PID: 93 Comm: mem Not tainted 4.14.67+ #1" (UID: since
+ * 6.x), "CPU: 2 PID: 7 Comm: x Tainted: G  W  O  5.4.0-77-generic #86",
+ * 2.6.x "Pid: 1234, comm: java Not tainted 2.6.32-573.el6.x86_64 #1" */
+static int parse_cpu(const char *msg, struct oom_event *ev)
+{
+	const char *s, *c, *t, *rel = NULL;
+	long v;
+
+	event_init(ev, OOM_EV_CPU);
+	if (starts_with(msg, "Pid: ")) {
+		s = msg + strlen("Pid: ");
+		c = strstr(s, ", comm: ");
+		if (!c)
+			return 0;
+		c += strlen(", comm: ");
+	} else {
+		s = strstr(msg, " PID: ");
+		c = strstr(msg, " Comm: ");
+		if (!s || !c)
+			return 0;
+		s += strlen(" PID: ");
+		c += strlen(" Comm: ");
+	}
+	if (parse_long(&s, &v) < 0 || v < 0)
+		return 0;
+	ev->pid = (pid_t)v;
+	t = strstr(c, " Not tainted ");
+	if (t) {
+		rel = t + strlen(" Not tainted ");
+	} else if ((t = strstr(c, " Tainted: "))) {
+		/* taint flags are letters and spaces; the release starts
+		 * with a digit */
+		rel = t + strlen(" Tainted: ");
+		while (*rel && !isdigit((unsigned char)*rel))
+			rel++;
+	} else {
+		t = c + strcspn(c, " ");
+	}
+	copy_str(ev->comm, sizeof(ev->comm), c, (size_t)(t - c));
+	if (rel && *rel)
+		copy_str(ev->release, sizeof(ev->release), rel, strcspn(rel, " "));
+	return 1;
+}
+
+/* mem_cgroup_print_oom_meminfo(): "memory: usage 65536kB, limit 65536kB,
+ * failcnt 79" and the same for "swap", "memory+swap", "kmem" */
+static int parse_memcg_usage(const char *msg, struct oom_event *ev)
+{
+	const char *s = strstr(msg, ": usage ");
+	size_t n;
+	long v;
+
+	if (!s)
+		return 0;
+	n = (size_t)(s - msg);
+	if (!((n == 6 && starts_with(msg, "memory")) || (n == 4 && starts_with(msg, "swap")) ||
+	      (n == 11 && starts_with(msg, "memory+swap")) || (n == 4 && starts_with(msg, "kmem"))))
+		return 0;
+	event_init(ev, OOM_EV_MEMCG_USAGE);
+	copy_str(ev->counter, sizeof(ev->counter), msg, n);
+	s += strlen(": usage ");
+	if (parse_long(&s, &v) < 0 || !starts_with(s, "kB, limit "))
+		return 0;
+	ev->usage_kb = v;
+	s += strlen("kB, limit ");
+	if (parse_long(&s, &v) < 0 || !starts_with(s, "kB"))
+		return 0;
+	ev->limit_kb = v;
+	return 1;
+}
+
+/* show_mem(): "16777216 pages RAM", "403442 pages reserved"; show_swap_cache_info():
+ * "Total swap = 0kB" */
+static int parse_meminfo(const char *msg, struct oom_event *ev)
+{
+	const char *s = msg;
+	long v;
+
+	if (starts_with(msg, "Total swap = ")) {
+		s += strlen("Total swap = ");
+		if (parse_long(&s, &v) < 0 || strcmp(s, "kB") != 0)
+			return 0;
+		event_init(ev, OOM_EV_SWAP_TOTAL);
+		ev->value = v;
+		return 1;
+	}
+	if (parse_long(&s, &v) < 0 || v < 0)
+		return 0;
+	if (!strcmp(s, " pages RAM"))
+		event_init(ev, OOM_EV_PAGES_RAM);
+	else if (!strcmp(s, " pages reserved"))
+		event_init(ev, OOM_EV_PAGES_RESERVED);
+	else
+		return 0;
+	ev->value = v;
+	return 1;
+}
+
+static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret,
+		       bool ext);
+
 int oom_parser_line(struct oom_parser *p, const char *line, struct oom_event *ret)
+{
+	return parser_line(p, line, ret, false);
+}
+
+int oom_parser_line_ex(struct oom_parser *p, const char *line, struct oom_event *ret)
+{
+	return parser_line(p, line, ret, true);
+}
+
+static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret,
+		       bool ext)
 {
 	char msg[OOM_LINE_MAX];
 	struct oom_event ev;
-	const char *at;
+	const char *at, *y;
 	size_t len;
 	int r = 0;
 
@@ -675,10 +869,11 @@ int oom_parser_line(struct oom_parser *p, const char *line, struct oom_event *re
 		copy_str(ev.marker, sizeof(ev.marker), msg + strlen("oomlab: "),
 			 strcspn(msg + strlen("oomlab: "), "\n"));
 		r = 1;
-	} else if (starts_with(msg, "oom-kill:")) {
-		r = parse_constraint(msg, &ev);
-	} else if (starts_with(msg, "oom_reaper: reaped process ")) {
-		r = parse_reaped(msg, &ev);
+	} else if ((at = strstr(msg, "oom-kill:"))) {
+		/* anywhere: an unknown prefix (a log shipper's) may precede */
+		r = parse_constraint(at, &ev);
+	} else if ((at = strstr(msg, "oom_reaper: reaped process "))) {
+		r = parse_reaped(at, &ev);
 	} else if ((at = strstr(msg, "Killed process "))) {
 		r = parse_killed(msg, at, &ev);
 	} else if ((at = strstr(msg, "Kill process ")) ||
@@ -690,31 +885,43 @@ int oom_parser_line(struct oom_parser *p, const char *line, struct oom_event *re
 		if (is_task_header(msg)) {
 			if (p)
 				learn_task_header(p, msg);
+			if (ext) {
+				event_init(&ev, OOM_EV_TASK_HEADER);
+				r = 1;
+			}
 		} else {
 			r = parse_task_row(p, msg, &ev);
 		}
-	} else if (starts_with(msg, "Tasks in ") &&
-		   (at = strstr(msg, " are going to be killed due to memory.oom.group set"))) {
+	} else if ((at = strstr(msg, "Tasks in ")) &&
+		   (y = strstr(at, " are going to be killed due to memory.oom.group set"))) {
 		/* >= 4.19 cgroup v2 memory.oom.group */
 		event_init(&ev, OOM_EV_GROUP);
 		ev.memcg = true;
-		copy_str(ev.oom_memcg, sizeof(ev.oom_memcg), msg + strlen("Tasks in "),
-			 (size_t)(at - msg - strlen("Tasks in ")));
+		copy_str(ev.oom_memcg, sizeof(ev.oom_memcg), at + strlen("Tasks in "),
+			 (size_t)(y - at - strlen("Tasks in ")));
 		r = 1;
-	} else if (starts_with(msg, "Task in ") &&
-		   (at = strstr(msg, " killed as a result of limit of "))) {
+	} else if ((at = strstr(msg, "Task in ")) &&
+		   (y = strstr(at, " killed as a result of limit of "))) {
 		/* 2.6.x - 4.18 (replaced by the oom-kill: line in 4.19) */
-		const char *y = at + strlen(" killed as a result of limit of ");
+		const char *lim = y + strlen(" killed as a result of limit of ");
 
 		event_init(&ev, OOM_EV_MEMCG_LIMIT);
 		ev.memcg = true;
-		copy_str(ev.task_memcg, sizeof(ev.task_memcg), msg + strlen("Task in "),
-			 (size_t)(at - msg - strlen("Task in ")));
-		copy_str(ev.oom_memcg, sizeof(ev.oom_memcg), y, strcspn(y, "\n"));
+		copy_str(ev.task_memcg, sizeof(ev.task_memcg), at + strlen("Task in "),
+			 (size_t)(y - at - strlen("Task in ")));
+		copy_str(ev.oom_memcg, sizeof(ev.oom_memcg), lim, strcspn(lim, "\n"));
 		r = 1;
 	} else if (is_oom_panic(msg)) {
 		event_init(&ev, OOM_EV_PANIC);
 		r = 1;
+	} else if (!ext) {
+		/* the report's other lines: only for callers that assemble */
+	} else if (starts_with(msg, "CPU: ") || starts_with(msg, "Pid: ")) {
+		r = parse_cpu(msg, &ev);
+	} else if (strstr(msg, ": usage ")) {
+		r = parse_memcg_usage(msg, &ev);
+	} else if (isdigit((unsigned char)msg[0]) || starts_with(msg, "Total swap = ")) {
+		r = parse_meminfo(msg, &ev);
 	}
 	if (r == 1)
 		*ret = ev;
@@ -728,25 +935,89 @@ int oom_parse_line(const char *msg, struct oom_event *ret)
 
 /* ---- prefixes of captured text ----------------------------------------- */
 
-/* "[  162.598046] " (dmesg) or "[Thu May 14 23:17:24 2020] " (dmesg -T) */
-static const char *skip_timestamp(const char *s)
+/* "12:34:56" at s (two digits, ':', two digits, ':', two digits) */
+static bool clock_at(const char *s)
 {
-	const char *e;
-	bool dot = false, colon = false;
+	return isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && s[2] == ':' &&
+	       isdigit((unsigned char)s[3]) && isdigit((unsigned char)s[4]) && s[5] == ':' &&
+	       isdigit((unsigned char)s[6]) && isdigit((unsigned char)s[7]);
+}
+
+static void set_wall(struct oom_prefix *p, const char *s, size_t n)
+{
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	copy_str(p->wall, sizeof(p->wall), s, n);
+}
+
+/*
+ * "[  162.598046] " (dmesg), "[Thu May 14 23:17:24 2020] " (dmesg -T, in
+ * the C locale) or the same in any other ("[月  1月 26 10:11:12 2025] "):
+ * the shape is a bracket holding a clock, never the day or month names,
+ * which strftime() spells per locale. "[Jan26 10:11]" (dmesg -e) and
+ * "[  +0.000123]" (dmesg -d) too. A Tasks-state row "[   4414]" has
+ * neither '.' nor ':' and stays.
+ */
+static const char *skip_timestamp(const char *s, struct oom_prefix *p)
+{
+	const char *e = s + 1;
+	bool dot = false, digits_only = true, clock = false;
 
 	if (*s != '[')
 		return s;
-	e = s + 1;
-	for (; *e && *e != ']'; e++) {
+	for (; *e && *e != ']' && e - s < 80; e++) {
 		if (*e == '.')
 			dot = true;
-		else if (*e == ':')
-			colon = true;
-		else if (!isdigit((unsigned char)*e) && *e != ' ' && !isalpha((unsigned char)*e))
+		else if (*e == ':' && e > s + 1 && isdigit((unsigned char)e[-1]) &&
+			 isdigit((unsigned char)e[1]))
+			clock = true;
+		else if (*e == '[')
 			return s;
+		else if (!isdigit((unsigned char)*e) && *e != ' ' && *e != '+')
+			digits_only = false;
 	}
-	/* a Tasks-state row "[   4414]" has neither '.' nor ':' */
-	if (*e != ']' || (!dot && !colon))
+	if (*e != ']')
+		return s;
+	if (digits_only && dot) {
+		char *end;
+		double t = strtod(s + 1, &end);
+
+		if (end > s + 1 && s[1] != '+' && !strchr(s + 1, '+')) {
+			p->has_ktime = true;
+			p->ktime = t;
+		}
+	} else if (clock) {
+		set_wall(p, s + 1, (size_t)(e - s - 1));
+	} else {
+		return s;
+	}
+	e++;
+	if (*e == ' ')
+		e++;
+	return e;
+}
+
+/* "[ T123]", "[  C1]": the caller id of CONFIG_PRINTK_CALLER (5.1+), right
+ * after the timestamp or after a space */
+static const char *skip_caller(const char *s)
+{
+	const char *e = s;
+
+	if (*e != '[')
+		return s;
+	e++;
+	while (*e == ' ')
+		e++;
+	if (*e != 'T' && *e != 'C')
+		return s;
+	e++;
+	if (!isdigit((unsigned char)*e))
+		return s;
+	while (isdigit((unsigned char)*e))
+		e++;
+	if (*e != ']')
 		return s;
 	e++;
 	if (*e == ' ')
@@ -766,51 +1037,276 @@ static const char *skip_level(const char *s)
 	return *e == '>' ? e + 1 : s;
 }
 
-/*
- * "Mon DD HH:MM:SS host kernel: " (syslog, journalctl short),
- * "2020-05-08T14:05:27.745916+08:00 host kernel: " (rsyslog precise), or a
- * bare "kernel: ". Only a prefix that starts like a date counts, so a
- * message that merely contains " kernel: " is left alone.
- */
-static const char *skip_syslog(const char *s)
+/* "host ident: " at s (ident "kernel" or "prog[123]"); ret_end after it */
+static bool host_ident_at(const char *s, const char **ret_ident, size_t *ret_len,
+			  const char **ret_end)
 {
-	static const char *const months[] = {
-		"Jan ", "Feb ", "Mar ", "Apr ", "May ", "Jun ",
-		"Jul ", "Aug ", "Sep ", "Oct ", "Nov ", "Dec ",
-	};
-	const char *k;
-	bool date = false;
+	const char *h = s, *i;
 
-	if (starts_with(s, "kernel: "))
-		return s + strlen("kernel: ");
-	for (size_t i = 0; i < ARRAY_SIZE(months); i++)
-		if (starts_with(s, months[i]))
-			date = true;
-	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
-	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]) && s[4] == '-')
-		date = true;
-	if (!date)
+	while (*h && *h != ' ' && *h != ':' && *h != '|' && *h != ',')
+		h++;
+	if (h == s || *h != ' ')
+		return false;
+	i = h + 1;
+	h = i;
+	while (*h && *h != ' ' && *h != ':')
+		h++;
+	if (h == i || *h != ':' || (h[1] != ' ' && h[1] != '\0'))
+		return false;
+	*ret_ident = i;
+	*ret_len = (size_t)(h - i);
+	*ret_end = h[1] ? h + 2 : h + 1;
+	return true;
+}
+
+static enum oom_source ident_source(const char *ident, size_t n)
+{
+	return n == 6 && strncmp(ident, "kernel", 6) == 0 ? OOM_SRC_KERNEL : OOM_SRC_OTHER;
+}
+
+/*
+ * A date with a clock, then "host ident: ": syslog and journalctl short
+ * ("Jan 26 10:11:12", localised month names too), short-precise
+ * (".123456"), short-iso and rsyslog ("2020-05-08T14:05:27.745+08:00"),
+ * kern.log, messages. The date is recognised by its clock within the
+ * first 40 bytes with no ':' or bracket before it, never by month names.
+ * A line with a date but no "host ident:" (dmesg --time-format=iso) loses
+ * the date only when it starts like an ISO date.
+ */
+static const char *skip_syslog(const char *s, struct oom_prefix *p)
+{
+	const char *c = NULL, *e, *ident, *end;
+	size_t n;
+
+	for (const char *q = s; *q && q - s < 40; q++) {
+		if (clock_at(q)) {
+			c = q;
+			break;
+		}
+		if (*q == ':' || *q == '[' || *q == ']' || *q == '|' || *q == '"')
+			return s;
+	}
+	if (!c)
 		return s;
-	k = strstr(s, " kernel: ");
-	if (!k || k - s > 128)
+	e = c + 8;
+	if ((*e == '.' || *e == ',') && isdigit((unsigned char)e[1]))
+		for (e++; isdigit((unsigned char)*e); e++)
+			;
+	if (*e == 'Z') {
+		e++;
+	} else if ((*e == '+' || *e == '-') && isdigit((unsigned char)e[1])) {
+		for (e++; isdigit((unsigned char)*e) || *e == ':'; e++)
+			;
+	}
+	/* "Jan 26 10:11:12 2025 host" (some syslog daemons add the year) */
+	if (*e == ' ' && isdigit((unsigned char)e[1]) && isdigit((unsigned char)e[2]) &&
+	    isdigit((unsigned char)e[3]) && isdigit((unsigned char)e[4]) && e[5] == ' ')
+		e += 5;
+	if (*e != ' ')
 		return s;
-	return k + strlen(" kernel: ");
+	if (host_ident_at(e + 1, &ident, &n, &end)) {
+		set_wall(p, s, (size_t)(e - s));
+		p->source = ident_source(ident, n);
+		return end;
+	}
+	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
+	    c - s >= 10 && c - s <= 11) {
+		set_wall(p, s, (size_t)(e - s));
+		return e + 1;
+	}
+	return s;
+}
+
+static bool short_field(const char *s, size_t n)
+{
+	if (!n || n > 64 || s[0] == '[' || s[n - 1] == ':')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ' ' || s[i] == '=' || s[i] == '(')
+			return false;
+	return true;
+}
+
+/* One field of an export: quoted ("" inside is a quote) or up to sep. */
+static const char *export_field(const char *s, char sep, const char **ret_start,
+				size_t *ret_len, bool *ret_quoted)
+{
+	while (*s == ' ')
+		s++;
+	*ret_quoted = *s == '"';
+	if (*ret_quoted) {
+		const char *q = s + 1;
+
+		for (; *q; q++) {
+			if (*q == '"' && q[1] == '"')
+				q++;
+			else if (*q == '"')
+				break;
+		}
+		*ret_start = s + 1;
+		*ret_len = (size_t)(q - s - 1);
+		if (*q == '"')
+			q++;
+		while (*q == ' ')
+			q++;
+		return q;
+	}
+	*ret_start = s;
+	while (*s && *s != sep)
+		s++;
+	*ret_len = (size_t)(s - *ret_start);
+	while (*ret_len && (*ret_start)[*ret_len - 1] == ' ')
+		(*ret_len)--;
+	return s;
+}
+
+/*
+ * Log-shipper exports (Kibana, Grafana/Loki, CSV): a timestamp field, a
+ * few short fields (host, "kernel", a level), a separator ('|', tab, ';'
+ * or ','), then the message, possibly quoted. The first field must hold a
+ * clock or be an epoch number.
+ */
+static const char *skip_export(const char *s, struct oom_prefix_state *st, char *buf,
+			       size_t bufsize, struct oom_prefix *p)
+{
+	static const char seps[] = "|\t;,";
+	const char *f, *q, *msg;
+	size_t n;
+	bool quoted, clock = false;
+	char sep = 0;
+	int col;
+
+	q = export_field(s, '\0', &f, &n, &quoted);
+	if (quoted) {
+		sep = *q;
+	} else {
+		n = strcspn(s, seps);
+		sep = s[n];
+		f = s;
+		q = s + n;
+		while (n && f[n - 1] == ' ')
+			n--;
+	}
+	if (!sep || !strchr(seps, sep) || *q != sep || !n)
+		return s;
+	for (size_t i = 0; i + 5 <= n; i++)
+		if (isdigit((unsigned char)f[i]) && f[i + 2] == ':' && isdigit((unsigned char)f[i + 3]))
+			clock = true;
+	if (!clock) {
+		size_t d = 0;
+
+		while (d < n && (isdigit((unsigned char)f[d]) || f[d] == '.'))
+			d++;
+		if (d != n || n < 9)
+			return s;
+	}
+	if (st && st->sep && st->sep != sep)
+		return s;
+	set_wall(p, f, n);
+	msg = q + 1;
+	for (col = 1; col < 6; col++) {
+		const char *fs, *next;
+		size_t fl;
+		bool fq;
+
+		next = export_field(msg, sep, &fs, &fl, &fq);
+		if (*next != sep || !short_field(fs, fl))
+			break;
+		if (fl == 6 && strncasecmp(fs, "kernel", 6) == 0) {
+			p->source = OOM_SRC_KERNEL;
+			if (st)
+				st->kernel_col = col + 1;
+		} else if (st && st->kernel_col == col + 1) {
+			p->source = OOM_SRC_OTHER;
+		}
+		msg = next + 1;
+	}
+	if (st)
+		st->sep = sep;
+	while (*msg == ' ')
+		msg++;
+	if (*msg == '"' && buf && bufsize) {
+		const char *fs;
+		size_t fl, o = 0;
+		bool fq;
+
+		export_field(msg, sep, &fs, &fl, &fq);
+		for (size_t i = 0; i < fl && o + 1 < bufsize; i++) {
+			buf[o++] = fs[i];
+			if (fs[i] == '"' && i + 1 < fl && fs[i + 1] == '"')
+				i++;
+		}
+		buf[o] = '\0';
+		return buf;
+	}
+	if (*msg == '"')
+		msg++;
+	return msg;
+}
+
+void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf,
+		      size_t bufsize, struct oom_prefix *ret)
+{
+	struct oom_prefix p = { .msg = line };
+	const char *s = line, *prev;
+	bool exported = false;
+
+	if (!ret)
+		return;
+	if (!s) {
+		*ret = p;
+		return;
+	}
+	/* Any order and combination: "<4>[ 12.3] ", "Mon .. kernel: [ 12.3] ",
+	 * "[ 12.3][ T12] ", "DATE | kernel | [ 12.3] " */
+	do {
+		const char *ident, *end;
+		size_t n;
+
+		prev = s;
+		if (!strncmp(s, "kernel: ", 8)) {
+			s += 8;
+			p.source = OOM_SRC_KERNEL;
+		}
+		if (!p.wall[0] && !p.has_ktime)
+			s = skip_syslog(s, &p);
+		s = skip_level(s);
+		if (!p.has_ktime && !p.wall[0]) {
+			s = skip_timestamp(s, &p);
+			/* journalctl -o short-monotonic: "[ 12.3] host kernel: " */
+			if (s != prev && p.has_ktime && host_ident_at(s, &ident, &n, &end) &&
+			    ident_source(ident, n) == OOM_SRC_KERNEL) {
+				p.source = OOM_SRC_KERNEL;
+				s = end;
+			}
+		} else if (*s == '[') {
+			const char *t = skip_timestamp(s, &p);
+
+			/* a second bracket: the kernel's own after syslog's */
+			if (t != s && (p.has_ktime || !p.wall[0]))
+				s = t;
+		}
+		s = skip_caller(s);
+		if (!exported && s == prev) {
+			const char *t = skip_export(s, st, buf, bufsize, &p);
+
+			if (t != s) {
+				exported = true;
+				s = t;
+			}
+		}
+	} while (s != prev);
+	p.msg = s;
+	p.any = s != line || p.wall[0] || p.has_ktime;
+	*ret = p;
 }
 
 const char *oom_strip_prefix(const char *line)
 {
-	const char *s = line, *prev;
+	struct oom_prefix p;
 
-	if (!s)
-		return s;
-	/* Any order and combination: "<4>[ 12.3] ", "Mon .. kernel: [ 12.3] " */
-	do {
-		prev = s;
-		s = skip_syslog(s);
-		s = skip_level(s);
-		s = skip_timestamp(s);
-	} while (s != prev);
-	return s;
+	oom_prefix_split(line, NULL, NULL, 0, &p);
+	return p.msg;
 }
 
 const char *oom_event_type_name(enum oom_event_type t)
@@ -827,6 +1323,12 @@ const char *oom_event_type_name(enum oom_event_type t)
 		[OOM_EV_MEMCG_LIMIT] = "memcg-limit",
 		[OOM_EV_PANIC] = "panic",
 		[OOM_EV_MARKER] = "marker",
+		[OOM_EV_CPU] = "cpu",
+		[OOM_EV_MEMCG_USAGE] = "memcg-usage",
+		[OOM_EV_PAGES_RAM] = "pages-ram",
+		[OOM_EV_PAGES_RESERVED] = "pages-reserved",
+		[OOM_EV_SWAP_TOTAL] = "swap-total",
+		[OOM_EV_TASK_HEADER] = "task-header",
 	};
 
 	if ((unsigned int)t >= ARRAY_SIZE(names) || !names[t])
