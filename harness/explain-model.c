@@ -168,6 +168,20 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		to_task_mem(&in->tasks[i], m.era, &tm[i]);
 	top = predict(n, tm, m.era, m.totalpages, order, pts);
 	m.ran = true;
+	/* without totalpages the adj term (and 2.6.36's per mille) cannot
+	 * be weighed: rank for show, predict nothing */
+	if (!m.has_totalpages && m.era != OOM_ERA_2_6_35) {
+		bool needs = m.era == OOM_ERA_2_6_36;
+
+		for (unsigned i = 0; i < n; i++)
+			if (in->tasks[i].has_adj && in->tasks[i].adj != 0 && in->tasks[i].adj != -1000)
+				needs = true;
+		if (needs) {
+			top = -1;
+			add_why(&m, "totalpages unknown (no memcg limit or Mem-Info in the report): "
+				    "the oom_score_adj term cannot be weighed");
+		}
+	}
 	if (top >= 0) {
 		m.has_predicted = true;
 		m.predicted_pid = in->tasks[top].pid;
@@ -204,7 +218,7 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	*ret_n = nc;
 
 	if (chosen < 0 || !m.has_predicted) {
-		if (!m.has_predicted)
+		if (!m.has_predicted && !m.why[0])
 			add_why(&m, "no killable task in the table");
 		*ret_model = m;
 		return;
@@ -219,9 +233,12 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		return;
 	}
 	in_tab = in_table(in, chosen);
-	if (!in_tab)
+	if (!in_tab) {
+		/* the model ranked part of the table: it cannot say */
+		m.agrees = -1;
 		add_why(&m, "the task table is truncated: the kernel's pick (pid %d) is not in it",
 			(int)chosen);
+	}
 	else if (in->truncated || in->ntasks > n)
 		add_why(&m, "the task table is incomplete (a gap in the log): the model ranked "
 			    "what is left");

@@ -240,6 +240,10 @@ static void parse_kb_fields(const char *s, struct oom_event *ev)
 		if (parse_long(&s, &v) < 0)
 			continue;
 #define KEY_IS(k) (klen == strlen(k) && strncmp(key, k, klen) == 0)
+		/* a size the kernel printed is digits then "kB"; anything else
+		 * ("26,184,840kB" as a user reformatted it) is not read */
+		if (!KEY_IS("UID") && !KEY_IS("oom_score_adj") && strncmp(s, "kB", 2) != 0)
+			continue;
 		if (KEY_IS("total-vm") || KEY_IS("vsz"))
 			ev->total_vm_kb = v;
 		else if (KEY_IS("anon-rss"))
@@ -313,7 +317,11 @@ static bool kill_prefix_ok(const char *msg, const char *at, bool *ret_alloc)
 	for (size_t i = 0; i < ARRAY_SIZE(tails); i++) {
 		size_t l = strlen(tails[i]);
 
-		if (n >= l && strncmp(at - l, tails[i], l) == 0) {
+		/* the phrase opens the message ("Memory cgroup " may lead it):
+		 * "kill big (pid 99): Out of memory: Killed process 99" is
+		 * oomlab's own line quoting the kernel */
+		if (n >= l && strncmp(at - l, tails[i], l) == 0 &&
+		    (n == l || (n == l + 14 && starts_with(msg, "Memory cgroup ")))) {
 			*ret_alloc = strstr(tails[i], "allocating") != NULL;
 			return true;
 		}
@@ -984,7 +992,8 @@ static const char *skip_timestamp(const char *s, struct oom_prefix *p)
 		char *end;
 		double t = strtod(s + 1, &end);
 
-		if (end > s + 1 && s[1] != '+' && !strchr(s + 1, '+')) {
+		/* "[  +0.000123]" (dmesg -d) is a delta, not a time */
+		if (end > s + 1 && !memchr(s + 1, '+', (size_t)(e - s - 1))) {
 			p->has_ktime = true;
 			p->ktime = t;
 		}
@@ -1110,7 +1119,7 @@ static const char *skip_syslog(const char *s, struct oom_prefix *p)
 		return end;
 	}
 	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[3]) && s[4] == '-' &&
-	    c - s >= 10 && c - s <= 11) {
+	    c - s >= 10 && c - s <= 11 && !strchr("|,;\t", e[1])) {
 		set_wall(p, s, (size_t)(e - s));
 		return e + 1;
 	}
