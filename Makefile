@@ -141,7 +141,43 @@ format-check:
 check: deps all
 	$(Q)$(MAKE) --no-print-directory header-check
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory fuzz-check
 	$(Q)$(MAKE) --no-print-directory integration
+
+# libFuzzer over oomlab explain's whole path (tests/fuzz/fuzz-explain.c),
+# built with clang apart from the rest: make fuzz FUZZ_SECONDS=600.
+# make check runs it briefly where clang has libFuzzer; CI=true makes a
+# missing libFuzzer an error.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := tests/fuzz/fuzz-explain.c harness/explain-input.c harness/explain-event.c \
+		harness/explain-model.c harness/explain.c harness/kmsg.c harness/badness.c \
+		harness/util.c
+FUZZ_CORPUS  := $(B)/fuzz/corpus
+$(B)/fuzz/fuzz-explain: $(FUZZ_SRC) $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  FUZZ-CC $@')
+	$(Q)$(FUZZ_CC) -std=gnu11 -D_GNU_SOURCE -Iinclude -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(FUZZ_SRC) -ljansson -lm
+
+fuzz: $(B)/fuzz/fuzz-explain
+	$(Q)mkdir -p $(FUZZ_CORPUS)
+	$(Q)cp -n tests/fixtures/explain/*.txt tests/fixtures/explain/*.csv \
+		tests/fixtures/explain/*.json tests/fixtures/explain/*.export \
+		tests/fixtures/kmsg/*.txt $(FUZZ_CORPUS)/ 2>/dev/null || true
+	$(Q)$(B)/fuzz/fuzz-explain -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-rss_limit_mb=1024 -print_final_stats=1 $(FUZZ_CORPUS) 2>&1 | tail -n 12
+
+fuzz-check:
+	$(Q)if echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \
+		$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - 2>/dev/null; then \
+		$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$${FUZZ_CHECK_SECONDS:-30}; \
+	elif [ "$$CI" = true ]; then \
+		echo "fuzz: $(FUZZ_CC) with libFuzzer is missing (tests/deps.sh installs clang)" >&2; exit 1; \
+	else \
+		echo "fuzz: SKIP, no $(FUZZ_CC) with libFuzzer (apt-get install clang)"; \
+	fi
 
 # bench helpers: bench/X.c + util.o -> build/bench/X, plain like the worker
 BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
@@ -158,7 +194,7 @@ format:
 clean:
 	rm -rf $(B)
 
-.PHONY: all deps run unit integration check header-check format-check bench format clean
+.PHONY: all deps run unit integration check header-check format-check bench format clean fuzz fuzz-check
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -55,7 +55,7 @@ struct ctx {
 	char group_memcg[256];
 	unsigned nkills;
 	pid_t first_kill;
-	pid_t earlier[EARLIER_MAX];	/* victims of earlier OOMs */
+	pid_t earlier[EARLIER_MAX]; /* victims of earlier OOMs */
 	unsigned nearlier;
 };
 
@@ -72,7 +72,7 @@ struct oom_assembler {
 	struct ctx *cur;
 	struct pend pend[PEND_MAX];
 	unsigned npend;
-	pid_t victims[EARLIER_MAX];	/* ring of killed pids */
+	pid_t victims[EARLIER_MAX]; /* ring of killed pids */
 	unsigned nvictims;
 	unsigned noom;
 	unsigned killless;
@@ -168,7 +168,7 @@ static void finish(struct pend *p)
 	struct oom_report *r = &p->rep;
 	const struct ctx *c = p->ctx;
 	const struct oom_task *row = find_task(c, r->pid);
-	struct oom_model_in in = { 0 };
+	struct oom_model_in in = {0};
 
 	r->oom = c->oom;
 	r->trigger = c->trigger;
@@ -192,8 +192,7 @@ static void finish(struct pend *p)
 		   c->constraint.pid == r->pid) {
 		r->has_memcg = true;
 		copy_s(r->memcg, sizeof(r->memcg), c->constraint.task_memcg);
-	} else if (c->has_limit_line &&
-		   (!c->has_selected || c->selected.pid == r->pid)) {
+	} else if (c->has_limit_line && (!c->has_selected || c->selected.pid == r->pid)) {
 		r->has_memcg = true;
 		copy_s(r->memcg, sizeof(r->memcg), c->limit_task_memcg);
 	}

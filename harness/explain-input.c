@@ -35,7 +35,7 @@
 #define ORDER_STREAK 8
 
 struct held {
-	char *msg;		/* NULL: a gap */
+	char *msg; /* NULL: a gap */
 	struct oom_line_meta meta;
 };
 
@@ -62,7 +62,7 @@ struct input {
 	char last_wall[64];
 	struct held *held;
 	size_t nheld, heldcap, heldbytes;
-	bool raw;		/* /dev/kmsg records */
+	bool raw; /* /dev/kmsg records */
 	/* journal export record */
 	bool export;
 	char *xmsg;
@@ -198,9 +198,20 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 static bool wants_more(const char *s, size_t n)
 {
 	static const char *const tails[] = {
-		"Killed process", "Kill process", "Killed", "Kill", "process", " score",
-		" or", " sacrifice", ",", "oom-killer:", "out of memory:", "Out of memory:",
-		"total-vm:", "(",
+	    "Killed process",
+	    "Kill process",
+	    "Killed",
+	    "Kill",
+	    "process",
+	    " score",
+	    " or",
+	    " sacrifice",
+	    ",",
+	    "oom-killer:",
+	    "out of memory:",
+	    "Out of memory:",
+	    "total-vm:",
+	    "(",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tails); i++)
@@ -213,9 +224,9 @@ static bool wants_more(const char *s, size_t n)
 static bool looks_continued(const char *s)
 {
 	static const char *const heads[] = {
-		"anon-rss:", "file-rss:", "shmem-rss:", "UID:", "pgtables:", "oom_score_adj",
-		"total-vm:", "child", "sacrifice child", "order=", "gfp_mask=", "score ",
-		"or sacrifice",
+	    "anon-rss:",    "file-rss:", "shmem-rss:",	    "UID:",   "pgtables:", "oom_score_adj",
+	    "total-vm:",    "child",	 "sacrifice child", "order=", "gfp_mask=", "score ",
+	    "or sacrifice",
 	};
 	const char *p = s;
 
@@ -240,7 +251,7 @@ static void flush_pend(struct input *in)
 /* Terminal widths: a line cut at exactly one of these lost no space. */
 static bool terminal_width(size_t n)
 {
-	static const size_t widths[] = { 80, 100, 120, 132, 160, 200, 240 };
+	static const size_t widths[] = {80, 100, 120, 132, 160, 200, 240};
 
 	for (size_t i = 0; i < ARRAY_SIZE(widths); i++)
 		if (n == widths[i])
@@ -248,8 +259,8 @@ static bool terminal_width(size_t n)
 	return false;
 }
 
-static void join_or_push(struct input *in, const char *msg, const struct oom_line_meta *m,
-			 bool any, size_t rawlen)
+static void join_or_push(struct input *in, const char *msg, const struct oom_line_meta *m, bool any,
+			 size_t rawlen)
 {
 	size_t n = strlen(msg);
 	struct oom_event ev;
@@ -280,8 +291,8 @@ static void join_or_push(struct input *in, const char *msg, const struct oom_lin
 
 /* A message that may hold several lines ("#012" from rsyslog, "\n" in a
  * journal MESSAGE): each is a line of its own, with the same times. */
-static void split_lines(struct input *in, const char *msg, const struct oom_line_meta *m,
-			bool any, size_t rawlen)
+static void split_lines(struct input *in, const char *msg, const struct oom_line_meta *m, bool any,
+			size_t rawlen)
 {
 	const char *s = msg;
 
@@ -357,7 +368,7 @@ static void journal_json(struct input *in, const char *line, size_t len)
 {
 	json_error_t err;
 	json_t *o = json_loadb(line, len, 0, &err), *msgv;
-	struct oom_line_meta m = { 0 };
+	struct oom_line_meta m = {0};
 	const char *tr, *id, *v;
 	char msg[4096];
 	bool kernel;
@@ -369,7 +380,7 @@ static void journal_json(struct input *in, const char *line, size_t len)
 	}
 	msgv = json_object_get(o, "MESSAGE");
 	if (!msgv) {
-		static const char *const alt[] = { "message", "line", "log", "msg" };
+		static const char *const alt[] = {"message", "line", "log", "msg"};
 
 		for (size_t i = 0; i < ARRAY_SIZE(alt) && !msgv; i++)
 			msgv = json_object_get(o, alt[i]);
@@ -381,7 +392,8 @@ static void journal_json(struct input *in, const char *line, size_t len)
 		size_t i, k = 0;
 		json_t *b;
 
-		json_array_foreach(msgv, i, b) {
+		json_array_foreach(msgv, i, b)
+		{
 			json_int_t c = json_integer_value(b);
 
 			if (k + 1 >= sizeof(msg))
@@ -423,7 +435,7 @@ static void export_reset(struct input *in)
 
 static void export_end(struct input *in)
 {
-	struct oom_line_meta m = { 0 };
+	struct oom_line_meta m = {0};
 
 	if (in->xother) {
 		in->st->other_source++;
@@ -476,7 +488,8 @@ static bool field_name(const char *s, size_t n, bool bare)
 
 	if (!n || !(isupper((unsigned char)s[0]) || s[0] == '_'))
 		return false;
-	for (; i < n && (isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_');
+	for (;
+	     i < n && (isupper((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_');
 	     i++)
 		;
 	return bare ? i == n : i < n && s[i] == '=';
@@ -586,7 +599,7 @@ static int read_bytes(struct input *in, uint64_t n, char *dst, size_t size, size
 static void text_line(struct input *in, char *s, size_t n)
 {
 	struct oom_prefix p;
-	struct oom_line_meta m = { 0 };
+	struct oom_line_meta m = {0};
 	size_t rawlen;
 
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
@@ -658,8 +671,8 @@ static int run(struct input *in)
 
 	while ((k = next_line(in, &s, &n)) == 1) {
 		in->st->lines++;
-		if (!in->export && (!strncmp(s, "__CURSOR=", 9) ||
-				    !strncmp(s, "__REALTIME_TIMESTAMP=", 21)))
+		if (!in->export &&
+		    (!strncmp(s, "__CURSOR=", 9) || !strncmp(s, "__REALTIME_TIMESTAMP=", 21)))
 			in->export = true;
 		if (in->export) {
 			if (n == 0) {
@@ -667,7 +680,8 @@ static int run(struct input *in)
 			} else if (field_name(s, n, false)) {
 				const char *eq = memchr(s, '=', n);
 
-				export_field(in, s, (size_t)(eq - s), eq + 1, n - (size_t)(eq + 1 - s));
+				export_field(in, s, (size_t)(eq - s), eq + 1,
+					     n - (size_t)(eq + 1 - s));
 			} else if (field_name(s, n, true)) {
 				char key[64], le[8];
 				size_t kept, klen = n < sizeof(key) ? n : sizeof(key) - 1;
@@ -679,7 +693,8 @@ static int run(struct input *in)
 				for (int i = 7; e == 0 && i >= 0; i--)
 					len = len << 8 | (unsigned char)le[i];
 				if (e == 0)
-					e = read_bytes(in, len, in->qbuf, sizeof(in->qbuf) - 1, &kept);
+					e = read_bytes(in, len, in->qbuf, sizeof(in->qbuf) - 1,
+						       &kept);
 				if (e == 0)
 					e = read_bytes(in, 1, le, 1, &kept);
 				if (e < 0) {

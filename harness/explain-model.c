@@ -61,7 +61,8 @@ static bool totalpages_of(const struct oom_model_in *in, uint64_t *ret)
 	}
 	if (in->pages_ram <= 0)
 		return false;
-	*ret = (uint64_t)in->pages_ram - (uint64_t)(in->pages_reserved > 0 ? in->pages_reserved : 0) +
+	*ret = (uint64_t)in->pages_ram -
+	       (uint64_t)(in->pages_reserved > 0 ? in->pages_reserved : 0) +
 	       (uint64_t)(in->swap_total_kb > 0 ? in->swap_total_kb / PAGE_KB : 0);
 	return true;
 }
@@ -108,7 +109,8 @@ static int predict(unsigned n, const struct task_mem *tm, enum oom_era era, uint
 	return (int)order[0];
 }
 
-static void add_why(struct oom_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_why(struct oom_model *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void add_why(struct oom_model *m, const char *fmt, ...)
 {
@@ -127,9 +129,9 @@ static void add_why(struct oom_model *m, const char *fmt, ...)
 void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		     struct oom_candidate *ret_cand, unsigned max, unsigned *ret_n)
 {
-	static const enum oom_era eras[] = { OOM_ERA_4_17, OOM_ERA_3_8, OOM_ERA_2_6_36,
-					     OOM_ERA_2_6_35 };
-	struct oom_model m = { .agrees = -1 };
+	static const enum oom_era eras[] = {OOM_ERA_4_17, OOM_ERA_3_8, OOM_ERA_2_6_36,
+					    OOM_ERA_2_6_35};
+	struct oom_model m = {.agrees = -1};
 	_cleanup_free_ struct task_mem *tm = NULL;
 	_cleanup_free_ struct badness *pts = NULL;
 	_cleanup_free_ unsigned *order = NULL;
@@ -174,12 +176,14 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		bool needs = m.era == OOM_ERA_2_6_36;
 
 		for (unsigned i = 0; i < n; i++)
-			if (in->tasks[i].has_adj && in->tasks[i].adj != 0 && in->tasks[i].adj != -1000)
+			if (in->tasks[i].has_adj && in->tasks[i].adj != 0 &&
+			    in->tasks[i].adj != -1000)
 				needs = true;
 		if (needs) {
 			top = -1;
-			add_why(&m, "totalpages unknown (no memcg limit or Mem-Info in the report): "
-				    "the oom_score_adj term cannot be weighed");
+			add_why(&m,
+				"totalpages unknown (no memcg limit or Mem-Info in the report): "
+				"the oom_score_adj term cannot be weighed");
 		}
 	}
 	if (top >= 0) {
@@ -205,13 +209,14 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		c->points = pts[order[k]].points;
 		c->margin_pct = -1;
 		if (m.totalpages && !c->unkillable) {
-			double ref = k == 0 ? (n > 1 && !pts[order[1]].unkillable ? pts[order[1]].points : 0)
-					    : pts[order[0]].points;
+			double ref =
+			    k == 0 ? (n > 1 && !pts[order[1]].unkillable ? pts[order[1]].points : 0)
+				   : pts[order[0]].points;
 			double d = k == 0 ? c->points - ref : ref - c->points;
 
 			/* 2.6.36 - 3.7 points are per mille of totalpages */
-			c->margin_pct = m.era == OOM_ERA_2_6_36 ? d / 10.0
-								: d * 100.0 / (double)m.totalpages;
+			c->margin_pct =
+			    m.era == OOM_ERA_2_6_36 ? d / 10.0 : d * 100.0 / (double)m.totalpages;
 		}
 		nc++;
 	}
@@ -238,14 +243,14 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		m.agrees = -1;
 		add_why(&m, "the task table is truncated: the kernel's pick (pid %d) is not in it",
 			(int)chosen);
-	}
-	else if (in->truncated || in->ntasks > n)
+	} else if (in->truncated || in->ntasks > n)
 		add_why(&m, "the task table is incomplete (a gap in the log): the model ranked "
 			    "what is left");
 	for (unsigned i = 0; i < in->nearlier; i++)
 		if (in->earlier[i] == m.predicted_pid) {
-			add_why(&m, "the model's pick (pid %d) was already a victim, still exiting: "
-				    "the kernel passes over a task whose memory is being freed",
+			add_why(&m,
+				"the model's pick (pid %d) was already a victim, still exiting: "
+				"the kernel passes over a task whose memory is being freed",
 				(int)m.predicted_pid);
 			break;
 		}
@@ -253,7 +258,8 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		if (in->tasks[i].pid == chosen && pts[i].points == pts[top].points)
 			tie = true;
 	if (tie)
-		add_why(&m, "a tie at %.0f points: the kernel's scan order decided", pts[top].points);
+		add_why(&m, "a tie at %.0f points: the kernel's scan order decided",
+			pts[top].points);
 	for (size_t i = 0; in_tab && !tie && i < ARRAY_SIZE(eras); i++) {
 		int t;
 
@@ -271,8 +277,10 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	}
 	if (in->has_constraint && (in->constraint == OOM_CONSTRAINT_CPUSET ||
 				   in->constraint == OOM_CONSTRAINT_MEMORY_POLICY))
-		add_why(&m, "a %s OOM ranks by the allowed nodes' memory, which the report does "
-			    "not give", oom_constraint_name(in->constraint));
+		add_why(&m,
+			"a %s OOM ranks by the allowed nodes' memory, which the report does "
+			"not give",
+			oom_constraint_name(in->constraint));
 	if (m.era == OOM_ERA_2_6_35)
 		add_why(&m, "the 2.6.35 model needs cpu and run time, nice and children, which "
 			    "the report does not give");

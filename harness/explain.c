@@ -19,11 +19,16 @@
 const char *oom_constraint_name(enum oom_constraint c)
 {
 	switch (c) {
-	case OOM_CONSTRAINT_NONE: return "CONSTRAINT_NONE";
-	case OOM_CONSTRAINT_CPUSET: return "CONSTRAINT_CPUSET";
-	case OOM_CONSTRAINT_MEMORY_POLICY: return "CONSTRAINT_MEMORY_POLICY";
-	case OOM_CONSTRAINT_MEMCG: return "CONSTRAINT_MEMCG";
-	case OOM_CONSTRAINT_UNKNOWN: break;
+	case OOM_CONSTRAINT_NONE:
+		return "CONSTRAINT_NONE";
+	case OOM_CONSTRAINT_CPUSET:
+		return "CONSTRAINT_CPUSET";
+	case OOM_CONSTRAINT_MEMORY_POLICY:
+		return "CONSTRAINT_MEMORY_POLICY";
+	case OOM_CONSTRAINT_MEMCG:
+		return "CONSTRAINT_MEMCG";
+	case OOM_CONSTRAINT_UNKNOWN:
+		break;
 	}
 	return "unknown";
 }
@@ -37,8 +42,11 @@ static json_t *jstr(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p && o + 4 < sizeof(out)) {
-		unsigned n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 :
-			     (*p >> 3) == 30 ? 4 : 0;
+		unsigned n = *p < 0x80	       ? 1
+			     : (*p >> 5) == 6  ? 2
+			     : (*p >> 4) == 14 ? 3
+			     : (*p >> 3) == 30 ? 4
+					       : 0;
 		bool ok = n > 0;
 
 		for (unsigned i = 1; ok && i < n; i++)
@@ -127,7 +135,8 @@ void *explain_report_json(const struct oom_report *r)
 		json_object_set_new(j, "pgtables_bytes", jint(c->pgtables_bytes));
 		json_object_set_new(j, "oom_score_adj", jint_if(c->has_adj, c->adj));
 		json_object_set_new(j, "unkillable", json_boolean(c->unkillable));
-		json_object_set_new(j, "points", c->unkillable ? json_null() : json_real(c->points));
+		json_object_set_new(j, "points",
+				    c->unkillable ? json_null() : json_real(c->points));
 		json_object_set_new(j, "margin_pct",
 				    c->margin_pct < 0 ? json_null() : jdouble(c->margin_pct));
 		json_array_append_new(cands, j);
@@ -136,7 +145,8 @@ void *explain_report_json(const struct oom_report *r)
 	model = json_object();
 	json_object_set_new(model, "era", json_string(oom_era_name(m->era)));
 	json_object_set_new(model, "totalpages",
-			    m->has_totalpages ? json_integer((json_int_t)m->totalpages) : json_null());
+			    m->has_totalpages ? json_integer((json_int_t)m->totalpages)
+					      : json_null());
 	json_object_set_new(model, "predicted_pid",
 			    m->has_predicted ? json_integer(m->predicted_pid) : json_null());
 	json_object_set_new(model, "agrees", m->agrees < 0 ? json_null() : json_boolean(m->agrees));
@@ -147,8 +157,8 @@ void *explain_report_json(const struct oom_report *r)
 	json_object_set_new(o, "oom", json_integer(r->oom));
 	json_object_set_new(o, "memcg_usage_kb", jint(r->memcg_usage_kb));
 	json_object_set_new(o, "memcg_limit_kb", jint(r->memcg_limit_kb));
-	json_object_set_new(o, "selected_pid", r->has_selected ? json_integer(r->selected_pid)
-							       : json_null());
+	json_object_set_new(o, "selected_pid",
+			    r->has_selected ? json_integer(r->selected_pid) : json_null());
 	json_object_set_new(o, "score", jint_if(r->has_score, r->score));
 	json_object_set_new(o, "allocating_task", json_boolean(r->allocating_task));
 	if (r->reaped) {
@@ -186,8 +196,8 @@ void explain_report_print(const struct oom_report *r, FILE *f)
 		r->has_constraint ? oom_constraint_name(r->constraint) : "",
 		r->group_kill ? ", oom.group" : "");
 	if (r->has_oom_memcg || r->has_memcg)
-		fprintf(f, "  memcg     oom %s, victim's %s\n", r->has_oom_memcg ? r->oom_memcg : "-",
-			r->has_memcg ? r->memcg : "-");
+		fprintf(f, "  memcg     oom %s, victim's %s\n",
+			r->has_oom_memcg ? r->oom_memcg : "-", r->has_memcg ? r->memcg : "-");
 	if (r->memcg_limit_kb >= 0)
 		fprintf(f, "  usage     %ld kB of %ld kB\n", r->memcg_usage_kb, r->memcg_limit_kb);
 	if (t->present) {
@@ -227,13 +237,15 @@ void explain_report_print(const struct oom_report *r, FILE *f)
 		fprintf(f, ", totalpages %llu", (unsigned long long)m->totalpages);
 	if (m->has_predicted)
 		fprintf(f, ": predicts %s (pid %d), %s", m->predicted_comm, (int)m->predicted_pid,
-			m->agrees == 1 ? "agrees" : m->agrees == 0 ? "DISAGREES" : "cannot say");
+			m->agrees == 1	 ? "agrees"
+			: m->agrees == 0 ? "DISAGREES"
+					 : "cannot say");
 	fputc('\n', f);
 	if (m->why[0])
 		fprintf(f, "  why       %s\n", m->why);
 	if (r->ncand) {
-		fprintf(f, "  %4s %8s %-16s %6s %10s %8s %10s %6s %10s %8s\n", "rank", "pid", "comm",
-			"uid", "rss", "swap", "pgtables", "adj", "points", "margin%");
+		fprintf(f, "  %4s %8s %-16s %6s %10s %8s %10s %6s %10s %8s\n", "rank", "pid",
+			"comm", "uid", "rss", "swap", "pgtables", "adj", "points", "margin%");
 		for (unsigned i = 0; i < r->ncand; i++) {
 			const struct oom_candidate *c = &r->cand[i];
 			char pts[32], mg[32];
@@ -259,8 +271,8 @@ void explain_report_print(const struct oom_report *r, FILE *f)
 /* ---- the command ---- */
 
 struct sink {
-	json_t *events;		/* --json FILE: the whole document at the end */
-	FILE *lines;		/* --follow --json -: one object a line */
+	json_t *events; /* --json FILE: the whole document at the end */
+	FILE *lines;	/* --follow --json -: one object a line */
 	bool table;
 	unsigned n;
 };
@@ -310,7 +322,7 @@ static void on_stop(int sig)
 static int follow(struct oom_assembler *a)
 {
 	struct kmsg_reader *km = NULL;
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = {.sa_handler = on_stop};
 	int e;
 
 	e = kmsg_open("/dev/kmsg", true, &km);
@@ -321,7 +333,7 @@ static int follow(struct oom_assembler *a)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	while (!follow_stop) {
-		struct pollfd pfd = { .fd = kmsg_fd(km), .events = POLLIN };
+		struct pollfd pfd = {.fd = kmsg_fd(km), .events = POLLIN};
 		struct kmsg_record rec;
 		int n = poll(&pfd, 1, 500);
 
@@ -331,7 +343,7 @@ static int follow(struct oom_assembler *a)
 			continue;
 		}
 		while ((e = kmsg_next(km, &rec)) != -EAGAIN) {
-			struct oom_line_meta m = { .has_ktime = true };
+			struct oom_line_meta m = {.has_ktime = true};
 
 			if (e == -EPIPE) {
 				oom_asm_gap(a);
@@ -351,15 +363,12 @@ static int follow(struct oom_assembler *a)
 int explain_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", required_argument, NULL, 'j' },
-		{ "follow", no_argument, NULL, 'f' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"json", required_argument, NULL, 'j'},  {"follow", no_argument, NULL, 'f'},
+	    {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},	     {0},
 	};
-	struct explain_stats st = { 0 };
-	struct sink sink = { .table = true };
+	struct explain_stats st = {0};
+	struct sink sink = {.table = true};
 	struct oom_assembler *a = NULL;
 	enum oom_era era = OOM_ERA_AUTO;
 	const char *json = NULL;
@@ -369,17 +378,27 @@ int explain_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = optarg; break;
-		case 'f': follow_mode = true; break;
+		case 'j':
+			json = optarg;
+			break;
+		case 'f':
+			follow_mode = true;
+			break;
 		case 'm':
 			if (oom_era_parse(optarg, &era) < 0) {
 				log_err(0, "--model %s: not an era", optarg);
 				return 2;
 			}
 			break;
-		case 'q': sink.table = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'q':
+			sink.table = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (follow_mode && optind < argc) {

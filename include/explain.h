@@ -27,19 +27,19 @@
 /* What the log says about when a line was printed. */
 struct oom_line_meta {
 	bool has_ktime;
-	double ktime;		/* seconds since boot (the kernel's timestamp) */
-	char wall[64];		/* wall-clock text as the log gives it, or "" */
+	double ktime;  /* seconds since boot (the kernel's timestamp) */
+	char wall[64]; /* wall-clock text as the log gives it, or "" */
 };
 
 /* One row of the report's task table ("Tasks state"), as printed. */
 struct oom_task {
 	pid_t pid;
-	pid_t tgid;		/* -1: the layout has none */
-	long uid;		/* -1: none */
-	long total_vm;		/* pages */
-	long rss;		/* pages: anon + file + shmem */
-	long pgtables_bytes;	/* -1: none */
-	long swapents;		/* -1: none */
+	pid_t tgid;	     /* -1: the layout has none */
+	long uid;	     /* -1: none */
+	long total_vm;	     /* pages */
+	long rss;	     /* pages: anon + file + shmem */
+	long pgtables_bytes; /* -1: none */
+	long swapents;	     /* -1: none */
 	bool has_adj;
 	long adj;
 	char comm[32];
@@ -48,50 +48,50 @@ struct oom_task {
 #define OOM_REPORT_CANDIDATES 10
 
 struct oom_candidate {
-	unsigned rank;		/* 1 = the model's victim */
+	unsigned rank; /* 1 = the model's victim */
 	pid_t pid;
 	char comm[32];
 	long uid;
 	long rss_pages;
-	long swapents;		/* -1: none */
-	long pgtables_bytes;	/* -1: none */
+	long swapents;	     /* -1: none */
+	long pgtables_bytes; /* -1: none */
 	bool has_adj;
 	long adj;
 	bool unkillable;
-	double points;		/* the era's badness */
-	double margin_pct;	/* rank 1: lead over rank 2; else behind rank 1,
-				 * in % of totalpages (verdict.c's unit) */
+	double points;	   /* the era's badness */
+	double margin_pct; /* rank 1: lead over rank 2; else behind rank 1,
+			    * in % of totalpages (verdict.c's unit) */
 };
 
 struct oom_model {
-	bool ran;		/* a task table was there to rank */
+	bool ran; /* a task table was there to rank */
 	enum oom_era era;
-	const char *era_from;	/* "version", "log", "option" */
+	const char *era_from; /* "version", "log", "option" */
 	bool has_totalpages;
 	uint64_t totalpages;
 	bool has_predicted;
 	pid_t predicted_pid;
 	char predicted_comm[32];
-	int agrees;		/* 1, 0, or -1 when it cannot be said */
-	char why[384];		/* "" when it agrees and nothing is to say */
+	int agrees;    /* 1, 0, or -1 when it cannot be said */
+	char why[384]; /* "" when it agrees and nothing is to say */
 };
 
 struct oom_trigger {
-	bool present;		/* an "invoked oom-killer" line was seen */
+	bool present; /* an "invoked oom-killer" line was seen */
 	char comm[64];
-	pid_t pid;		/* from "CPU: N PID: N Comm:", -1 */
+	pid_t pid; /* from "CPU: N PID: N Comm:", -1 */
 	char gfp_mask[64];
 	bool has_order;
 	long order;
 	bool has_adj;
 	long adj;
-	char release[64];	/* the kernel's, from the same line, or "" */
+	char release[64]; /* the kernel's, from the same line, or "" */
 };
 
 /* One killed task. Numbers are -1 and strings "" when the log lacks them. */
 struct oom_report {
-	unsigned oom;		/* 1-based: which OOM of the input; a group
-				 * kill's events share it */
+	unsigned oom; /* 1-based: which OOM of the input; a group
+		       * kill's events share it */
 	pid_t pid;
 	char comm[64];
 	bool has_uid;
@@ -101,8 +101,8 @@ struct oom_report {
 	bool has_oom_memcg;
 	char oom_memcg[256];
 	bool has_memcg;
-	char memcg[256];	/* task_memcg; "Task in /X" (< 4.19); oom.group path */
-	bool memcg_oom;		/* the memcg's OOM, by the log's own words */
+	char memcg[256]; /* task_memcg; "Task in /X" (< 4.19); oom.group path */
+	bool memcg_oom;	 /* the memcg's OOM, by the log's own words */
 	long anon_rss_kb, file_rss_kb, shmem_rss_kb, total_vm_kb, pgtables_kb;
 	bool has_adj;
 	long oom_score_adj;
@@ -111,17 +111,17 @@ struct oom_report {
 	char wall[64];
 	struct oom_trigger trigger;
 	bool group_kill;
-	bool has_selected;	/* "Kill process N (X) score S or sacrifice child" */
+	bool has_selected; /* "Kill process N (X) score S or sacrifice child" */
 	pid_t selected_pid;
 	char selected_comm[64];
 	bool has_score;
 	long score;
-	bool allocating_task;	/* vm.oom_kill_allocating_task chose it */
-	bool mm_sharer;		/* killed as a sharer of the victim's mm */
+	bool allocating_task; /* vm.oom_kill_allocating_task chose it */
+	bool mm_sharer;	      /* killed as a sharer of the victim's mm */
 	long memcg_usage_kb, memcg_limit_kb;
 	bool reaped;
 	long reaped_anon_kb, reaped_file_kb, reaped_shmem_kb;
-	unsigned ntasks;	/* rows of the report's task table */
+	unsigned ntasks; /* rows of the report's task table */
 	unsigned ncand;
 	struct oom_candidate cand[OOM_REPORT_CANDIDATES];
 	struct oom_model model;
@@ -155,24 +155,24 @@ void oom_asm_free(struct oom_assembler *a);
 struct oom_model_in {
 	const struct oom_task *tasks;
 	unsigned ntasks;
-	bool truncated;		/* gap in the table, or more rows than kept */
-	enum oom_era force;	/* OOM_ERA_AUTO: from release or shape */
-	const char *release;	/* "" when unknown */
-	const char *era_hint;	/* the table header's (oom_parser.era_hint) */
-	bool shape_4_19;	/* an oom-kill: line or "UID:..pgtables" kill line */
-	bool shape_old;		/* "... and children." (<= 2.6.35 selection line) */
+	bool truncated;	      /* gap in the table, or more rows than kept */
+	enum oom_era force;   /* OOM_ERA_AUTO: from release or shape */
+	const char *release;  /* "" when unknown */
+	const char *era_hint; /* the table header's (oom_parser.era_hint) */
+	bool shape_4_19;      /* an oom-kill: line or "UID:..pgtables" kill line */
+	bool shape_old;	      /* "... and children." (<= 2.6.35 selection line) */
 	bool memcg_oom;
-	long limit_kb;		/* the memcg's "memory: ... limit", -1 */
-	long pages_ram, pages_reserved, swap_total_kb;	/* Mem-Info, -1 */
+	long limit_kb;				       /* the memcg's "memory: ... limit", -1 */
+	long pages_ram, pages_reserved, swap_total_kb; /* Mem-Info, -1 */
 	bool has_constraint;
 	enum oom_constraint constraint;
-	pid_t chosen_pid;	/* the kernel's pick: selected, else first kill */
-	pid_t killed_pid;	/* this event's */
+	pid_t chosen_pid; /* the kernel's pick: selected, else first kill */
+	pid_t killed_pid; /* this event's */
 	bool allocating_task;
 	bool group;
 	const char *group_memcg;
 	bool mm_sharer;
-	const pid_t *earlier;	/* victims of earlier OOMs of the input */
+	const pid_t *earlier; /* victims of earlier OOMs of the input */
 	unsigned nearlier;
 };
 
@@ -182,12 +182,12 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 /* ---- input layer ---- */
 
 struct explain_stats {
-	uint64_t lines;		/* physical lines (or journal records) read */
-	uint64_t unreadable;	/* NUL bytes, longer than EXPLAIN_LINE_MAX, bad JSON */
-	uint64_t other_source;	/* other programs' lines, by the format's word */
-	uint64_t joined;	/* wrapped fragments joined to the line before */
-	uint64_t dropped;	/* lines of a newest-first input beyond the buffer */
-	bool reversed;		/* newest-first input, read in reverse */
+	uint64_t lines;	       /* physical lines (or journal records) read */
+	uint64_t unreadable;   /* NUL bytes, longer than EXPLAIN_LINE_MAX, bad JSON */
+	uint64_t other_source; /* other programs' lines, by the format's word */
+	uint64_t joined;       /* wrapped fragments joined to the line before */
+	uint64_t dropped;      /* lines of a newest-first input beyond the buffer */
+	bool reversed;	       /* newest-first input, read in reverse */
 };
 
 /* Lines longer than this are counted unreadable and skipped. */

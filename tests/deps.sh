@@ -6,7 +6,8 @@ PKGS="gcc make pkg-config libcgroup-dev libcap-dev libinih-dev libjansson-dev
 libcmocka-dev parallel jq perl python3
 qemu-system-x86 busybox-static kmod xz-utils
 openssh-server openssh-client rsync debian-archive-keyring iproute2 util-linux
-libtracefs-dev libtraceevent-dev gnuplot-nox"
+libtracefs-dev libtraceevent-dev gnuplot-nox
+clang"
 [ -n "$OOMLAB_DEPS_EXTRA" ] && PKGS="$PKGS $OOMLAB_DEPS_EXTRA"
 missing=""
 for p in $PKGS; do

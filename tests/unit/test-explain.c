@@ -45,8 +45,8 @@ static void on_report(const struct oom_report *r, void *arg)
 static json_t *explain_file(const char *path, FILE *table, struct explain_stats *ret_st,
 			    struct collect *ret_c)
 {
-	struct collect c = { .events = json_array(), .table = table };
-	struct explain_stats st = { 0 };
+	struct collect c = {.events = json_array(), .table = table};
+	struct explain_stats st = {0};
 	struct oom_assembler *a = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -113,37 +113,37 @@ static void check_golden(const char *path, const char *name)
 static const struct {
 	const char *path, *name;
 } goldens[] = {
-	/* captures from this machine (6.18, v1 memcg) in every shape */
-	{ FIX "618-memcg-dmesg.txt", "618-memcg-dmesg" },
-	{ FIX "618-memcg-dmesg-T.txt", "618-memcg-dmesg-T" },
-	{ FIX "618-memcg-dmesg-T-ja.txt", "618-memcg-dmesg-T-ja" },
-	{ FIX "618-memcg-dmesg-T-de.txt", "618-memcg-dmesg-T-de" },
-	{ FIX "618-memcg-dmesg-iso.txt", "618-memcg-dmesg-iso" },
-	{ FIX "618-memcg-grep.txt", "618-memcg-grep" },
-	{ FIX "618-memcg-caller.txt", "618-memcg-caller" },
-	{ FIX "618-memcg-journal.json", "618-memcg-journal-json" },
-	{ FIX "618-memcg-journal.export", "618-memcg-journal-export" },
-	{ FIX "618-memcg-syslog.txt", "618-memcg-syslog" },
-	{ FIX "618-memcg-kibana-desc.csv", "618-memcg-kibana-desc" },
-	{ FIX "618-memcg-grafana.txt", "618-memcg-grafana" },
-	{ FIX "618-memcg-mail.txt", "618-memcg-mail" },
-	{ FIX "61-guest-global-console.log", "61-guest-global-console" },
-	/* public reports (sources in the fixtures' headers and README) */
-	{ FIX "3.10-el7-dmesg-T-wrapped-rows.txt", "3.10-el7-dmesg-T" },
-	{ FIX "5.17-global-adj1000.txt", "5.17-global-adj1000" },
-	{ FIX "5.x-dmesg-T-terminal-wrapped.txt", "5.x-dmesg-T-terminal-wrapped" },
-	{ FIX "5.4-syslog-interleaved.txt", "5.4-syslog-interleaved" },
-	{ KFIX "kmsg-6.18-memcg-raw.txt", "kmsg-6.18-memcg-raw" },
-	{ KFIX "kmsg-6.18-memcg-mthread-raw.txt", "kmsg-6.18-memcg-mthread-raw" },
-	{ KFIX "kmsg-6.18-memcg-reaper-raw.txt", "kmsg-6.18-memcg-reaper-raw" },
-	{ KFIX "kmsg-5.4.0-77-memcg.txt", "kmsg-5.4.0-77-memcg" },
-	{ KFIX "kmsg-5.4-global.txt", "kmsg-5.4-global" },
-	{ KFIX "kmsg-4.8-memcg.txt", "kmsg-4.8-memcg" },
-	{ KFIX "kmsg-3.10-rhel7-memcg.txt", "kmsg-3.10-rhel7-memcg" },
-	{ KFIX "kmsg-3.x-arm-global.txt", "kmsg-3.x-arm-global" },
-	{ KFIX "kmsg-2.6.32-rhel6-global.txt", "kmsg-2.6.32-rhel6-global" },
-	{ KFIX "kmsg-2.6-x86_64-global.txt", "kmsg-2.6-x86_64-global" },
-	{ KFIX "kmsg-4.x-global-tasks.txt", "kmsg-4.x-global-tasks" },
+    /* captures from this machine (6.18, v1 memcg) in every shape */
+    {FIX "618-memcg-dmesg.txt", "618-memcg-dmesg"},
+    {FIX "618-memcg-dmesg-T.txt", "618-memcg-dmesg-T"},
+    {FIX "618-memcg-dmesg-T-ja.txt", "618-memcg-dmesg-T-ja"},
+    {FIX "618-memcg-dmesg-T-de.txt", "618-memcg-dmesg-T-de"},
+    {FIX "618-memcg-dmesg-iso.txt", "618-memcg-dmesg-iso"},
+    {FIX "618-memcg-grep.txt", "618-memcg-grep"},
+    {FIX "618-memcg-caller.txt", "618-memcg-caller"},
+    {FIX "618-memcg-journal.json", "618-memcg-journal-json"},
+    {FIX "618-memcg-journal.export", "618-memcg-journal-export"},
+    {FIX "618-memcg-syslog.txt", "618-memcg-syslog"},
+    {FIX "618-memcg-kibana-desc.csv", "618-memcg-kibana-desc"},
+    {FIX "618-memcg-grafana.txt", "618-memcg-grafana"},
+    {FIX "618-memcg-mail.txt", "618-memcg-mail"},
+    {FIX "61-guest-global-console.log", "61-guest-global-console"},
+    /* public reports (sources in the fixtures' headers and README) */
+    {FIX "3.10-el7-dmesg-T-wrapped-rows.txt", "3.10-el7-dmesg-T"},
+    {FIX "5.17-global-adj1000.txt", "5.17-global-adj1000"},
+    {FIX "5.x-dmesg-T-terminal-wrapped.txt", "5.x-dmesg-T-terminal-wrapped"},
+    {FIX "5.4-syslog-interleaved.txt", "5.4-syslog-interleaved"},
+    {KFIX "kmsg-6.18-memcg-raw.txt", "kmsg-6.18-memcg-raw"},
+    {KFIX "kmsg-6.18-memcg-mthread-raw.txt", "kmsg-6.18-memcg-mthread-raw"},
+    {KFIX "kmsg-6.18-memcg-reaper-raw.txt", "kmsg-6.18-memcg-reaper-raw"},
+    {KFIX "kmsg-5.4.0-77-memcg.txt", "kmsg-5.4.0-77-memcg"},
+    {KFIX "kmsg-5.4-global.txt", "kmsg-5.4-global"},
+    {KFIX "kmsg-4.8-memcg.txt", "kmsg-4.8-memcg"},
+    {KFIX "kmsg-3.10-rhel7-memcg.txt", "kmsg-3.10-rhel7-memcg"},
+    {KFIX "kmsg-3.x-arm-global.txt", "kmsg-3.x-arm-global"},
+    {KFIX "kmsg-2.6.32-rhel6-global.txt", "kmsg-2.6.32-rhel6-global"},
+    {KFIX "kmsg-2.6-x86_64-global.txt", "kmsg-2.6-x86_64-global"},
+    {KFIX "kmsg-4.x-global-tasks.txt", "kmsg-4.x-global-tasks"},
 };
 
 static void test_goldens(void **state)
@@ -155,7 +155,7 @@ static void test_goldens(void **state)
 /* Every shape of the same capture gives the same kills, in order. */
 static void test_same_kills_every_shape(void **state)
 {
-	static const pid_t want[] = { 11409, 11404, 11402 };
+	static const pid_t want[] = {11409, 11404, 11402};
 
 	for (size_t i = 0; i < 13; i++) {
 		struct collect c;
@@ -213,11 +213,11 @@ static void test_daemon_quote(void **state)
 {
 	struct explain_stats st;
 	json_t *ev = explain_text(
-		"Dec  1 08:53:48 h oomlab[11400]: kill    small (pid 11409): Memory cgroup out of "
-		"memory: Killed process 11409 (small) total-vm:33280kB\n"
-		"kill    big (pid 99) +622.4 ms: Out of memory: Killed process 99 (big) total-vm:1kB\n"
-		"myd: saw Killed process 5 (x)\n",
-		&st);
+	    "Dec  1 08:53:48 h oomlab[11400]: kill    small (pid 11409): Memory cgroup out of "
+	    "memory: Killed process 11409 (small) total-vm:33280kB\n"
+	    "kill    big (pid 99) +622.4 ms: Out of memory: Killed process 99 (big) total-vm:1kB\n"
+	    "myd: saw Killed process 5 (x)\n",
+	    &st);
 
 	assert_int_equal(json_array_size(ev), 0);
 	assert_int_equal(st.other_source, 1);
@@ -242,8 +242,9 @@ static void test_bad_input(void **state)
 	memset(text, 'x', big);
 	n = big;
 	text[n++] = '\n';
-	n += (size_t)sprintf(text + n, "[ 1.0] Out of memory: Killed process 7 (\xff\xfe\x80z) "
-				       "total-vm:10kB, anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n");
+	n +=
+	    (size_t)sprintf(text + n, "[ 1.0] Out of memory: Killed process 7 (\xff\xfe\x80z) "
+				      "total-vm:10kB, anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n");
 	text[n] = '\0';
 	ev = explain_text(text, &st);
 	assert_int_equal(json_array_size(ev), 1);
@@ -283,11 +284,12 @@ static void test_nul_line(void **state)
 /* "Killed process" wrapped after "process " by a mail client, no prefix. */
 static void test_wrapped_kill(void **state)
 {
-	json_t *ev = explain_text("Out of memory: Kill process 957 (app.out) score 524 or sacrifice\n"
-				  "child\n"
-				  "Killed process\n"
-				  "957 (app.out) total-vm:67472kB, anon-rss:14496kB, file-rss:516kB\n",
-				  NULL);
+	json_t *ev =
+	    explain_text("Out of memory: Kill process 957 (app.out) score 524 or sacrifice\n"
+			 "child\n"
+			 "Killed process\n"
+			 "957 (app.out) total-vm:67472kB, anon-rss:14496kB, file-rss:516kB\n",
+			 NULL);
 	json_t *e;
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -302,20 +304,29 @@ static void test_wrapped_kill(void **state)
 static void test_group_kill(void **state)
 {
 	json_t *ev = explain_text(
-		"[ 5.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
-		"[ 5.0] CPU: 0 UID: 0 PID: 10 Comm: a Not tainted 6.1.0-57-cloud-amd64 #1\n"
-		"[ 5.0] memory: usage 4096kB, limit 4096kB, failcnt 3\n"
-		"[ 5.0] Tasks state (memory values in pages):\n"
-		"[ 5.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents oom_score_adj name\n"
-		"[ 5.0] [     10]     0    10      100      600      600        0         0     8192        0             0 a\n"
-		"[ 5.0] [     11]     0    11      100      300      300        0         0     8192        0             0 b\n"
-		"[ 5.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/g,task_memcg=/g/x,task=a,pid=10,uid=0\n"
-		"[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-		"[ 5.0] Tasks in /g are going to be killed due to memory.oom.group set\n"
-		"[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-		"[ 5.0] Memory cgroup out of memory: Killed process 11 (b) total-vm:400kB, anon-rss:1200kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-		"[ 5.1] oom_reaper: reaped process 11 (b), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB\n",
-		NULL);
+	    "[ 5.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+	    "[ 5.0] CPU: 0 UID: 0 PID: 10 Comm: a Not tainted 6.1.0-57-cloud-amd64 #1\n"
+	    "[ 5.0] memory: usage 4096kB, limit 4096kB, failcnt 3\n"
+	    "[ 5.0] Tasks state (memory values in pages):\n"
+	    "[ 5.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+	    "pgtables_bytes swapents oom_score_adj name\n"
+	    "[ 5.0] [     10]     0    10      100      600      600        0         0     8192   "
+	    "     0             0 a\n"
+	    "[ 5.0] [     11]     0    11      100      300      300        0         0     8192   "
+	    "     0             0 b\n"
+	    "[ 5.0] "
+	    "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/"
+	    ",mems_allowed=0,oom_memcg=/g,task_memcg=/g/x,task=a,pid=10,uid=0\n"
+	    "[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
+	    "anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+	    "[ 5.0] Tasks in /g are going to be killed due to memory.oom.group set\n"
+	    "[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
+	    "anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+	    "[ 5.0] Memory cgroup out of memory: Killed process 11 (b) total-vm:400kB, "
+	    "anon-rss:1200kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+	    "[ 5.1] oom_reaper: reaped process 11 (b), now anon-rss:0kB, file-rss:0kB, "
+	    "shmem-rss:0kB\n",
+	    NULL);
 	json_t *a = json_array_get(ev, 0), *b = json_array_get(ev, 1);
 
 	assert_int_equal(json_array_size(ev), 2);
@@ -325,8 +336,9 @@ static void test_group_kill(void **state)
 	assert_int_equal(json_integer_value(json_object_get(b, "oom")), 1);
 	assert_true(json_is_true(json_object_get(json_object_get(a, "model"), "agrees")));
 	assert_true(json_is_true(json_object_get(json_object_get(b, "model"), "agrees")));
-	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(b, "model"), "why")),
-			       "memory.oom.group /g"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(json_object_get(b, "model"), "why")),
+		   "memory.oom.group /g"));
 	assert_true(json_is_object(json_object_get(b, "reaped")));
 	assert_true(json_is_null(json_object_get(a, "reaped")));
 	json_decref(ev);
@@ -337,16 +349,20 @@ static void test_group_kill(void **state)
 static void test_child_sacrifice(void **state)
 {
 	json_t *ev = explain_text(
-		"[ 9.0] p invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
-		"[ 9.0] CPU: 0 PID: 20 Comm: p Not tainted 4.14.0 #1\n"
-		"[ 9.0] Task in /m killed as a result of limit of /m\n"
-		"[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
-		"[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name\n"
-		"[ 9.0] [   20]     0    20      500     1500       4       3        0             0 p\n"
-		"[ 9.0] [   21]     0    21      500      400       4       3        0             0 c\n"
-		"[ 9.0] Memory cgroup out of memory: Kill process 20 (p) score 187 or sacrifice child\n"
-		"[ 9.0] Killed process 21 (c) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB, shmem-rss:0kB\n",
-		NULL);
+	    "[ 9.0] p invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+	    "[ 9.0] CPU: 0 PID: 20 Comm: p Not tainted 4.14.0 #1\n"
+	    "[ 9.0] Task in /m killed as a result of limit of /m\n"
+	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
+	    "name\n"
+	    "[ 9.0] [   20]     0    20      500     1500       4       3        0             0 "
+	    "p\n"
+	    "[ 9.0] [   21]     0    21      500      400       4       3        0             0 "
+	    "c\n"
+	    "[ 9.0] Memory cgroup out of memory: Kill process 20 (p) score 187 or sacrifice child\n"
+	    "[ 9.0] Killed process 21 (c) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB, "
+	    "shmem-rss:0kB\n",
+	    NULL);
 	json_t *e = json_array_get(ev, 0), *m = json_object_get(e, "model");
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -359,7 +375,8 @@ static void test_child_sacrifice(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "totalpages")), 2048);
 	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 20);
 	assert_true(json_is_true(json_object_get(m, "agrees")));
-	assert_non_null(strstr(json_string_value(json_object_get(m, "why")), "sacrificed its child 21"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(m, "why")), "sacrificed its child 21"));
 	json_decref(ev);
 }
 
@@ -367,17 +384,22 @@ static void test_child_sacrifice(void **state)
 static void test_allocating_task(void **state)
 {
 	json_t *ev = explain_text(
-		"[ 9.0] small invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
-		"[ 9.0] CPU: 0 PID: 30 Comm: small Not tainted 4.9.0 #1\n"
-		"[ 9.0] 262144 pages RAM\n"
-		"[ 9.0] 6000 pages reserved\n"
-		"[ 9.0] Total swap = 0kB\n"
-		"[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name\n"
-		"[ 9.0] [   30]  1000    30      500      100       4       3        0             0 small\n"
-		"[ 9.0] [   31]  1000    31      500   200000       4       3        0             0 big\n"
-		"[ 9.0] Out of memory (oom_kill_allocating_task): Kill process 30 (small) score 0 or sacrifice child\n"
-		"[ 9.0] Killed process 30 (small) total-vm:2000kB, anon-rss:400kB, file-rss:0kB, shmem-rss:0kB\n",
-		NULL);
+	    "[ 9.0] small invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+	    "[ 9.0] CPU: 0 PID: 30 Comm: small Not tainted 4.9.0 #1\n"
+	    "[ 9.0] 262144 pages RAM\n"
+	    "[ 9.0] 6000 pages reserved\n"
+	    "[ 9.0] Total swap = 0kB\n"
+	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
+	    "name\n"
+	    "[ 9.0] [   30]  1000    30      500      100       4       3        0             0 "
+	    "small\n"
+	    "[ 9.0] [   31]  1000    31      500   200000       4       3        0             0 "
+	    "big\n"
+	    "[ 9.0] Out of memory (oom_kill_allocating_task): Kill process 30 (small) score 0 or "
+	    "sacrifice child\n"
+	    "[ 9.0] Killed process 30 (small) total-vm:2000kB, anon-rss:400kB, file-rss:0kB, "
+	    "shmem-rss:0kB\n",
+	    NULL);
 	json_t *e = json_array_get(ev, 0), *m = json_object_get(e, "model");
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -385,8 +407,8 @@ static void test_allocating_task(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "totalpages")), 256144);
 	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 31);
 	assert_true(json_is_false(json_object_get(m, "agrees")));
-	assert_non_null(strstr(json_string_value(json_object_get(m, "why")),
-			       "oom_kill_allocating_task"));
+	assert_non_null(
+	    strstr(json_string_value(json_object_get(m, "why")), "oom_kill_allocating_task"));
 	/* the adj of the trigger line is the victim's (trigger pid 30) */
 	assert_int_equal(json_integer_value(json_object_get(e, "oom_score_adj")), 0);
 	json_decref(ev);
@@ -395,16 +417,11 @@ static void test_allocating_task(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_goldens),
-		cmocka_unit_test(test_same_kills_every_shape),
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_daemon_quote),
-		cmocka_unit_test(test_bad_input),
-		cmocka_unit_test(test_nul_line),
-		cmocka_unit_test(test_wrapped_kill),
-		cmocka_unit_test(test_group_kill),
-		cmocka_unit_test(test_child_sacrifice),
-		cmocka_unit_test(test_allocating_task),
+	    cmocka_unit_test(test_goldens),	    cmocka_unit_test(test_same_kills_every_shape),
+	    cmocka_unit_test(test_table),	    cmocka_unit_test(test_daemon_quote),
+	    cmocka_unit_test(test_bad_input),	    cmocka_unit_test(test_nul_line),
+	    cmocka_unit_test(test_wrapped_kill),    cmocka_unit_test(test_group_kill),
+	    cmocka_unit_test(test_child_sacrifice), cmocka_unit_test(test_allocating_task),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
