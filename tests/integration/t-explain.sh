@@ -4,7 +4,14 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 start=$(cut -d' ' -f1 /proc/uptime)
+# --follow sees the same kills live, as JSON lines
+"$OOMLAB" explain --follow --json - >"$TMP/follow.jsonl" 2>"$TMP/follow.err" &
+follower=$!
+sleep 0.5
 run_profile "$TOP/profiles/quickstart.ini" 0
+sleep 1.5
+kill -INT "$follower"
+wait "$follower" || fail "explain --follow exit $?"
 # the whole machine's log: other runs' kills are told apart by memcg
 dmesg | awk -v s="$start" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 >= s) print }' \
 	>"$TMP/dmesg.txt"
@@ -18,6 +25,8 @@ got=$(jq -r --arg cg "$cg" '[.events[] | select(.memcg == $cg) | .pid] | join(",
 bad=$(jq -r --arg cg "$cg" '[.events[] | select(.memcg == $cg and .model.agrees != true)] | length' \
 	"$TMP/explain.json")
 [ "$bad" = 0 ] || fail "the model disagrees on $bad of the run's kills"
+live=$(jq -rs --arg cg "$cg" '[.[] | select(.memcg == $cg) | .pid] | join(",")' "$TMP/follow.jsonl")
+[ "$live" = "$want" ] || fail "explain --follow's kills $live, the run's $want"
 # each event carries the kill line's own numbers, as the run recorded them
 for pid in $(jget '.kills[].pid'); do
 	a=$(jq -r --argjson p "$pid" '.kills[] | select(.pid == $p) | [.anon_rss_kb, .oom_score_adj] | join(",")' \
