@@ -46,6 +46,7 @@ struct ctx {
 	struct oom_task *tasks;
 	unsigned ntasks, cap;
 	bool truncated;
+	bool have_header;
 	char era_hint[8];
 	bool has_selected;
 	struct oom_event selected;
@@ -418,12 +419,18 @@ void oom_asm_line(struct oom_assembler *a, const char *msg, const struct oom_lin
 		if (!c)
 			return;
 		c->ntasks = 0;
+		c->truncated = false;
+		c->have_header = true;
 		copy_s(c->era_hint, sizeof(c->era_hint), a->parser.era_hint);
 		break;
 	case OOM_EV_TASK_ROW:
 		c = header_ctx(a);
 		if (!c)
 			return;
+		/* dump_tasks() prints its header first: rows without one are
+		 * what is left of a table whose start was cut */
+		if (!c->have_header)
+			c->truncated = true;
 		add_row(c, &ev);
 		break;
 	case OOM_EV_CONSTRAINT:

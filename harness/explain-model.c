@@ -173,17 +173,29 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	/* without totalpages the adj term (and 2.6.36's per mille) cannot
 	 * be weighed: rank for show, predict nothing */
 	if (!m.has_totalpages && m.era != OOM_ERA_2_6_35) {
-		bool needs = m.era == OOM_ERA_2_6_36;
+		/* one adj for every killable task shifts all points alike
+		 * (3.8+); 2.6.36 divides by totalpages */
+		bool needs = m.era == OOM_ERA_2_6_36, have = false;
+		long adj0 = 0;
 
-		for (unsigned i = 0; i < n; i++)
-			if (in->tasks[i].has_adj && in->tasks[i].adj != 0 &&
-			    in->tasks[i].adj != -1000)
+		for (unsigned i = 0; i < n; i++) {
+			long adj = in->tasks[i].has_adj ? in->tasks[i].adj : 0;
+
+			if (adj == -1000)
+				continue;
+			if (have && adj != adj0)
 				needs = true;
+			adj0 = adj;
+			have = true;
+		}
 		if (needs) {
 			top = -1;
 			add_why(&m,
 				"totalpages unknown (no memcg limit or Mem-Info in the report): "
 				"the oom_score_adj term cannot be weighed");
+		} else if (have && adj0) {
+			add_why(&m, "totalpages unknown: the points leave out the oom_score_adj "
+				    "term, the same for every task");
 		}
 	}
 	if (top >= 0) {
@@ -229,6 +241,8 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		return;
 	}
 	m.agrees = tgid_of(in, m.predicted_pid) == tgid_of(in, chosen);
+	if (m.agrees && in->truncated)
+		add_why(&m, "the task table is incomplete: the model ranked the rows given");
 	why_len = strlen(m.why);
 	if (in->allocating_task)
 		add_why(&m, "vm.oom_kill_allocating_task=1: the kernel killed the allocating task, "
@@ -284,7 +298,7 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	if (m.era == OOM_ERA_2_6_35)
 		add_why(&m, "the 2.6.35 model needs cpu and run time, nice and children, which "
 			    "the report does not give");
-	if (!m.has_totalpages)
+	if (!m.has_totalpages && !strstr(m.why, "totalpages unknown"))
 		add_why(&m, "totalpages unknown (no memcg limit or Mem-Info in the report)");
 	if (strlen(m.why) == why_len)
 		add_why(&m, "not explained by the report: the kernel's pick ranks below the "

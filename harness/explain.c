@@ -287,7 +287,7 @@ static void on_report(const struct oom_report *r, void *arg)
 	if (s->lines) {
 		json_t *o = explain_report_json(r);
 
-		json_dumpf(o, s->lines, JSON_COMPACT);
+		json_dumpf(o, s->lines, JSON_COMPACT | EXPLAIN_JSON_REALS);
 		fputc('\n', s->lines);
 		fflush(s->lines);
 		json_decref(o);
@@ -462,9 +462,10 @@ int explain_main(int argc, char **argv)
 		json_object_set_new(doc, "unreadable_lines",
 				    json_integer((json_int_t)(st.unreadable + st.dropped)));
 		if (!strcmp(json, "-"))
-			w = json_dumpf(doc, stdout, JSON_INDENT(2)) || fputc('\n', stdout) == EOF;
+			w = json_dumpf(doc, stdout, JSON_INDENT(2) | EXPLAIN_JSON_REALS) ||
+			    fputc('\n', stdout) == EOF;
 		else
-			w = json_dump_file(doc, json, JSON_INDENT(2));
+			w = json_dump_file(doc, json, JSON_INDENT(2) | EXPLAIN_JSON_REALS);
 		if (w) {
 			log_err(0, "cannot write %s", json);
 			rc = 2;

@@ -633,7 +633,7 @@ static const unsigned char *guess_layout(unsigned int n)
 
 /* "[   4414]     0  4414     5735     5431 ... 500 hog" */
 static int parse_task_row(const struct oom_parser *p, const char *msg,
-			  struct oom_event *ev)
+			  struct oom_event *ev, bool ext)
 {
 	const char *s = msg + 1, *name;
 	const unsigned char *cols;
@@ -673,6 +673,21 @@ static int parse_task_row(const struct oom_parser *p, const char *msg,
 		}
 		ncols = n;
 		cols = guess_layout(n);
+		/*
+		 * Seven columns without a header: the fifth is pgtables_bytes
+		 * (4.15+) when it is a multiple of the page size, which
+		 * nr_ptes (3.8 - 4.0) and cpu (2.6.36 - 3.7), small counts,
+		 * are not in practice. Only assemblers ask (ext), so the
+		 * plain parser's callers see what they always saw.
+		 */
+		if (ext && n == 7 && nums[4] > 0 && nums[4] % ROW_PAGE_SIZE == 0) {
+			static const unsigned char w7_415[] = {
+				COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_PGTABLES_BYTES,
+				COL_SWAPENTS, COL_OOM_SCORE_ADJ,
+			};
+
+			cols = w7_415;
+		}
 		if (!cols)
 			return 0;
 	}
@@ -898,7 +913,7 @@ static int parser_line(struct oom_parser *p, const char *line, struct oom_event 
 				r = 1;
 			}
 		} else {
-			r = parse_task_row(p, msg, &ev);
+			r = parse_task_row(p, msg, &ev, ext);
 		}
 	} else if ((at = strstr(msg, "Tasks in ")) &&
 		   (y = strstr(at, " are going to be killed due to memory.oom.group set"))) {

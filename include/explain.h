@@ -203,6 +203,9 @@ int explain_read_fd(int fd, struct oom_assembler *a, struct explain_stats *st);
 
 /* ---- output ---- */
 
+/* jansson dump flag for reals: kernel times have 14 significant digits
+ * ("4650180.470877"); the default 17 prints "...0000001" */
+#define EXPLAIN_JSON_REALS JSON_REAL_PRECISION(15)
 /* One event as the JSON object of docs/explain.md (jansson json_t *). */
 void *explain_report_json(const struct oom_report *rep);
 /* The human table of one event. */

@@ -87,7 +87,7 @@ static void check_golden(const char *path, const char *name)
 	json_t *ev = explain_file(path, NULL, NULL, NULL);
 
 	snprintf(exp, sizeof(exp), FIX "expected/%s.json", name);
-	got = json_dumps(ev, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	got = json_dumps(ev, JSON_INDENT(1) | EXPLAIN_JSON_REALS);
 	json_decref(ev);
 	assert_non_null(got);
 	if (getenv("EXPLAIN_REGEN")) {
