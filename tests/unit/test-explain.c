@@ -414,6 +414,98 @@ static void test_allocating_task(void **state)
 	json_decref(ev);
 }
 
+/* Every prefix shape: where the message starts, the times, the source. */
+static void test_prefix_split(void **state)
+{
+	static const struct {
+		const char *in, *msg, *wall;
+		double ktime; /* < 0: none */
+		enum oom_source src;
+	} cases[] = {
+	    {"[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
+	    {"[  162.598046][  T9185] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
+	    {"[  162.598046] [    C1] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
+	    {"<4>[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
+	    {"[Thu May 14 23:17:24 2020] a", "a", "Thu May 14 23:17:24 2020", -1, OOM_SRC_UNKNOWN},
+	    {"[\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026] a", "a",
+	     "\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026", -1, OOM_SRC_UNKNOWN},
+	    {"[Jan26 10:11] a", "a", "Jan26 10:11", -1, OOM_SRC_UNKNOWN},
+	    {"2026-12-01T08:53:48,853074+00:00 a b", "a b", "2026-12-01T08:53:48,853074+00:00", -1,
+	     OOM_SRC_UNKNOWN},
+	    {"Dec  1 08:53:48 host kernel: [ 1085.853074] a", "a", "Dec  1 08:53:48", 1085.853074,
+	     OOM_SRC_KERNEL},
+	    {"Dec  1 08:53:48.123456 host kernel: a", "a", "Dec  1 08:53:48.123456", -1,
+	     OOM_SRC_KERNEL},
+	    {"2026-12-01T08:53:48+0000 host kernel: a", "a", "2026-12-01T08:53:48+0000", -1,
+	     OOM_SRC_KERNEL},
+	    {"avril 16 21:08:50 h systemd-oomd[93234]: Killed /user.slice", "Killed /user.slice",
+	     "avril 16 21:08:50", -1, OOM_SRC_OTHER},
+	    {"[ 1085.853074] host kernel: a", "a", "", 1085.853074, OOM_SRC_KERNEL},
+	    {"[ 1085.853074] Call Trace:", "Call Trace:", "", 1085.853074, OOM_SRC_UNKNOWN},
+	    {"2026-12-01 08:53:48.853 | kernel | [ 1085.853074] a", "a", "2026-12-01 08:53:48.853",
+	     1085.853074, OOM_SRC_KERNEL},
+	    {"\"Jan 2, 2024 @ 03:04:05.123\",\"h\",\"kernel\",\"say \"\"x\"\"\"", "say \"x\"",
+	     "Jan 2, 2024 @ 03:04:05.123", -1, OOM_SRC_KERNEL},
+	    {"kernel: a", "a", "", -1, OOM_SRC_KERNEL},
+	    {"[   4414]     0  4414", "[   4414]     0  4414", "", -1, OOM_SRC_UNKNOWN},
+	    {"[  pid  ]   uid  tgid", "[  pid  ]   uid  tgid", "", -1, OOM_SRC_UNKNOWN},
+	    {"[  +0.000123] a", "a", "", -1, OOM_SRC_UNKNOWN},
+	    {"Booting paravirtualized kernel on KVM", "Booting paravirtualized kernel on KVM", "",
+	     -1, OOM_SRC_UNKNOWN},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct oom_prefix_state ps = {0};
+		struct oom_prefix p;
+		char buf[256];
+
+		oom_prefix_split(cases[i].in, &ps, buf, sizeof(buf), &p);
+		if (strcmp(p.msg, cases[i].msg) || strcmp(p.wall, cases[i].wall) ||
+		    p.source != cases[i].src || p.has_ktime != (cases[i].ktime >= 0) ||
+		    (p.has_ktime && p.ktime != cases[i].ktime))
+			fail_msg("case %zu '%s': msg '%s' wall '%s' src %d ktime %d %f", i,
+				 cases[i].in, p.msg, p.wall, p.source, p.has_ktime, p.ktime);
+	}
+}
+
+/* A newest-first input is read in reverse, and says so. */
+static void test_newest_first(void **state)
+{
+	struct explain_stats st;
+	struct collect c;
+	json_t *ev = explain_file(FIX "618-memcg-kibana-desc.csv", NULL, &st, &c);
+
+	assert_true(st.reversed);
+	/* oomlab's three rows quote the kills: the newest comes before any
+	 * row showed which column says "kernel", so only two are known as
+	 * another program's; the first is still no kill (its kill line is
+	 * not at the start of the message) */
+	assert_int_equal(st.other_source, 2);
+	assert_int_equal(c.n, 3);
+	json_decref(ev);
+	ev = explain_file(FIX "618-memcg-dmesg.txt", NULL, &st, &c);
+	assert_false(st.reversed);
+	json_decref(ev);
+}
+
+/* 2.6.36 - 4.x: a process on the victim's mm, killed with it. */
+static void test_mm_sharer(void **state)
+{
+	json_t *ev = explain_text(
+	    "[ 9.0] Out of memory: Kill process 40 (a) score 900 or sacrifice child\n"
+	    "[ 9.0] Killed process 40 (a) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB\n"
+	    "[ 9.0] Kill process 41 (a2) sharing same memory\n",
+	    NULL);
+
+	assert_int_equal(json_array_size(ev), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 1), "pid")), 41);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 1), "oom")), 1);
+	assert_non_null(strstr(json_string_value(json_object_get(
+				   json_object_get(json_array_get(ev, 1), "model"), "why")),
+			       "shares the victim's mm"));
+	json_decref(ev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +514,8 @@ int main(void)
 	    cmocka_unit_test(test_bad_input),	    cmocka_unit_test(test_nul_line),
 	    cmocka_unit_test(test_wrapped_kill),    cmocka_unit_test(test_group_kill),
 	    cmocka_unit_test(test_child_sacrifice), cmocka_unit_test(test_allocating_task),
+	    cmocka_unit_test(test_prefix_split),    cmocka_unit_test(test_newest_first),
+	    cmocka_unit_test(test_mm_sharer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
