@@ -137,8 +137,9 @@ void *explain_report_json(const struct oom_report *r)
 		json_object_set_new(j, "unkillable", json_boolean(c->unkillable));
 		json_object_set_new(j, "points",
 				    c->unkillable ? json_null() : json_real(c->points));
-		json_object_set_new(j, "margin_pct",
-				    c->margin_pct < 0 ? json_null() : jdouble(c->margin_pct));
+		json_object_set_new(
+		    j, "margin_pct",
+		    c->margin_pct < 0 ? json_null() : jdouble(round(c->margin_pct * 1000) / 1000));
 		json_array_append_new(cands, j);
 	}
 	json_object_set_new(o, "candidates", cands);
