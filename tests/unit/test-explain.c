@@ -515,17 +515,83 @@ static void test_mm_sharer(void **state)
 	json_decref(ev);
 }
 
+/* The version says 3.8 (root 3% off), the choice fits 4.17: say so. */
+static void test_era_otherwise(void **state)
+{
+	json_t *ev = explain_text(
+	    "[ 9.0] u invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+	    "[ 9.0] CPU: 0 PID: 51 Comm: u Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+	    "[ 9.0] Task in /m killed as a result of limit of /m\n"
+	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name\n"
+	    "[ 9.0] [   50]     0    50      500     1000       0        0             0 r\n"
+	    "[ 9.0] [   51]  1000    51      500      990       0        0             0 u\n"
+	    "[ 9.0] Memory cgroup out of memory: Kill process 50 (r) score 122 or sacrifice child\n"
+	    "[ 9.0] Killed process 50 (r) total-vm:2000kB, anon-rss:4000kB, file-rss:0kB\n",
+	    NULL);
+	json_t *m = json_object_get(json_array_get(ev, 0), "model");
+
+	assert_int_equal(json_array_size(ev), 1);
+	assert_string_equal(json_string_value(json_object_get(m, "era")), "3.8");
+	assert_string_equal(json_string_value(json_object_get(m, "era_from")), "version");
+	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 51);
+	assert_true(json_is_false(json_object_get(m, "agrees")));
+	assert_string_equal(
+	    json_string_value(json_object_get(m, "why")),
+	    "the choice fits the 4.17 model, not the 3.8 one the kernel version says");
+	json_decref(ev);
+}
+
+/* Equal points: the scan order decides, and the model says it is a tie. */
+static void test_tie(void **state)
+{
+	json_t *ev = explain_text(
+	    "[ 9.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+	    "[ 9.0] CPU: 0 UID: 0 PID: 60 Comm: a Not tainted 6.1.0 #1\n"
+	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+	    "[ 9.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+	    "pgtables_bytes swapents oom_score_adj name\n"
+	    "[ 9.0] [     60]     0    60      500     1000     1000        0         0     8192 "
+	    "       0             0 a\n"
+	    "[ 9.0] [     61]     0    61      500     1000     1000        0         0     8192 "
+	    "       0             0 b\n"
+	    "[ 9.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+	    "oom_memcg=/m,task_memcg=/m,task=a,pid=60,uid=0\n"
+	    "[ 9.0] Memory cgroup out of memory: Killed process 60 (a) total-vm:2000kB, "
+	    "anon-rss:4000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n",
+	    NULL);
+	json_t *m = json_object_get(json_array_get(ev, 0), "model");
+
+	/* >= 4.17: the later of equals wins the scan; the kernel took the
+	 * first, so its scan order (memcg membership) is not the table's */
+	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 61);
+	assert_true(json_is_false(json_object_get(m, "agrees")));
+	assert_string_equal(json_string_value(json_object_get(m, "why")),
+			    "a tie at 1002 points: the kernel's scan order decided");
+	json_decref(ev);
+}
+
 int main(void)
 {
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_goldens),	    cmocka_unit_test(test_same_kills_every_shape),
-	    cmocka_unit_test(test_table),	    cmocka_unit_test(test_daemon_quote),
-	    cmocka_unit_test(test_bad_input),	    cmocka_unit_test(test_nul_line),
-	    cmocka_unit_test(test_wrapped_kill),    cmocka_unit_test(test_group_kill),
-	    cmocka_unit_test(test_child_sacrifice), cmocka_unit_test(test_allocating_task),
-	    cmocka_unit_test(test_prefix_split),    cmocka_unit_test(test_newest_first),
-	    cmocka_unit_test(test_mm_sharer),
+		cmocka_unit_test(test_goldens),
+		cmocka_unit_test(test_same_kills_every_shape),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_daemon_quote),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_nul_line),
+		cmocka_unit_test(test_wrapped_kill),
+		cmocka_unit_test(test_group_kill),
+		cmocka_unit_test(test_child_sacrifice),
+		cmocka_unit_test(test_allocating_task),
+		cmocka_unit_test(test_prefix_split),
+		cmocka_unit_test(test_newest_first),
+		cmocka_unit_test(test_mm_sharer),
+		cmocka_unit_test(test_era_otherwise),
+		cmocka_unit_test(test_tie),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
