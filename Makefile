@@ -166,8 +166,13 @@ fuzz: $(B)/fuzz/fuzz-explain
 	$(Q)cp -n tests/fixtures/explain/*.txt tests/fixtures/explain/*.csv \
 		tests/fixtures/explain/*.json tests/fixtures/explain/*.export \
 		tests/fixtures/kmsg/*.txt $(FUZZ_CORPUS)/ 2>/dev/null || true
+	$(Q)$(B)/fuzz/fuzz-explain tests/fuzz/regressions/* >$(B)/fuzz/regressions.log 2>&1 || \
+		{ tail -n 30 $(B)/fuzz/regressions.log; exit 1; }
 	$(Q)$(B)/fuzz/fuzz-explain -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-		-rss_limit_mb=1024 -print_final_stats=1 $(FUZZ_CORPUS) 2>&1 | tail -n 12
+		-rss_limit_mb=1024 -print_final_stats=1 -artifact_prefix=$(B)/fuzz/ \
+		$(FUZZ_CORPUS) >$(B)/fuzz/fuzz.log 2>&1; rc=$$?; tail -n 12 $(B)/fuzz/fuzz.log; \
+		[ $$rc = 0 ] || { grep -B5 -A25 'ERROR\|runtime error' $(B)/fuzz/fuzz.log | head -60; \
+		echo "fuzz: FAILED, reproducer in $(B)/fuzz/ (add it to tests/fuzz/regressions/)"; exit 1; }
 
 fuzz-check:
 	$(Q)if echo 'int LLVMFuzzerTestOneInput(const char *d, long n) { return 0; }' | \

@@ -47,6 +47,8 @@ struct ctx {
 	unsigned ntasks, cap;
 	bool truncated;
 	bool have_header;
+	bool constraint_only; /* the event is the oom-kill: line's */
+	struct oom_line_meta constraint_meta;
 	char era_hint[8];
 	bool has_selected;
 	struct oom_event selected;
@@ -87,10 +89,26 @@ static void ctx_put(struct ctx *c)
 	free(c);
 }
 
+static void add_kill(struct oom_assembler *a, const struct oom_event *ev,
+		     const struct oom_line_meta *m);
+
 static void cur_close(struct oom_assembler *a)
 {
 	if (!a->cur)
 		return;
+	/*
+	 * An OOM whose oom-kill: line (>= 4.19, printed just before the kill)
+	 * names the victim but whose kill line is not in the log (cut by a
+	 * grep, a console loglevel): the kernel's own record of its choice
+	 * is the event, its kill-line fields null.
+	 */
+	if (!a->cur->nkills && a->cur->has_constraint && a->cur->constraint.pid >= 0) {
+		struct oom_event ev = a->cur->constraint;
+
+		ev.type = OOM_EV_KILLED;
+		a->cur->constraint_only = true;
+		add_kill(a, &ev, &a->cur->constraint_meta);
+	}
 	if (!a->cur->nkills)
 		a->killless++;
 	ctx_put(a->cur);
@@ -254,6 +272,14 @@ static void finish(struct pend *p)
 	in.earlier = c->earlier;
 	in.nearlier = c->nearlier;
 	oom_model_check(&in, &r->model, r->cand, OOM_REPORT_CANDIDATES, &r->ncand);
+	if (c->constraint_only) {
+		size_t n = strlen(r->model.why);
+
+		snprintf(r->model.why + n, sizeof(r->model.why) - n,
+			 "%sno kill line in the log: "
+			 "the victim is the oom-kill: line's",
+			 n ? "; " : "");
+	}
 }
 
 static void emit_first(struct oom_assembler *a)
@@ -440,6 +466,8 @@ void oom_asm_line(struct oom_assembler *a, const char *msg, const struct oom_lin
 		c->has_constraint = true;
 		c->constraint = ev;
 		c->shape_4_19 = true;
+		if (m)
+			c->constraint_meta = *m;
 		break;
 	case OOM_EV_SELECTED:
 		c = header_ctx(a);
@@ -488,11 +516,18 @@ unsigned oom_asm_killless(const struct oom_assembler *a)
 	return a ? a->killless : 0;
 }
 
+void oom_asm_end(struct oom_assembler *a)
+{
+	if (!a)
+		return;
+	cur_close(a);
+	oom_asm_flush(a);
+}
+
 void oom_asm_free(struct oom_assembler *a)
 {
 	if (!a)
 		return;
-	oom_asm_flush(a);
-	cur_close(a);
+	oom_asm_end(a);
 	free(a);
 }

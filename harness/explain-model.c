@@ -51,33 +51,52 @@ static enum oom_era era_of(const struct oom_model_in *in, const char **ret_from)
 	return OOM_ERA_4_17;
 }
 
+/*
+ * A log can say anything: numbers beyond what a kernel prints (2^40
+ * pages is 4 PiB; oom_score_adj is -1000..1000) are clamped so that the
+ * models' int64 arithmetic cannot overflow.
+ */
+#define PAGES_MAX (1ULL << 40)
+
+static uint64_t clamp_pages(long v, uint64_t max)
+{
+	if (v <= 0)
+		return 0;
+	return (uint64_t)v > max ? max : (uint64_t)v;
+}
+
 static bool totalpages_of(const struct oom_model_in *in, uint64_t *ret)
 {
 	if (in->memcg_oom) {
 		if (in->limit_kb < 0)
 			return false;
-		*ret = (uint64_t)in->limit_kb / PAGE_KB;
+		*ret = clamp_pages(in->limit_kb / PAGE_KB, PAGES_MAX * 4096);
 		return true;
 	}
 	if (in->pages_ram <= 0)
 		return false;
-	*ret = (uint64_t)in->pages_ram -
-	       (uint64_t)(in->pages_reserved > 0 ? in->pages_reserved : 0) +
-	       (uint64_t)(in->swap_total_kb > 0 ? in->swap_total_kb / PAGE_KB : 0);
+	{
+		uint64_t ram = clamp_pages(in->pages_ram, PAGES_MAX * 4096);
+		uint64_t rsv = clamp_pages(in->pages_reserved, ram);
+
+		*ret = ram - rsv + clamp_pages(in->swap_total_kb / PAGE_KB, PAGES_MAX * 4096);
+	}
 	return true;
 }
 
 static void to_task_mem(const struct oom_task *t, enum oom_era era, struct task_mem *m)
 {
+	long adj = t->has_adj ? t->adj : 0;
+
 	memset(m, 0, sizeof(*m));
 	m->pid = t->pid;
 	memcpy(m->name, t->comm, sizeof(m->name) - 1);
 	m->name[sizeof(m->name) - 1] = '\0';
-	m->rss_pages = t->rss > 0 ? (uint64_t)t->rss : 0;
-	m->swap_pages = t->swapents > 0 ? (uint64_t)t->swapents : 0;
-	m->pgtables_bytes = t->pgtables_bytes > 0 ? (uint64_t)t->pgtables_bytes : 0;
-	m->total_vm_pages = t->total_vm > 0 ? (uint64_t)t->total_vm : 0;
-	m->oom_score_adj = t->has_adj ? (int)t->adj : 0;
+	m->rss_pages = clamp_pages(t->rss, PAGES_MAX);
+	m->swap_pages = clamp_pages(t->swapents, PAGES_MAX);
+	m->pgtables_bytes = clamp_pages(t->pgtables_bytes, PAGES_MAX * 4096);
+	m->total_vm_pages = clamp_pages(t->total_vm, PAGES_MAX);
+	m->oom_score_adj = adj < -1000 ? -1000 : adj > 1000 ? 1000 : (int)adj;
 	m->uid = t->uid >= 0 ? (uid_t)t->uid : 0;
 	m->cap_sys_admin = t->uid == 0 && era != OOM_ERA_4_17;
 	m->is_leader = t->tgid < 0 || t->tgid == t->pid;

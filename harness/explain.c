@@ -439,7 +439,7 @@ int explain_main(int argc, char **argv)
 			rc = 2;
 		}
 		/* a report does not span inputs */
-		oom_asm_flush(a);
+		oom_asm_end(a);
 		if (fd != STDIN_FILENO)
 			close(fd);
 		if (i >= argc)

@@ -144,8 +144,10 @@ void oom_asm_line(struct oom_assembler *a, const char *msg, const struct oom_lin
 /* Lines are missing here (a grep "--", records lost): a task table this
  * cuts is marked truncated. */
 void oom_asm_gap(struct oom_assembler *a);
-/* Emit every pending event (end of input, or an idle follower). */
+/* Emit every pending event (an idle follower: the OOM may go on). */
 void oom_asm_flush(struct oom_assembler *a);
+/* The input ended: close the OOM in progress and emit everything. */
+void oom_asm_end(struct oom_assembler *a);
 /* OOM reports that ended without any kill line (no event for them). */
 unsigned oom_asm_killless(const struct oom_assembler *a);
 void oom_asm_free(struct oom_assembler *a);
