@@ -11,6 +11,7 @@
  * CAP_SYS_ADMIN (the 3% / 30-point discount of 2.6.36 - 4.16) is not in
  * the report: uid 0 stands for it.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -148,8 +149,6 @@ static void add_why(struct oom_model *m, const char *fmt, ...)
 void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		     struct oom_candidate *ret_cand, unsigned max, unsigned *ret_n)
 {
-	static const enum oom_era eras[] = {OOM_ERA_4_17, OOM_ERA_3_8, OOM_ERA_2_6_36,
-					    OOM_ERA_2_6_35};
 	struct oom_model m = {.agrees = -1};
 	_cleanup_free_ struct task_mem *tm = NULL;
 	_cleanup_free_ struct badness *pts = NULL;
@@ -243,11 +242,10 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 			double ref =
 			    k == 0 ? (n > 1 && !pts[order[1]].unkillable ? pts[order[1]].points : 0)
 				   : pts[order[0]].points;
-			double d = k == 0 ? c->points - ref : ref - c->points;
+			double pct = k == 0 ? oom_margin_pct(m.era, c->points, ref, m.totalpages)
+					    : oom_margin_pct(m.era, ref, c->points, m.totalpages);
 
-			/* 2.6.36 - 3.7 points are per mille of totalpages */
-			c->margin_pct =
-			    m.era == OOM_ERA_2_6_36 ? d / 10.0 : d * 100.0 / (double)m.totalpages;
+			c->margin_pct = isfinite(pct) ? pct : -1;
 		}
 		nc++;
 	}
@@ -293,17 +291,19 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	if (tie)
 		add_why(&m, "a tie at %.0f points: the kernel's scan order decided",
 			pts[top].points);
-	for (size_t i = 0; in_tab && !tie && i < ARRAY_SIZE(eras); i++) {
+	/* the other eras, newest first (oom_eras[] is oldest first) */
+	for (unsigned i = oom_era_count; in_tab && !tie && i-- > 0;) {
+		enum oom_era e = oom_eras[i].era;
 		int t;
 
-		if (eras[i] == m.era)
+		if (e == m.era)
 			continue;
 		for (unsigned j = 0; j < n; j++)
-			to_task_mem(&in->tasks[j], eras[i], &tm[j]);
-		t = predict(n, tm, eras[i], m.totalpages, order, pts);
+			to_task_mem(&in->tasks[j], e, &tm[j]);
+		t = predict(n, tm, e, m.totalpages, order, pts);
 		if (t >= 0 && tgid_of(in, in->tasks[t].pid) == tgid_of(in, chosen)) {
 			add_why(&m, "the choice fits the %s model, not the %s one the %s says",
-				oom_era_name(eras[i]), oom_era_name(m.era),
+				oom_eras[i].name, oom_era_name(m.era),
 				!strcmp(m.era_from, "version") ? "kernel version" : "log's shape");
 			break;
 		}
