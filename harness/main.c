@@ -151,7 +151,7 @@ static const struct command commands[] = {
 	{ "vm", vm_main, "run|kernels ...", "run profiles inside a QEMU guest", false },
 	{ "suite", suite_main, "[OPTIONS] PROFILE|DIR...", "many runs on GNU parallel (jobs, hosts, kernels)",
 	  true },
-	{ "explain", explain_main, "[OPTIONS] [FILE...]", "explain captured OOM reports", false },
+	{ "explain", explain_main, "[OPTS] [FILE...]", "explain captured OOM reports", false },
 	{ "help", cmd_help, "", NULL, false },
 	{ "--help", cmd_help, "", NULL, false },
 	{ "-h", cmd_help, "", NULL, false },

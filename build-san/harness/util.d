@@ -1,0 +1,2 @@
+build-san/harness/util.o: harness/util.c include/util.h
+include/util.h:
