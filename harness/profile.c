@@ -20,6 +20,7 @@
 #include <ini.h>
 #include <limits.h>
 #include <pwd.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -29,6 +30,7 @@
 #include "fileio.h"
 #include "pattern.h"
 #include "profile.h"
+#include "rlimits.h"
 #include "trigger.h"
 #include "util.h"
 
@@ -849,6 +851,82 @@ static int set_allocating(struct parse_ctx *c, const char *v)
 	return val_bool(c, v, &c->w->is_pressure_target);
 }
 
+/* ---- services (issue 8): readiness, setup/teardown, rlimits ---- */
+
+static int set_cmd_key(struct parse_ctx *c, const char *v, char ***ret)
+{
+	if (!*v)
+		return fail(c, "empty command");
+	return split_command(c, v, ret);
+}
+
+static int set_ready_cmd(struct parse_ctx *c, const char *v)
+{
+	return set_cmd_key(c, v, &c->w->ready_cmd);
+}
+
+static int set_setup(struct parse_ctx *c, const char *v)
+{
+	return set_cmd_key(c, v, &c->w->setup_cmd);
+}
+
+static int set_teardown(struct parse_ctx *c, const char *v)
+{
+	return set_cmd_key(c, v, &c->w->teardown_cmd);
+}
+
+static int set_ready_port(struct parse_ctx *c, const char *v)
+{
+	long n = 0;
+
+	if (parse_int(v, 1, 65535, &n) < 0)
+		return fail(c, "'%s' is not a TCP port (1..65535)", v);
+	c->w->ready_port = (int)n;
+	return 0;
+}
+
+static int set_ready_log(struct parse_ctx *c, const char *v)
+{
+	regex_t re;
+	char why[128];
+	int e;
+
+	if (!*v)
+		return fail(c, "empty regular expression");
+	/* compiled here so a bad one stops the run before anything starts */
+	e = regcomp(&re, v, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		regerror(e, &re, why, sizeof(why));
+		return fail(c, "'%s' does not compile: %s", v, why);
+	}
+	regfree(&re);
+	c->w->ready_log = strdup(v);
+	return c->w->ready_log ? 0 : -ENOMEM;
+}
+
+static int set_rlimit(struct parse_ctx *c, const char *name, const char *v)
+{
+	enum worker_rlimit k;
+	char why[128];
+	uint64_t val;
+
+	if (rlimit_lookup(name, &k) < 0)
+		return fail(c, "unknown limit (rlimit.memlock, rlimit.as, rlimit.nofile)");
+	if (rlimit_parse(k, v, &val, why, sizeof(why)) < 0)
+		return fail(c, "%s", why);
+	c->w->rlimits[k] = (struct worker_rlimit_setting){ .set = true, .value = val,
+							   .line = c->line };
+	return 0;
+}
+
+static int set_workdir(struct parse_ctx *c, const char *v)
+{
+	if (strcmp(v, "auto"))
+		return fail(c, "'%s': only 'auto' (a directory the run creates and removes)", v);
+	c->p->workdir_auto = true;
+	return 0;
+}
+
 struct key_def {
 	const char *name;
 	int (*set)(struct parse_ctx *c, const char *v);
@@ -864,6 +942,7 @@ static const struct key_def profile_keys[] = {
 	{ "init_hog", set_init_hog },
 	{ "needs", set_needs },
 	{ "expect", set_run_expect },
+	{ "workdir", set_workdir },
 	{ NULL, NULL },
 };
 
@@ -894,6 +973,11 @@ static const struct key_def worker_keys[] = {
 	{ "cpu_burn", set_cpu_burn },
 	{ "start_delay", set_start_delay },
 	{ "allocating", set_allocating },
+	{ "ready_cmd", set_ready_cmd },
+	{ "ready_port", set_ready_port },
+	{ "ready_log", set_ready_log },
+	{ "setup", set_setup },
+	{ "teardown", set_teardown },
 	{ NULL, NULL },
 };
 
@@ -1065,7 +1149,10 @@ static int key_line(struct parse_ctx *c, char *s)
 	if (!*sep)
 		return fail(c, "expected 'key = value'");
 	i = s + strcspn(s, " \t=:");
-	shell = i - s == 7 && !strncmp(s, "command", 7);
+	shell = (i - s == 7 && !strncmp(s, "command", 7)) ||
+		(i - s == 9 && !strncmp(s, "ready_cmd", 9)) ||
+		(i - s == 5 && !strncmp(s, "setup", 5)) ||
+		(i - s == 8 && !strncmp(s, "teardown", 8));
 	i = lskip(sep + 1);
 	if (!shell && *i == '"')
 		quote = *i++;
@@ -1180,6 +1267,8 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 		secname = "claim";
 		break;
 	case SEC_WORKER:
+		if (!strncmp(key, "rlimit.", 7))
+			return set_rlimit(c, key + 7, v);
 		keys = worker_keys;
 		break;
 	case SEC_NONE:
@@ -1403,6 +1492,10 @@ void profile_free(struct profile *p)
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		free(p->workers[i].pattern);
 		strv_free(p->workers[i].argv);
+		strv_free(p->workers[i].ready_cmd);
+		strv_free(p->workers[i].setup_cmd);
+		strv_free(p->workers[i].teardown_cmd);
+		free(p->workers[i].ready_log);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(p->claim_predict); i++)
 		free(p->claim_predict[i]);

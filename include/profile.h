@@ -66,6 +66,21 @@ enum claim_judge {
 					 * with total-vm, anon-rss, file-rss */
 };
 
+/* rlimit.NAME = VALUE of a worker (issue 8), set in the child before it
+ * drops privileges; harness/rlimits.c has the table. */
+enum worker_rlimit {
+	WORKER_RLIMIT_MEMLOCK,
+	WORKER_RLIMIT_AS,
+	WORKER_RLIMIT_NOFILE,
+	WORKER_RLIMIT_COUNT,
+};
+
+struct worker_rlimit_setting {
+	bool set;
+	uint64_t value;		/* bytes or count; UINT64_MAX = unlimited */
+	int line;
+};
+
 struct sysctl_setting {
 	char name[64];		/* e.g. "vm.panic_on_oom" */
 	char value[32];
@@ -100,6 +115,13 @@ struct worker_spec {
 	uint64_t cpu_burn_ms;	/* burn CPU before ramping (claim 7) */
 	uint64_t start_delay_ms; /* start after others (claim 7: young task) */
 	bool is_pressure_target; /* allocating task (claim 10) */
+	/* services (issue 8): readiness, setup, limits */
+	char **ready_cmd;	/* exits 0 once the service is ready; NULL */
+	int ready_port;		/* TCP connect to 127.0.0.1:N succeeds; 0 */
+	char *ready_log;	/* a line of its output matches (POSIX ERE) */
+	char **setup_cmd;	/* run (as the worker's user) before it starts */
+	char **teardown_cmd;	/* run (as the worker's user) before it is killed */
+	struct worker_rlimit_setting rlimits[WORKER_RLIMIT_COUNT];
 };
 
 struct profile {
@@ -114,6 +136,7 @@ struct profile {
 	bool has_swap;
 	uint64_t swap;		/* VM: zram size; host: memory.swap.max */
 	bool needs_vm;		/* needs = vm (or implied by init_hog) */
+	bool workdir_auto;	/* workdir = auto: a temp dir for {workdir} */
 	bool has_init_hog;
 	uint64_t init_hog;	/* VM: PID 1 holds this much (whole MiB) */
 	bool needs_root;	/* needs = root */
