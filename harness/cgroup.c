@@ -234,6 +234,56 @@ out:
 	return r;
 }
 
+/*
+ * A child memcg of parent (a worker's leaf, issue 8). v1 charges a child's
+ * pages to every ancestor when memory.use_hierarchy is 1 (always since
+ * 5.16; cg_create_in refused the run otherwise), so parent's limit holds
+ * for the leaf too, and a leaf needs no limit of its own.
+ */
+int cg_create_child(const struct oomlab_cg *parent, const char *name, uint64_t limit,
+		    struct oomlab_cg **ret)
+{
+	struct cg_value vals[CG_KNOB_COUNT];
+	struct oomlab_cg *cg = NULL;
+	unsigned n = 0;
+	bool added;
+	int r = -ENOMEM;
+
+	if (!parent || !name || !tag_ok(name) || !ret)
+		return -EINVAL;
+	cg = calloc(1, sizeof(*cg));
+	if (!cg)
+		return -ENOMEM;
+	cg->version = parent->version;
+	cg->w = (struct cg_where){ .version = parent->w.version, .fake = parent->w.fake,
+				   .root = strdup(parent->w.root), .mount = strdup(parent->w.mount),
+				   .rel = strdup(parent->w.rel) };
+	if (!cg->w.root || !cg->w.mount || !cg->w.rel ||
+	    asprintf(&cg->relpath, "%s/%s", parent->relpath, name) < 0) {
+		cg->relpath = NULL;
+		goto out;
+	}
+	cg->path = cg_where_dir(&cg->w, cg->relpath);
+	cg->oom_file = cg->path ? cg_path_join3(NULL, cg->path,
+				  cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version)) : NULL;
+	if (!cg->path || !cg->oom_file)
+		goto out;
+	r = 0;
+	if (cg->version == CG_V1)
+		r = add_knob(cg, parent->path, CG_KNOB_OOM_KILL_DISABLE, 0, 0, vals, &n, &added);
+	if (r == 0 && limit)
+		r = add_knob(cg, parent->path, CG_KNOB_MAX, limit, 0, vals, &n, &added);
+	if (r == 0)
+		r = cg_lcg_create(&cg->w, cg->relpath, vals, n);
+	if (r < 0)
+		goto out;
+	*ret = cg;
+	cg = NULL;
+out:
+	cg_free(cg);
+	return r;
+}
+
 int cg_create(const char *tag, uint64_t limit, bool oom_group,
 	      uint64_t swap_max, struct oomlab_cg **ret)
 {

@@ -98,6 +98,12 @@ int cg_create(const char *tag, uint64_t limit, bool oom_group,
 /* cg_create() with the detection and the cgroupfs under root. */
 int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_group,
 		 uint64_t swap_max, struct oomlab_cg **ret);
+/*
+ * PARENT/name, e.g. a worker's leaf in the run's cgroup; limit 0 = none.
+ * Remove it (cg_destroy) before its parent.
+ */
+int cg_create_child(const struct oomlab_cg *parent, const char *name, uint64_t limit,
+		    struct oomlab_cg **ret);
 enum cg_version cg_version(const struct oomlab_cg *cg);
 const char *cg_path(const struct oomlab_cg *cg);	/* absolute dir */
 const char *cg_relpath(const struct oomlab_cg *cg);	/* as the kernel logs it: "/a/b" */
