@@ -16,6 +16,7 @@
 #include "explain.h"
 #include "profile.h"
 #include "results.h"
+#include "rlimits.h"
 #include "runner.h"
 #include "suite.h"
 #include "util.h"
@@ -61,6 +62,8 @@ static void usage(FILE *f)
 static int cmd_check(int argc, char **argv)
 {
 	struct profile **ps;
+	struct rlimit_env env;
+	bool have_env;
 	int r;
 
 	if (argc < 2) {
@@ -71,9 +74,21 @@ static int cmd_check(int argc, char **argv)
 	if (!ps)
 		return 2;
 	r = load_profiles(argc - 1, argv + 1, ps);
+	have_env = rlimit_env_read(&env) == 0;
 	for (int i = 0; i < argc - 1; i++) {
 		if (ps[i])
 			printf("%s: ok (%u workers)\n", argv[i + 1], ps[i]->nworkers);
+		/* legal, but the run would fail or SKIP: say so in advance */
+		for (unsigned w = 0; ps[i] && have_env && w < ps[i]->nworkers; w++) {
+			char why[512];
+
+			if (rlimit_mlock_short(&ps[i]->workers[w], &env, why, sizeof(why)))
+				printf("%s:%d: warning: %s\n", argv[i + 1], ps[i]->workers[w].line,
+				       why);
+			if (rlimit_unsettable(&ps[i]->workers[w], &env, why, sizeof(why)))
+				printf("%s:%d: warning: %s: the run SKIPs here\n", argv[i + 1],
+				       ps[i]->workers[w].line, why);
+		}
 		profile_free(ps[i]);
 	}
 	free(ps);

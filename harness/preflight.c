@@ -256,6 +256,37 @@ static void why_host_memory(const struct profile *p, const struct need_env *env,
 		 size_str(p->memory_limit, b1), figures);
 }
 
+/* rlimit.* above this host's hard limit: raising one needs
+ * CAP_SYS_RESOURCE (kernel/sys.c do_prlimit), which a guest has. */
+static bool applies_rlimits(const struct profile *p)
+{
+	for (unsigned i = 0; i < p->nworkers; i++)
+		for (unsigned k = 0; k < WORKER_RLIMIT_COUNT; k++)
+			if (p->workers[i].rlimits[k].set)
+				return true;
+	return false;
+}
+
+static bool met_rlimits(const struct profile *p, const struct need_env *env)
+{
+	char why[8];
+
+	if (!env->rl_probed)
+		return true; /* cannot tell: the child's setrlimit says (SKIP) */
+	for (unsigned i = 0; i < p->nworkers; i++)
+		if (rlimit_unsettable(&p->workers[i], &env->rl, why, sizeof(why)))
+			return false;
+	return true;
+}
+
+static void why_rlimits(const struct profile *p, const struct need_env *env, char *buf,
+			size_t len)
+{
+	for (unsigned i = 0; i < p->nworkers; i++)
+		if (rlimit_unsettable(&p->workers[i], &env->rl, buf, len))
+			return;
+}
+
 /*
  * In the order the checks run: first what a VM gives (so a host SKIPs a
  * VM-only profile before it is refused for lacking memory_limit), then what
@@ -268,6 +299,7 @@ const struct need needs[] = {
     {"panic", true, applies_panic, met_in_vm, why_panic},
     {"swap", true, applies_swap, met_in_vm, why_swap},
     {"negative adj", true, applies_negative_adj, met_negative_adj, why_negative_adj},
+    {"rlimits", true, applies_rlimits, met_rlimits, why_rlimits},
     {"root", false, applies_root, met_root, why_root},
     {"memcg", false, applies_memcg, met_memcg, why_memcg},
     {"cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2},
@@ -303,6 +335,7 @@ void needs_probe(const struct profile *p, bool in_vm, struct need_env *ret)
 	};
 	_cleanup_free_ char *dir = NULL;
 
+	env.rl_probed = rlimit_env_read(&env.rl) == 0;
 	if (t->needs_memcg || p->needs_cgroup2) {
 		env.cg_probed = true;
 		env.cg_err = cg_detect("/", &env.cg_version, &dir);
@@ -323,6 +356,7 @@ const char *runner_vm_only(const struct profile *p, char *buf, size_t len)
 	    .can_lower_adj = proc_can_lower_adj(),
 	};
 
+	env.rl_probed = rlimit_env_read(&env.rl) == 0;
 	return needs_unmet(p, &env, true, buf, len) ? buf : NULL;
 }
 

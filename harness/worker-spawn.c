@@ -11,6 +11,7 @@
 #include "child.h"
 #include "fileio.h"
 #include "pattern.h"
+#include "rlimits.h"
 #include "scoreboard.h"
 #include "worker-spawn.h"
 #include "util.h"
@@ -184,8 +185,16 @@ static int spawn_pre_exec(const struct child_process *cp, void *arg)
 	}
 	if (s && s->cpu_burn_ms)
 		burn_cpu(cp, s->cpu_burn_ms, req->deadline_ns);
-	if (s)
+	if (s) {
+		enum worker_rlimit which;
+
+		/* before uid and caps change: raising a hard limit needs
+		 * CAP_SYS_RESOURCE, which a dropped identity has not */
+		r = rlimits_apply(s, &which);
+		if (r < 0)
+			child_fail(cp, SPAWN_REFUSED, -r, "cannot set %s", rlimit_key(which));
 		apply_identity(s, cp);
+	}
 	return 0;
 }
 
@@ -209,6 +218,11 @@ int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 	cp.env = env;
 	cp.in = CHILD_IO_NULL;
 	cp.out = cp.err = req->quiet ? CHILD_IO_NULL : CHILD_IO_INHERIT;
+	if (req->out_fd > 0) {
+		cp.out = CHILD_IO_FD;
+		cp.out_fd = req->out_fd;
+		cp.err_to_out = true;
+	}
 	cp.pdeathsig = true;
 	cp.pre_exec = spawn_pre_exec;
 	cp.pre_exec_arg = (void *)req;

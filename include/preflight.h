@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "hostmem.h"
 #include "profile.h"
+#include "rlimits.h"
 
 /* What the machine offers, as the checks see it. */
 struct need_env {
@@ -35,6 +36,8 @@ struct need_env {
 	uint64_t mem_total;	    /* MemTotal */
 	uint64_t mem_available;	    /* MemAvailable */
 	struct hostmem_bound bound; /* tightest memcg from ours upwards */
+	bool rl_probed;		    /* rl was read (rlimits.h) */
+	struct rlimit_env rl;	    /* our limits and CAP_SYS_RESOURCE */
 };
 
 struct need {

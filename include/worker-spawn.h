@@ -33,6 +33,7 @@ struct spawn_req {
 	bool set_adj;			/* for plain spawns */
 	int adj;
 	bool quiet;			/* stdout/stderr -> /dev/null */
+	int out_fd;			/* > 0: stdout+stderr go here (a service's memfd) */
 	uint64_t deadline_ns;		/* the run's (now_ns()); 0 = none: bounds cpu_burn */
 	const volatile sig_atomic_t *interrupted;	/* set: kill the child, -EINTR */
 };
