@@ -12,6 +12,7 @@
 #include "observe.h"
 #include "procfs.h"
 #include "run-ctx.h"
+#include "svc-stage.h"
 #include "trigger.h"
 #include "util.h"
 
@@ -146,6 +147,8 @@ void observe(struct run_ctx *c)
 	observe_kmsg_drain(c);
 	if (c->cg) {
 		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_after);
+
+		svc_add_leaf_counters(r, &r->counters_after);
 
 		if (e < 0)
 			run_set_outcome(r, OUTCOME_BROK,

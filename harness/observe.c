@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "observe.h"
+#include "svc-stage.h"
 #include "pattern.h"
 #include "util.h"
 
@@ -122,21 +123,26 @@ enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
 	if (k->instance < 0 && k->child_of >= 0) {
 		const struct worker_spec *s = r->inst[k->child_of].spec;
 
-		if (pattern_has_flag(s->pattern, PATTERN_F_SHARED_MM))
+		if (pattern_has_flag(s->pattern, PATTERN_F_SHARED_MM) || r->inst[k->child_of].svc)
 			k->instance = k->child_of;
 	}
+	/* A service is its leaf's tree: any of its processes, forked after
+	 * the snapshot too, is the worker (the kernel names the leaf). */
+	if (k->instance < 0 && k->has_constraint)
+		k->instance = svc_owner_by_memcg(r, k->constraint.task_memcg);
 	/* With memory.oom.group the kernel can log one task twice: only the
 	 * first record of a PID counts. */
 	for (unsigned i = 0; i < r->nkills; i++)
 		if (r->kills[i].killed.pid == ev->pid)
 			return ATTRIB_DUP;
-	if (k->instance >= 0) {
+	/* kill_order is a worker's first kill: a tree (a service, a
+	 * shared mm) can lose several processes, counted once */
+	if (k->instance >= 0 && !r->inst[k->instance].killed) {
 		struct instance *in = &r->inst[k->instance];
 		unsigned order = 0;
 
-		for (unsigned i = 0; i < r->nkills; i++)
-			if (r->kills[i].instance >= 0)
-				order++;
+		for (unsigned i = 0; i < r->ninst; i++)
+			order += r->inst[i].killed;
 		in->kill_order = order + 1;
 		in->killed = true;
 		in->kmsg_kill_idx = (int)r->nkills;
@@ -199,6 +205,10 @@ unsigned observe_deaths(const struct run *r)
 unsigned observe_victims(const struct run *r)
 {
 	unsigned n = observe_deaths(r);
+
+	/* a service whose tree lost a process is a victim, alive or not */
+	for (unsigned i = 0; i < r->ninst; i++)
+		n += r->inst[i].svc && r->inst[i].killed && !r->inst[i].died;
 
 	for (unsigned i = 0; i < r->nkills; i++)
 		if (r->kills[i].instance < 0 && r->kills[i].child_of >= 0)

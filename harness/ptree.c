@@ -31,6 +31,7 @@ int ptree_read(const char *proc, const pid_t *pids, unsigned n, uint64_t page_si
 		snprintf(p->comm, sizeof(p->comm), "%s", s.comm);
 		p->rss_bytes = s.rss_bytes;
 		p->oom_score_adj = s.oom_score_adj;
+		p->oom_score = s.oom_score;
 		p->task = (struct task_mem){
 			.pid = pids[i],
 			.rss_pages = s.rss_bytes / page_size,

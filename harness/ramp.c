@@ -9,6 +9,7 @@
 #include "procfs.h"
 #include "ramp.h"
 #include "run-ctx.h"
+#include "svc-stage.h"
 #include "util.h"
 #include "worker-spawn.h"
 
@@ -115,17 +116,24 @@ void ramp_spawn_all(struct run_ctx *c)
 		if (!argv)
 			return run_set_outcome(r, OUTCOME_BROK, "out of memory");
 		req.argv = argv;
+		if (svc_before_spawn(c, in, &req) < 0) {
+			argv_free(argv);
+			return;
+		}
 		e = spawn_instance(&req, &in->pid, &in->pidfd, &fail, err, sizeof(err));
 		argv_free(argv);
 		if (e < 0)
 			return run_set_outcome(
 			    r, fail == SPAWN_REFUSED ? OUTCOME_SKIP : OUTCOME_BROK, "%s", err);
 		log_debug("spawned %s pid %d", in->name, (int)in->pid);
+		svc_after_spawn(c, in);
 	}
 }
 
 static bool ramped(struct run_ctx *c, struct instance *in)
 {
+	if (in->svc)
+		return svc_ramped(c, in);
 	if (in->skip_ramp_wait)
 		return true;
 	if (!in->spec->argv) {
@@ -149,6 +157,8 @@ static uint64_t instance_bytes(struct run_ctx *c, const struct instance *in)
 {
 	struct proc_snapshot s;
 
+	if (in->svc)
+		return svc_bytes(in);
 	if (!in->spec->argv)
 		return __atomic_load_n(&run_slot(c, in->slot)->bytes_touched, __ATOMIC_RELAXED);
 	return proc_snapshot("/proc", in->pid, &s) == 0 ? s.rss_bytes : 0;
@@ -182,6 +192,7 @@ void ramp(struct run_ctx *c)
 			return;
 		for (unsigned i = 0; i < r->ninst; i++) {
 			struct instance *in = &r->inst[i];
+			char why[700];
 			struct sb_slot *s = run_slot(c, in->slot);
 
 			/*
@@ -204,11 +215,11 @@ void ramp(struct run_ctx *c)
 								   : "the machine's memory");
 				return run_set_outcome(r, OUTCOME_BROK,
 						       "%s ended during ramp-up "
-						       "(%s %d)",
+						       "(%s %d)%s",
 						       in->name,
 						       in->exit_code == CLD_EXITED ? "exit status"
 										   : "signal",
-						       in->exit_status);
+						       in->exit_status, svc_ramp_why(in, why, sizeof(why)));
 			}
 			if (!in->spec->argv &&
 			    __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == SB_PHASE_ALLOC_FAILED) {
@@ -221,9 +232,9 @@ void ramp(struct run_ctx *c)
 				}
 				return run_set_outcome(r, OUTCOME_BROK,
 						       "%s could not allocate (%s) "
-						       "at %" PRIu64 " of %" PRIu64 " bytes",
+						       "at %" PRIu64 " of %" PRIu64 " bytes%s",
 						       in->name, strerror(s->err), s->bytes_touched,
-						       s->target_bytes);
+						       s->target_bytes, svc_ramp_why(in, why, sizeof(why)));
 			}
 			ready += ramped(c, in);
 		}

@@ -21,7 +21,9 @@
 #include <time.h>
 
 #include "fileio.h"
+#include "ptree.h"
 #include "results.h"
+#include "svc.h"
 #include "taskjson.h"
 #include "util.h"
 
@@ -183,6 +185,32 @@ static json_t *argv_json(char *const *argv, bool *bad)
 	return a;
 }
 
+/* A service's process tree (svc.h): each process with its rss, adj,
+ * points and fate; the worker's kill names the process it was. */
+static json_t *tree_json(const struct instance *in, bool *bad)
+{
+	const struct ptree *t = &in->svc->tree;
+	json_t *a = json_array();
+
+	for (unsigned i = 0; a && i < t->n; i++) {
+		const struct ptree_proc *p = &t->p[i];
+		json_t *o = json_object();
+
+		jset(o, "pid", json_integer(p->pid), bad);
+		jset(o, "ppid", json_integer(p->ppid), bad);
+		jset(o, "comm", jstr(p->comm), bad);
+		jset(o, "depth", json_integer(p->depth), bad);
+		jset(o, "rss_bytes", ju64(p->rss_bytes), bad);
+		jset(o, "oom_score_adj", json_integer(p->oom_score_adj), bad);
+		jset(o, "points", p->points.unkillable ? json_null() : jreal(p->points.points), bad);
+		jset(o, "first_candidate", json_boolean((int)i == in->svc->top), bad);
+		jset(o, "fate", jstr(ptree_fate_name(p->fate)), bad);
+		jset(o, "kill", p->kill_order ? json_integer(p->kill_order) : json_null(), bad);
+		jappend(a, o, bad);
+	}
+	return a;
+}
+
 static json_t *worker_json(const struct instance *in, bool *bad)
 {
 	const struct worker_spec *w = in->spec;
@@ -225,6 +253,18 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 		jset(o, "children", kids, bad);
 	}
 	jset(o, "children_dead", json_integer(in->child_dead), bad);
+	if (in->svc) {
+		const struct ptree *t = &in->svc->tree;
+		int first = -1;
+
+		for (unsigned i = 0; i < t->n; i++)
+			if (t->p[i].kill_order &&
+			    (first < 0 || t->p[i].kill_order < t->p[first].kill_order))
+				first = (int)i;
+		jset(o, "killed_pid", first >= 0 ? json_integer(t->p[first].pid) : json_null(), bad);
+		jset(o, "killed_comm", first >= 0 ? jstr(t->p[first].comm) : json_null(), bad);
+		jset(o, "tree", tree_json(in, bad), bad);
+	}
 	/* what the model saw: lets any era be replayed on this file later */
 	jset(o, "model_input", in->pid > 0 ? task_mem_to_json(&in->task) : json_null(), bad);
 	return o;
@@ -629,6 +669,12 @@ void results_print_table(const struct run *r, FILE *out)
 			format_size(in->spec ? in->spec->size : 0, b1),
 			format_size(in->rss_bytes, b2), pts, pred,
 			expect_str(in->spec, b4), actual_str(in, b3), kms);
+		if (in->svc && in->svc->tree.n) {
+			char tree[PTREE_MAX * 100];
+
+			ptree_format(&in->svc->tree, "    ", tree, sizeof(tree));
+			fputs(tree, out);
+		}
 	}
 	/* the pressure process and strangers the kernel killed too */
 	for (unsigned i = 0; i < r->nkills && i < RUN_MAX_KILLS; i++) {

@@ -51,6 +51,11 @@ void run_free_notes(struct run *r)
 		r->notes[i] = NULL;
 	}
 	r->nnotes = 0;
+	/* the services' trees (svc.h) are kept for the results until here */
+	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
+		free(r->inst[i].svc);
+		r->inst[i].svc = NULL;
+	}
 }
 
 /* The outcomes and every spelling of them, in one place. */

@@ -20,6 +20,7 @@
 #include "run-ctx.h"
 #include "runner.h"
 #include "snapshot.h"
+#include "svc-stage.h"
 #include "sysctls.h"
 #include "teardown.h"
 #include "trigger.h"
@@ -135,6 +136,9 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	if (run_stopped(r))
 		goto out;
 	cgroup_setup(&c);
+	if (run_stopped(r))
+		goto out;
+	svc_prepare(&c);
 	if (run_stopped(r))
 		goto out;
 	c.pressure_slot = r->ninst;

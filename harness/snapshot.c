@@ -5,6 +5,7 @@
 #include "procfs.h"
 #include "run-ctx.h"
 #include "snapshot.h"
+#include "svc-stage.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -73,6 +74,8 @@ void snapshot(struct run_ctx *c)
 	if (c->cg) {
 		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_before);
 
+		svc_add_leaf_counters(r, &r->counters_before);
+
 		if (e < 0)
 			return run_set_outcome(r, OUTCOME_BROK,
 					       "cannot read the memcg counters "
@@ -84,5 +87,6 @@ void snapshot(struct run_ctx *c)
 	} else {
 		proc_totalpages("/proc", &r->totalpages);
 	}
+	svc_snapshot(c);
 	verdict_predict(r);
 }

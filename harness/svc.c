@@ -67,32 +67,38 @@ int svc_workdir_remove(const char *dir)
 	return r < 0 ? -errno : r;
 }
 
-static char *expand_one(const char *s, const char *workdir)
+/* s with "{workdir}" and "{profiledir}" replaced (a NULL value: kept). */
+static char *expand_one(const char *s, const char *workdir, const char *profiledir)
 {
-	static const char key[] = "{workdir}";
-	size_t n = 0, kl = sizeof(key) - 1, wl = workdir ? strlen(workdir) : 0;
-	const char *p;
+	static const char *const keys[] = { "{workdir}", "{profiledir}" };
+	const char *vals[] = { workdir, profiledir };
+	size_t len = strlen(s) + 1;
 	char *out, *o;
 
-	for (p = s; workdir && (p = strstr(p, key)); p += kl)
-		n++;
-	out = malloc(strlen(s) + n * wl + 1);
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		for (const char *p = s; vals[k] && (p = strstr(p, keys[k])); p += strlen(keys[k]))
+			len += strlen(vals[k]);
+	out = malloc(len);
 	if (!out)
 		return NULL;
-	for (o = out, p = s; *p;) {
-		if (workdir && !strncmp(p, key, kl)) {
-			memcpy(o, workdir, wl);
-			o += wl;
-			p += kl;
+	for (o = out; *s;) {
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (vals[k] && !strncmp(s, keys[k], strlen(keys[k])))
+				break;
+		if (k < ARRAY_SIZE(keys)) {
+			o = stpcpy(o, vals[k]);
+			s += strlen(keys[k]);
 		} else {
-			*o++ = *p++;
+			*o++ = *s++;
 		}
 	}
 	*o = 0;
 	return out;
 }
 
-char **svc_expand(char *const *argv, const char *workdir)
+char **svc_expand(char *const *argv, const char *workdir, const char *profiledir)
 {
 	size_t n = 0;
 	char **v;
@@ -105,7 +111,7 @@ char **svc_expand(char *const *argv, const char *workdir)
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		v[i] = expand_one(argv[i], workdir);
+		v[i] = expand_one(argv[i], workdir, profiledir);
 		if (!v[i]) {
 			svc_argv_free(v);
 			return NULL;

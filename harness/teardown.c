@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "run-ctx.h"
+#include "svc-stage.h"
 #include "sysctls.h"
 #include "teardown.h"
 #include "trigger.h"
@@ -19,6 +20,10 @@ void teardown(struct run_ctx *c)
 	/* Whatever trigger ran: a pressure process never outlives the run
 	 * (idempotent, a no-op without one). */
 	trigger_pressure_stop(c);
+	/* services: their fates first, then SIGTERM, grace, SIGKILL of each
+	 * leaf, before the instances' own pidfds are reaped below */
+	svc_fates(c);
+	svc_teardown(c);
 	for (unsigned i = 0; i < r->ninst; i++) {
 		struct instance *in = &r->inst[i];
 		siginfo_t si;
@@ -34,6 +39,7 @@ void teardown(struct run_ctx *c)
 	}
 	cg_destroy(c->cg);
 	c->cg = NULL;
+	svc_workdir_done(c);
 	if (c->sb) {
 		munmap(c->sb, sb_map_size(c->nslots));
 		c->sb = NULL;

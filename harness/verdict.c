@@ -317,7 +317,7 @@ static bool cross_check(struct run *r, char *reason, size_t rlen)
 		const struct instance *in = &r->inst[i];
 		char head[160];
 
-		if (in->killed && !in->died)
+		if (in->killed && !in->died && !in->svc)
 			run_note(r, "the kernel logged killing %s (pid %d) but waitid saw no death "
 				 "before the run ended", in->name, (int)in->pid);
 		if (!in->died || in->killed)

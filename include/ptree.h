@@ -36,6 +36,7 @@ struct ptree_proc {
 	struct task_mem task;	/* the model's input, pages */
 	uint64_t rss_bytes;
 	int oom_score_adj;	/* read back from /proc: the service may set its own */
+	long oom_score;		/* /proc/PID/oom_score (machine-scaled) */
 	struct badness points;	/* under the run's model */
 	enum ptree_fate fate;
 	unsigned kill_order;	/* 1-based among the run's kills; 0 = none */

@@ -49,6 +49,8 @@ struct run_ctx {
 	uint32_t go_gen;
 	uint64_t last_go_ns;
 	unsigned stepped_for; /* limit/sysrq: victims already stepped for */
+	char *workdir;	      /* [profile] workdir = auto (svc.c), NULL */
+	char *profiledir;     /* the profile file's directory, for {profiledir} */
 };
 
 static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)

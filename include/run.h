@@ -56,6 +56,7 @@ struct instance {
 	pid_t child_pids[16];
 	unsigned child_dead;		/* of those, dead when observing ended */
 	bool skip_ramp_wait;		/* command worker without size */
+	struct svc_inst *svc;		/* a command worker's leaf, output, tree (svc.h); NULL */
 };
 
 /* A kill as the kernel recorded it (kmsg), matched to an instance. */

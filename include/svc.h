@@ -8,7 +8,8 @@
  *    its processes are the leaf's cgroup.procs;
  *  - [profile] workdir = auto: a directory the run creates (mode 01777:
  *    services run as their own users) and removes with everything in it;
- *    "{workdir}" in command, setup, teardown and ready_cmd names it;
+ *    "{workdir}" in command, setup, teardown and ready_cmd names it, and
+ *    "{profiledir}" the profile file's directory;
  *  - setup = CMD before the worker starts, teardown = CMD before it is
  *    stopped, both as the worker's user, through the child API;
  *  - stop: SIGTERM to every process of the leaf, a grace period, then
@@ -48,10 +49,15 @@ int svc_workdir_create(char **ret);
 /* Remove dir and everything in it (only a SVC_WORKDIR_PREFIX directory;
  * never follows symlinks). 0 also when already gone. */
 int svc_workdir_remove(const char *dir);
-/* argv with every "{workdir}" replaced by workdir (NULL: argv copied);
- * NULL on ENOMEM. Free with svc_argv_free. */
-char **svc_expand(char *const *argv, const char *workdir);
+/* argv with every "{workdir}" and "{profiledir}" (the profile file's
+ * directory, for a config file shipped beside it) replaced; a NULL value
+ * leaves its key as written. NULL on ENOMEM. Free with svc_argv_free. */
+char **svc_expand(char *const *argv, const char *workdir, const char *profiledir);
 void svc_argv_free(char **argv);
+static inline void svc_argv_freep(char ***p)
+{
+	svc_argv_free(*p);
+}
 
 /* The leaf "w-NAME" ('.' of an instance name kept) under parent. */
 int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, struct oomlab_cg **ret);

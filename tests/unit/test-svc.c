@@ -16,7 +16,7 @@ static void test_expand(void **state)
 {
 	char *argv[] = { "postgres", "-D", "{workdir}/data", "-k{workdir}", "{workdir}{workdir}",
 			 "{work", NULL };
-	char **v = svc_expand(argv, "/tmp/w");
+	char **v = svc_expand(argv, "/tmp/w", NULL);
 
 	assert_non_null(v);
 	assert_string_equal(v[0], "postgres");
@@ -27,10 +27,19 @@ static void test_expand(void **state)
 	assert_null(v[6]);
 	svc_argv_free(v);
 	/* no workdir: copied as written */
-	v = svc_expand(argv, NULL);
+	v = svc_expand(argv, NULL, NULL);
 	assert_string_equal(v[2], "{workdir}/data");
 	svc_argv_free(v);
-	assert_null(svc_expand(NULL, "/x"));
+	assert_null(svc_expand(NULL, "/x", NULL));
+	/* both keys, next to each other and repeated */
+	{
+		char *a2[] = { "-c", "{profiledir}/nginx.conf", "-p{workdir}{profiledir}", NULL };
+
+		v = svc_expand(a2, "/w", "/etc/p");
+		assert_string_equal(v[1], "/etc/p/nginx.conf");
+		assert_string_equal(v[2], "-p/w/etc/p");
+		svc_argv_free(v);
+	}
 }
 
 static void test_workdir(void **state)
