@@ -124,8 +124,8 @@ static int run_cmd(struct run_ctx *c, const struct instance *in, char *const *ar
 	ready_tail(cp.out_buf ? cp.out_buf : "", cp.out_len, SETUP_OUT_LINES, "  | ", tail,
 		   sizeof(tail));
 	if (e < 0 && cp.error.what[0])
-		snprintf(tail, sizeof(tail), "%s%s%s", cp.error.what,
-			 cp.error.err ? ": " : "", cp.error.err ? strerror(cp.error.err) : "");
+		snprintf(tail, sizeof(tail), "%s%s%s", cp.error.what, cp.error.err ? ": " : "",
+			 cp.error.err ? strerror(cp.error.err) : "");
 	if (bounded)
 		run_set_outcome(c->r, OUTCOME_BROK, "%s: %s %s %s%s%s", in->name, what, x[0],
 				cp.timed_out ? "did not end within the run's timeout"
@@ -156,8 +156,7 @@ int svc_before_spawn(struct run_ctx *c, struct instance *in, struct spawn_req *r
 
 const char *svc_last_lines(const struct instance *in, char *buf, size_t len)
 {
-	return ready_last_lines(in->svc ? in->svc->out_fd : -1, SETUP_OUT_LINES, "  | ", buf,
-				len);
+	return ready_last_lines(in->svc ? in->svc->out_fd : -1, SETUP_OUT_LINES, "  | ", buf, len);
 }
 
 const char *svc_ramp_why(const struct instance *in, char *buf, size_t len)
@@ -219,11 +218,10 @@ void svc_after_spawn(struct run_ctx *c, struct instance *in)
 			char tail[600];
 
 			svc_last_lines(in, tail, sizeof(tail));
-			return run_set_outcome(r, OUTCOME_BROK,
-					       "%s was not ready within the timeout (%" PRIu64
-					       " ms)%s%s",
-					       in->name, c->p->timeout_ms,
-					       tail[0] ? "; its last output:\n" : "", tail);
+			return run_set_outcome(
+			    r, OUTCOME_BROK,
+			    "%s was not ready within the timeout (%" PRIu64 " ms)%s%s", in->name,
+			    c->p->timeout_ms, tail[0] ? "; its last output:\n" : "", tail);
 		}
 		usleep(20000);
 	}

@@ -24,28 +24,28 @@
 #define PTREE_MAX 32
 
 enum ptree_fate {
-	PTREE_ALIVE = 0,	/* still there when observing ended */
-	PTREE_KILLED,		/* the kernel's OOM killer logged its kill */
-	PTREE_GONE,		/* gone for another reason (exited, teardown) */
+	PTREE_ALIVE = 0, /* still there when observing ended */
+	PTREE_KILLED,	 /* the kernel's OOM killer logged its kill */
+	PTREE_GONE,	 /* gone for another reason (exited, teardown) */
 };
 
 struct ptree_proc {
 	pid_t pid, ppid;
 	char comm[16];
-	unsigned depth;		/* 0 = the worker's own process (or an orphan) */
-	struct task_mem task;	/* the model's input, pages */
+	unsigned depth;	      /* 0 = the worker's own process (or an orphan) */
+	struct task_mem task; /* the model's input, pages */
 	uint64_t rss_bytes;
-	int oom_score_adj;	/* read back from /proc: the service may set its own */
-	long oom_score;		/* /proc/PID/oom_score (machine-scaled) */
-	struct badness points;	/* under the run's model */
+	int oom_score_adj;     /* read back from /proc: the service may set its own */
+	long oom_score;	       /* /proc/PID/oom_score (machine-scaled) */
+	struct badness points; /* under the run's model */
 	enum ptree_fate fate;
-	unsigned kill_order;	/* 1-based among the run's kills; 0 = none */
+	unsigned kill_order; /* 1-based among the run's kills; 0 = none */
 };
 
 struct ptree {
 	unsigned n;
 	struct ptree_proc p[PTREE_MAX];
-	unsigned truncated;	/* processes beyond PTREE_MAX, not kept */
+	unsigned truncated; /* processes beyond PTREE_MAX, not kept */
 };
 
 /*
@@ -76,8 +76,8 @@ uint64_t ptree_rss(const struct ptree *t);
  * task_memcg (>= 4.19 "oom-kill:" line; leaves[i] as the kernel logs
  * them, "/a/oomlab-1-x/w-db"), else by its PID in trees[i]. -1: none.
  */
-int ptree_owner(const char *const *leaves, const struct ptree *const *trees, unsigned n,
-		pid_t pid, const char *task_memcg);
+int ptree_owner(const char *const *leaves, const struct ptree *const *trees, unsigned n, pid_t pid,
+		const char *task_memcg);
 
 /* One line per process, indented by depth:
  * "  postgres   4711 rss   21.4M adj     0 points   5477 killed #1" */

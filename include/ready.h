@@ -21,16 +21,16 @@
 
 #include "profile.h"
 
-#define READY_CMD_EVERY_MS 200	/* a fork + exec per poll: not more often */
+#define READY_CMD_EVERY_MS 200 /* a fork + exec per poll: not more often */
 #define READY_CMD_TIMEOUT_MS 5000
 
 struct ready {
 	const struct worker_spec *spec;
-	char *const *ready_argv;	/* spec's ready_cmd with {workdir} expanded */
-	int out_fd;			/* the service's stdout+stderr (memfd), -1 */
+	char *const *ready_argv; /* spec's ready_cmd with {workdir} expanded */
+	int out_fd;		 /* the service's stdout+stderr (memfd), -1 */
 	bool has_re;
 	regex_t re;
-	uint64_t scanned;		/* bytes of out_fd looked at */
+	uint64_t scanned; /* bytes of out_fd looked at */
 	bool cmd_ok, port_ok, log_ok;
 	uint64_t next_cmd_ns;
 };

@@ -16,8 +16,8 @@
 
 /* "memlock" (after "rlimit.") -> WORKER_RLIMIT_MEMLOCK; -ENOENT. */
 int rlimit_lookup(const char *name, enum worker_rlimit *ret);
-const char *rlimit_key(enum worker_rlimit k);	/* "rlimit.memlock" */
-int rlimit_resource(enum worker_rlimit k);	/* RLIMIT_MEMLOCK */
+const char *rlimit_key(enum worker_rlimit k); /* "rlimit.memlock" */
+int rlimit_resource(enum worker_rlimit k);    /* RLIMIT_MEMLOCK */
 /*
  * "64M", "unlimited" (memlock, as: sizes; nofile: a count) into *ret
  * (UINT64_MAX = unlimited). -EINVAL with why filled.

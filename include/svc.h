@@ -24,21 +24,21 @@
 #include <stdint.h>
 
 #include "cgroup.h"
-#include "ptree.h"
 #include "profile.h"
+#include "ptree.h"
 
-#define SVC_STOP_GRACE_MS 2000	/* SIGTERM -> SIGKILL at teardown */
+#define SVC_STOP_GRACE_MS 2000 /* SIGTERM -> SIGKILL at teardown */
 #define SVC_WORKDIR_PREFIX "/tmp/oomlab-work-"
 
 struct svc_inst {
 	struct oomlab_cg *leaf;
-	int out_fd;		/* memfd with the service's stdout+stderr, -1 */
-	char **argv;		/* command with {workdir} expanded */
-	char **ready_argv;	/* ready_cmd with {workdir} expanded */
-	bool ready;		/* the explicit readiness checks held */
-	struct ptree tree;	/* read at the snapshot; fates after observing */
-	int top;		/* the tree's first candidate (index), -1 */
-	void *rdy;		/* struct ready (ready.h) */
+	int out_fd;	   /* memfd with the service's stdout+stderr, -1 */
+	char **argv;	   /* command with {workdir} expanded */
+	char **ready_argv; /* ready_cmd with {workdir} expanded */
+	bool ready;	   /* the explicit readiness checks held */
+	struct ptree tree; /* read at the snapshot; fates after observing */
+	int top;	   /* the tree's first candidate (index), -1 */
+	void *rdy;	   /* struct ready (ready.h) */
 };
 
 /* Whether a worker runs as a service (a command: leaf, output, tree). */
