@@ -37,6 +37,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 ifeq ($(WERROR),1)
 SAN_FLAGS += -Wno-error=restrict -Wno-error=maybe-uninitialized
 endif
+# what libraries keep by design (tests/lsan.supp) is not our leak
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp
 endif
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iinclude $(WARN) $(CFLAGS)
 ALL_CFLAGS  := $(BASE_CFLAGS) $(SAN_FLAGS) -MMD -MP
