@@ -23,7 +23,7 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 			(char *)counter,   NULL};
 	struct spawn_req req = {
 	    .name = "oomlab-pressure",
-	    .cg = c->cg,
+	    .cg = c->pressure_leaf ? c->pressure_leaf : c->cg,
 	    .argv = argv,
 	    .sb_fd = c->sb_fd,
 	    .slot = c->pressure_slot,

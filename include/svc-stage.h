@@ -23,7 +23,9 @@ struct run_ctx;
  */
 struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in);
 
-/* After the run's cgroup: workdir, and each service's leaf and output. */
+/* After the run's cgroup: workdir, and each service's leaf and output
+ * (on v2 with services, a leaf for every other worker and the pressure
+ * process too: no process may stay in the run's cgroup). */
 void svc_prepare(struct run_ctx *c);
 /* Before in is spawned: its setup command; fills req's cgroup, argv and
  * output for a service. 0, or the run is stopped (BROK) with the reason. */
