@@ -797,6 +797,14 @@ static int parse_cpu(const char *msg, struct oom_event *ev)
 	} else {
 		t = c + strcspn(c, " ");
 	}
+	/* RHEL's "Comm: thrash Kdump: loaded Tainted: ..." (kdump status
+	 * before the taint, 3.10.0-862 and later) */
+	{
+		const char *k = strstr(c, " Kdump: ");
+
+		if (k && k < t)
+			t = k;
+	}
 	copy_str(ev->comm, sizeof(ev->comm), c, (size_t)(t - c));
 	if (rel && *rel)
 		copy_str(ev->release, sizeof(ev->release), rel, strcspn(rel, " "));

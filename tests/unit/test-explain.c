@@ -576,6 +576,46 @@ static void test_tie(void **state)
 	json_decref(ev);
 }
 
+/* The dump_stack line after the trigger, as public reports of each era
+ * print it: the trigger's pid, comm and the kernel release. */
+static void test_cpu_lines(void **state)
+{
+	static const struct {
+		const char *line, *comm, *release;
+		pid_t pid;
+	} cases[] = {
+	    /* https://github.com/darold/squidanalyzer/issues/69 (2.6.32 RHEL 6) */
+	    {"Pid: 1743, comm: sshd Tainted: G           --------------- H  "
+	     "2.6.32-279.9.1.el6.x86_64 #1",
+	     "sshd", "2.6.32-279.9.1.el6.x86_64", 1743},
+	    /* https://github.com/moby/moby/issues/15905 (3.10 RHEL 7) */
+	    {"CPU: 0 PID: 7215 Comm: php.bin Tainted: G            -------------- T "
+	     "3.10.0-229.11.1.el7.x86_64 #1",
+	     "php.bin", "3.10.0-229.11.1.el7.x86_64", 7215},
+	    /* https://github.com/moby/moby/issues/38352 (3.10 RHEL 7, kdump) */
+	    {"CPU: 2 PID: 11554 Comm: thrash Kdump: loaded Tainted: G          I    "
+	     "------------ T 3.10.0-862.11.6.el7.x86_64 #1",
+	     "thrash", "3.10.0-862.11.6.el7.x86_64", 11554},
+	    /* https://github.com/lesovsky/pgcenter/issues/44 (3.16 Debian) */
+	    {"CPU: 1 PID: 4082 Comm: pgcenter Not tainted 3.16.0-4-amd64 #1 Debian 3.16.51-3",
+	     "pgcenter", "3.16.0-4-amd64", 4082},
+	    /* https://github.com/inducer/relate/issues/1383 (6.16, UID: since 6.x) */
+	    {"CPU: 2 UID: 104 PID: 3589817 Comm: postgres Not tainted 6.16.9+deb14-amd64 #1 "
+	     "PREEMPT(lazy)  Debian 6.16.9-1 ",
+	     "postgres", "6.16.9+deb14-amd64", 3589817},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct oom_event ev;
+
+		assert_int_equal(oom_parser_line_ex(NULL, cases[i].line, &ev), 1);
+		assert_int_equal(ev.type, OOM_EV_CPU);
+		assert_int_equal(ev.pid, cases[i].pid);
+		assert_string_equal(ev.comm, cases[i].comm);
+		assert_string_equal(ev.release, cases[i].release);
+	}
+}
+
 int main(void)
 {
 	/* clang-format off */
@@ -595,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_mm_sharer),
 		cmocka_unit_test(test_era_otherwise),
 		cmocka_unit_test(test_tie),
+		cmocka_unit_test(test_cpu_lines),
 	};
 	/* clang-format on */
 
