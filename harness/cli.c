@@ -40,7 +40,11 @@ int load_profiles(int n, char **paths, struct profile **ret)
 				fprintf(stderr, "%s: %s\n", paths[i], strerror(-r));
 			ret[i] = NULL;
 			bad++;
+			continue;
 		}
+		/* legal but useless (a child group's limit above its parent's) */
+		for (unsigned k = 0; k < ret[i]->nwarnings; k++)
+			fprintf(stderr, "%s (warning)\n", ret[i]->warnings[k]);
 	}
 	return bad ? -EINVAL : 0;
 }

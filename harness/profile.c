@@ -49,6 +49,7 @@ enum section {
 	SEC_PROFILE,
 	SEC_CLAIM,
 	SEC_WORKER,
+	SEC_GROUP,
 };
 
 struct seen_key {
@@ -66,6 +67,22 @@ struct worker_lines {
 	int parent_size;
 	int count;
 	int expect;
+	int group;		/* group = NAME, resolved in finish() */
+	char group_name[PROFILE_GROUP_NAME_MAX + 1];
+	int qos;
+	int request;
+	int memory_limit;
+	int oom_score_adj;
+};
+
+/* Lines of a group's keys: parent = is resolved once every group is in. */
+struct group_lines {
+	int parent;
+	char parent_name[PROFILE_GROUP_NAME_MAX + 1];
+	int memory_limit;
+	int memory_high;
+	int memory_low;
+	int memory_min;
 };
 
 struct parse_ctx {
@@ -82,6 +99,10 @@ struct parse_ctx {
 	int claim_line;
 	struct worker_spec *w;
 	struct worker_lines wl[PROFILE_MAX_WORKERS];
+	struct group_spec *g;
+	struct group_lines gl[PROFILE_MAX_GROUPS];
+	int trigger_group_line;
+	char trigger_group_name[PROFILE_GROUP_NAME_MAX + 1];
 	unsigned instances;
 	unsigned nseen;
 	struct seen_key seen[MAX_SEEN_KEYS];
@@ -680,6 +701,7 @@ static int set_oom_score_adj(struct parse_ctx *c, const char *v)
 	if (r < 0)
 		return r;
 	c->w->oom_score_adj = (int)n;
+	cur_lines(c)->oom_score_adj = c->line;
 	if (n < 0)
 		c->p->needs_negative_adj = true;
 	return 0;
@@ -927,6 +949,145 @@ static int set_workdir(struct parse_ctx *c, const char *v)
 	return 0;
 }
 
+/* ---- groups, qos (issue 8: cgroup trees and the presets people use) ---- */
+
+static bool group_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			   "0123456789_-") == n;
+}
+
+/* A group name given as a value (parent =, group =, trigger_group =). */
+static int val_group_name(struct parse_ctx *c, const char *v, char out[static PROFILE_GROUP_NAME_MAX + 1])
+{
+	if (strlen(v) > PROFILE_GROUP_NAME_MAX)
+		return fail(c, "'%s' is longer than %d characters", v, PROFILE_GROUP_NAME_MAX);
+	if (!group_name_ok(v))
+		return fail(c, "'%s' is no group name (A-Z a-z 0-9 _ -)", v);
+	memcpy(out, v, strlen(v) + 1);
+	return 0;
+}
+
+static int set_trigger_group(struct parse_ctx *c, const char *v)
+{
+	c->trigger_group_line = c->line;
+	return val_group_name(c, v, c->trigger_group_name);
+}
+
+static int set_node_memory(struct parse_ctx *c, const char *v)
+{
+	int r = val_size(c, v, &c->p->node_memory);
+
+	if (r < 0)
+		return r;
+	if (!c->p->node_memory)
+		return fail(c, "must be > 0");
+	c->p->has_node_memory = true;
+	return 0;
+}
+
+static int set_worker_group(struct parse_ctx *c, const char *v)
+{
+	cur_lines(c)->group = c->line;
+	return val_group_name(c, v, cur_lines(c)->group_name);
+}
+
+static int set_qos(struct parse_ctx *c, const char *v)
+{
+	if (qos_parse(v, &c->w->qos) < 0)
+		return fail(c, "unknown QoS class '%s' (guaranteed, burstable, besteffort)", v);
+	cur_lines(c)->qos = c->line;
+	return 0;
+}
+
+static int set_request(struct parse_ctx *c, const char *v)
+{
+	cur_lines(c)->request = c->line;
+	c->w->has_request = true;
+	return val_size(c, v, &c->w->request);
+}
+
+static int set_worker_memory_limit(struct parse_ctx *c, const char *v)
+{
+	int r = val_size(c, v, &c->w->memory_limit);
+
+	if (r < 0)
+		return r;
+	if (!c->w->memory_limit)
+		return fail(c, "must be > 0");
+	cur_lines(c)->memory_limit = c->line;
+	c->w->has_memory_limit = true;
+	return 0;
+}
+
+static struct group_lines *cur_glines(struct parse_ctx *c)
+{
+	return &c->gl[c->g - c->p->groups];
+}
+
+static int set_group_parent(struct parse_ctx *c, const char *v)
+{
+	cur_glines(c)->parent = c->line;
+	return val_group_name(c, v, cur_glines(c)->parent_name);
+}
+
+/* memory_limit, memory_high, memory_low, memory_min: a size > 0. */
+static int group_size(struct parse_ctx *c, const char *v, bool *has, uint64_t *val, int *line)
+{
+	int r = val_size(c, v, val);
+
+	if (r < 0)
+		return r;
+	if (!*val)
+		return fail(c, "must be > 0");
+	*has = true;
+	if (line)
+		*line = c->line;
+	return 0;
+}
+
+static int set_group_memory_limit(struct parse_ctx *c, const char *v)
+{
+	return group_size(c, v, &c->g->has_memory_limit, &c->g->memory_limit,
+			  &cur_glines(c)->memory_limit);
+}
+
+static int set_group_memory_high(struct parse_ctx *c, const char *v)
+{
+	return group_size(c, v, &c->g->has_memory_high, &c->g->memory_high,
+			  &cur_glines(c)->memory_high);
+}
+
+static int set_group_memory_low(struct parse_ctx *c, const char *v)
+{
+	return group_size(c, v, &c->g->has_memory_low, &c->g->memory_low,
+			  &cur_glines(c)->memory_low);
+}
+
+static int set_group_memory_min(struct parse_ctx *c, const char *v)
+{
+	return group_size(c, v, &c->g->has_memory_min, &c->g->memory_min,
+			  &cur_glines(c)->memory_min);
+}
+
+static int set_group_swap_max(struct parse_ctx *c, const char *v)
+{
+	/* 0 is meaningful here: no swap for this group */
+	int r = val_size(c, v, &c->g->swap_max);
+
+	if (r < 0)
+		return r;
+	c->g->has_swap_max = true;
+	return 0;
+}
+
+static int set_group_oom_group(struct parse_ctx *c, const char *v)
+{
+	return val_bool(c, v, &c->g->oom_group);
+}
+
 struct key_def {
 	const char *name;
 	int (*set)(struct parse_ctx *c, const char *v);
@@ -943,6 +1104,8 @@ static const struct key_def profile_keys[] = {
 	{ "needs", set_needs },
 	{ "expect", set_run_expect },
 	{ "workdir", set_workdir },
+	{ "trigger_group", set_trigger_group },
+	{ "node_memory", set_node_memory },
 	{ NULL, NULL },
 };
 
@@ -978,6 +1141,21 @@ static const struct key_def worker_keys[] = {
 	{ "ready_log", set_ready_log },
 	{ "setup", set_setup },
 	{ "teardown", set_teardown },
+	{ "group", set_worker_group },
+	{ "qos", set_qos },
+	{ "request", set_request },
+	{ "memory_limit", set_worker_memory_limit },
+	{ NULL, NULL },
+};
+
+static const struct key_def group_keys[] = {
+	{ "parent", set_group_parent },
+	{ "memory_limit", set_group_memory_limit },
+	{ "memory_high", set_group_memory_high },
+	{ "memory_low", set_group_memory_low },
+	{ "memory_min", set_group_memory_min },
+	{ "swap_max", set_group_swap_max },
+	{ "oom_group", set_group_oom_group },
 	{ NULL, NULL },
 };
 
@@ -1044,6 +1222,7 @@ static int end_section(struct parse_ctx *c)
 		r = fail_at(c, c->sec_line, "text", "required in [claim]");
 	c->sec = SEC_NONE;
 	c->w = NULL;
+	c->g = NULL;
 	return r;
 }
 
@@ -1072,6 +1251,33 @@ static int begin_worker(struct parse_ctx *c, const char *name)
 	w->hold_ms = -1;
 	w->count = 1;
 	c->w = w;
+	return 0;
+}
+
+static int begin_group(struct parse_ctx *c, const char *name)
+{
+	struct profile *p = c->p;
+	struct group_spec *g;
+	size_t n = strlen(name);
+
+	if (!n)
+		return fail(c, "[group] needs a name: [group NAME]");
+	if (n > PROFILE_GROUP_NAME_MAX)
+		return fail(c, "name '%s' is longer than %d characters", name,
+			    PROFILE_GROUP_NAME_MAX);
+	if (!group_name_ok(name))
+		return fail(c, "name '%s': use only A-Z a-z 0-9 _ -", name);
+	for (unsigned i = 0; i < p->ngroups; i++)
+		if (!strcmp(p->groups[i].name, name))
+			return fail(c, "duplicate group name '%s' (first at line %d)", name,
+				    p->groups[i].line);
+	if (p->ngroups >= PROFILE_MAX_GROUPS)
+		return fail(c, "more than %d groups", PROFILE_MAX_GROUPS);
+	g = &p->groups[p->ngroups++];
+	memcpy(g->name, name, n + 1);
+	g->line = c->line;
+	g->parent = PROFILE_GROUP_RUN;
+	c->g = g;
 	return 0;
 }
 
@@ -1112,9 +1318,18 @@ static int section_line(struct parse_ctx *c, char *s, char *out, size_t len)
 		snprintf(out, len, "[worker %s]\n", name);
 		return 0;
 	}
+	if (!strcmp(kind, "group")) {
+		c->field = "group";
+		r = begin_group(c, name);
+		if (r < 0)
+			return r;
+		c->sec = SEC_GROUP;
+		snprintf(out, len, "[group %s]\n", name);
+		return 0;
+	}
 	if (strcmp(kind, "profile") && strcmp(kind, "claim"))
-		return fail(c, "unknown section [%s] (expected [profile], [claim] or [worker NAME])",
-			    kind);
+		return fail(c, "unknown section [%s] (expected [profile], [claim], [worker NAME] "
+			    "or [group NAME])", kind);
 	if (*name)
 		return fail(c, "[%s] takes no name", kind);
 	if (!strcmp(kind, "profile")) {
@@ -1241,10 +1456,21 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 	const char *secname = "profile";
 	/* aliases count as the same key for "given twice" */
 	const char *canon = strcmp(key, "ramp_rate") ? key : "ramp";
+	const char *sd = qos_systemd_alias(key);
 	unsigned i;
 
 	if (c->sec == SEC_NONE)
 		return fail(c, "key outside any section (start with [profile])");
+	/* systemd's unit keys (MemoryMax= ...) and kubernetes' limit = */
+	if (sd && (c->sec == SEC_GROUP || c->sec == SEC_WORKER))
+		canon = sd;
+	if (c->sec == SEC_WORKER && !strcmp(key, "limit"))
+		canon = "memory_limit";
+	if (c->sec == SEC_WORKER && sd && strcmp(sd, "memory_limit") && strcmp(sd, "oom_score_adj"))
+		return fail(c, "a worker's own cgroup takes MemoryMax= only: put %s= on a "
+			    "[group] and give the worker group = NAME", key);
+	if (c->sec == SEC_GROUP && sd && !strcmp(sd, "oom_score_adj"))
+		return fail(c, "a group has no oom_score_adj: set %s= on its workers", key);
 	for (i = 0; i < c->nseen; i++)
 		if (!strcmp(c->seen[i].name, canon))
 			return fail(c, "given twice in this section (first at line %d)",
@@ -1271,14 +1497,19 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 			return set_rlimit(c, key + 7, v);
 		keys = worker_keys;
 		break;
+	case SEC_GROUP:
+		keys = group_keys;
+		break;
 	case SEC_NONE:
 		break;
 	}
 	for (; keys && keys->name; keys++)
-		if (!strcmp(keys->name, key))
+		if (!strcmp(keys->name, canon))
 			return keys->set(c, v);
 	if (c->sec == SEC_WORKER)
 		return fail(c, "unknown key in [worker %s]", c->w->name);
+	if (c->sec == SEC_GROUP)
+		return fail(c, "unknown key in [group %s]", c->g->name);
 	return fail(c, "unknown key in [%s]", secname);
 }
 
@@ -1306,6 +1537,239 @@ static int handler(void *user, const char *section, const char *name,
 	return r == 0;
 }
 
+static __attribute__((format(printf, 4, 5)))
+int warn_at(struct parse_ctx *c, int line, const char *field, const char *fmt, ...)
+{
+	struct profile *p = c->p;
+	char msg[256], *w;
+	va_list ap;
+
+	if (p->nwarnings >= ARRAY_SIZE(p->warnings))
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (asprintf(&w, "%s:%d: %s: %s", c->err->file, line, field, msg) < 0)
+		return -ENOMEM;
+	p->warnings[p->nwarnings++] = w;
+	return 0;
+}
+
+/* "a, b, c" of the groups' names, for "unknown group" errors. */
+static const char *group_names(const struct profile *p, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < p->ngroups && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "", p->groups[i].name);
+	if (!p->ngroups)
+		snprintf(buf, len, "the profile has no [group NAME] section");
+	return buf;
+}
+
+/* The nearest group at or above g with a memory_limit, or -1. */
+static int limited_ancestor(const struct profile *p, int g)
+{
+	for (; g >= 0; g = p->groups[g].parent)
+		if (p->groups[g].has_memory_limit)
+			return g;
+	return -1;
+}
+
+/* MemTotal, the node capacity kubelet reads when node_memory is not given. */
+static int machine_memory(uint64_t *ret)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long kb;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) {
+			*ret = (uint64_t)kb * 1024;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/*
+ * Groups: parents by name, no cycles, depths; workers' group = and qos;
+ * trigger_group. A child limit above its parent's is legal (the parent's
+ * is hit first) but useless: a warning.
+ */
+static int finish_groups(struct parse_ctx *c)
+{
+	struct profile *p = c->p;
+	char names[256], b1[16], b2[16];
+	bool need_capacity = false;
+
+	for (unsigned i = 0; i < p->ngroups; i++) {
+		struct group_lines *gl = &c->gl[i];
+		int par;
+
+		if (!gl->parent)
+			continue;
+		par = profile_group_find(p, gl->parent_name);
+		if (par < 0)
+			return fail_at(c, gl->parent, "parent", "unknown group '%s' (%s)",
+				       gl->parent_name, group_names(p, names, sizeof(names)));
+		if (par == (int)i)
+			return fail_at(c, gl->parent, "parent", "group %s cannot be its own parent",
+				       p->groups[i].name);
+		p->groups[i].parent = par;
+	}
+	/* a cycle: walking up from a group meets it again within ngroups steps */
+	for (unsigned i = 0; i < p->ngroups; i++) {
+		int g = p->groups[i].parent;
+		unsigned d = 1;
+
+		for (; g >= 0 && g != (int)i && d <= p->ngroups; g = p->groups[g].parent)
+			d++;
+		if (g == (int)i) {
+			size_t n = 0;
+
+			names[0] = 0;
+			g = (int)i;
+			do {
+				n += (size_t)snprintf(names + n, sizeof(names) - n, "%s -> ",
+						      p->groups[g].name);
+				g = p->groups[g].parent;
+			} while (g != (int)i && n < sizeof(names));
+			snprintf(names + (n < sizeof(names) ? n : sizeof(names) - 1),
+				 sizeof(names) - (n < sizeof(names) ? n : sizeof(names) - 1), "%s",
+				 p->groups[i].name);
+			return fail_at(c, c->gl[i].parent, "parent",
+				       "the parents form a cycle: %s", names);
+		}
+		p->groups[i].depth = (int)d;
+	}
+	for (unsigned i = 0; i < p->ngroups; i++) {
+		const struct group_spec *g = &p->groups[i];
+		int up = g->parent >= 0 ? limited_ancestor(p, g->parent) : -1;
+
+		if (g->has_memory_limit && up >= 0 && g->memory_limit > p->groups[up].memory_limit)
+			warn_at(c, c->gl[i].memory_limit, "memory_limit",
+				"%s is above %s's %s: legal, but %s's limit is hit first",
+				format_size(g->memory_limit, b1), p->groups[up].name,
+				format_size(p->groups[up].memory_limit, b2), p->groups[up].name);
+		else if (g->has_memory_limit && up < 0 && p->has_memory_limit &&
+			 g->memory_limit > p->memory_limit)
+			warn_at(c, c->gl[i].memory_limit, "memory_limit",
+				"%s is above the run's memory_limit = %s: legal, but the run's "
+				"limit is hit first", format_size(g->memory_limit, b1),
+				format_size(p->memory_limit, b2));
+		if (g->has_memory_min && g->has_memory_limit && g->memory_min > g->memory_limit)
+			warn_at(c, c->gl[i].memory_min, "memory_min",
+				"%s is above the group's own memory_limit = %s",
+				format_size(g->memory_min, b1), format_size(g->memory_limit, b2));
+		for (unsigned w = 0; w < p->nworkers; w++)
+			if (!strcmp(p->workers[w].name, g->name))
+				return fail_at(c, g->line, "group",
+					       "'%s' is also a worker's name (line %d): a group and "
+					       "a worker need names of their own (their cgroups)",
+					       g->name, p->workers[w].line);
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker_spec *w = &p->workers[i];
+		struct worker_lines *wl = &c->wl[i];
+		int up;
+
+		w->group = PROFILE_GROUP_RUN;
+		if (wl->group) {
+			w->group = profile_group_find(p, wl->group_name);
+			if (w->group < 0)
+				return fail_at(c, wl->group, "group", "unknown group '%s' (%s)",
+					       wl->group_name, group_names(p, names, sizeof(names)));
+		}
+		up = limited_ancestor(p, w->group);
+		if (w->has_memory_limit && up >= 0 &&
+		    w->memory_limit > p->groups[up].memory_limit)
+			warn_at(c, wl->memory_limit, "memory_limit",
+				"%s is above %s's %s: legal, but %s's limit is hit first",
+				format_size(w->memory_limit, b1), p->groups[up].name,
+				format_size(p->groups[up].memory_limit, b2), p->groups[up].name);
+		if (w->has_request && !wl->qos)
+			return fail_at(c, wl->request, "request",
+				       "only with qos = burstable or guaranteed");
+		if (!wl->qos)
+			continue;
+		if (wl->oom_score_adj)
+			return fail_at(c, wl->oom_score_adj, "oom_score_adj",
+				       "qos = %s sets oom_score_adj (line %d): give one of them",
+				       qos_name(w->qos), wl->qos);
+		switch (w->qos) {
+		case QOS_BURSTABLE:
+			if (!w->has_request)
+				return fail_at(c, wl->qos, "qos",
+					       "burstable needs request = SIZE (kubelet's adj is "
+					       "1000 - 1000*request/node_memory)");
+			if (w->has_memory_limit && w->request > w->memory_limit)
+				return fail_at(c, wl->request, "request",
+					       "%s is above the worker's limit = %s",
+					       format_size(w->request, b1),
+					       format_size(w->memory_limit, b2));
+			if (w->has_memory_limit && w->request == w->memory_limit)
+				return fail_at(c, wl->qos, "qos",
+					       "request = limit is qos = guaranteed, not burstable");
+			need_capacity = true;
+			break;
+		case QOS_GUARANTEED:
+			if (!w->has_memory_limit)
+				return fail_at(c, wl->qos, "qos",
+					       "guaranteed needs limit = SIZE (its request equals "
+					       "its limit)");
+			if (w->has_request && w->request != w->memory_limit)
+				return fail_at(c, wl->request, "request",
+					       "guaranteed means request = limit (%s), not %s",
+					       format_size(w->memory_limit, b1),
+					       format_size(w->request, b2));
+			break;
+		case QOS_BESTEFFORT:
+			if (w->has_request || w->has_memory_limit)
+				return fail_at(c, w->has_request ? wl->request : wl->memory_limit,
+					       w->has_request ? "request" : "memory_limit",
+					       "qos = besteffort has no request or limit");
+			break;
+		case QOS_NONE:
+			break;
+		}
+	}
+	if (need_capacity && !p->has_node_memory) {
+		int r = machine_memory(&p->node_memory);
+
+		if (r < 0)
+			return fail_at(c, 0, "node_memory",
+				       "cannot read MemTotal for kubelet's node capacity (%s): "
+				       "give node_memory = SIZE", strerror(-r));
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		struct worker_spec *w = &p->workers[i];
+
+		if (!w->qos)
+			continue;
+		if (qos_oom_score_adj(w->qos, w->request, p->node_memory, &w->oom_score_adj) < 0)
+			return fail_at(c, c->wl[i].qos, "qos", "no node capacity");
+		if (w->oom_score_adj < 0)
+			p->needs_negative_adj = true;
+	}
+	p->trigger_group = PROFILE_GROUP_RUN;
+	if (c->trigger_group_line) {
+		p->trigger_group = profile_group_find(p, c->trigger_group_name);
+		if (p->trigger_group < 0)
+			return fail_at(c, c->trigger_group_line, "trigger_group",
+				       "names no group: '%s' (%s)", c->trigger_group_name,
+				       group_names(p, names, sizeof(names)));
+		if (p->trigger == TRIGGER_LIMIT &&
+		    !p->groups[p->trigger_group].has_memory_limit)
+			return fail_at(c, c->trigger_group_line, "trigger_group",
+				       "trigger = limit steps %s's memory_limit down, and %s has "
+				       "none", c->trigger_group_name, c->trigger_group_name);
+	}
+	return 0;
+}
+
 /* Run-wide checks once every section is in. */
 static int finish(struct parse_ctx *c)
 {
@@ -1321,6 +1785,9 @@ static int finish(struct parse_ctx *c)
 		return fail_at(c, 0, "", "no [profile] section");
 	if (!p->nworkers)
 		return fail_at(c, 0, "", "no [worker NAME] section");
+	r = finish_groups(c);
+	if (r < 0)
+		return r;
 
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		const struct worker_spec *w = &p->workers[i];
@@ -1499,6 +1966,8 @@ void profile_free(struct profile *p)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(p->claim_predict); i++)
 		free(p->claim_predict[i]);
+	for (unsigned i = 0; i < p->nwarnings; i++)
+		free(p->warnings[i]);
 	free(p->claim);
 	free(p->description);
 	free(p->path);
@@ -1628,6 +2097,37 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 		 swap ? " beyond the " : "", swap ? format_size(swap, b4) : "",
 		 swap ? " of swap" : "", format_size(locked, b5), format_size(margin, b6));
 	return -EINVAL;
+int profile_group_find(const struct profile *p, const char *name)
+{
+	for (unsigned i = 0; i < p->ngroups; i++)
+		if (!strcmp(p->groups[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+bool profile_group_within(const struct profile *p, int g, int anc)
+{
+	if (anc == PROFILE_GROUP_RUN)
+		return true;
+	for (unsigned steps = 0; g >= 0 && steps <= p->ngroups; steps++) {
+		if (g == anc)
+			return true;
+		g = p->groups[g].parent;
+	}
+	return false;
+}
+
+const char *profile_group_path(const struct profile *p, int g, char *buf, size_t len)
+{
+	char tmp[PROFILE_MAX_GROUPS * (PROFILE_GROUP_NAME_MAX + 1) + 1];
+
+	buf[0] = 0;
+	for (unsigned steps = 0; g >= 0 && steps <= p->ngroups; steps++) {
+		snprintf(tmp, sizeof(tmp), "%s%s%s", p->groups[g].name, buf[0] ? "/" : "", buf);
+		snprintf(buf, len, "%s", tmp);
+		g = p->groups[g].parent;
+	}
+	return buf;
 }
 
 const char *trigger_name(enum trigger_kind t)

@@ -17,11 +17,16 @@
 #include <sys/types.h>
 
 #include "badness.h"
+#include "qos.h"
 
 #define PROFILE_NAME_MAX 15	/* comm length; instance suffix included */
 #define PROFILE_MAX_WORKERS 64
 #define PROFILE_MAX_CAPS 16
 #define PROFILE_MAX_SYSCTLS 8
+#define PROFILE_MAX_GROUPS 16
+#define PROFILE_GROUP_NAME_MAX 31
+/* worker_spec.group, profile.trigger_group: the run's own cgroup */
+#define PROFILE_GROUP_RUN (-1)
 
 enum trigger_kind {
 	TRIGGER_PRESSURE,	/* a pressure process fills the memcg (default) */
@@ -86,6 +91,29 @@ struct sysctl_setting {
 	char value[32];
 };
 
+/*
+ * [group NAME]: a memory cgroup of the run's tree (a pod, a slice). Its
+ * directory is NAME under its parent's, the run's cgroup at the top.
+ * Knobs not given stay as the kernel makes them (max, 0).
+ */
+struct group_spec {
+	char name[PROFILE_GROUP_NAME_MAX + 1];
+	int line;		/* line of the [group NAME] header */
+	int parent;		/* index into profile.groups, or PROFILE_GROUP_RUN */
+	int depth;		/* 1 under the run's cgroup */
+	bool has_memory_limit;	/* memory.max */
+	uint64_t memory_limit;
+	bool has_memory_high;	/* memory.high (v2) */
+	uint64_t memory_high;
+	bool has_memory_low;	/* memory.low (v2) */
+	uint64_t memory_low;
+	bool has_memory_min;	/* memory.min (v2) */
+	uint64_t memory_min;
+	bool has_swap_max;	/* memory.swap.max, v1 memsw = limit + it */
+	uint64_t swap_max;
+	bool oom_group;		/* memory.oom.group = 1 (v2, 4.19+) */
+};
+
 struct worker_spec {
 	char name[PROFILE_NAME_MAX + 1];
 	int line;		/* line of the [worker NAME] header */
@@ -122,6 +150,14 @@ struct worker_spec {
 	char **setup_cmd;	/* run (as the worker's user) before it starts */
 	char **teardown_cmd;	/* run (as the worker's user) before it is killed */
 	struct worker_rlimit_setting rlimits[WORKER_RLIMIT_COUNT];
+	int group;		/* index into profile.groups, or PROFILE_GROUP_RUN */
+	enum qos_class qos;	/* qos = ...: oom_score_adj from kubelet's formula */
+	bool has_request;
+	uint64_t request;	/* qos request = SIZE (burstable) */
+	/* memory_limit = / limit = / MemoryMax=: the worker's own leaf's
+	 * memory.max (a container's limit inside its pod's group) */
+	bool has_memory_limit;
+	uint64_t memory_limit;
 };
 
 struct profile {
@@ -152,6 +188,14 @@ struct profile {
 	char *claim_predict[OOM_ERA_COUNT];
 	unsigned nworkers;
 	struct worker_spec workers[PROFILE_MAX_WORKERS];
+	unsigned ngroups;	/* [group NAME] sections, in file order */
+	struct group_spec groups[PROFILE_MAX_GROUPS];
+	int trigger_group;	/* [profile] trigger_group = NAME, or PROFILE_GROUP_RUN */
+	bool has_node_memory;
+	uint64_t node_memory;	/* [profile] node_memory: kubelet's capacity */
+	/* warnings the parser found (legal but useless), "FILE:LINE: field: msg" */
+	unsigned nwarnings;
+	char *warnings[PROFILE_MAX_GROUPS];
 };
 
 struct profile_error {
@@ -178,6 +222,12 @@ int profile_validate(const struct profile *p, struct profile_error *err);
 int profile_parse_string(const char *name, const char *text,
 			 struct profile **ret, struct profile_error *err);
 void profile_free(struct profile *p);
+/* The group's index by name, or -1. */
+int profile_group_find(const struct profile *p, const char *name);
+/* Is group g (an index, or PROFILE_GROUP_RUN) anc or below it? */
+bool profile_group_within(const struct profile *p, int g, int anc);
+/* The group's path below the run's cgroup ("pod/c1"), "" for the run's. */
+const char *profile_group_path(const struct profile *p, int g, char *buf, size_t len);
 /* "FILE:LINE: field: msg" into buf. */
 const char *profile_error_str(const struct profile_error *e, char *buf,
 			      size_t len);
