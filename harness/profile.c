@@ -2097,6 +2097,8 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 		 swap ? " beyond the " : "", swap ? format_size(swap, b4) : "",
 		 swap ? " of swap" : "", format_size(locked, b5), format_size(margin, b6));
 	return -EINVAL;
+}
+
 int profile_group_find(const struct profile *p, const char *name)
 {
 	for (unsigned i = 0; i < p->ngroups; i++)

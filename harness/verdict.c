@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "groups.h"
 #include "verdict.h"
 #include "util.h"
 
@@ -28,6 +29,9 @@ static enum oom_era era_used(const struct run *r)
 {
 	return oom_era_info(r->era)->era;
 }
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static const char *nth(unsigned n, char buf[static 16])
 {
@@ -73,11 +77,73 @@ static const struct instance *by_kill_order(const struct run *r, unsigned order)
 	return NULL;
 }
 
+static int group_of(const struct instance *in)
+{
+	return in->spec ? in->spec->group : PROFILE_GROUP_RUN;
+}
+
+/* A candidate of the OOM: its group is in the domain's subtree. */
+static bool in_domain(const struct run *r, const struct instance *in)
+{
+	return !r->has_domain || !r->profile ||
+	       groups_in_domain(r->profile, group_of(in), r->domain_group);
+}
+
+int verdict_domain(struct run *r, uint64_t run_limit, const uint64_t *usage, uint64_t page)
+{
+	const struct profile *p = r->profile;
+	struct oom_domain d;
+	int e;
+
+	if (!p || !page)
+		return -EINVAL;
+	e = groups_oom_domain(p, p->trigger_group, run_limit, usage, &d);
+	if (e < 0)
+		return e;
+	r->has_domain = true;
+	r->domain_group = d.group;
+	r->domain_limit = d.limit;
+	r->domain_headroom = d.headroom;
+	/* memcg OOM: totalpages is the domain's max (mem_cgroup_get_max) */
+	r->totalpages = d.limit / page;
+	return 0;
+}
+
+/*
+ * memory.oom.group: the predicted victim takes every task of the highest
+ * oom.group memcg between its own and the domain with it, except those
+ * at -1000 (oom_kill_memcg_member skips OOM_SCORE_ADJ_MIN).
+ */
+static void predict_oom_group(struct run *r)
+{
+	const struct instance *v = NULL;
+	int og;
+
+	r->has_oom_group_kill = false;
+	if (!r->profile)
+		return;
+	for (unsigned i = 0; i < r->ninst; i++)
+		if (r->inst[i].predicted_rank == 1)
+			v = &r->inst[i];
+	if (!v || !groups_oom_group(r->profile, group_of(v),
+				    r->has_domain ? r->domain_group : PROFILE_GROUP_RUN, &og))
+		return;
+	r->has_oom_group_kill = true;
+	r->oom_group_kill = og;
+	for (unsigned i = 0; i < r->ninst; i++) {
+		struct instance *in = &r->inst[i];
+
+		if (in != v && in_domain(r, in) && in->task.oom_score_adj != -1000 &&
+		    groups_in_domain(r->profile, group_of(in), og))
+			in->group_kill = true;
+	}
+}
+
 void verdict_predict(struct run *r)
 {
 	struct task_mem tasks[RUN_MAX_INSTANCES];
 	struct badness pts[RUN_MAX_INSTANCES];
-	unsigned order[RUN_MAX_INSTANCES];
+	unsigned order[RUN_MAX_INSTANCES], idx[RUN_MAX_INSTANCES], m = 0;
 	unsigned n = r->ninst < RUN_MAX_INSTANCES ? r->ninst : RUN_MAX_INSTANCES;
 
 	if (r->era == OOM_ERA_AUTO)
@@ -87,24 +153,38 @@ void verdict_predict(struct run *r)
 		run_note(r, "kernel release \"%s\" names no version: using the %s model",
 			 r->kernel, oom_era_name(r->era));
 	}
-	for (unsigned i = 0; i < n; i++)
-		tasks[i] = r->inst[i].task;
+	/*
+	 * Only the OOM domain's tasks are candidates (mem_cgroup_scan_tasks
+	 * over its subtree): the others get their points shown, no rank.
+	 */
+	for (unsigned i = 0; i < n; i++) {
+		struct instance *in = &r->inst[i];
+
+		in->outside_domain = !in_domain(r, in);
+		in->group_kill = false;
+		in->predicted_rank = 0;
+		if (in->outside_domain) {
+			in->predicted = oom_badness(r->era, &in->task, r->totalpages);
+			continue;
+		}
+		idx[m] = i;
+		tasks[m++] = in->task;
+	}
 	/*
 	 * The pressure process is a candidate too but not an instance: ranks
 	 * are among instances only. Index order stands for the kernel's scan
 	 * order (spawn order = cgroup attach order).
 	 */
-	oom_rank(r->era, tasks, n, r->totalpages, order, pts);
-	for (unsigned i = 0; i < n; i++) {
-		r->inst[i].predicted = pts[i];
-		r->inst[i].predicted_rank = 0;
-	}
-	for (unsigned k = 0; k < n; k++) {
-		struct instance *in = &r->inst[order[k]];
+	oom_rank(r->era, tasks, m, r->totalpages, order, pts);
+	for (unsigned j = 0; j < m; j++)
+		r->inst[idx[j]].predicted = pts[j];
+	for (unsigned k = 0; k < m; k++) {
+		struct instance *in = &r->inst[idx[order[k]]];
 
 		if (!in->predicted.unkillable)
 			in->predicted_rank = k + 1;
 	}
+	predict_oom_group(r);
 }
 
 double verdict_margin_pct(const struct run *r, unsigned rank_a, unsigned rank_b)
@@ -199,7 +279,10 @@ static bool check_instance(struct run *r, const struct instance *in, char *reaso
 		if (!*reason)
 			snprintf(reason, rlen, "%s", head);
 		got = by_kill_order(r, 1);
-		if (got)
+		if (in->outside_domain)
+			run_note(r, "%s: %s is outside %s's domain, not a candidate of its OOM",
+				 head, in->name, groups_name(r->profile, r->domain_group));
+		else if (got)
 			explain_pair(r, head, got, in);
 		else
 			run_note(r, "%s: predicted rank %u, points %.0f; no worker was killed",
@@ -211,7 +294,18 @@ static bool check_instance(struct run *r, const struct instance *in, char *reaso
 		snprintf(head, sizeof(head), "%s was expected to survive but %s", in->name, fate);
 		if (!*reason)
 			snprintf(reason, rlen, "%s", head);
-		if (in->predicted.unkillable)
+		if (in->outside_domain)
+			run_note(r, "%s: %s is in %s, outside %s's domain: an OOM in %s "
+				 "cannot choose it, so a limit above %s was hit", head, in->name,
+				 groups_name(r->profile, group_of(in)),
+				 groups_name(r->profile, r->domain_group),
+				 groups_name(r->profile, r->domain_group),
+				 groups_name(r->profile, r->domain_group));
+		else if (in->group_kill)
+			run_note(r, "%s: the model expects it to die with the victim: "
+				 "memory.oom.group on %s", head,
+				 groups_name(r->profile, r->oom_group_kill));
+		else if (in->predicted.unkillable)
 			run_note(r, "%s: the model says it is never chosen (%s)", head,
 				 in->predicted.why);
 		else
@@ -225,6 +319,43 @@ static bool check_instance(struct run *r, const struct instance *in, char *reaso
 	default:
 		return true;
 	}
+}
+
+/*
+ * With [group]s: which memcg the OOM is in, its candidates, who is outside
+ * it, and who dies with the victim under memory.oom.group.
+ */
+static void note_domain(struct run *r)
+{
+	const struct profile *p = r->profile;
+	const char *d;
+	char out[256] = "", og[256] = "", b1[16], b2[16];
+	unsigned ncand = 0;
+
+	if (!r->has_domain || !p)
+		return;
+	d = groups_name(p, r->domain_group);
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		if (in->outside_domain)
+			append(out, sizeof(out), "%s (%s)", in->name,
+			       groups_name(p, group_of(in)));
+		else
+			ncand++;
+		if (in->group_kill)
+			append(og, sizeof(og), "%s", in->name);
+	}
+	run_note(r, "OOM domain: %s (limit %s, totalpages=%" PRIu64 ", %s left at the "
+		 "snapshot): the kernel ranks its %u task(s) only%s%s%s%s", d,
+		 format_size(r->domain_limit, b1), r->totalpages,
+		 format_size(r->domain_headroom, b2), ncand, out[0] ? "; not in " : "",
+		 out[0] ? d : "", out[0] ? "'s domain: " : "", out);
+	if (r->has_oom_group_kill)
+		run_note(r, "memory.oom.group on %s: the victim takes every task of %s with it "
+			 "(mem_cgroup_get_oom_group; adj -1000 excepted)%s%s",
+			 groups_name(p, r->oom_group_kill), groups_name(p, r->oom_group_kill),
+			 og[0] ? ": " : ", none besides the victim", og);
 }
 
 /* The one note every verdict carries: the model's victim and its margin. */
@@ -378,13 +509,12 @@ static void note_first_victim(struct run *r)
 {
 	const struct instance *v = by_kill_order(r, 1), *p = by_rank(r, 1);
 
-	if (v && p && v != p)
+	/* an oom.group member may be logged or reaped before the victim */
+	if (v && p && v != p && !v->group_kill)
 		run_note(r, "the kernel killed %s first, the model predicted %s (points %.0f "
 			 "vs %.0f)", v->name, p->name, v->predicted.points, p->predicted.points);
 }
 
-static void append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 static void append(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strlen(buf);
@@ -442,6 +572,7 @@ void verdict_decide(struct run *r)
 	if (r->outcome == OUTCOME_BROK || r->outcome == OUTCOME_SKIP)
 		return;
 
+	note_domain(r);
 	note_prediction(r);
 	if (rx == RUN_EXPECT_PANIC) {
 		if (r->panicked) {

@@ -57,6 +57,8 @@ struct instance {
 	unsigned child_dead;		/* of those, dead when observing ended */
 	bool skip_ramp_wait;		/* command worker without size */
 	struct svc_inst *svc;		/* a command worker's leaf, output, tree (svc.h); NULL */
+	bool outside_domain;		/* its group is not in the OOM domain: no candidate */
+	bool group_kill;		/* memory.oom.group: dies with the victim */
 };
 
 /* A kill as the kernel recorded it (kmsg), matched to an instance. */
@@ -95,6 +97,13 @@ struct run {
 	struct cg_counters counters_after;
 	bool panicked;			/* VM: kernel panic seen */
 	bool alloc_failed;		/* some worker reported ALLOC_FAILED */
+	/* the OOM domain (groups.h) when the profile has [group]s */
+	bool has_domain;
+	int domain_group;		/* PROFILE_GROUP_RUN or a group index */
+	uint64_t domain_limit;		/* bytes */
+	uint64_t domain_headroom;	/* bytes left under it at the snapshot */
+	bool has_oom_group_kill;	/* the victim takes a whole memcg with it */
+	int oom_group_kill;		/* that memcg's group */
 	/* verdict */
 	enum outcome outcome;
 	char reason[512];		/* one line: why SKIP/BROK/FAIL */

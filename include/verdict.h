@@ -17,6 +17,13 @@
  */
 void verdict_predict(struct run *r);
 /*
+ * For a profile with [group]s: where the OOM happens (groups_oom_domain
+ * for trigger_group with usage[] as there, run_limit the run cgroup's
+ * limit now), r->totalpages from that memcg's limit. verdict_predict then
+ * ranks only the domain's candidates. -EINVAL when no limit applies.
+ */
+int verdict_domain(struct run *r, uint64_t run_limit, const uint64_t *usage, uint64_t page);
+/*
  * Decide r->outcome (unless already BROK/SKIP) and add notes. Looks at:
  * expectations of each instance, kill order, kill records vs deaths vs
  * memcg counters (distinct PIDs).

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The run's cgroup tree as the OOM killer sees it (pure: no cgroupfs).
+ *
+ * A memcg OOM happens in one memcg, the OOM domain: the one whose limit
+ * the charge hit. Its candidates are the tasks of its subtree
+ * (mem_cgroup_scan_tasks) and totalpages is its limit. With
+ * memory.oom.group the kernel then kills every task of the highest
+ * ancestor of the victim's memcg, up to the domain, that has oom.group set
+ * (mem_cgroup_get_oom_group, 4.19+), tasks at -1000 excepted.
+ *
+ * Groups are named as in struct profile: an index into p->groups, or
+ * PROFILE_GROUP_RUN for the run's own cgroup, the root of the tree.
+ */
+#ifndef OOMLAB_GROUPS_H
+#define OOMLAB_GROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "profile.h"
+
+struct oom_domain {
+	int group;		/* PROFILE_GROUP_RUN or a group index */
+	uint64_t limit;		/* bytes: its memory.max */
+	uint64_t headroom;	/* limit - usage of its subtree at the snapshot */
+};
+
+/* Group g's memory_limit (the run's for PROFILE_GROUP_RUN), 0 = none. */
+uint64_t groups_limit(const struct profile *p, int g, uint64_t run_limit);
+/* The group's parent; PROFILE_GROUP_RUN's is PROFILE_GROUP_RUN too. */
+int groups_parent(const struct profile *p, int g);
+/* "pod" or "the run's cgroup", for explanations. */
+const char *groups_name(const struct profile *p, int g);
+
+/*
+ * Where the OOM of a trigger in group trig happens. Pressure charges pages
+ * to trig; each charge walks the page counters from trig up to the root
+ * (page_counter_try_charge) and fails at the first whose limit it would
+ * exceed. So as the pressure grows, the group between trig and the run's
+ * cgroup with the least headroom (limit - usage of its subtree) is hit
+ * first; on equal headroom the lower one, met first on the way up.
+ * usage[0] is the run's subtree usage, usage[1 + g] group g's (bytes).
+ * run_limit: the run cgroup's limit now. -EINVAL: no limit from trig up
+ * (the host never runs without one).
+ */
+int groups_oom_domain(const struct profile *p, int trig, uint64_t run_limit,
+		      const uint64_t *usage, struct oom_domain *ret);
+
+/* Is a task of group g a candidate of an OOM in domain (g at or below it)? */
+bool groups_in_domain(const struct profile *p, int g, int domain);
+
+/*
+ * The memcg whose tasks all die with a victim in group victim, for an OOM
+ * in domain: the highest group from victim up to domain (both included)
+ * with oom_group set (the run's cgroup counts with [profile] oom_group).
+ * *ret_group untouched and false when none has it: only the victim dies.
+ */
+bool groups_oom_group(const struct profile *p, int victim, int domain, int *ret_group);
+
+#endif
