@@ -5,6 +5,7 @@
  * libcgroup and its workarounds are cg-lcg.c's, stale cleanup cg-stale.c's.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -234,47 +235,79 @@ out:
 	return r;
 }
 
-/*
- * A child memcg of parent (a worker's leaf, issue 8). v1 charges a child's
- * pages to every ancestor when memory.use_hierarchy is 1 (always since
- * 5.16; cg_create_in refused the run otherwise), so parent's limit holds
- * for the leaf too, and a leaf needs no limit of its own.
- */
-int cg_create_child(const struct oomlab_cg *parent, const char *name, uint64_t limit,
-		    struct oomlab_cg **ret)
+int cg_create(const char *tag, uint64_t limit, bool oom_group,
+	      uint64_t swap_max, struct oomlab_cg **ret)
 {
+	return cg_create_in("/", tag, limit, oom_group, swap_max, ret);
+}
+
+int cg_create_child(const struct oomlab_cg *parent, const char *name,
+		    const struct cg_setting *set, unsigned n, struct oomlab_cg **ret)
+{
+	_cleanup_free_ char *parent_dir = NULL;
 	struct cg_value vals[CG_KNOB_COUNT];
 	struct oomlab_cg *cg = NULL;
-	unsigned n = 0;
+	uint64_t limit = 0;
+	unsigned nv = 0;
 	bool added;
-	int r = -ENOMEM;
+	int r = 0;
 
-	if (!parent || !name || !tag_ok(name) || !ret)
+	if (!parent || !name || !tag_ok(name) || !ret || n > CG_KNOB_COUNT)
 		return -EINVAL;
 	cg = calloc(1, sizeof(*cg));
 	if (!cg)
 		return -ENOMEM;
 	cg->version = parent->version;
-	cg->w = (struct cg_where){ .version = parent->w.version, .fake = parent->w.fake,
-				   .root = strdup(parent->w.root), .mount = strdup(parent->w.mount),
-				   .rel = strdup(parent->w.rel) };
-	if (!cg->w.root || !cg->w.mount || !cg->w.rel ||
-	    asprintf(&cg->relpath, "%s/%s", parent->relpath, name) < 0) {
-		cg->relpath = NULL;
-		goto out;
-	}
-	cg->path = cg_where_dir(&cg->w, cg->relpath);
+	cg->w.version = parent->w.version;
+	cg->w.fake = parent->w.fake;
+	cg->w.root = strdup(parent->w.root);
+	cg->w.mount = strdup(parent->w.mount);
+	cg->w.rel = strdup(parent->w.rel);
+	cg->relpath = cg_path_join3(NULL, parent->relpath, name);
+	cg->path = cg->relpath ? cg_where_dir(&cg->w, cg->relpath) : NULL;
 	cg->oom_file = cg->path ? cg_path_join3(NULL, cg->path,
 				  cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version)) : NULL;
-	if (!cg->path || !cg->oom_file)
+	parent_dir = strdup(parent->path);
+	if (!cg->w.root || !cg->w.mount || !cg->w.rel || !cg->path || !cg->oom_file ||
+	    !parent_dir) {
+		r = -ENOMEM;
 		goto out;
-	r = 0;
+	}
+	/*
+	 * v2: a child has memory.* files only when the parent delegates the
+	 * controller (cgroup.subtree_control), and then the parent may hold
+	 * no process (the no internal processes rule): create the tree before
+	 * anything joins it.
+	 */
+	if (cg->version == CG_V2 && !cg_file_has_word(parent_dir, "cgroup.subtree_control",
+						      "memory")) {
+		r = cg_lcg_write(&cg->w, parent->relpath, "cgroup.subtree_control", "+memory");
+		if (r < 0)
+			goto out;
+	}
 	if (cg->version == CG_V1)
-		r = add_knob(cg, parent->path, CG_KNOB_OOM_KILL_DISABLE, 0, 0, vals, &n, &added);
-	if (r == 0 && limit)
-		r = add_knob(cg, parent->path, CG_KNOB_MAX, limit, 0, vals, &n, &added);
+		/* oom_kill_disable is inherited from the parent: clear it. */
+		r = add_knob(cg, parent_dir, CG_KNOB_OOM_KILL_DISABLE, 0, 0, vals, &nv, &added);
+	for (unsigned i = 0; r == 0 && i < n; i++)
+		if (set[i].knob == CG_KNOB_MAX)
+			limit = set[i].value;
+	/* the limit first: v1 refuses memsw below limit_in_bytes */
+	for (unsigned pass = 0; r == 0 && pass < 2; pass++)
+		for (unsigned i = 0; r == 0 && i < n; i++) {
+			if ((set[i].knob == CG_KNOB_MAX) != (pass == 0))
+				continue;
+			if (set[i].knob == CG_KNOB_SWAP_MAX && cg->version == CG_V1 && !limit)
+				continue;	/* memsw needs a limit to add the swap to */
+			r = add_knob(cg, parent_dir, set[i].knob, set[i].value, limit, vals,
+				     &nv, &added);
+			if (r == 0 && added && set[i].knob == CG_KNOB_SWAP_MAX &&
+			    cg->version == CG_V1) {
+				cg->memsw = true;
+				cg->swap = set[i].value;
+			}
+		}
 	if (r == 0)
-		r = cg_lcg_create(&cg->w, cg->relpath, vals, n);
+		r = cg_lcg_create(&cg->w, cg->relpath, vals, nv);
 	if (r < 0)
 		goto out;
 	*ret = cg;
@@ -282,12 +315,6 @@ int cg_create_child(const struct oomlab_cg *parent, const char *name, uint64_t l
 out:
 	cg_free(cg);
 	return r;
-}
-
-int cg_create(const char *tag, uint64_t limit, bool oom_group,
-	      uint64_t swap_max, struct oomlab_cg **ret)
-{
-	return cg_create_in("/", tag, limit, oom_group, swap_max, ret);
 }
 
 enum cg_version cg_version(const struct oomlab_cg *cg)
@@ -626,6 +653,38 @@ static void sleep_ms(long ms)
  * must not do). Dead but unreaped children (zombies) are not listed in
  * cgroup.procs and do not keep the directory busy.
  */
+/*
+ * Child cgroups first (the run's [group]s, the workers' leaves): rmdir of
+ * a cgroup with children fails with EBUSY, and a SIGKILLed harness's tree
+ * must go whole. Depth is bounded by the profile (and PATH_MAX).
+ */
+static int remove_children(const struct cg_where *w, const char *rel, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		_cleanup_free_ char *sub = NULL;
+		int q;
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		sub = cg_path_join3(NULL, rel, e->d_name);
+		if (!sub) {
+			r = -ENOMEM;
+			break;
+		}
+		q = cg_remove_dir(w, sub);
+		if (q < 0 && !r)
+			r = q;
+	}
+	closedir(d);
+	return r;
+}
+
 int cg_remove_dir(const struct cg_where *w, const char *rel)
 {
 	_cleanup_free_ char *dir = NULL;
@@ -635,6 +694,9 @@ int cg_remove_dir(const struct cg_where *w, const char *rel)
 	dir = cg_where_dir(w, rel);
 	if (!dir)
 		return -ENOMEM;
+	r = remove_children(w, rel, dir);
+	if (r < 0)
+		return r;
 	for (;;) {
 		left = kill_listed(dir, w->fake);
 		if (left == -ENOENT) {

@@ -134,7 +134,7 @@ int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, struct ooml
 	char name[32];
 
 	snprintf(name, sizeof(name), "w-%s", inst_name);
-	return cg_create_child(parent, name, 0, ret);
+	return cg_create_child(parent, name, NULL, 0, ret);
 }
 
 uint64_t svc_leaf_usage(const struct oomlab_cg *leaf)

@@ -98,12 +98,21 @@ int cg_create(const char *tag, uint64_t limit, bool oom_group,
 /* cg_create() with the detection and the cgroupfs under root. */
 int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_group,
 		 uint64_t swap_max, struct oomlab_cg **ret);
+/* One knob of a child cgroup (cg_create_child). */
+struct cg_setting {
+	enum cg_knob knob;
+	uint64_t value;		/* bytes (UINT64_MAX = max), 0/1 for oom.group */
+};
 /*
- * PARENT/name, e.g. a worker's leaf in the run's cgroup; limit 0 = none.
- * Remove it (cg_destroy) before its parent.
+ * Create parent/NAME (a [group] of the run's tree, a worker's leaf) with
+ * the knobs in set[] (the memory limit first, whatever the order given).
+ * v2: the parent's cgroup.subtree_control gets +memory first, so it must
+ * hold no process yet. -EOPNOTSUPP when this version lacks a knob (v1:
+ * memory.high/low/min, oom.group), and nothing is created. Removing the
+ * parent removes its children (cg_remove).
  */
-int cg_create_child(const struct oomlab_cg *parent, const char *name, uint64_t limit,
-		    struct oomlab_cg **ret);
+int cg_create_child(const struct oomlab_cg *parent, const char *name,
+		    const struct cg_setting *set, unsigned n, struct oomlab_cg **ret);
 enum cg_version cg_version(const struct oomlab_cg *cg);
 const char *cg_path(const struct oomlab_cg *cg);	/* absolute dir */
 const char *cg_relpath(const struct oomlab_cg *cg);	/* as the kernel logs it: "/a/b" */

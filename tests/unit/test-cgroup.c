@@ -385,6 +385,61 @@ static void test_create_v1(void **state)
 }
 
 /*
+ * A tree under the run's cgroup (issue 8): v2 delegates memory to the
+ * children first; v1 refuses the knobs it lacks and creates nothing;
+ * removing the run's cgroup removes the tree, children first.
+ */
+static void test_create_child(void **state)
+{
+	char *root = fixture_copy("v2"), pod[PATH_MAX + 16], c1[PATH_MAX + 32];
+	struct oomlab_cg *run = NULL, *g = NULL, *c = NULL, *bad = (struct oomlab_cg *)0x1;
+	const struct cg_setting pod_set[] = {
+		{ CG_KNOB_LOW, 16 * MIB },
+		{ CG_KNOB_MAX, 192 * MIB },	/* written first whatever the order */
+		{ CG_KNOB_OOM_GROUP, 1 },
+	};
+	const struct cg_setting c1_set[] = { { CG_KNOB_MAX, 96 * MIB } };
+
+	assert_int_equal(cg_create_in(root, "tree", 256 * MIB, false, 0, &run), 0);
+	assert_int_equal(cg_create_child(run, "pod", pod_set, 3, &g), 0);
+	snprintf(pod, sizeof(pod), "%s/pod", cg_path(run));
+	assert_string_equal(cg_path(g), pod);
+	assert_non_null(strstr(cg_relpath(g), "-tree/pod"));
+	assert_file(cg_path(run), "cgroup.subtree_control", "+memory");
+	assert_file(pod, "memory.max", "201326592");
+	assert_file(pod, "memory.low", "16777216");
+	assert_file(pod, "memory.oom.group", "1");
+	assert_int_equal(cg_create_child(g, "c1", c1_set, 1, &c), 0);
+	snprintf(c1, sizeof(c1), "%s/c1", pod);
+	assert_file(c1, "memory.max", "100663296");
+	assert_int_equal(cg_create_child(g, "c/1", c1_set, 1, &bad), -EINVAL);
+	assert_ptr_equal(bad, (struct oomlab_cg *)0x1);
+	/* the run's cgroup goes with its tree */
+	assert_int_equal(cg_remove(run), 0);
+	assert_false(exists(c1, "."));
+	assert_false(exists(pod, "."));
+	assert_int_equal(cg_remove(c), 0);	/* already gone */
+	cg_destroy(c);
+	cg_destroy(g);
+	cg_destroy(run);
+	fixture_drop(root);
+
+	root = fixture_copy("v1");
+	assert_int_equal(cg_create_in(root, "tree", 256 * MIB, false, 0, &run), 0);
+	assert_int_equal(cg_create_child(run, "pod", pod_set, 3, &bad), -EOPNOTSUPP);
+	assert_ptr_equal(bad, (struct oomlab_cg *)0x1);
+	snprintf(pod, sizeof(pod), "%s/pod", cg_path(run));
+	assert_false(exists(pod, "."));
+	assert_int_equal(cg_create_child(run, "pod", c1_set, 1, &g), 0);
+	assert_file(pod, "memory.limit_in_bytes", "100663296");
+	assert_file(pod, "memory.oom_control", "0");
+	cg_destroy(run);
+	assert_false(exists(pod, "."));
+	cg_destroy(g);
+	fixture_drop(root);
+}
+
+/*
  * Stale cleanup: gone owners' cgroups go, ours stays, and one listing
  * tasks is never signalled on a fake tree (its PIDs are another machine's).
  */
@@ -466,6 +521,7 @@ int main(void)
 		cmocka_unit_test(test_create_bad_tag),
 		cmocka_unit_test(test_create_v2),
 		cmocka_unit_test(test_create_v1),
+		cmocka_unit_test(test_create_child),
 		cmocka_unit_test(test_cleanup_stale_fake),
 		cmocka_unit_test(test_knob_table),
 	};
