@@ -1664,12 +1664,6 @@ static int finish_groups(struct parse_ctx *c)
 			warn_at(c, c->gl[i].memory_min, "memory_min",
 				"%s is above the group's own memory_limit = %s",
 				format_size(g->memory_min, b1), format_size(g->memory_limit, b2));
-		for (unsigned w = 0; w < p->nworkers; w++)
-			if (!strcmp(p->workers[w].name, g->name))
-				return fail_at(c, g->line, "group",
-					       "'%s' is also a worker's name (line %d): a group and "
-					       "a worker need names of their own (their cgroups)",
-					       g->name, p->workers[w].line);
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct worker_spec *w = &p->workers[i];
@@ -1683,6 +1677,14 @@ static int finish_groups(struct parse_ctx *c)
 				return fail_at(c, wl->group, "group", "unknown group '%s' (%s)",
 					       wl->group_name, group_names(p, names, sizeof(names)));
 		}
+		/* the worker's own leaf is named after it, beside its group's
+		 * child groups */
+		for (unsigned k = 0; k < p->ngroups; k++)
+			if (p->groups[k].parent == w->group && !strcmp(p->groups[k].name, w->name))
+				return fail_at(c, p->groups[k].line, "group",
+					       "'%s' is also the name of worker %s (line %d) in the "
+					       "same parent: their cgroups would collide", w->name,
+					       w->name, w->line);
 		up = limited_ancestor(p, w->group);
 		if (w->has_memory_limit && up >= 0 &&
 		    w->memory_limit > p->groups[up].memory_limit)

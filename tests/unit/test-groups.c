@@ -166,8 +166,8 @@ static const struct bad bads[] = {
 	  "duplicate group name 'a' (first at line 3)" },
 	{ P "[group]\n[worker w]\nsize = 1M\n", 3, "group", "[group] needs a name: [group NAME]" },
 	{ P "[group w]\n[worker w]\nsize = 1M\n", 3, "group",
-	  "'w' is also a worker's name (line 4): a group and a worker need names of their "
-	  "own (their cgroups)" },
+	  "'w' is also the name of worker w (line 4) in the same parent: their cgroups "
+	  "would collide" },
 	{ P "trigger = limit\ntrigger_group = a\n[group a]\n[worker w]\nsize = 1M\n", 4,
 	  "trigger_group", "trigger = limit steps a's memory_limit down, and a has none" },
 	{ P "[group a]\nmemory_low = 0\n[worker w]\nsize = 1M\n", 4, "memory_low",
@@ -318,7 +318,7 @@ static void test_nested_domain(void **state)
 	assert_int_equal(r->totalpages, 24576);
 	verdict_predict(r);
 	/* big: 12800 pages; small 7680; outside would score
-	 * 30720 + 900 * 24576 / 1000 = 52838, but is no candidate */
+	 * 30720 + 900 * (24576 / 1000 = 24) = 52320, but is no candidate */
 	assert_int_equal(r->inst[1].predicted_rank, 1);
 	assert_int_equal(r->inst[0].predicted_rank, 2);
 	assert_int_equal(r->inst[2].predicted_rank, 0);
