@@ -11,6 +11,7 @@
 
 #include "observe.h"
 #include "procfs.h"
+#include "groups.h"
 #include "run-ctx.h"
 #include "svc-stage.h"
 #include "trigger.h"
@@ -146,7 +147,7 @@ void observe(struct run_ctx *c)
 	}
 	observe_kmsg_drain(c);
 	if (c->cg) {
-		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_after);
+		int e = groups_read_counters(c, &r->counters_after);
 
 		svc_add_leaf_counters(r, &r->counters_after);
 

@@ -180,6 +180,82 @@ static void why_oom_group(const struct profile *p, const struct need_env *env, c
 }
 
 /*
+ * [group] knobs the memory controller of this machine lacks: v1 has no
+ * memory.high, memory.low, memory.min nor memory.oom.group (the knob
+ * table says which version has which file). v2 runs them (the guest).
+ */
+static const struct {
+	enum cg_knob knob;
+	const char *key;
+} group_knobs[] = {
+	{ CG_KNOB_HIGH, "memory_high" },
+	{ CG_KNOB_LOW, "memory_low" },
+	{ CG_KNOB_MIN, "memory_min" },
+	{ CG_KNOB_OOM_GROUP, "oom_group" },
+};
+
+static bool group_sets(const struct group_spec *g, enum cg_knob k)
+{
+	switch (k) {
+	case CG_KNOB_HIGH:
+		return g->has_memory_high;
+	case CG_KNOB_LOW:
+		return g->has_memory_low;
+	case CG_KNOB_MIN:
+		return g->has_memory_min;
+	case CG_KNOB_OOM_GROUP:
+		return g->oom_group;
+	default:
+		return false;
+	}
+}
+
+/* The first group knob the version lacks: *ret_group, *ret_knob. */
+static bool group_knob_missing(const struct profile *p, enum cg_version v, unsigned *ret_group,
+			       unsigned *ret_knob)
+{
+	for (unsigned i = 0; i < p->ngroups; i++)
+		for (unsigned k = 0; k < ARRAY_SIZE(group_knobs); k++)
+			if (group_sets(&p->groups[i], group_knobs[k].knob) &&
+			    !cg_knob_file(group_knobs[k].knob, v)) {
+				*ret_group = i;
+				*ret_knob = k;
+				return true;
+			}
+	return false;
+}
+
+static bool applies_group_knobs(const struct profile *p)
+{
+	unsigned g, k;
+
+	/* CG_V1 lacks every one of them: does the profile set any? */
+	return trigger_of(p)->needs_memcg && group_knob_missing(p, CG_V1, &g, &k);
+}
+
+static bool met_group_knobs(const struct profile *p, const struct need_env *env)
+{
+	unsigned g, k;
+
+	return env->cg_probed && env->cg_err == 0 &&
+	       !group_knob_missing(p, env->cg_version, &g, &k);
+}
+
+static void why_group_knobs(const struct profile *p, const struct need_env *env, char *buf,
+			    size_t len)
+{
+	unsigned g = 0, k = 0;
+
+	group_knob_missing(p, env->cg_version ? env->cg_version : CG_V1, &g, &k);
+	snprintf(buf, len,
+		 "group %s sets %s (%s), which this machine's memory controller "
+		 "(cgroup v%d) lacks: run it in a VM (oomlab vm run %s)",
+		 p->groups[g].name, group_knobs[k].key,
+		 cg_knob_file(group_knobs[k].knob, CG_V2), env->cg_version ? (int)env->cg_version : 1,
+		 p->path);
+}
+
+/*
  * Host safety (issue 7, defect 1): a memcg OOM needs the memcg's limit to
  * be hit before the machine, or a memcg above ours, runs out. A limit the
  * machine cannot hold let the pressure grow into a global OOM.
@@ -304,6 +380,7 @@ const struct need needs[] = {
     {"memcg", false, applies_memcg, met_memcg, why_memcg},
     {"cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2},
     {"oom_group", false, applies_oom_group, met_oom_group, why_oom_group},
+    {"group knobs", false, applies_group_knobs, met_group_knobs, why_group_knobs},
     {"host memory", false, applies_host_memory, met_host_memory, why_host_memory},
 };
 

@@ -8,6 +8,7 @@
 
 #include "procfs.h"
 #include "ramp.h"
+#include "groups.h"
 #include "run-ctx.h"
 #include "svc-stage.h"
 #include "util.h"
@@ -81,7 +82,7 @@ void ramp_spawn_all(struct run_ctx *c)
 		struct spawn_req req = {
 		    .name = in->name,
 		    .spec = in->spec,
-		    .cg = c->cg,
+		    .cg = worker_parent_cgroup(c, in),
 		    .sb_fd = in->spec->argv ? -1 : c->sb_fd,
 		    .slot = in->slot,
 		    .quiet = !c->o->verbose,

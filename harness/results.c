@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "fileio.h"
+#include "groups.h"
 #include "ptree.h"
 #include "results.h"
 #include "svc.h"
@@ -306,6 +307,73 @@ static json_t *kill_json(const struct run *r, unsigned i, bool *bad)
 	return o;
 }
 
+/*
+ * [group]s: each worker's group ("pod/c1", null for the run's own
+ * cgroup), whether it was a candidate of the OOM domain, whether
+ * memory.oom.group takes it with the victim; the tree and the domain.
+ */
+static void worker_group_json(const struct run *r, const struct instance *in, json_t *o,
+			      bool *bad)
+{
+	const struct profile *p = r->profile;
+	char path[256];
+	int g = in->spec ? in->spec->group : PROFILE_GROUP_RUN;
+
+	if (!o || !p || !p->ngroups)
+		return;
+	jset(o, "group", g >= 0 ? jstr(profile_group_path(p, g, path, sizeof(path))) : json_null(),
+	     bad);
+	jset(o, "in_domain", json_boolean(!in->outside_domain), bad);
+	jset(o, "group_kill", json_boolean(in->group_kill), bad);
+}
+
+static json_t *groups_json(const struct profile *p, bool *bad)
+{
+	json_t *a = json_array();
+	char path[256];
+
+	for (unsigned i = 0; a && i < p->ngroups; i++) {
+		const struct group_spec *g = &p->groups[i];
+		json_t *o = json_object();
+
+		if (!o)
+			continue;
+		jset(o, "name", jstr(g->name), bad);
+		jset(o, "path", jstr(profile_group_path(p, (int)i, path, sizeof(path))), bad);
+		jset(o, "parent", g->parent >= 0 ? jstr(p->groups[g->parent].name) : json_null(), bad);
+		jset(o, "memory_limit_bytes", g->has_memory_limit ? ju64(g->memory_limit) : json_null(), bad);
+		jset(o, "memory_high_bytes", g->has_memory_high ? ju64(g->memory_high) : json_null(), bad);
+		jset(o, "memory_low_bytes", g->has_memory_low ? ju64(g->memory_low) : json_null(), bad);
+		jset(o, "memory_min_bytes", g->has_memory_min ? ju64(g->memory_min) : json_null(), bad);
+		jset(o, "swap_max_bytes", g->has_swap_max ? ju64(g->swap_max) : json_null(), bad);
+		jset(o, "oom_group", json_boolean(g->oom_group), bad);
+		jappend(a, o, bad);
+	}
+	return a;
+}
+
+static json_t *domain_json(const struct run *r, bool *bad)
+{
+	const struct profile *p = r->profile;
+	char path[256];
+	json_t *o;
+
+	if (!r->has_domain || !p)
+		return json_null();
+	o = json_object();
+	if (!o)
+		return NULL;
+	jset(o, "group", r->domain_group >= 0 ?
+	     jstr(profile_group_path(p, r->domain_group, path, sizeof(path))) : json_null(), bad);
+	jset(o, "name", jstr(r->domain_group >= 0 ? p->groups[r->domain_group].name : "run"), bad);
+	jset(o, "limit_bytes", ju64(r->domain_limit), bad);
+	jset(o, "headroom_bytes", ju64(r->domain_headroom), bad);
+	jset(o, "oom_group_kill", r->has_oom_group_kill ?
+	     jstr(r->oom_group_kill >= 0 ? p->groups[r->oom_group_kill].name : "run") : json_null(),
+	     bad);
+	return o;
+}
+
 static json_t *counters_json(const struct cg_counters *c, bool *bad)
 {
 	json_t *o = json_object();
@@ -367,9 +435,17 @@ struct json_t *results_json(const struct run *r)
 	jset(doc, "wall_ms", jreal(r->wall_ms), &bad);
 
 	a = json_array();
-	for (unsigned i = 0; a && i < r->ninst && i < RUN_MAX_INSTANCES; i++)
-		jappend(a, worker_json(&r->inst[i], &bad), &bad);
+	for (unsigned i = 0; a && i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
+		json_t *w = worker_json(&r->inst[i], &bad);
+
+		worker_group_json(r, &r->inst[i], w, &bad);
+		jappend(a, w, &bad);
+	}
 	jset(doc, "workers", a, &bad);
+	if (p && p->ngroups) {
+		jset(doc, "groups", groups_json(p, &bad), &bad);
+		jset(doc, "domain", domain_json(r, &bad), &bad);
+	}
 
 	a = json_array();
 	for (unsigned i = 0; a && i < r->nkills && i < RUN_MAX_KILLS; i++)
@@ -643,10 +719,21 @@ void results_print_table(const struct run *r, FILE *out)
 	fprintf(out, "%stotalpages %" PRIu64 "  ramp %.0f ms  wall %.0f ms\n",
 		p || r->trigger_used ? "  " : "", r->totalpages, r->ramp_ms, r->wall_ms);
 
+	if (r->has_domain && p) {
+		char gp[256];
+
+		fprintf(out, "OOM domain %s (%s, limit %s)%s%s\n",
+			r->domain_group >= 0 ? p->groups[r->domain_group].name : "run",
+			r->domain_group >= 0 ?
+			profile_group_path(p, r->domain_group, gp, sizeof(gp)) : "the run's cgroup",
+			format_size(r->domain_limit, b1),
+			r->has_oom_group_kill ? "  oom.group " : "",
+			r->has_oom_group_kill ? groups_name(p, r->oom_group_kill) : "");
+	}
 	if (r->ninst) {
-		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s\n",
+		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s%s\n",
 			"worker", "adj", "nice", "size", "rss@trig", "points", "pred",
-			"expect", "actual", "kill_ms");
+			"expect", "actual", "kill_ms", p && p->ngroups ? "  group" : "");
 	}
 	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
 		const struct instance *in = &r->inst[i];
@@ -664,11 +751,20 @@ void results_print_table(const struct run *r, FILE *out)
 			snprintf(kms, sizeof(kms), "%.1f", in->kill_ms);
 		else
 			snprintf(kms, sizeof(kms), "-");
-		fprintf(out, "%-15s %5d %5d %8s %9s %9s %5s  %-10s %-10s %8s\n",
+		fprintf(out, "%-15s %5d %5d %8s %9s %9s %5s  %-10s %-10s %8s",
 			in->name, in->oom_score_adj, in->spec ? in->spec->nice : 0,
 			format_size(in->spec ? in->spec->size : 0, b1),
 			format_size(in->rss_bytes, b2), pts, pred,
 			expect_str(in->spec, b4), actual_str(in, b3), kms);
+		if (p && p->ngroups) {
+			char gp[256];
+			int g = in->spec ? in->spec->group : PROFILE_GROUP_RUN;
+
+			fprintf(out, "  %s%s%s", g >= 0 ? profile_group_path(p, g, gp, sizeof(gp)) : "-",
+				in->outside_domain ? " (outside)" : "",
+				in->group_kill ? " (oom.group)" : "");
+		}
+		fputc('\n', out);
 		if (in->svc && in->svc->tree.n) {
 			char tree[PTREE_MAX * 100];
 

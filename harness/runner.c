@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 
 #include "cgroup.h"
+#include "groups.h"
 #include "kmsg.h"
 #include "plan.h"
 #include "preflight.h"
@@ -136,6 +137,9 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	if (run_stopped(r))
 		goto out;
 	cgroup_setup(&c);
+	if (run_stopped(r))
+		goto out;
+	groups_setup(&c);
 	if (run_stopped(r))
 		goto out;
 	svc_prepare(&c);

@@ -2,6 +2,7 @@
 /* snapshot: what the model needs, read just before the trigger. */
 #include <string.h>
 
+#include "groups.h"
 #include "procfs.h"
 #include "run-ctx.h"
 #include "snapshot.h"
@@ -72,7 +73,7 @@ void snapshot(struct run_ctx *c)
 			 s1.comm, format_size(s1.rss_bytes, b1));
 	}
 	if (c->cg) {
-		int e = cg_read_counters(cg_path(c->cg), r->cg_version, &r->counters_before);
+		int e = groups_read_counters(c, &r->counters_before);
 
 		svc_add_leaf_counters(r, &r->counters_before);
 
@@ -87,6 +88,10 @@ void snapshot(struct run_ctx *c)
 	} else {
 		proc_totalpages("/proc", &r->totalpages);
 	}
+	/* [group]s: the OOM domain's limit is totalpages, its tasks the candidates */
+	groups_snapshot(c);
+	if (run_stopped(r))
+		return;
 	svc_snapshot(c);
 	verdict_predict(r);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "groups.h"
 #include "observe.h"
 #include "ptree.h"
 #include "ready.h"
@@ -20,47 +21,6 @@
 #include "util.h"
 
 #define SETUP_OUT_LINES 5
-
-struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in)
-{
-	return c->cg;
-}
-
-/*
- * cgroup v2's "no internal processes" rule: once the services' leaves exist
- * the run's cgroup has memory in its subtree_control and cannot take a
- * process (attach fails with EBUSY), so on v2 the other workers and the
- * pressure process get leaves of their own. v1 has no such rule, and there
- * a kill is counted in the victim's memcg only, which the pressure
- * process's handshake reads: there they stay in the run's cgroup.
- */
-static void leaves_for_the_rest(struct run_ctx *c)
-{
-	struct run *r = c->r;
-	bool any = false;
-	int e;
-
-	for (unsigned i = 0; i < r->ninst; i++)
-		any |= r->inst[i].svc && r->inst[i].svc->leaf;
-	if (!any || cg_version(c->cg) != CG_V2)
-		return;
-	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
-		struct instance *in = &r->inst[i];
-
-		if (in->svc)
-			continue;
-		e = svc_leaf_create(worker_parent_cgroup(c, in), in->name, &c->plain_leaf[i]);
-		if (e < 0)
-			return run_set_outcome(r, OUTCOME_BROK,
-					       "cannot create the leaf memcg of %s: %s", in->name,
-					       strerror(-e));
-	}
-	e = cg_create_child(c->cg, "pressure", 0, &c->pressure_leaf);
-	if (e < 0)
-		return run_set_outcome(r, OUTCOME_BROK,
-				       "cannot create the pressure process's leaf memcg: %s",
-				       strerror(-e));
-}
 
 void svc_prepare(struct run_ctx *c)
 {
@@ -113,7 +73,6 @@ void svc_prepare(struct run_ctx *c)
 					       strerror(s->out_fd < 0 ? -s->out_fd : ENOMEM));
 		s->ready = !ready_explicit(in->spec);
 	}
-	leaves_for_the_rest(c);
 }
 
 /* setup/teardown commands run as the worker's user: only uid and gid,
@@ -179,13 +138,11 @@ static int run_cmd(struct run_ctx *c, const struct instance *in, char *const *ar
 int svc_before_spawn(struct run_ctx *c, struct instance *in, struct spawn_req *req)
 {
 	struct svc_inst *s = in->svc;
-	unsigned idx = (unsigned)(in - c->r->inst);
 
-	if (!s) {
-		if (idx < RUN_MAX_INSTANCES && c->plain_leaf[idx])
-			req->cg = c->plain_leaf[idx];
+	/* the other workers' leaves (v2, no internal processes) are
+	 * groups-run.c's: ramp.c asks instance_cgroup() */
+	if (!s)
 		return 0;
-	}
 	if (in->spec->setup_cmd && run_cmd(c, in, in->spec->setup_cmd, "setup", true) < 0)
 		return -EIO;
 	if (s->leaf)
@@ -403,12 +360,6 @@ void svc_teardown(struct run_ctx *c)
 		s->argv = s->ready_argv = NULL;
 		/* s itself stays: results print the tree */
 	}
-	/* v2's other leaves: the processes in them are killed here, as
-	 * cg_destroy does for the run's cgroup (their pidfds are reaped by
-	 * teardown after this) */
-	for (unsigned i = 0; i < RUN_MAX_INSTANCES; i++)
-		cg_destroyp(&c->plain_leaf[i]);
-	cg_destroyp(&c->pressure_leaf);
 }
 
 void svc_workdir_done(struct run_ctx *c)

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "groups.h"
 #include "run-ctx.h"
 #include "svc-stage.h"
 #include "sysctls.h"
@@ -40,6 +41,7 @@ void teardown(struct run_ctx *c)
 	cg_destroy(c->cg);
 	c->cg = NULL;
 	svc_workdir_done(c);
+	groups_teardown(c);
 	if (c->sb) {
 		munmap(c->sb, sb_map_size(c->nslots));
 		c->sb = NULL;

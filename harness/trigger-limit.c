@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "groups.h"
 #include "run-ctx.h"
 #include "trigger.h"
 #include "util.h"
@@ -19,12 +20,15 @@ static int limit_step(struct run_ctx *c)
 	struct cg_counters cnt;
 	int e;
 
-	e = cg_read_counters(cg_path(c->cg), c->r->cg_version, &cnt);
+	/* trigger_group: that group's limit is stepped, its memcg OOMs */
+	e = cg_read_counters(cg_path(groups_trigger_cg(c)), c->r->cg_version, &cnt);
 	if (e < 0)
 		return e;
 	c->limit_now = cnt.usage > LIMIT_STEP * 2 ? cnt.usage - LIMIT_STEP : cnt.usage / 2;
 	c->r->totalpages = c->limit_now / c->page_size;
-	return cg_set_limit(c->cg, c->limit_now);
+	if (c->r->has_domain)
+		c->r->domain_limit = c->limit_now;
+	return cg_set_limit(groups_trigger_cg(c), c->limit_now);
 }
 
 static int limit_start(struct run_ctx *c)
@@ -34,7 +38,7 @@ static int limit_start(struct run_ctx *c)
 
 	e = limit_step(c);
 	if (e == -EBUSY && r->cg_version == CG_V1) {
-		e = cg_set_limit(c->cg, c->p->memory_limit);
+		e = cg_set_limit(groups_trigger_cg(c), groups_trigger_limit(c));
 		if (e < 0) {
 			run_set_outcome(r, OUTCOME_BROK,
 					"cannot restore the memory limit "
@@ -42,14 +46,14 @@ static int limit_start(struct run_ctx *c)
 					strerror(-e));
 			return e;
 		}
-		c->limit_now = c->p->memory_limit;
+		c->limit_now = groups_trigger_limit(c);
 		r->totalpages = c->limit_now / c->page_size;
 		run_note(r, "trigger = limit: cgroup v1 refuses a limit below usage "
 			    "(EBUSY) instead of OOM-killing, so the pressure trigger was "
 			    "used");
 		r->trigger_used = "pressure (limit on v1)";
 		c->trig = &trigger_pressure;
-		return trigger_pressure_spawn(c, cg_oom_counter_file(c->cg));
+		return trigger_pressure_spawn(c, groups_pressure_counter(c));
 	}
 	if (e < 0)
 		run_set_outcome(r, OUTCOME_BROK, "cannot lower the memory limit: %s", strerror(-e));

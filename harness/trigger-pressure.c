@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "groups.h"
 #include "procfs.h"
 #include "run-ctx.h"
 #include "trigger.h"
@@ -23,7 +24,7 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 			(char *)counter,   NULL};
 	struct spawn_req req = {
 	    .name = "oomlab-pressure",
-	    .cg = c->pressure_leaf ? c->pressure_leaf : c->cg,
+	    .cg = groups_pressure_cg(c),
 	    .argv = argv,
 	    .sb_fd = c->sb_fd,
 	    .slot = c->pressure_slot,
@@ -56,7 +57,7 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 
 static int pressure_start(struct run_ctx *c)
 {
-	return trigger_pressure_spawn(c, cg_oom_counter_file(c->cg));
+	return trigger_pressure_spawn(c, groups_pressure_counter(c));
 }
 
 /* The whole VM runs out: the pressure process counts global kills. */

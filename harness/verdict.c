@@ -406,7 +406,8 @@ static void note_proc_vs_memcg(struct run *r)
 	for (unsigned i = 0; i < r->ninst; i++) {
 		const struct instance *in = &r->inst[i];
 
-		if (in == v || in->proc_oom_score <= v->proc_oom_score)
+		/* a task outside the OOM domain was never a candidate */
+		if (in == v || in->outside_domain || in->proc_oom_score <= v->proc_oom_score)
 			continue;
 		if (!y || in->proc_oom_score > y->proc_oom_score)
 			y = in;

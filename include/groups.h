@@ -59,4 +59,47 @@ bool groups_in_domain(const struct profile *p, int g, int domain);
  */
 bool groups_oom_group(const struct profile *p, int victim, int domain, int *ret_group);
 
+/* ---- the stage (groups-run.c) ---- */
+
+struct run_ctx;
+struct oomlab_cg;
+struct cg_counters;
+struct instance;
+
+/*
+ * Create the profile's groups below the run's cgroup, parents first, each
+ * with its knobs through the v2->v1 knob table; BROK with the cause when
+ * one cannot be made (the preflight SKIPs what v1 lacks). On v2 the
+ * pressure process gets a leaf of its own under the trigger group.
+ */
+void groups_setup(struct run_ctx *c);
+/* Where a worker's processes (or its leaf) go: its group's cgroup. */
+struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in);
+/* The trigger group's cgroup (the limit trigger steps its limit). */
+struct oomlab_cg *groups_trigger_cg(struct run_ctx *c);
+/* The trigger group's configured limit (the run's memory_limit at the top). */
+uint64_t groups_trigger_limit(const struct run_ctx *c);
+/* Where the pressure process goes. */
+struct oomlab_cg *groups_pressure_cg(struct run_ctx *c);
+/*
+ * At the snapshot: each group's usage, the OOM domain and totalpages
+ * (verdict_domain). BROK when a counter cannot be read.
+ */
+void groups_snapshot(struct run_ctx *c);
+/*
+ * The run's memcg counters over its whole tree. v2's memory.events is
+ * hierarchical; v1 counts oom_kill and failcnt in the victim's own memcg
+ * only (memcg_memory_event stops at the first memcg off the default
+ * hierarchy; measured here: the run's cgroup said 0 after a kill in a
+ * child), so v1 adds the groups'. 0 or -errno.
+ */
+int groups_read_counters(struct run_ctx *c, struct cg_counters *ret);
+/*
+ * The file whose "oom_kill N" the pressure process watches to pause after
+ * a kill: the run's (hierarchical) on v2, the trigger group's on v1.
+ */
+const char *groups_pressure_counter(struct run_ctx *c);
+/* Free what groups_setup made (the run's cgroup removal took the dirs). */
+void groups_teardown(struct run_ctx *c);
+
 #endif

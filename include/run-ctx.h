@@ -51,11 +51,11 @@ struct run_ctx {
 	unsigned stepped_for; /* limit/sysrq: victims already stepped for */
 	char *workdir;	      /* [profile] workdir = auto (svc.c), NULL */
 	char *profiledir;     /* the profile file's directory, for {profiledir} */
-	/* v2 with services: no process may stay in the run's cgroup once its
-	 * children have the memory controller (svc-stage.c), so every other
-	 * worker and the pressure process get a leaf too */
-	struct oomlab_cg *plain_leaf[RUN_MAX_INSTANCES];
-	struct oomlab_cg *pressure_leaf;
+	/* the profile's [group]s below cg (groups-run.c), by group index */
+	struct oomlab_cg *gcg[PROFILE_MAX_GROUPS];
+	/* v2 with groups: the pressure process's own leaf under the trigger
+	 * group (no internal processes); NULL: it joins the trigger group */
+	struct oomlab_cg *pressure_cg;
 };
 
 static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)

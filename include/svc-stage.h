@@ -17,11 +17,8 @@
 
 struct run_ctx;
 
-/*
- * Where a worker's leaf goes: the run's cgroup today. (The [group NAME]
- * sections will put it under its group: this is the one place to change.)
- */
-struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in);
+/* Where a worker's leaf goes: worker_parent_cgroup() in groups.h, its
+ * [group]'s cgroup (the run's at the top). */
 
 /* After the run's cgroup: workdir, and each service's leaf and output
  * (on v2 with services, a leaf for every other worker and the pressure

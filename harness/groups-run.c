@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run's [group]s as cgroups: created below the run's cgroup before any
+ * worker starts, their usage read at the snapshot to find the OOM domain,
+ * freed at teardown (removing the run's cgroup removes them).
+ */
+#include <string.h>
+
+#include "cgroup.h"
+#include "groups.h"
+#include "run-ctx.h"
+#include "trigger.h"
+#include "util.h"
+#include "verdict.h"
+
+/* The knobs a [group] may set, in the knob table's v2 names. */
+static unsigned group_settings(const struct group_spec *g, struct cg_setting *set)
+{
+	unsigned n = 0;
+
+	if (g->has_memory_limit)
+		set[n++] = (struct cg_setting){ CG_KNOB_MAX, g->memory_limit };
+	if (g->has_memory_high)
+		set[n++] = (struct cg_setting){ CG_KNOB_HIGH, g->memory_high };
+	if (g->has_memory_low)
+		set[n++] = (struct cg_setting){ CG_KNOB_LOW, g->memory_low };
+	if (g->has_memory_min)
+		set[n++] = (struct cg_setting){ CG_KNOB_MIN, g->memory_min };
+	if (g->has_swap_max)
+		set[n++] = (struct cg_setting){ CG_KNOB_SWAP_MAX, g->swap_max };
+	if (g->oom_group)
+		set[n++] = (struct cg_setting){ CG_KNOB_OOM_GROUP, 1 };
+	return n;
+}
+
+static struct oomlab_cg *group_cg(struct run_ctx *c, int g)
+{
+	if (g >= 0 && (unsigned)g < c->p->ngroups && c->gcg[g])
+		return c->gcg[g];
+	return c->cg;
+}
+
+void groups_setup(struct run_ctx *c)
+{
+	const struct profile *p = c->p;
+	struct run *r = c->r;
+	int depth_max = 0;
+	char path[256];
+
+	if (!p->ngroups || !c->cg)
+		return;
+	for (unsigned i = 0; i < p->ngroups; i++)
+		if (p->groups[i].depth > depth_max)
+			depth_max = p->groups[i].depth;
+	/* parents before children: by depth */
+	for (int d = 1; d <= depth_max; d++)
+		for (unsigned i = 0; i < p->ngroups; i++) {
+			const struct group_spec *g = &p->groups[i];
+			struct cg_setting set[CG_KNOB_COUNT];
+			unsigned n;
+			int e;
+
+			if (g->depth != d)
+				continue;
+			n = group_settings(g, set);
+			e = cg_create_child(group_cg(c, g->parent), g->name, set, n, &c->gcg[i]);
+			if (e < 0)
+				return run_set_outcome(r, OUTCOME_BROK,
+						       "cannot create group %s (%s/%s): %s",
+						       g->name, cg_relpath(c->cg),
+						       profile_group_path(p, (int)i, path,
+									  sizeof(path)),
+						       strerror(-e));
+		}
+	/*
+	 * v2's no internal processes rule: a cgroup whose children have the
+	 * memory controller holds no process, so the pressure process lives
+	 * in a leaf of its own under the trigger group (v1 has no such rule).
+	 */
+	if (cg_version(c->cg) == CG_V2) {
+		int e = cg_create_child(groups_trigger_cg(c), "oomlab-pressure", NULL, 0,
+					&c->pressure_cg);
+
+		if (e < 0)
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "cannot create the pressure process's leaf "
+					       "under %s: %s",
+					       groups_name(p, p->trigger_group), strerror(-e));
+	}
+}
+
+struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in)
+{
+	return group_cg(c, in && in->spec ? in->spec->group : PROFILE_GROUP_RUN);
+}
+
+struct oomlab_cg *groups_trigger_cg(struct run_ctx *c)
+{
+	return group_cg(c, c->p->trigger_group);
+}
+
+uint64_t groups_trigger_limit(const struct run_ctx *c)
+{
+	return groups_limit(c->p, c->p->trigger_group, c->p->memory_limit);
+}
+
+struct oomlab_cg *groups_pressure_cg(struct run_ctx *c)
+{
+	return c->pressure_cg ? c->pressure_cg : groups_trigger_cg(c);
+}
+
+void groups_snapshot(struct run_ctx *c)
+{
+	const struct profile *p = c->p;
+	struct run *r = c->r;
+	uint64_t usage[1 + PROFILE_MAX_GROUPS] = { 0 };
+	int e;
+
+	if (!p->ngroups || !c->cg)
+		return;
+	for (unsigned i = 0; i <= p->ngroups; i++) {
+		struct oomlab_cg *cg = i ? c->gcg[i - 1] : c->cg;
+		struct cg_counters cnt;
+
+		e = cg_read_counters(cg_path(cg), r->cg_version, &cnt);
+		if (e < 0)
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "cannot read the usage of %s at the snapshot: %s",
+					       cg_path(cg), strerror(-e));
+		usage[i] = cnt.usage;
+	}
+	/*
+	 * The limit trigger lowers the trigger group's own limit below its
+	 * usage: the OOM is that group's, whatever the headroom above.
+	 */
+	if (p->trigger == TRIGGER_LIMIT && r->cg_version == CG_V2 && p->trigger_group >= 0)
+		usage[1 + p->trigger_group] = groups_trigger_limit(c);
+	e = verdict_domain(r, c->limit_now ? c->limit_now : p->memory_limit, usage,
+			   c->page_size);
+	if (e < 0)
+		return run_set_outcome(r, OUTCOME_BROK,
+				       "no memory limit from trigger_group up: the OOM "
+				       "would not stay in a memcg");
+}
+
+int groups_read_counters(struct run_ctx *c, struct cg_counters *ret)
+{
+	struct cg_counters sum;
+	int e;
+
+	e = cg_read_counters(cg_path(c->cg), c->r->cg_version, &sum);
+	if (e < 0)
+		return e;
+	for (unsigned i = 0; c->r->cg_version == CG_V1 && i <= c->p->ngroups; i++) {
+		struct oomlab_cg *cg = i < c->p->ngroups ? c->gcg[i] : c->pressure_cg;
+		struct cg_counters g;
+
+		if (!cg)
+			continue;
+		e = cg_read_counters(cg_path(cg), c->r->cg_version, &g);
+		if (e < 0)
+			return e;
+		sum.oom += g.oom;
+		sum.oom_kill += g.oom_kill;
+		sum.failcnt += g.failcnt;
+		sum.under_oom |= g.under_oom;
+	}
+	*ret = sum;
+	return 0;
+}
+
+const char *groups_pressure_counter(struct run_ctx *c)
+{
+	if (c->r->cg_version == CG_V1)
+		return cg_oom_counter_file(groups_trigger_cg(c));
+	return cg_oom_counter_file(c->cg);
+}
+
+void groups_teardown(struct run_ctx *c)
+{
+	cg_destroy(c->pressure_cg);
+	c->pressure_cg = NULL;
+	for (unsigned i = PROFILE_MAX_GROUPS; i-- > 0;) {
+		cg_destroy(c->gcg[i]);
+		c->gcg[i] = NULL;
+	}
+}
