@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "groups.h"
 #include "run-ctx.h"
+#include "svc.h"
 #include "trigger.h"
 #include "util.h"
 #include "verdict.h"
@@ -47,7 +48,14 @@ void groups_setup(struct run_ctx *c)
 	int depth_max = 0;
 	char path[256];
 
-	if (!p->ngroups || !c->cg)
+	bool any_limit = false, any_svc = false, v2_leaves;
+
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		any_limit |= p->workers[i].has_memory_limit;
+		any_svc |= svc_wanted(&p->workers[i]);
+	}
+	/* v2: a service's leaf makes the run's cgroup a parent too */
+	if ((!p->ngroups && !any_limit && !(any_svc && cg_version(c->cg) == CG_V2)) || !c->cg)
 		return;
 	for (unsigned i = 0; i < p->ngroups; i++)
 		if (p->groups[i].depth > depth_max)
@@ -72,12 +80,33 @@ void groups_setup(struct run_ctx *c)
 									  sizeof(path)),
 						       strerror(-e));
 		}
+	if (run_stopped(r))
+		return;
 	/*
 	 * v2's no internal processes rule: a cgroup whose children have the
-	 * memory controller holds no process, so the pressure process lives
-	 * in a leaf of its own under the trigger group (v1 has no such rule).
+	 * memory controller holds no process, so once the tree has a child
+	 * every worker and the pressure process live in leaves of their own
+	 * (v1 has no such rule: only a worker with a limit needs one).
 	 */
-	if (cg_version(c->cg) == CG_V2) {
+	v2_leaves = cg_version(c->cg) == CG_V2 && (p->ngroups || any_limit || any_svc);
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct worker_spec *w = r->inst[i].spec;
+		struct cg_setting set = { CG_KNOB_MAX, w ? w->memory_limit : 0 };
+		char name[32];
+		int e;
+
+		/* a service's leaf is svc-stage.c's (svc_prepare), limit included */
+		if (!w || svc_wanted(w) || (!w->has_memory_limit && !v2_leaves))
+			continue;
+		snprintf(name, sizeof(name), "w-%s", r->inst[i].name);
+		e = cg_create_child(worker_parent_cgroup(c, &r->inst[i]), name, &set,
+				    w->has_memory_limit, &c->leaf[i]);
+		if (e < 0)
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "cannot create the cgroup of worker %s: %s",
+					       r->inst[i].name, strerror(-e));
+	}
+	if (v2_leaves) {
 		int e = cg_create_child(groups_trigger_cg(c), "oomlab-pressure", NULL, 0,
 					&c->pressure_cg);
 
@@ -92,6 +121,13 @@ void groups_setup(struct run_ctx *c)
 struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in)
 {
 	return group_cg(c, in && in->spec ? in->spec->group : PROFILE_GROUP_RUN);
+}
+
+struct oomlab_cg *instance_cgroup(struct run_ctx *c, unsigned i)
+{
+	if (i < RUN_MAX_INSTANCES && c->leaf[i])
+		return c->leaf[i];
+	return worker_parent_cgroup(c, i < c->r->ninst ? &c->r->inst[i] : NULL);
 }
 
 struct oomlab_cg *groups_trigger_cg(struct run_ctx *c)
@@ -151,8 +187,9 @@ int groups_read_counters(struct run_ctx *c, struct cg_counters *ret)
 	e = cg_read_counters(cg_path(c->cg), c->r->cg_version, &sum);
 	if (e < 0)
 		return e;
-	for (unsigned i = 0; c->r->cg_version == CG_V1 && i <= c->p->ngroups; i++) {
-		struct oomlab_cg *cg = i < c->p->ngroups ? c->gcg[i] : c->pressure_cg;
+	for (unsigned i = 0; c->r->cg_version == CG_V1 && i <= c->p->ngroups + c->r->ninst; i++) {
+		struct oomlab_cg *cg = i < c->p->ngroups ? c->gcg[i] :
+				       i == c->p->ngroups ? c->pressure_cg : c->leaf[i - 1 - c->p->ngroups];
 		struct cg_counters g;
 
 		if (!cg)
@@ -180,6 +217,10 @@ void groups_teardown(struct run_ctx *c)
 {
 	cg_destroy(c->pressure_cg);
 	c->pressure_cg = NULL;
+	for (unsigned i = 0; i < RUN_MAX_INSTANCES; i++) {
+		cg_destroy(c->leaf[i]);
+		c->leaf[i] = NULL;
+	}
 	for (unsigned i = PROFILE_MAX_GROUPS; i-- > 0;) {
 		cg_destroy(c->gcg[i]);
 		c->gcg[i] = NULL;

@@ -1692,6 +1692,11 @@ static int finish_groups(struct parse_ctx *c)
 				"%s is above %s's %s: legal, but %s's limit is hit first",
 				format_size(w->memory_limit, b1), p->groups[up].name,
 				format_size(p->groups[up].memory_limit, b2), p->groups[up].name);
+		if (w->has_memory_limit && w->size > w->memory_limit)
+			return fail_at(c, wl->memory_limit, "memory_limit",
+				       "%s is below the worker's size = %s: its own cgroup would "
+				       "OOM during the ramp", format_size(w->memory_limit, b1),
+				       format_size(w->size, b2));
 		if (w->has_request && !wl->qos)
 			return fail_at(c, wl->request, "request",
 				       "only with qos = burstable or guaranteed");

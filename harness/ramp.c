@@ -82,7 +82,7 @@ void ramp_spawn_all(struct run_ctx *c)
 		struct spawn_req req = {
 		    .name = in->name,
 		    .spec = in->spec,
-		    .cg = worker_parent_cgroup(c, in),
+		    .cg = instance_cgroup(c, i),
 		    .sb_fd = in->spec->argv ? -1 : c->sb_fd,
 		    .slot = in->slot,
 		    .quiet = !c->o->verbose,

@@ -57,7 +57,9 @@ void svc_prepare(struct run_ctx *c)
 		s->top = -1;
 		in->svc = s;
 		if (parent) {
-			e = svc_leaf_create(parent, in->name, &s->leaf);
+			e = svc_leaf_create(parent, in->name,
+					    in->spec->has_memory_limit ? in->spec->memory_limit : 0,
+					    &s->leaf);
 			if (e < 0)
 				return run_set_outcome(r, OUTCOME_BROK,
 						       "cannot create the leaf memcg of %s: %s",

@@ -129,12 +129,14 @@ void svc_argv_free(char **argv)
 	free(argv);
 }
 
-int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, struct oomlab_cg **ret)
+int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, uint64_t limit,
+		    struct oomlab_cg **ret)
 {
+	struct cg_setting set = { CG_KNOB_MAX, limit };
 	char name[32];
 
 	snprintf(name, sizeof(name), "w-%s", inst_name);
-	return cg_create_child(parent, name, NULL, 0, ret);
+	return cg_create_child(parent, name, &set, limit ? 1 : 0, ret);
 }
 
 uint64_t svc_leaf_usage(const struct oomlab_cg *leaf)

@@ -69,12 +69,16 @@ struct instance;
 /*
  * Create the profile's groups below the run's cgroup, parents first, each
  * with its knobs through the v2->v1 knob table; BROK with the cause when
- * one cannot be made (the preflight SKIPs what v1 lacks). On v2 the
- * pressure process gets a leaf of its own under the trigger group.
+ * one cannot be made (the preflight SKIPs what v1 lacks). A worker with
+ * memory_limit gets a leaf of its own (NAME under its group) with that
+ * memory.max; on v2, once the tree has any child, every worker and the
+ * pressure process get one (no internal processes).
  */
 void groups_setup(struct run_ctx *c);
-/* Where a worker's processes (or its leaf) go: its group's cgroup. */
+/* Where a worker's leaf goes: its group's cgroup (the run's at the top). */
 struct oomlab_cg *worker_parent_cgroup(struct run_ctx *c, const struct instance *in);
+/* Where instance i's processes go: its leaf, else its group's cgroup. */
+struct oomlab_cg *instance_cgroup(struct run_ctx *c, unsigned i);
 /* The trigger group's cgroup (the limit trigger steps its limit). */
 struct oomlab_cg *groups_trigger_cg(struct run_ctx *c);
 /* The trigger group's configured limit (the run's memory_limit at the top). */

@@ -56,6 +56,9 @@ struct run_ctx {
 	/* v2 with groups: the pressure process's own leaf under the trigger
 	 * group (no internal processes); NULL: it joins the trigger group */
 	struct oomlab_cg *pressure_cg;
+	/* a worker's own leaf (its memory_limit; on v2 every worker once the
+	 * tree has children), by instance; NULL: it joins its group */
+	struct oomlab_cg *leaf[RUN_MAX_INSTANCES];
 };
 
 static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)

@@ -60,7 +60,9 @@ static inline void svc_argv_freep(char ***p)
 }
 
 /* The leaf "w-NAME" ('.' of an instance name kept) under parent. */
-int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, struct oomlab_cg **ret);
+/* limit: the worker's memory_limit (its leaf's memory.max), 0 = none */
+int svc_leaf_create(struct oomlab_cg *parent, const char *inst_name, uint64_t limit,
+		    struct oomlab_cg **ret);
 /* The leaf's usage (v1 memory.usage_in_bytes, v2 memory.current); 0 on error. */
 uint64_t svc_leaf_usage(const struct oomlab_cg *leaf);
 /* cgroup.procs of the leaf, at most max; returns how many. */

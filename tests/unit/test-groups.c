@@ -172,6 +172,8 @@ static const struct bad bads[] = {
 	  "trigger_group", "trigger = limit steps a's memory_limit down, and a has none" },
 	{ P "[group a]\nmemory_low = 0\n[worker w]\nsize = 1M\n", 4, "memory_low",
 	  "must be > 0" },
+	{ P "[worker w]\nsize = 10M\nMemoryMax = 8M\n", 5, "memory_limit",
+	  "8.0M is below the worker's size = 10.0M: its own cgroup would OOM during the ramp" },
 };
 
 static void test_bad(void **state)
