@@ -23,7 +23,11 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs -o mode=1777 tmp /tmp
-mount -t cgroup2 none /sys/fs/cgroup
+# memory_recursiveprot (5.7+), as systemd mounts it: a group's memory.min
+# and memory.low cover its children (the workers' leaves) too; without it a
+# child with memory.min 0 gets no protection from its parent's.
+mount -t cgroup2 -o memory_recursiveprot none /sys/fs/cgroup 2>/dev/null ||
+	mount -t cgroup2 none /sys/fs/cgroup
 # oomlab run makes its memcg under the root cgroup: the memory controller
 # must be enabled for the root's children first (cgroup v2).
 echo +memory > /sys/fs/cgroup/cgroup.subtree_control
