@@ -4,6 +4,8 @@
  * worker starts, their usage read at the snapshot to find the OOM domain,
  * freed at teardown (removing the run's cgroup removes them).
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cgroup.h"
@@ -13,6 +15,21 @@
 #include "trigger.h"
 #include "util.h"
 #include "verdict.h"
+
+/* A file holding one number ("max" or absent: 0). */
+static int read_u64_file(const char *path, uint64_t *ret)
+{
+	_cleanup_free_ char *s = NULL;
+	unsigned long long v;
+	int e = read_file_str(path, &s);
+
+	if (e < 0)
+		return e;
+	if (sscanf(s, "%llu", &v) != 1)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
 
 /* The knobs a [group] may set, in the knob table's v2 names. */
 static unsigned group_settings(const struct group_spec *g, struct cg_setting *set)
@@ -34,6 +51,41 @@ static unsigned group_settings(const struct group_spec *g, struct cg_setting *se
 	return n;
 }
 
+/*
+ * Read each knob back: a value the kernel (or libcgroup) did not take
+ * would make the run test something else than the profile says.
+ */
+static int check_settings(const struct oomlab_cg *cg, const struct cg_setting *set, unsigned n,
+			  char *buf, size_t len)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const char *file = cg_knob_file(set[i].knob, cg_version(cg));
+		_cleanup_free_ char *path = NULL;
+		uint64_t v = 0;
+		int e;
+
+		/* v1 memsw holds limit + swap: the write order was checked */
+		if (!file || set[i].knob == CG_KNOB_SWAP_MAX)
+			continue;
+		if (asprintf(&path, "%s/%s", cg_path(cg), file) < 0) {
+			path = NULL;
+			return -ENOMEM;
+		}
+		e = read_u64_file(path, &v);
+		if (e < 0) {
+			snprintf(buf, len, "cannot read %s back: %s", path, strerror(-e));
+			return e;
+		}
+		/* the kernel rounds limits down to pages; "max" reads back as max */
+		if (v > set[i].value || set[i].value - v >= 4096) {
+			snprintf(buf, len, "%s reads %llu after writing %llu", path,
+				 (unsigned long long)v, (unsigned long long)set[i].value);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
 static struct oomlab_cg *group_cg(struct run_ctx *c, int g)
 {
 	if (g >= 0 && (unsigned)g < c->p->ngroups && c->gcg[g])
@@ -49,6 +101,7 @@ void groups_setup(struct run_ctx *c)
 	char path[256];
 
 	bool any_limit = false, any_svc = false, v2_leaves;
+	char why[512] = "";
 
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		any_limit |= p->workers[i].has_memory_limit;
@@ -79,6 +132,9 @@ void groups_setup(struct run_ctx *c)
 						       profile_group_path(p, (int)i, path,
 									  sizeof(path)),
 						       strerror(-e));
+			if (check_settings(c->gcg[i], set, n, why, sizeof(why)) < 0)
+				return run_set_outcome(r, OUTCOME_BROK, "group %s: %s", g->name,
+						       why);
 		}
 	if (run_stopped(r))
 		return;
@@ -171,6 +227,7 @@ void groups_snapshot(struct run_ctx *c)
 	 */
 	if (p->trigger == TRIGGER_LIMIT && r->cg_version == CG_V2 && p->trigger_group >= 0)
 		usage[1 + p->trigger_group] = groups_trigger_limit(c);
+	groups_read_mem(c, r->group_before);
 	e = verdict_domain(r, c->limit_now ? c->limit_now : p->memory_limit, usage,
 			   c->page_size);
 	if (e < 0)
@@ -211,6 +268,38 @@ const char *groups_pressure_counter(struct run_ctx *c)
 	if (c->r->cg_version == CG_V1)
 		return cg_oom_counter_file(groups_trigger_cg(c));
 	return cg_oom_counter_file(c->cg);
+}
+
+void groups_read_mem(struct run_ctx *c, struct group_mem *ret)
+{
+	bool v2 = c->r->cg_version == CG_V2;
+
+	for (unsigned i = 0; i < c->p->ngroups; i++) {
+		_cleanup_free_ char *stat = NULL, *swap = NULL;
+		struct group_mem m = { 0 };
+
+		ret[i].have = false;
+		if (!c->gcg[i])
+			continue;
+		if (asprintf(&stat, "%s/memory.stat", cg_path(c->gcg[i])) < 0) {
+			stat = NULL;
+			continue;
+		}
+		if (read_keyed_u64(stat, v2 ? "anon" : "total_rss", &m.anon) < 0 ||
+		    read_keyed_u64(stat, v2 ? "file" : "total_cache", &m.file) < 0)
+			continue;
+		/* v2 keeps swap in its own file; v1's memory.stat has it with memsw */
+		if (v2) {
+			if (asprintf(&swap, "%s/memory.swap.current", cg_path(c->gcg[i])) < 0)
+				swap = NULL;
+			else
+				(void)read_u64_file(swap, &m.swap);
+		} else {
+			(void)read_keyed_u64(stat, "total_swap", &m.swap);
+		}
+		m.have = true;
+		ret[i] = m;
+	}
 }
 
 void groups_teardown(struct run_ctx *c)

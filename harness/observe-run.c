@@ -150,6 +150,7 @@ void observe(struct run_ctx *c)
 		int e = groups_read_counters(c, &r->counters_after);
 
 		svc_add_leaf_counters(r, &r->counters_after);
+		groups_read_mem(c, r->group_after);
 
 		if (e < 0)
 			run_set_outcome(r, OUTCOME_BROK,

@@ -1088,6 +1088,15 @@ static int set_group_oom_group(struct parse_ctx *c, const char *v)
 	return val_bool(c, v, &c->g->oom_group);
 }
 
+static int set_group_expect(struct parse_ctx *c, const char *v)
+{
+	if (!strcmp(v, "protected"))
+		c->g->expect_protected = true;
+	else if (strcmp(v, "any"))
+		return fail(c, "'%s' is not a group expectation (protected, any)", v);
+	return 0;
+}
+
 struct key_def {
 	const char *name;
 	int (*set)(struct parse_ctx *c, const char *v);
@@ -1156,6 +1165,7 @@ static const struct key_def group_keys[] = {
 	{ "memory_min", set_group_memory_min },
 	{ "swap_max", set_group_swap_max },
 	{ "oom_group", set_group_oom_group },
+	{ "expect", set_group_expect },
 	{ NULL, NULL },
 };
 
@@ -1660,6 +1670,10 @@ static int finish_groups(struct parse_ctx *c)
 				"%s is above the run's memory_limit = %s: legal, but the run's "
 				"limit is hit first", format_size(g->memory_limit, b1),
 				format_size(p->memory_limit, b2));
+		if (g->expect_protected && !g->has_memory_min && !g->has_memory_low)
+			return fail_at(c, g->line, "expect",
+				       "group %s is expected to keep its pages but sets neither "
+				       "memory_min nor memory_low", g->name);
 		if (g->has_memory_min && g->has_memory_limit && g->memory_min > g->memory_limit)
 			warn_at(c, c->gl[i].memory_min, "memory_min",
 				"%s is above the group's own memory_limit = %s",

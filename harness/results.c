@@ -327,8 +327,17 @@ static void worker_group_json(const struct run *r, const struct instance *in, js
 	jset(o, "group_kill", json_boolean(in->group_kill), bad);
 }
 
-static json_t *groups_json(const struct profile *p, bool *bad)
+static json_t *group_mem_json(const struct group_mem *m, bool *bad)
 {
+	if (!m->have)
+		return json_null();
+	return json_pack("{s:o,s:o,s:o}", "anon_bytes", ju64(m->anon), "file_bytes",
+			 ju64(m->file), "swap_bytes", ju64(m->swap));
+}
+
+static json_t *groups_json(const struct run *r, bool *bad)
+{
+	const struct profile *p = r->profile;
 	json_t *a = json_array();
 	char path[256];
 
@@ -347,6 +356,9 @@ static json_t *groups_json(const struct profile *p, bool *bad)
 		jset(o, "memory_min_bytes", g->has_memory_min ? ju64(g->memory_min) : json_null(), bad);
 		jset(o, "swap_max_bytes", g->has_swap_max ? ju64(g->swap_max) : json_null(), bad);
 		jset(o, "oom_group", json_boolean(g->oom_group), bad);
+		jset(o, "expect", jstr(g->expect_protected ? "protected" : "any"), bad);
+		jset(o, "memory_at_snapshot", group_mem_json(&r->group_before[i], bad), bad);
+		jset(o, "memory_at_end", group_mem_json(&r->group_after[i], bad), bad);
 		jappend(a, o, bad);
 	}
 	return a;
@@ -443,7 +455,7 @@ struct json_t *results_json(const struct run *r)
 	}
 	jset(doc, "workers", a, &bad);
 	if (p && p->ngroups) {
-		jset(doc, "groups", groups_json(p, &bad), &bad);
+		jset(doc, "groups", groups_json(r, &bad), &bad);
 		jset(doc, "domain", domain_json(r, &bad), &bad);
 	}
 

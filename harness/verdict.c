@@ -228,6 +228,55 @@ static void explain_pair(struct run *r, const char *head, const struct instance 
 			 want->predicted.points, got->predicted.points, am, r->totalpages);
 }
 
+/*
+ * expect = protected on a [group]: memory.min / memory.low keep its pages
+ * from reclaim (mm/vmscan.c mem_cgroup_protection), so what it held at the
+ * snapshot is still resident when observing ends. They do not keep its
+ * tasks from the OOM killer. 90%: the workers' own stacks and page tables
+ * move a little.
+ */
+static bool check_groups(struct run *r, char *reason, size_t rlen)
+{
+	const struct profile *p = r->profile;
+	bool ok = true;
+	char b1[16], b2[16], b3[16], head[256];
+
+	for (unsigned g = 0; p && g < p->ngroups; g++) {
+		const struct group_mem *b = &r->group_before[g], *a = &r->group_after[g];
+		uint64_t had, kept;
+
+		if (!p->groups[g].expect_protected)
+			continue;
+		if (!b->have || !a->have) {
+			snprintf(head, sizeof(head), "cannot tell whether group %s kept its pages: "
+				 "its memory.stat was not read", p->groups[g].name);
+			run_note(r, "%s", head);
+			if (!*reason)
+				snprintf(reason, rlen, "%s", head);
+			ok = false;
+			continue;
+		}
+		had = b->anon + b->file;
+		kept = a->anon + a->file;
+		if (kept >= had / 10 * 9) {
+			run_note(r, "group %s kept %s of the %s it held at the snapshot in memory "
+				 "(swap %s): reclaim passed over its protection (memory.%s)",
+				 p->groups[g].name, format_size(kept, b1), format_size(had, b2),
+				 format_size(a->swap, b3), p->groups[g].has_memory_min ? "min" : "low");
+			continue;
+		}
+		snprintf(head, sizeof(head), "group %s was expected to keep its pages but holds "
+			 "%s of the %s it had at the snapshot (swap %s)", p->groups[g].name,
+			 format_size(kept, b1), format_size(had, b2), format_size(a->swap, b3));
+		run_note(r, "%s: reclaim took pages memory.%s should have protected", head,
+			 p->groups[g].has_memory_min ? "min" : "low");
+		if (!*reason)
+			snprintf(reason, rlen, "%s", head);
+		ok = false;
+	}
+	return ok;
+}
+
 static void describe_fate(const struct instance *in, char *buf, size_t len)
 {
 	char o[16];
@@ -555,6 +604,10 @@ static void summary(const struct run *r, char *buf, size_t len)
 			break;
 		}
 	}
+	for (unsigned g = 0; r->profile && g < r->profile->ngroups; g++)
+		if (r->profile->groups[g].expect_protected)
+			append(buf, len, "group %s kept its pages as expected",
+			       r->profile->groups[g].name);
 	if (!buf[0]) {
 		const struct instance *v = by_kill_order(r, 1);
 
@@ -600,6 +653,8 @@ void verdict_decide(struct run *r)
 	for (unsigned i = 0; i < r->ninst; i++)
 		if (!check_instance(r, &r->inst[i], reason, sizeof(reason)))
 			ok = false;
+	if (!check_groups(r, reason, sizeof(reason)))
+		ok = false;
 	note_first_victim(r);
 	note_proc_vs_memcg(r);
 	if (!cross_check(r, reason, sizeof(reason)))

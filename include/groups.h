@@ -65,6 +65,7 @@ struct run_ctx;
 struct oomlab_cg;
 struct cg_counters;
 struct instance;
+struct group_mem;
 
 /*
  * Create the profile's groups below the run's cgroup, parents first, each
@@ -103,6 +104,13 @@ int groups_read_counters(struct run_ctx *c, struct cg_counters *ret);
  * a kill: the run's (hierarchical) on v2, the trigger group's on v1.
  */
 const char *groups_pressure_counter(struct run_ctx *c);
+/*
+ * Each group's anon, file and swap bytes into ret[] (struct run's
+ * group_before/group_after): v2 memory.stat anon/file and
+ * memory.swap.current, v1 memory.stat total_rss/total_cache/total_swap.
+ * A group whose files cannot be read stays !have.
+ */
+void groups_read_mem(struct run_ctx *c, struct group_mem *ret);
 /* Free what groups_setup made (the run's cgroup removal took the dirs). */
 void groups_teardown(struct run_ctx *c);
 

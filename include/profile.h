@@ -112,6 +112,7 @@ struct group_spec {
 	bool has_swap_max;	/* memory.swap.max, v1 memsw = limit + it */
 	uint64_t swap_max;
 	bool oom_group;		/* memory.oom.group = 1 (v2, 4.19+) */
+	bool expect_protected;	/* expect = protected: keeps its pages (memory.stat) */
 };
 
 struct worker_spec {

@@ -102,6 +102,11 @@ struct run {
 	int domain_group;		/* PROFILE_GROUP_RUN or a group index */
 	uint64_t domain_limit;		/* bytes */
 	uint64_t domain_headroom;	/* bytes left under it at the snapshot */
+	/* each [group]'s memory at the snapshot and when observing ended */
+	struct group_mem {
+		bool have;
+		uint64_t anon, file, swap;	/* bytes (memory.stat, swap.current) */
+	} group_before[PROFILE_MAX_GROUPS], group_after[PROFILE_MAX_GROUPS];
 	bool has_oom_group_kill;	/* the victim takes a whole memcg with it */
 	int oom_group_kill;		/* that memcg's group */
 	/* verdict */
