@@ -88,10 +88,28 @@ int trigger_pressure_next(struct run_ctx *c, unsigned victims)
 	if (ph == SB_PHASE_PAUSED && now_ns() - c->last_go_ns > 2000000ULL) {
 		bool pending = false;
 
+		/*
+		 * The 500 ms fallback counts from the pause, not from the last
+		 * go: counted from 0 (no go yet) it let the first pause go on at
+		 * once while its victim still held its memory, and in a TCG guest
+		 * the next OOM killed a second task the run did not want.
+		 */
+		if (!c->paused_ns)
+			c->paused_ns = now_ns();
 		for (unsigned i = 0; i < r->ninst; i++)
 			if (r->inst[i].killed && !r->inst[i].died)
 				pending = true;
-		if (!pending || now_ns() - c->last_go_ns > 500000000ULL) {
+		/*
+		 * It paused on the counter, maybe before the kernel's record of
+		 * the kill reached us: until as many victims died as it saw
+		 * kills, the kill is still pending (measured in a TCG guest: a
+		 * go given before the kill was read let a second OOM happen).
+		 */
+		if (victims < __atomic_load_n(&run_slot(c, c->pressure_slot)->oom_kills_seen,
+					      __ATOMIC_ACQUIRE))
+			pending = true;
+		if (!pending || now_ns() - c->paused_ns > 500000000ULL) {
+			c->paused_ns = 0;
 			c->go_gen++;
 			__atomic_store_n(&run_slot(c, c->pressure_slot)->go_gen, c->go_gen,
 					 __ATOMIC_RELEASE);

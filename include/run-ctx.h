@@ -48,6 +48,7 @@ struct run_ctx {
 	unsigned pressure_slot;
 	uint32_t go_gen;
 	uint64_t last_go_ns;
+	uint64_t paused_ns; /* when the pressure process was seen paused, 0 */
 	unsigned stepped_for; /* limit/sysrq: victims already stepped for */
 	char *workdir;	      /* [profile] workdir = auto (svc.c), NULL */
 	char *profiledir;     /* the profile file's directory, for {profiledir} */
