@@ -22,9 +22,9 @@
 #include "profile.h"
 
 struct oom_domain {
-	int group;		/* PROFILE_GROUP_RUN or a group index */
-	uint64_t limit;		/* bytes: its memory.max */
-	uint64_t headroom;	/* limit - usage of its subtree at the snapshot */
+	int group;	   /* PROFILE_GROUP_RUN or a group index */
+	uint64_t limit;	   /* bytes: its memory.max */
+	uint64_t headroom; /* limit - usage of its subtree at the snapshot */
 };
 
 /* Group g's memory_limit (the run's for PROFILE_GROUP_RUN), 0 = none. */
@@ -45,8 +45,8 @@ const char *groups_name(const struct profile *p, int g);
  * run_limit: the run cgroup's limit now. -EINVAL: no limit from trig up
  * (the host never runs without one).
  */
-int groups_oom_domain(const struct profile *p, int trig, uint64_t run_limit,
-		      const uint64_t *usage, struct oom_domain *ret);
+int groups_oom_domain(const struct profile *p, int trig, uint64_t run_limit, const uint64_t *usage,
+		      struct oom_domain *ret);
 
 /* Is a task of group g a candidate of an OOM in domain (g at or below it)? */
 bool groups_in_domain(const struct profile *p, int g, int domain);

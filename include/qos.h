@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 enum qos_class {
-	QOS_NONE = 0,		/* not given: oom_score_adj as written */
-	QOS_GUARANTEED,		/* request = limit: kubelet's -997 */
-	QOS_BURSTABLE,		/* a request below the limit (or no limit) */
-	QOS_BESTEFFORT,		/* neither: kubelet's 1000 */
+	QOS_NONE = 0,	/* not given: oom_score_adj as written */
+	QOS_GUARANTEED, /* request = limit: kubelet's -997 */
+	QOS_BURSTABLE,	/* a request below the limit (or no limit) */
+	QOS_BESTEFFORT, /* neither: kubelet's 1000 */
 };
 
 /* kubelet's constants (pkg/kubelet/qos/policy.go, see qos.c) */
