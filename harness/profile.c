@@ -1691,14 +1691,15 @@ static int finish_groups(struct parse_ctx *c)
 				return fail_at(c, wl->group, "group", "unknown group '%s' (%s)",
 					       wl->group_name, group_names(p, names, sizeof(names)));
 		}
-		/* the worker's own leaf is named after it, beside its group's
-		 * child groups */
+		/* the worker's own leaf, w-NAME, sits beside its group's child
+		 * groups */
 		for (unsigned k = 0; k < p->ngroups; k++)
-			if (p->groups[k].parent == w->group && !strcmp(p->groups[k].name, w->name))
+			if (p->groups[k].parent == w->group && !strncmp(p->groups[k].name, "w-", 2) &&
+			    !strcmp(p->groups[k].name + 2, w->name))
 				return fail_at(c, p->groups[k].line, "group",
-					       "'%s' is also the name of worker %s (line %d) in the "
-					       "same parent: their cgroups would collide", w->name,
-					       w->name, w->line);
+					       "'%s' is the name of worker %s's own cgroup (line %d) "
+					       "in the same parent", p->groups[k].name, w->name,
+					       w->line);
 		up = limited_ancestor(p, w->group);
 		if (w->has_memory_limit && up >= 0 &&
 		    w->memory_limit > p->groups[up].memory_limit)

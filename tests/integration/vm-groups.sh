@@ -20,7 +20,7 @@ killed=$(jq -r '[.workers[] | select(.killed) | .name] | sort | join(",")' "$f")
 # the kernel's own record: the OOM was the pod's, its victim in pod/app
 # (the group's other kills are logged without an oom-kill: line)
 case $(jq -r '.kills[0].oom_memcg + " " + .kills[0].task_memcg' "$f") in
-*/pod" "*/pod/app/app-main) ;;
+*/pod" "*/pod/app/w-app-main) ;;
 *) fail "first kill: $(jq -c '.kills[0] | [.oom_memcg, .task_memcg]' "$f")" ;;
 esac
 [ "$(jq -r '[.kills[] | .name] | sort | join(",")' "$f")" = app-helper,app-main ] ||

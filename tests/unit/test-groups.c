@@ -163,9 +163,8 @@ static const struct bad bads[] = {
     {P "[group a]\n[group a]\n[worker w]\nsize = 1M\n", 4, "group",
      "duplicate group name 'a' (first at line 3)"},
     {P "[group]\n[worker w]\nsize = 1M\n", 3, "group", "[group] needs a name: [group NAME]"},
-    {P "[group w]\n[worker w]\nsize = 1M\n", 3, "group",
-     "'w' is also the name of worker w (line 4) in the same parent: their cgroups "
-     "would collide"},
+    {P "[group w-w]\n[worker w]\nsize = 1M\n", 3, "group",
+     "'w-w' is the name of worker w's own cgroup (line 4) in the same parent"},
     {P "trigger = limit\ntrigger_group = a\n[group a]\n[worker w]\nsize = 1M\n", 4, "trigger_group",
      "trigger = limit steps a's memory_limit down, and a has none"},
     {P "[group a]\nmemory_low = 0\n[worker w]\nsize = 1M\n", 4, "memory_low", "must be > 0"},
