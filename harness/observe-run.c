@@ -19,6 +19,16 @@
 
 #define SETTLE_MS 150 /* after the last expected kill: late records */
 
+static void on_kill(struct attrib *a, struct run *r, enum attrib_kind kind, void *arg)
+{
+	struct run_ctx *c = arg;
+
+	if (kind == ATTRIB_KILL && c->o->on_event)
+		c->o->on_event(r, RUN_EV_KILL, r->nkills - 1, NULL, c->o->arg);
+	else if (kind == ATTRIB_ESCAPED)
+		run_set_outcome(r, OUTCOME_BROK, "%s", a->escaped);
+}
+
 void observe_kmsg_drain(struct run_ctx *c)
 {
 	struct kmsg_record rec;
@@ -26,24 +36,21 @@ void observe_kmsg_drain(struct run_ctx *c)
 
 	if (!c->km)
 		return;
+	c->att.on_kill = on_kill;
+	c->att.on_kill_arg = c;
 	while ((e = kmsg_next(c->km, &rec)) != -EAGAIN) {
-		if (e == -EPIPE)
+		if (e == -EPIPE) {
+			attrib_gap(&c->att);
 			continue;
+		}
 		if (e < 0)
 			break;
-		switch (attrib_feed(&c->att, c->r, &rec)) {
-		case ATTRIB_KILL:
-			if (c->o->on_event)
-				c->o->on_event(c->r, RUN_EV_KILL, c->r->nkills - 1, NULL,
-					       c->o->arg);
-			break;
-		case ATTRIB_ESCAPED:
+		if (attrib_feed(&c->att, c->r, &rec) == ATTRIB_ESCAPED)
 			run_set_outcome(c->r, OUTCOME_BROK, "%s", c->att.escaped);
-			break;
-		default:
-			break;
-		}
 	}
+	/* Nothing new: the kills read so far are attributed now, not when the
+	 * next OOM begins, since the trigger waits to see its victim. */
+	attrib_flush(&c->att, c->r);
 	c->r->kmsg_lost = kmsg_lost(c->km);
 }
 
@@ -146,6 +153,8 @@ void observe(struct run_ctx *c)
 		}
 	}
 	observe_kmsg_drain(c);
+	if (c->km)
+		attrib_end(&c->att, r);
 	if (c->cg) {
 		int e = groups_read_counters(c, &r->counters_after);
 

@@ -4,9 +4,12 @@
  * run's, in which order, and whether an OOM happened outside the run's
  * memcg domain. No syscalls: tests/unit/test-observe.c feeds it captures.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "observe.h"
 #include "svc-stage.h"
 #include "pattern.h"
@@ -111,13 +114,21 @@ enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
 	k->seq = rec->seq;
 	k->usec = rec->usec;
 	snprintf(k->line, sizeof(k->line), "%.*s", (int)rec->msg_len, rec->msg);
-	if (a->have_pending && a->pending.pid == ev->pid) {
+	if (a->have_pending) {
 		k->constraint = a->pending;
 		k->has_constraint = true;
 		snprintf(k->constraint_line, sizeof(k->constraint_line), "%s", a->pending_line);
 	}
 	a->have_pending = false;
 	observe_pid_owner(r, ev->pid, &k->instance, &k->child_of);
+	/* 2.6.36 - 5.2 "Kill process P ... or sacrifice child": a child the
+	 * snapshot did not list, killed for P, is P's (or P's parent's) */
+	if (k->instance < 0 && k->child_of < 0 && a->sacrificed_for > 0) {
+		int inst, child_of;
+
+		observe_pid_owner(r, a->sacrificed_for, &inst, &child_of);
+		k->child_of = inst >= 0 ? inst : child_of;
+	}
 	/* A shared-mm worker dies with whichever of its mm sharers the kernel
 	 * picked (all processes on the mm are SIGKILLed): that is its kill. */
 	if (k->instance < 0 && k->child_of >= 0) {
@@ -153,14 +164,170 @@ enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
 	return ATTRIB_KILL;
 }
 
+/*
+ * The records the reports are matched back to: a report says which task
+ * died and in which memcg, the record gives the kill's seq, time and text
+ * (the assembler holds up to 32 kills back, a ring of 64 covers them).
+ */
+#define ATTRIB_LINES 64
+
+struct attrib_line {
+	uint64_t seq, usec;
+	pid_t pid;
+	bool constraint; /* an oom-kill: or "Task in ... limit of" line */
+	bool used;
+	char text[512];
+};
+
+struct attrib_lines {
+	unsigned n; /* records stored so far; slot n % ATTRIB_LINES next */
+	struct attrib_line l[ATTRIB_LINES];
+};
+
+static void lines_add(struct attrib_lines *L, const struct kmsg_record *rec, pid_t pid,
+		      bool constraint)
+{
+	struct attrib_line *l = &L->l[L->n++ % ATTRIB_LINES];
+
+	l->seq = rec->seq;
+	l->usec = rec->usec;
+	l->pid = pid;
+	l->constraint = constraint;
+	l->used = false;
+	snprintf(l->text, sizeof(l->text), "%.*s", (int)rec->msg_len, rec->msg);
+}
+
+enum attrib_kind observe_report(struct attrib *a, struct run *r, const struct oom_report *rep)
+{
+	struct attrib_lines *L = a->lines;
+	struct oom_event ev, cons = {0};
+	const struct oom_event *pc = NULL;
+	struct attrib_line *kl = NULL, *cl = NULL;
+	struct kmsg_record rec = {0};
+	enum attrib_kind kind;
+	unsigned start, ki = 0;
+
+	if (!L)
+		return ATTRIB_NONE;
+	start = L->n > ATTRIB_LINES ? L->n - ATTRIB_LINES : 0;
+	/* its Killed record: the oldest of that PID not yet taken (oom.group
+	 * can log the victim twice: the copies go with it) */
+	for (unsigned i = start; i < L->n; i++) {
+		struct attrib_line *l = &L->l[i % ATTRIB_LINES];
+
+		if (l->constraint || l->used || l->pid != rep->pid)
+			continue;
+		if (!kl) {
+			kl = l;
+			ki = i;
+		}
+		l->used = true;
+	}
+	/* an oom-kill: line whose Killed line never came: as before, no kill */
+	if (!kl || oom_parse_line(kl->text, &ev) <= 0 || ev.type != OOM_EV_KILLED)
+		return ATTRIB_NONE;
+	/* the OOM's constraint line: the last one before the kill (OOMs are
+	 * serialised by oom_lock, so another OOM's lines do not interleave) */
+	if (rep->has_constraint || rep->has_oom_memcg)
+		for (unsigned i = ki; i-- > start;)
+			if (L->l[i % ATTRIB_LINES].constraint) {
+				cl = &L->l[i % ATTRIB_LINES];
+				break;
+			}
+	if (cl && oom_parse_line(cl->text, &cons) > 0 && cons.type == OOM_EV_CONSTRAINT &&
+	    cons.pid == ev.pid) {
+		pc = &cons; /* the victim's own oom-kill: line, as logged */
+	} else if (rep->has_constraint || rep->has_oom_memcg || rep->has_memcg) {
+		/* A child sacrificed, an oom.group member (its memcg: the
+		 * group's), or < 4.19 "Task in /X killed as a result of limit
+		 * of /Y": what the OOM as a whole says of this task. */
+		memset(&cons, 0, sizeof(cons));
+		cons.type = OOM_EV_CONSTRAINT;
+		cons.pid = ev.pid;
+		snprintf(cons.comm, sizeof(cons.comm), "%s", ev.comm);
+		cons.memcg = rep->memcg_oom;
+		cons.constraint = rep->has_constraint ? rep->constraint : OOM_CONSTRAINT_UNKNOWN;
+		if (rep->has_oom_memcg)
+			snprintf(cons.oom_memcg, sizeof(cons.oom_memcg), "%s", rep->oom_memcg);
+		if (rep->has_memcg)
+			snprintf(cons.task_memcg, sizeof(cons.task_memcg), "%s", rep->memcg);
+		pc = &cons;
+	}
+	a->sacrificed_for = 0;
+	kind = observe_kill_is_ours(a, r, &ev, pc);
+	if (kind == ATTRIB_FOREIGN && rep->has_selected && rep->selected_pid > 0 &&
+	    rep->selected_pid != ev.pid) {
+		/* killed for the task the kernel chose: ours if that one is */
+		struct oom_event sel = ev;
+
+		sel.pid = rep->selected_pid;
+		snprintf(sel.comm, sizeof(sel.comm), "%s", rep->selected_comm);
+		kind = observe_kill_is_ours(a, r, &sel, pc);
+		if (kind == ATTRIB_KILL)
+			a->sacrificed_for = rep->selected_pid;
+	}
+	if (kind != ATTRIB_KILL)
+		return kind;
+	a->have_pending = pc != NULL;
+	if (pc) {
+		a->pending = *pc;
+		snprintf(a->pending_line, sizeof(a->pending_line), "%s", cl ? cl->text : "");
+	}
+	rec.seq = kl->seq;
+	rec.usec = kl->usec;
+	rec.msg = kl->text;
+	rec.msg_len = strlen(kl->text);
+	kind = observe_kill_record_add(a, r, &rec, &ev);
+	a->sacrificed_for = 0;
+	return kind;
+}
+
+static void on_report(const struct oom_report *rep, void *arg)
+{
+	struct attrib *a = arg;
+	enum attrib_kind kind;
+
+	if (!a->run)
+		return; /* attrib_free */
+	kind = observe_report(a, a->run, rep);
+	if (kind != ATTRIB_NONE && a->on_kill)
+		a->on_kill(a, a->run, kind, a->on_kill_arg);
+}
+
+static int attrib_init(struct attrib *a, const struct run *r)
+{
+	a->lines = calloc(1, sizeof(*a->lines));
+	if (!a->lines)
+		return -ENOMEM;
+	/* the era only steers explain's model check, which observe ignores */
+	if (oom_asm_new(r->era, on_report, a, &a->oa) < 0) {
+		free(a->lines);
+		a->lines = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 enum attrib_kind attrib_feed(struct attrib *a, struct run *r, const struct kmsg_record *rec)
 {
-	enum attrib_kind kind;
 	struct oom_event ev;
 	char msg[1024];
+	int e;
 
+	if (!a->oa && attrib_init(a, r) < 0)
+		return ATTRIB_NONE;
+	a->run = r;
 	snprintf(msg, sizeof(msg), "%.*s", (int)rec->msg_len, rec->msg);
-	if (oom_parse_line(msg, &ev) <= 0)
+	e = oom_parse_line(msg, &ev);
+	/* stored before the assembler sees the line: a full assembler hands
+	 * over its oldest kill at once */
+	if (e > 0 && ev.type == OOM_EV_KILLED)
+		lines_add(a->lines, rec, ev.pid, false);
+	else if (e > 0 && (ev.type == OOM_EV_CONSTRAINT || ev.type == OOM_EV_MEMCG_LIMIT))
+		lines_add(a->lines, rec, ev.pid, true);
+	oom_asm_line(a->oa, msg,
+		     &(struct oom_line_meta){.has_ktime = true, .ktime = (double)rec->usec / 1e6});
+	if (e <= 0)
 		return ATTRIB_NONE;
 	switch (ev.type) {
 	case OOM_EV_MARKER:
@@ -171,26 +338,42 @@ enum attrib_kind attrib_feed(struct attrib *a, struct run *r, const struct kmsg_
 		}
 		return ATTRIB_NONE;
 	case OOM_EV_CONSTRAINT:
-		a->pending = ev;
-		a->have_pending = true;
-		snprintf(a->pending_line, sizeof(a->pending_line), "%.*s",
-			 (int)sizeof(a->pending_line) - 1, msg);
 		/* The constraint line names the domain and the victim already:
 		 * an escape is known even if its "Killed" line is lost. */
 		return observe_kill_is_ours(a, r, &ev, &ev) == ATTRIB_ESCAPED ? ATTRIB_ESCAPED
 									      : ATTRIB_NONE;
-	case OOM_EV_KILLED:
-		kind = observe_kill_is_ours(
-		    a, r, &ev, a->have_pending && a->pending.pid == ev.pid ? &a->pending : NULL);
-		if (kind == ATTRIB_KILL)
-			return observe_kill_record_add(a, r, rec, &ev);
-		return kind;
 	case OOM_EV_PANIC:
 		r->panicked = true;
 		return ATTRIB_PANIC;
 	default:
 		return ATTRIB_NONE;
 	}
+}
+
+void attrib_gap(struct attrib *a)
+{
+	oom_asm_gap(a->oa);
+}
+
+void attrib_flush(struct attrib *a, struct run *r)
+{
+	a->run = r;
+	oom_asm_flush(a->oa);
+}
+
+void attrib_end(struct attrib *a, struct run *r)
+{
+	a->run = r;
+	oom_asm_end(a->oa);
+}
+
+void attrib_free(struct attrib *a)
+{
+	a->run = NULL; /* what is still held back is not attributed now */
+	oom_asm_free(a->oa);
+	a->oa = NULL;
+	free(a->lines);
+	a->lines = NULL;
 }
 
 unsigned observe_deaths(const struct run *r)

@@ -51,6 +51,7 @@ void teardown(struct run_ctx *c)
 	c->sb_fd = -1;
 	kmsg_close(c->km);
 	c->km = NULL;
+	attrib_free(&c->att);
 	sysctls_restore(c);
 	free(c->wpath);
 	c->wpath = NULL;

@@ -55,17 +55,28 @@ static void tally(struct counts *n, enum attrib_kind k)
 	}
 }
 
-/* A raw /dev/kmsg capture through the reader, every record fed. */
+/* the kills, attributed when their OOM is over */
+static void tally_kill(struct attrib *a, struct run *r, enum attrib_kind k, void *arg)
+{
+	tally(arg, k);
+}
+
+/* A raw /dev/kmsg capture through the reader, every record fed, then
+ * flushed as observe-run.c does when nothing is left to read. */
 static struct counts feed_raw(const char *path, struct attrib *a, struct run *r)
 {
 	struct kmsg_reader *km = NULL;
 	struct kmsg_record rec;
 	struct counts n = {0};
 
+	a->on_kill = tally_kill;
+	a->on_kill_arg = &n;
 	assert_int_equal(kmsg_open(path, false, &km), 0);
 	while (kmsg_next(km, &rec) == 0)
 		tally(&n, attrib_feed(a, r, &rec));
 	kmsg_close(km);
+	attrib_flush(a, r);
+	a->on_kill = NULL;
 	return n;
 }
 
@@ -75,7 +86,32 @@ static struct counts feed_line(const char *msg, uint64_t seq, uint64_t usec, str
 	struct kmsg_record rec = {.seq = seq, .usec = usec, .msg = msg, .msg_len = strlen(msg)};
 	struct counts n = {0};
 
+	a->on_kill = tally_kill;
+	a->on_kill_arg = &n;
 	tally(&n, attrib_feed(a, r, &rec));
+	attrib_flush(a, r);
+	a->on_kill = NULL;
+	return n;
+}
+
+/* Lines read by one drain: fed, then flushed once. */
+static struct counts feed_lines(const char *const *msgs, unsigned nmsg, struct attrib *a,
+				struct run *r)
+{
+	struct counts n = {0};
+
+	a->on_kill = tally_kill;
+	a->on_kill_arg = &n;
+	for (unsigned i = 0; i < nmsg; i++) {
+		struct kmsg_record rec = {.seq = 1000 + i,
+					  .usec = 1000000 + i * 1000,
+					  .msg = msgs[i],
+					  .msg_len = strlen(msgs[i])};
+
+		tally(&n, attrib_feed(a, r, &rec));
+	}
+	attrib_flush(a, r);
+	a->on_kill = NULL;
 	return n;
 }
 
@@ -147,6 +183,7 @@ static void test_618_memcg_ours(void **state)
 	r->inst[0].died = r->inst[1].died = true;
 	assert_int_equal(observe_deaths(r), 2);
 	assert_int_equal(observe_victims(r), 2);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -167,6 +204,7 @@ static void test_618_sibling_run_foreign(void **state)
 		 "/process_api/ca15a485d53abba314124b5a3267cbb0/exp");
 	n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 	assert_int_equal(n.foreign, 4);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -183,6 +221,7 @@ static void test_618_ancestor_domain_escaped(void **state)
 	assert_non_null(strstr(a.escaped, "the machine ran out of memory, not the memcg"));
 	assert_non_null(strstr(a.escaped, CG618));
 	assert_int_equal(r->nkills, 0);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -196,6 +235,7 @@ static void test_618_our_pid_elsewhere_escaped(void **state)
 
 	assert_true(n.escaped > 0);
 	assert_non_null(strstr(a.escaped, "PID 4414 (hog)"));
+	attrib_free(&a);
 	free(r);
 }
 
@@ -221,6 +261,7 @@ static void test_global_oom(void **state)
 	free(r);
 
 	r = run_with("", pids, 1);
+	attrib_free(&a);
 	memset(&a, 0, sizeof(a));
 	n = feed_text(FIX "kmsg-5.x-global-constraint.txt", &a, r);
 	assert_int_equal(n.escaped, 0);
@@ -230,6 +271,7 @@ static void test_global_oom(void **state)
 	assert_true(r->kills[0].has_constraint);
 	assert_int_equal(r->kills[0].constraint.constraint, OOM_CONSTRAINT_NONE);
 	assert_int_equal(r->inst[0].kill_order, 1);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -245,6 +287,7 @@ static void test_48_by_pid(void **state)
 	assert_int_equal(n.foreign, 1); /* 123841 */
 	assert_int_equal(r->kills[0].killed.pid, 71414);
 	assert_false(r->kills[0].has_constraint);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -271,6 +314,7 @@ static void test_dup_and_marker(void **state)
 	n = feed_raw(FIX "kmsg-6.18-memcg-mthread-raw.txt", &a, r);
 	assert_int_equal(n.dup, 1);
 	assert_int_equal(r->nkills, 1);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -307,6 +351,151 @@ static void test_children(void **state)
 	assert_true(r->inst[0].killed);
 	assert_false(r->inst[1].killed);
 	assert_int_equal(observe_victims(r), 1); /* the sacrificed child */
+	attrib_free(&a);
+	free(r);
+}
+
+/* 3.10 (RHEL 7), before 4.19's oom-kill: line: the victim's memcg is only
+ * in "Task in /0 killed as a result of limit of /0", lines before the
+ * kill. The run in /0 owns 42421 by its memcg though the PID is not one
+ * it started; a run in /1 whose PID it is sees its task killed by an OOM
+ * outside its domain. */
+static void test_310_task_in_memcg(void **state)
+{
+	static const pid_t pids[] = {42421};
+	struct attrib a = {.confined = true};
+	struct run *r = run_with("/0", NULL, 0);
+	struct counts n = feed_text(FIX "kmsg-3.10-rhel7-memcg.txt", &a, r);
+
+	assert_int_equal(n.kill, 1);
+	assert_int_equal(n.foreign, 6); /* the kills with no "Task in" line */
+	assert_int_equal(n.escaped, 0);
+	assert_int_equal(r->nkills, 1);
+	assert_int_equal(r->kills[0].killed.pid, 42421);
+	assert_true(r->kills[0].has_constraint);
+	assert_string_equal(r->kills[0].constraint.oom_memcg, "/0");
+	assert_string_equal(r->kills[0].constraint.task_memcg, "/0");
+	assert_non_null(strstr(r->kills[0].constraint_line, "Task in /0 killed"));
+	assert_non_null(strstr(r->kills[0].line, "Killed process 42421"));
+	assert_int_equal(r->kills[0].instance, -1);
+	attrib_free(&a);
+	free(r);
+
+	memset(&a, 0, sizeof(a));
+	a.confined = true;
+	r = run_with("/1", pids, 1);
+	n = feed_text(FIX "kmsg-3.10-rhel7-memcg.txt", &a, r);
+	assert_int_equal(n.kill, 0);
+	assert_int_equal(n.escaped, 1);
+	assert_non_null(strstr(a.escaped, "PID 42421 (memcg_test_1)"));
+	assert_int_equal(r->nkills, 0);
+	attrib_free(&a);
+	free(r);
+}
+
+/* 2.6.36 - 5.2: "Kill process P ... or sacrifice child" then the child's
+ * "Killed" line: a child forked after the snapshot is the chosen worker's,
+ * a victim of the run. */
+static void test_sacrificed_child(void **state)
+{
+	static const char *const msgs[] = {
+	    "Task in /r killed as a result of limit of /r",
+	    "memory: usage 1024kB, limit 1024kB, failcnt 7",
+	    "Memory cgroup out of memory: Kill process 5000 (parent) score 900 or sacrifice child",
+	    "Killed process 5001 (kid) total-vm:100kB, anon-rss:50kB, file-rss:0kB, "
+	    "shmem-rss:0kB",
+	};
+	static const pid_t pids[] = {4999, 5000};
+	struct attrib a = {.confined = true};
+	struct run *r = run_with("/r", pids, 2);
+	struct counts n = feed_lines(msgs, 4, &a, r);
+
+	assert_int_equal(n.kill, 1);
+	assert_int_equal(n.foreign + n.escaped + n.dup, 0);
+	assert_int_equal(r->kills[0].killed.pid, 5001);
+	assert_int_equal(r->kills[0].instance, -1);
+	assert_int_equal(r->kills[0].child_of, 1);
+	assert_true(r->kills[0].has_constraint);
+	assert_string_equal(r->kills[0].constraint.oom_memcg, "/r");
+	/* "Task in" names the chosen task's memcg, not the child's */
+	assert_string_equal(r->kills[0].constraint.task_memcg, "");
+	assert_false(r->inst[1].killed);
+	assert_int_equal(observe_victims(r), 1);
+	attrib_free(&a);
+	free(r);
+
+	/* the chosen task not ours either: another memcg's */
+	memset(&a, 0, sizeof(a));
+	a.confined = true;
+	r = run_with("/r", pids, 1);
+	n = feed_lines(msgs, 4, &a, r);
+	assert_int_equal(n.foreign, 1);
+	assert_int_equal(r->nkills, 0);
+	attrib_free(&a);
+	free(r);
+}
+
+/* >= 4.19 memory.oom.group: the oom-kill: line names the victim only; the
+ * other members' memcg is the group's, and the victim may be logged twice. */
+static void test_group_kill(void **state)
+{
+	static const char *const msgs[] = {
+	    "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+	    "oom_memcg=/r,task_memcg=/r/g,task=big,pid=6000,uid=0",
+	    "Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
+	    "anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0",
+	    "Tasks in /r/g are going to be killed due to memory.oom.group set",
+	    "Memory cgroup out of memory: Killed process 6001 (helper) total-vm:1000kB, "
+	    "anon-rss:90kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:10kB oom_score_adj:0",
+	    "Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
+	    "anon-rss:0kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0",
+	};
+	static const pid_t pids[] = {6000};
+	struct attrib a = {.confined = true};
+	struct run *r = run_with("/r", pids, 1);
+	struct counts n = feed_lines(msgs, 5, &a, r);
+
+	assert_int_equal(n.kill, 2);
+	assert_int_equal(n.foreign + n.escaped, 0);
+	assert_int_equal(r->nkills, 2);
+	assert_int_equal(r->kills[0].killed.pid, 6000);
+	assert_non_null(strstr(r->kills[0].constraint_line, "task=big,pid=6000"));
+	assert_string_equal(r->kills[0].constraint.task_memcg, "/r/g");
+	assert_int_equal(r->kills[1].killed.pid, 6001);
+	assert_true(r->kills[1].has_constraint);
+	assert_int_equal(r->kills[1].constraint.constraint, OOM_CONSTRAINT_MEMCG);
+	assert_string_equal(r->kills[1].constraint.oom_memcg, "/r");
+	assert_string_equal(r->kills[1].constraint.task_memcg, "/r/g");
+	assert_int_equal(r->kills[1].usec, 1003000);
+	assert_int_equal(r->inst[0].kill_order, 1);
+	attrib_free(&a);
+	free(r);
+
+	/* a drain between each line: the victim's second line is a dup */
+	memset(&a, 0, sizeof(a));
+	a.confined = true;
+	r = run_with("/r", pids, 1);
+	n = (struct counts){0};
+	for (unsigned i = 0; i < 5; i++) {
+		struct counts one = feed_line(msgs[i], 1 + i, 1000 * (1 + i), &a, r);
+
+		n.kill += one.kill, n.dup += one.dup, n.foreign += one.foreign;
+	}
+	assert_int_equal(n.kill, 2);
+	assert_int_equal(n.dup, 1);
+	assert_int_equal(n.foreign, 0);
+	assert_string_equal(r->kills[1].constraint.task_memcg, "/r/g");
+	attrib_free(&a);
+	free(r);
+
+	/* a sibling run sees none of it */
+	memset(&a, 0, sizeof(a));
+	a.confined = true;
+	r = run_with("/s", NULL, 0);
+	n = feed_lines(msgs, 5, &a, r);
+	assert_int_equal(n.foreign, 2);
+	assert_int_equal(r->nkills, 0);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -329,6 +518,7 @@ static void test_panic(void **state)
 
 	assert_int_equal(n.panic, 1);
 	assert_true(r->panicked);
+	attrib_free(&a);
 	free(r);
 }
 
@@ -343,6 +533,9 @@ int main(void)
 	    cmocka_unit_test(test_48_by_pid),
 	    cmocka_unit_test(test_dup_and_marker),
 	    cmocka_unit_test(test_children),
+	    cmocka_unit_test(test_310_task_in_memcg),
+	    cmocka_unit_test(test_sacrificed_child),
+	    cmocka_unit_test(test_group_kill),
 	    cmocka_unit_test(test_cgroup_under),
 	    cmocka_unit_test(test_panic),
 	};
