@@ -190,10 +190,10 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 	m.ran = true;
 	/* without totalpages the adj term (and 2.6.36's per mille) cannot
 	 * be weighed: rank for show, predict nothing */
-	if (!m.has_totalpages && m.era != OOM_ERA_2_6_35) {
+	if (!m.has_totalpages && oom_era_info(m.era)->unit != OOM_UNIT_VM_SCALED) {
 		/* one adj for every killable task shifts all points alike
 		 * (3.8+); 2.6.36 divides by totalpages */
-		bool needs = m.era == OOM_ERA_2_6_36, have = false;
+		bool needs = oom_era_info(m.era)->unit == OOM_UNIT_PERMILLE, have = false;
 		long adj0 = 0;
 
 		for (unsigned i = 0; i < n; i++) {
@@ -314,7 +314,7 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 			"a %s OOM ranks by the allowed nodes' memory, which the report does "
 			"not give",
 			oom_constraint_name(in->constraint));
-	if (m.era == OOM_ERA_2_6_35)
+	if (oom_era_info(m.era)->unit == OOM_UNIT_VM_SCALED)
 		add_why(&m, "the 2.6.35 model needs cpu and run time, nice and children, which "
 			    "the report does not give");
 	if (!m.has_totalpages && !strstr(m.why, "totalpages unknown"))
