@@ -112,6 +112,28 @@ static void test_oom_group_v1(void **state)
 	assert_null(unmet(text, &env, false, why, sizeof(why)));
 }
 
+/* [group] knobs v1 lacks (issue 8): SKIP with the group, key and file. */
+static void test_group_knobs_v1(void **state)
+{
+	static const char text[] = "[profile]\nmemory_limit = 64M\n[group pod]\nMemoryMax = 32M\n"
+				   "[group safe]\nmemory_low = 8M\n[worker a]\nsize = 10M\n"
+				   "group = safe\n";
+	struct need_env env = host();
+	char why[1024];
+
+	assert_string_equal(unmet(text, &env, false, why, sizeof(why)), "group knobs");
+	assert_string_equal(why, "group safe sets memory_low (memory.low), which this machine's "
+				 "memory controller (cgroup v1) lacks: run it in a VM (oomlab vm "
+				 "run t.ini)");
+	env.cg_version = CG_V2;
+	assert_null(unmet(text, &env, false, why, sizeof(why)));
+	/* a limit alone is v1's too */
+	env.cg_version = CG_V1;
+	assert_null(unmet("[profile]\nmemory_limit = 64M\n[group pod]\nMemoryMax = 32M\n"
+			  "[worker a]\nsize = 10M\ngroup = pod\n",
+			  &env, false, why, sizeof(why)));
+}
+
 /* Issue 7 defect 1: memory_limit = 1T on a 24G machine. */
 static void test_host_memory_too_big(void **state)
 {
@@ -229,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_oom_group_v1),	 cmocka_unit_test(test_host_memory_too_big),
 	    cmocka_unit_test(test_host_memory_ancestor), cmocka_unit_test(test_vm_remedies),
 	    cmocka_unit_test(test_runner_vm_only),	 cmocka_unit_test(test_margin),
+	    cmocka_unit_test(test_group_knobs_v1),
 	};
 
 	return cmocka_run_group_tests_name("preflight", tests, NULL, NULL);
