@@ -476,6 +476,45 @@ static void test_oom_group(void **state)
 	profile_free(p);
 }
 
+/* expect = protected: kept >= 90% of the snapshot's pages passes, less fails. */
+static void test_protected(void **state)
+{
+	struct profile *p = parse("[profile]\nmemory_limit = 96M\n"
+				  "[group safe]\nmemory_min = 32M\nexpect = protected\n"
+				  "[group plain]\n"
+				  "[worker s]\nsize = 24M\ngroup = safe\n"
+				  "[worker v]\nsize = 24M\ngroup = plain\noom_score_adj = 500\n"
+				  "expect = killed 1\n");
+	struct run *r = new_run(p);
+
+	add(r, p, 0, 24, 0);
+	add(r, p, 1, 24, 500);
+	verdict_predict(r);
+	r->inst[1].killed = r->inst[1].died = true;
+	r->inst[1].kill_order = 1;
+	r->kills[0].killed.pid = r->inst[1].pid;
+	r->kills[0].instance = 1;
+	r->nkills = 1;
+	r->counters_after.oom_kill = 1;
+	r->group_before[0] = (struct group_mem){.have = true, .anon = 24 * MIB};
+	r->group_after[0] = (struct group_mem){.have = true, .anon = 22 * MIB, .swap = 2 * MIB};
+	verdict_decide(r);
+	assert_int_equal(r->outcome, OUTCOME_PASS);
+	assert_non_null(strstr(r->reason, "group safe kept its pages as expected"));
+	run_free_notes(r);
+
+	r->outcome = OUTCOME_PASS;
+	r->reason[0] = 0;
+	r->group_after[0] = (struct group_mem){.have = true, .anon = 20 * MIB, .swap = 4 * MIB};
+	verdict_decide(r);
+	assert_int_equal(r->outcome, OUTCOME_FAIL);
+	assert_string_equal(r->reason, "group safe was expected to keep its pages but holds 20.0M "
+				       "of the 24.0M it had at the snapshot (swap 4.0M)");
+	run_free_notes(r);
+	free(r);
+	profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +523,7 @@ int main(void)
 	    cmocka_unit_test(test_kubelet),	     cmocka_unit_test(test_nested_domain),
 	    cmocka_unit_test(test_parent_hit_first), cmocka_unit_test(test_outside_killed),
 	    cmocka_unit_test(test_siblings),	     cmocka_unit_test(test_oom_group),
+	    cmocka_unit_test(test_protected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
