@@ -5,7 +5,12 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #include "util.h"
 #include "worker.h"
@@ -67,9 +72,52 @@ static void on_fork(void)
 	slot_shared = true;
 }
 
+/*
+ * The per-fault clock. A vDSO clock_gettime costs ~34 ns here, rdtsc ~17:
+ * where CLOCK_MONOTONIC itself is the TSC (clocksource "tsc") and user
+ * space may read it (PR_GET_TSC), faults are timed in TSC ticks and
+ * converted with the ratio of CLOCK_MONOTONIC to TSC measured over every
+ * chunk touched so far (the first chunk is timed with clock_gettime).
+ * rdtsc is not ordered against the store before it, but a store that
+ * faults is: the exception and its iret serialize, so the tick is read
+ * after the fault. Elsewhere clock_gettime is the clock.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+static bool tsc_usable;
+static inline uint64_t ticks(void)
+{
+	return __rdtsc();
+}
+#else
+static const bool tsc_usable;
+static inline uint64_t ticks(void)
+{
+	return 0;
+}
+#endif
+static uint64_t cal_ticks, cal_ns; /* CLOCK_MONOTONIC vs TSC so far */
+
+static void tsc_probe(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	char cs[32] = "";
+	int tsc_mode = 0;
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+
+	if (f) {
+		if (!fgets(cs, sizeof(cs), f))
+			cs[0] = 0;
+		fclose(f);
+	}
+	tsc_usable = !strcmp(cs, "tsc\n") && prctl(PR_GET_TSC, &tsc_mode) == 0 &&
+		     tsc_mode == PR_TSC_ENABLE;
+#endif
+}
+
 static void __attribute__((constructor)) touch_init(void)
 {
 	pthread_atfork(NULL, on_fork, on_fork);
+	tsc_probe();
 }
 
 void slot_record_fault(struct sb_slot *s, uint64_t ns)
@@ -132,11 +180,12 @@ void progress(const struct worker_opts *o)
 
 /*
  * Every page is timed (sample = 1) by default. The probe has to stay
- * under 3% of a ~2.5-3 us first-touch fault (issue 9): measured here, a
- * vDSO clock_gettime (TSC clocksource) costs ~34 ns, a single-writer
- * record ~3 ns, an atomic one ~15 ns. So with sample = 1 the timestamps
- * are chained, one clock read per page: a fault's latency is the time
- * from the previous page's timestamp to its own, i.e. what a t0/t1 pair
+ * under 3% of a first-touch fault (issue 9), which takes 1.5-3 us here:
+ * measured, a vDSO clock_gettime (TSC clocksource) costs ~34 ns, rdtsc
+ * ~17 ns, a single-writer record ~3 ns, an atomic one ~15 ns. So with
+ * sample = 1 the timestamps are chained, one clock read per page (TSC
+ * ticks where usable, see ticks()): a fault's latency is the time from
+ * the previous page's timestamp to its own, i.e. what a t0/t1 pair
  * would measure plus the loop and the record (a few ns). The chain
  * restarts after each flush step
  * (progress, ramp naps). With sample > 1 (thp: one fault per 512 pages)
@@ -159,14 +208,37 @@ int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 			for (; off < end; off += PAGE)
 				v[off] = 1;
 		} else if (sample <= 1) {
-			t_prev = now_ns();
-			for (; off < end; off += PAGE) {
-				uint64_t t;
+			uint64_t t0 = now_ns(), c0 = ticks(), t1, c1;
 
-				v[off] = 1;
-				t = now_ns();
-				slot_record_fault(s, t - t_prev);
-				t_prev = t;
+			if (tsc_usable && cal_ticks) {
+				double ns_per_tick = (double)cal_ns / (double)cal_ticks;
+				uint64_t c_prev = c0;
+
+				for (; off < end; off += PAGE) {
+					uint64_t c;
+
+					v[off] = 1;
+					c = ticks();
+					slot_record_fault(s, (uint64_t)((double)(c - c_prev) *
+									ns_per_tick));
+					c_prev = c;
+				}
+			} else {
+				t_prev = t0;
+				for (; off < end; off += PAGE) {
+					uint64_t t;
+
+					v[off] = 1;
+					t = now_ns();
+					slot_record_fault(s, t - t_prev);
+					t_prev = t;
+				}
+			}
+			t1 = now_ns();
+			c1 = ticks();
+			if (tsc_usable && c1 > c0 && t1 > t0) {
+				cal_ticks += c1 - c0;
+				cal_ns += t1 - t0;
 			}
 		}
 		for (; off < end; off += PAGE) {

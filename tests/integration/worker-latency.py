@@ -4,8 +4,8 @@
 
 In a child memcg of ours (64M limit): an mmap worker of 16M files every
 first touch (4096) under the phase the header's lat_phase word says (set
-to "reclaim" before it starts), and the slot keeps the counts after a
-SIGKILL; --no-latency records nothing; fork-tree children and parent add
+to "reclaim" before it starts), their sum is in ns (within the ramp's wall
+time), and the slot keeps the counts after a SIGKILL; --no-latency records nothing; fork-tree children and parent add
 into one slot without losing a sample. Exit 0 PASS, 1 FAIL, 77 SKIP.
 """
 import mmap, os, signal, struct, sys, time
@@ -55,6 +55,10 @@ class Board:
     def phase(self, k):
         return struct.unpack_from("<I", self.m, (k + 1) * SLOT + OFF_PHASE)[0]
 
+    def ramp_ns(self, k):
+        t_start, t_ramped = struct.unpack_from("<QQ", self.m, (k + 1) * SLOT + 32)
+        return t_ramped - t_start
+
     def counts(self, k, p):
         o = (k + 1) * SLOT + OFF_LAT + p * REC
         total_ns, max_ns = struct.unpack_from("<QQ", self.m, o)
@@ -103,6 +107,11 @@ def main():
         n, total, mx = b.counts(0, 1)
         if not 0 < mx <= total:
             fail("sum %d / max %d inconsistent" % (total, mx))
+        # chained timestamps cover the ramp but for the flush steps: the
+        # sum is in ns of CLOCK_MONOTONIC (TSC ticks converted), not ticks
+        ramp = b.ramp_ns(0)
+        if not 0.5 * ramp < total <= ramp:
+            fail("latency sum %d ns against a ramp of %d ns" % (total, ramp))
         b.set_lat_phase(0)
         run(b, 1, cg, ["-p", "mmap", "-s", "16M", "-n", "lat-off", "--no-latency"])
         got = [b.counts(1, p)[0] for p in range(4)]
