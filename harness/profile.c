@@ -2061,25 +2061,41 @@ static uint64_t worker_margin(const struct worker_spec *w)
  * Without memory_limit (a global trigger in a VM) the guest's size is not
  * known here.
  */
-int profile_validate(const struct profile *p, struct profile_error *err)
+/*
+ * One memcg with a limit: the run's cgroup, a [group] with memory_limit
+ * or a worker's own leaf. in(w) says which workers it holds (its subtree:
+ * a v1 or v2 limit charges the whole subtree, use_hierarchy = 1).
+ */
+struct fit_domain {
+	const char *what;	/* "memory_limit", "group pod's memory_limit" */
+	uint64_t limit, swap;
+	int line;		/* where the limit is set */
+	int group;		/* subtree of this group, PROFILE_GROUP_RUN = all */
+	int worker;		/* only this worker (its leaf), -1 = by group */
+};
+
+static bool fit_holds(const struct profile *p, const struct fit_domain *d, unsigned i)
 {
-	struct profile_error dummy;
-	uint64_t lim, swap, locked = 0, swappable = 0, margin = MARGIN_PRESSURE, need;
+	if (d->worker >= 0)
+		return (int)i == d->worker;
+	return d->group == PROFILE_GROUP_RUN ||
+	       profile_group_within(p, p->workers[i].group, d->group);
+}
+
+static int fit_check(const struct profile *p, const struct fit_domain *d,
+		     struct profile_error *err)
+{
+	uint64_t lim = d->limit, swap = d->swap, locked = 0, swappable = 0;
+	uint64_t margin = MARGIN_PRESSURE, need;
 	char b1[16], b2[16], b3[16], b4[16], b5[16], b6[16];
 
-	if (!err)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	snprintf(err->file, sizeof(err->file), "%s", p->path ? p->path : "");
-	if (!p->has_memory_limit)
-		return 0;
-	lim = p->memory_limit;
-	swap = p->has_swap ? p->swap : 0;
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		const struct worker_spec *w = &p->workers[i];
 		enum mem_kind k = worker_mem_kind(w);
 		uint64_t m = worker_margin(w), room = lim;
 
+		if (!fit_holds(p, d, i))
+			continue;
 		margin += m * w->count;
 		if (k == MEM_CACHE)
 			continue;
@@ -2095,11 +2111,11 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 		snprintf(err->field, sizeof(err->field), "size");
 		snprintf(err->msg, sizeof(err->msg),
 			 "worker %s holds %s the kernel cannot reclaim (%s, + %s for its "
-			 "processes and the pressure process), more than memory_limit = %s%s%s: "
+			 "processes and the pressure process), more than %s = %s%s%s: "
 			 "the memcg would OOM before the trigger",
 			 w->name, format_size(w->size, b1),
 			 k == MEM_LOCKED ? "mlocked" : k == MEM_SHMEM ? "shmem" : "anon",
-			 format_size(m + MARGIN_PRESSURE, b2), format_size(lim, b3),
+			 format_size(m + MARGIN_PRESSURE, b2), d->what, format_size(lim, b3),
 			 k != MEM_LOCKED && swap ? " + swap " : "",
 			 k != MEM_LOCKED && swap ? format_size(swap, b4) : "");
 		return -EINVAL;
@@ -2109,16 +2125,66 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 	need = locked + swappable + margin;
 	if (need <= lim)
 		return 0;
-	err->line = p->memory_limit_line;
+	err->line = d->line;
 	snprintf(err->field, sizeof(err->field), "memory_limit");
+	/* the run's own limit is the field itself; a group's is named */
 	snprintf(err->msg, sizeof(err->msg),
-		 "%s is too small: before the trigger the workers hold %s the kernel "
+		 "%s%s%s is too small: before the trigger the workers hold %s the kernel "
 		 "cannot reclaim (anon+shmem %s%s%s%s, mlocked %s, + %s for the processes): "
 		 "the memcg would OOM",
-		 format_size(lim, b1), format_size(need, b2), format_size(swappable, b3),
+		 d->group == PROFILE_GROUP_RUN && d->worker < 0 ? "" : d->what,
+		 d->group == PROFILE_GROUP_RUN && d->worker < 0 ? "" : " = ", format_size(lim, b1), format_size(need, b2), format_size(swappable, b3),
 		 swap ? " beyond the " : "", swap ? format_size(swap, b4) : "",
 		 swap ? " of swap" : "", format_size(locked, b5), format_size(margin, b6));
 	return -EINVAL;
+}
+
+int profile_validate(const struct profile *p, struct profile_error *err)
+{
+	struct profile_error dummy;
+	uint64_t swap = p->has_swap ? p->swap : 0;
+	char what[PROFILE_GROUP_NAME_MAX + PROFILE_NAME_MAX + 32];
+	int e;
+
+	if (!err)
+		err = &dummy;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "%s", p->path ? p->path : "");
+	/* Without memory_limit (a global trigger in a VM) the guest's size is
+	 * not known here; groups and leaves inside it still are. */
+	if (p->has_memory_limit) {
+		struct fit_domain d = { "memory_limit", p->memory_limit, swap,
+					p->memory_limit_line, PROFILE_GROUP_RUN, -1 };
+
+		e = fit_check(p, &d, err);
+		if (e < 0)
+			return e;
+	}
+	for (unsigned g = 0; g < p->ngroups; g++) {
+		const struct group_spec *gs = &p->groups[g];
+		struct fit_domain d = { what, gs->memory_limit,
+					gs->has_swap_max ? gs->swap_max : swap, gs->line, (int)g, -1 };
+
+		if (!gs->has_memory_limit)
+			continue;
+		snprintf(what, sizeof(what), "group %s's memory_limit", gs->name);
+		e = fit_check(p, &d, err);
+		if (e < 0)
+			return e;
+	}
+	for (unsigned i = 0; i < p->nworkers; i++) {
+		const struct worker_spec *w = &p->workers[i];
+		struct fit_domain d = { what, w->memory_limit, swap, w->line,
+					PROFILE_GROUP_RUN, (int)i };
+
+		if (!w->has_memory_limit)
+			continue;
+		snprintf(what, sizeof(what), "worker %s's memory_limit", w->name);
+		e = fit_check(p, &d, err);
+		if (e < 0)
+			return e;
+	}
+	return 0;
 }
 
 int profile_group_find(const struct profile *p, const char *name)

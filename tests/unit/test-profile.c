@@ -796,6 +796,14 @@ static const struct invalid_case invalid_cases[] = {
 	  "invalid/sum-over-limit.ini:3: memory_limit: 100.0M is too small: before the trigger "
 	  "the workers hold 108.3M the kernel cannot reclaim (anon+shmem 100.0M, mlocked 0B, "
 	  "+ 8.3M for the processes): the memcg would OOM" },
+	{ "invalid/worker-over-group.ini",
+	  "invalid/worker-over-group.ini:11: size: worker app holds 80.0M the kernel cannot "
+	  "reclaim (anon, + 3.3M for its processes and the pressure process), more than "
+	  "group pod's memory_limit = 64.0M: the memcg would OOM before the trigger" },
+	{ "invalid/group-sum-over-limit.ini",
+	  "invalid/group-sum-over-limit.ini:5: memory_limit: group pod's memory_limit = 96.0M is "
+	  "too small: before the trigger the workers hold 104.4M the kernel cannot reclaim "
+	  "(anon+shmem 100.0M, mlocked 0B, + 4.4M for the processes): the memcg would OOM" },
 	{ "invalid/limit-1k.ini",
 	  "invalid/limit-1k.ini:4: size: worker tiny holds 4.0K the kernel cannot reclaim "
 	  "(anon, + 3.0M for its processes and the pressure process), more than "
