@@ -224,7 +224,7 @@ void groups_snapshot(struct run_ctx *c)
 	 * The limit trigger lowers the trigger group's own limit below its
 	 * usage: the OOM is that group's, whatever the headroom above.
 	 */
-	if (p->trigger == TRIGGER_LIMIT && r->cg_version == CG_V2 && p->trigger_group >= 0)
+	if (trigger_of(p)->steps_limit && r->cg_version == CG_V2 && p->trigger_group >= 0)
 		usage[1 + p->trigger_group] = groups_trigger_limit(c);
 	groups_read_mem(c, r->group_before);
 	e = verdict_domain(r, c->limit_now ? c->limit_now : p->memory_limit, usage, c->page_size);

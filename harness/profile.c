@@ -1783,7 +1783,7 @@ static int finish_groups(struct parse_ctx *c)
 			return fail_at(c, c->trigger_group_line, "trigger_group",
 				       "names no group: '%s' (%s)", c->trigger_group_name,
 				       group_names(p, names, sizeof(names)));
-		if (p->trigger == TRIGGER_LIMIT &&
+		if (trigger_of(p)->steps_limit &&
 		    !p->groups[p->trigger_group].has_memory_limit)
 			return fail_at(c, c->trigger_group_line, "trigger_group",
 				       "trigger = limit steps %s's memory_limit down, and %s has "

@@ -22,6 +22,8 @@ struct trigger {
 	const char *help;
 	bool needs_vm;	  /* a global OOM: only inside a VM guest */
 	bool needs_memcg; /* runs in the run's memory cgroup (memory_limit) */
+	bool steps_limit; /* lowers the limit of the memcg it runs on (its
+			   * trigger_group's must exist, and is the OOM's) */
 	/* Start the OOM; BROK (run_set_outcome) with the cause and -errno on
 	 * failure. May switch c->trig to a fallback (limit on v1). */
 	int (*start)(struct run_ctx *c);
