@@ -7,7 +7,7 @@ libcmocka-dev parallel jq perl python3
 qemu-system-x86 busybox-static kmod xz-utils
 openssh-server openssh-client rsync debian-archive-keyring iproute2 util-linux
 libtracefs-dev libtraceevent-dev gnuplot-nox
-clang
+clang libclang-rt-14-dev clang-format
 postgresql redis-server nginx-light stress-ng"
 [ -n "$OOMLAB_DEPS_EXTRA" ] && PKGS="$PKGS $OOMLAB_DEPS_EXTRA"
 missing=""
