@@ -97,8 +97,8 @@ static int worker(uint64_t size, char **argv, bool by_cpu)
 		const struct timespec nap = { 0, 1000000 };
 
 		ph = __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE);
-		if (ph == SB_PHASE_HOLDING || ph == SB_PHASE_ALLOC_FAILED ||
-		    ph == SB_PHASE_DONE || waitpid(pid, &st, WNOHANG) == pid)
+		if (ph == SB_PHASE_HOLDING || ph == SB_PHASE_ALLOC_FAILED || ph == SB_PHASE_DONE ||
+		    waitpid(pid, &st, WNOHANG) == pid)
 			break;
 		nanosleep(&nap, NULL);
 	}
@@ -126,7 +126,8 @@ int main(int argc, char **argv)
 
 	log_progname = "fault-bench";
 	if (argc < 3 || parse_size(argv[2], &size) < 0) {
-		fprintf(stderr, "usage: fault-bench raw SIZE | worker[-cpu] SIZE WORKER [ARGS...]\n");
+		fprintf(stderr,
+			"usage: fault-bench raw SIZE | worker[-cpu] SIZE WORKER [ARGS...]\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "raw"))

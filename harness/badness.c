@@ -121,8 +121,8 @@ static struct badness badness_4_17(const struct task_mem *t, uint64_t totalpages
 	points += adj;
 	return (struct badness){
 		.points = (double)points,
-		.why = adj > points - adj ? "oom_score_adj * totalpages/1000" :
-					    "rss + swap + page tables",
+		.why = adj > points - adj ? "oom_score_adj * totalpages/1000"
+					  : "rss + swap + page tables",
 	};
 }
 
@@ -148,8 +148,8 @@ static struct badness badness_3_8(const struct task_mem *t, uint64_t totalpages)
 		points = 1;
 	return (struct badness){
 		.points = (double)points,
-		.why = t->cap_sys_admin ? "rss + swap + ptes, -3% CAP_SYS_ADMIN, + adj" :
-					  "rss + swap + ptes, + adj * totalpages/1000",
+		.why = t->cap_sys_admin ? "rss + swap + ptes, -3% CAP_SYS_ADMIN, + adj"
+					: "rss + swap + ptes, + adj * totalpages/1000",
 	};
 }
 
@@ -178,8 +178,8 @@ static struct badness badness_2_6_36(const struct task_mem *t, uint64_t totalpag
 		points = 1000;
 	return (struct badness){
 		.points = (double)points,
-		.why = t->cap_sys_admin ? "(rss+ptes+swap)*1000/totalpages - 30 root + adj" :
-					  "(rss+ptes+swap)*1000/totalpages + adj",
+		.why = t->cap_sys_admin ? "(rss+ptes+swap)*1000/totalpages - 30 root + adj"
+					: "(rss+ptes+swap)*1000/totalpages + adj",
 	};
 }
 
@@ -226,8 +226,8 @@ static struct badness badness_2_6_35(const struct task_mem *t, uint64_t totalpag
 	}
 	return (struct badness){
 		.points = (double)points,
-		.why = t->nchildren ? "total_vm + half the children's, / time, nice, caps, oom_adj" :
-				      "total_vm / time, nice, caps, oom_adj",
+		.why = t->nchildren ? "total_vm + half the children's, / time, nice, caps, oom_adj"
+				    : "total_vm / time, nice, caps, oom_adj",
 	};
 }
 
@@ -308,8 +308,7 @@ const struct oom_era_info *oom_era_info(enum oom_era era)
 	return &oom_eras[oom_era_count - 1];
 }
 
-struct badness oom_badness(enum oom_era era, const struct task_mem *t,
-			   uint64_t totalpages)
+struct badness oom_badness(enum oom_era era, const struct task_mem *t, uint64_t totalpages)
 {
 	return oom_era_info(era)->badness(t, totalpages);
 }
@@ -328,8 +327,8 @@ double oom_margin_pct(enum oom_era era, double a, double b, uint64_t totalpages)
  * One pass of the era's selection loop over the tasks still alive; returns
  * the index chosen or -1. See badness.h for the tie rules and their source.
  */
-static int select_one(enum oom_tie tie, const struct task_mem *tasks,
-		      const struct badness *b, const bool *gone, unsigned n)
+static int select_one(enum oom_tie tie, const struct task_mem *tasks, const struct badness *b,
+		      const bool *gone, unsigned n)
 {
 	int chosen = -1;
 	double chosen_points = 0;
@@ -363,8 +362,8 @@ static int select_one(enum oom_tie tie, const struct task_mem *tasks,
 	return chosen;
 }
 
-void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
-	      uint64_t totalpages, unsigned *ret_order, struct badness *ret_points)
+void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n, uint64_t totalpages,
+	      unsigned *ret_order, struct badness *ret_points)
 {
 	struct badness b[OOM_RANK_MAX];
 	bool gone[OOM_RANK_MAX] = { false };

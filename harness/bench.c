@@ -9,10 +9,10 @@
 #include "util.h"
 
 static const char *const phase_names[SB_LAT_NPHASES] = {
-    [SB_LAT_BELOW_LIMIT] = "below_limit",
-    [SB_LAT_RECLAIM] = "reclaim",
-    [SB_LAT_SWAP] = "swap",
-    [SB_LAT_OOM] = "oom",
+	[SB_LAT_BELOW_LIMIT] = "below_limit",
+	[SB_LAT_RECLAIM] = "reclaim",
+	[SB_LAT_SWAP] = "swap",
+	[SB_LAT_OOM] = "oom",
 };
 
 const char *bench_phase_name(enum sb_lat_phase p)
@@ -189,7 +189,7 @@ int bench_json(const struct bench_in *in, json_t **ret)
 		json_t *wo = json_object();
 
 		for (unsigned p = 0; p < SB_LAT_NPHASES; p++) {
-			one[p] = (struct hist){0};
+			one[p] = (struct hist){ 0 };
 			hist_add_rec(&one[p], &in->workers[w].lat[p]);
 			hist_merge(&all[p], &one[p]);
 		}

@@ -15,7 +15,7 @@ void cg_where_done(struct cg_where *w)
 	free(w->root);
 	free(w->mount);
 	free(w->rel);
-	*w = (struct cg_where){0};
+	*w = (struct cg_where){ 0 };
 }
 
 char *cg_path_join3(const char *root, const char *a, const char *b)
@@ -84,9 +84,9 @@ int cg_where_detect(const char *root, struct cg_where *ret)
 		return r;
 	if (m1 && p1) {
 		*ret = (struct cg_where){
-		    .version = CG_V1,
-		    .mount = TAKE_PTR(m1),
-		    .rel = TAKE_PTR(p1),
+			.version = CG_V1,
+			.mount = TAKE_PTR(m1),
+			.rel = TAKE_PTR(p1),
 		};
 		goto found;
 	}
@@ -98,9 +98,9 @@ int cg_where_detect(const char *root, struct cg_where *ret)
 	if (!cg_file_has_word(dir, "cgroup.controllers", "memory"))
 		return -EOPNOTSUPP;
 	*ret = (struct cg_where){
-	    .version = CG_V2,
-	    .mount = TAKE_PTR(m2),
-	    .rel = TAKE_PTR(p2),
+		.version = CG_V2,
+		.mount = TAKE_PTR(m2),
+		.rel = TAKE_PTR(p2),
 	};
 found:
 	ret->fake = strspn(root, "/") != strlen(root);
@@ -110,7 +110,7 @@ found:
 
 int cg_detect(const char *root, enum cg_version *ret_version, char **ret_dir)
 {
-	struct cg_where w = {0};
+	struct cg_where w = { 0 };
 	char *dir;
 	int r;
 

@@ -100,7 +100,7 @@ static int cleanup_in(const struct cg_where *w, const char *proc, const char *ba
 int cg_cleanup_stale_in(const char *root)
 {
 	_cleanup_free_ char *base = NULL, *proc = NULL;
-	struct cg_where w = {0};
+	struct cg_where w = { 0 };
 	int r, n = 0;
 
 	r = cg_where_detect(root, &w);

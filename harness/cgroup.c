@@ -27,13 +27,13 @@
 #define DESTROY_TIMEOUT_NS (5ULL * 1000000000ULL)
 
 struct oomlab_cg {
-	struct cg_where w;	/* where it was made (root, mount) */
+	struct cg_where w; /* where it was made (root, mount) */
 	enum cg_version version;
-	char *path;		/* absolute directory */
-	char *relpath;		/* inside the hierarchy, as the kernel logs it */
+	char *path;    /* absolute directory */
+	char *relpath; /* inside the hierarchy, as the kernel logs it */
 	char *oom_file;
-	uint64_t swap;		/* v1: memsw - limit kept on cg_set_limit */
-	bool memsw;		/* v1: memory.memsw.limit_in_bytes was set */
+	uint64_t swap; /* v1: memsw - limit kept on cg_set_limit */
+	bool memsw;    /* v1: memory.memsw.limit_in_bytes was set */
 };
 
 /* Knob flags. */
@@ -123,9 +123,8 @@ static void cg_free(struct oomlab_cg *cg)
  * Add knob k = v to vals[] in the version's spelling. An optional knob
  * whose file the parent lacks is left out (*added false).
  */
-static int add_knob(const struct oomlab_cg *cg, const char *parent_dir, enum cg_knob k,
-		    uint64_t v, uint64_t limit, struct cg_value *vals, unsigned *n,
-		    bool *added)
+static int add_knob(const struct oomlab_cg *cg, const char *parent_dir, enum cg_knob k, uint64_t v,
+		    uint64_t limit, struct cg_value *vals, unsigned *n, bool *added)
 {
 	const char *file = cg_knob_file(k, cg->version);
 	int r;
@@ -175,15 +174,16 @@ int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_gro
 		r = -ENOMEM;
 		goto out;
 	}
-	if (asprintf(&cg->relpath, "%s/oomlab-%d-%s", strcmp(base, "/") ? base : "",
-		     (int)getpid(), tag) < 0) {
+	if (asprintf(&cg->relpath, "%s/oomlab-%d-%s", strcmp(base, "/") ? base : "", (int)getpid(),
+		     tag) < 0) {
 		cg->relpath = NULL;
 		r = -ENOMEM;
 		goto out;
 	}
 	cg->path = cg_where_dir(&cg->w, cg->relpath);
 	cg->oom_file = cg->path ? cg_path_join3(NULL, cg->path,
-				  cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version)) : NULL;
+						cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version))
+				: NULL;
 	if (!cg->path || !cg->oom_file) {
 		r = -ENOMEM;
 		goto out;
@@ -197,8 +197,7 @@ int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_gro
 		 * child's charges would not reach our memcg, so no limit above
 		 * us would hold. 5.16+ always reads 1.
 		 */
-		if (read_u64_file(parent_dir, "memory.use_hierarchy", &hier) == 0 &&
-		    hier == 0) {
+		if (read_u64_file(parent_dir, "memory.use_hierarchy", &hier) == 0 && hier == 0) {
 			r = -EOPNOTSUPP;
 			goto out;
 		}
@@ -215,8 +214,7 @@ int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_gro
 	 */
 	if (r == 0 && swap_max != CG_SWAP_DEFAULT && (limit || cg->version == CG_V2) &&
 	    (cg->version == CG_V2 || limit <= UINT64_MAX - swap_max)) {
-		r = add_knob(cg, parent_dir, CG_KNOB_SWAP_MAX, swap_max, limit, vals, &n,
-			     &added);
+		r = add_knob(cg, parent_dir, CG_KNOB_SWAP_MAX, swap_max, limit, vals, &n, &added);
 		if (r == 0 && added && cg->version == CG_V1) {
 			cg->memsw = true;
 			cg->swap = swap_max;
@@ -235,14 +233,14 @@ out:
 	return r;
 }
 
-int cg_create(const char *tag, uint64_t limit, bool oom_group,
-	      uint64_t swap_max, struct oomlab_cg **ret)
+int cg_create(const char *tag, uint64_t limit, bool oom_group, uint64_t swap_max,
+	      struct oomlab_cg **ret)
 {
 	return cg_create_in("/", tag, limit, oom_group, swap_max, ret);
 }
 
-int cg_create_child(const struct oomlab_cg *parent, const char *name,
-		    const struct cg_setting *set, unsigned n, struct oomlab_cg **ret)
+int cg_create_child(const struct oomlab_cg *parent, const char *name, const struct cg_setting *set,
+		    unsigned n, struct oomlab_cg **ret)
 {
 	_cleanup_free_ char *parent_dir = NULL;
 	struct cg_value vals[CG_KNOB_COUNT];
@@ -266,7 +264,8 @@ int cg_create_child(const struct oomlab_cg *parent, const char *name,
 	cg->relpath = cg_path_join3(NULL, parent->relpath, name);
 	cg->path = cg->relpath ? cg_where_dir(&cg->w, cg->relpath) : NULL;
 	cg->oom_file = cg->path ? cg_path_join3(NULL, cg->path,
-				  cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version)) : NULL;
+						cg_knob_file(CG_KNOB_OOM_EVENTS, cg->version))
+				: NULL;
 	parent_dir = strdup(parent->path);
 	if (!cg->w.root || !cg->w.mount || !cg->w.rel || !cg->path || !cg->oom_file ||
 	    !parent_dir) {
@@ -279,8 +278,8 @@ int cg_create_child(const struct oomlab_cg *parent, const char *name,
 	 * no process (the no internal processes rule): create the tree before
 	 * anything joins it.
 	 */
-	if (cg->version == CG_V2 && !cg_file_has_word(parent_dir, "cgroup.subtree_control",
-						      "memory")) {
+	if (cg->version == CG_V2 &&
+	    !cg_file_has_word(parent_dir, "cgroup.subtree_control", "memory")) {
 		r = cg_lcg_write(&cg->w, parent->relpath, "cgroup.subtree_control", "+memory");
 		if (r < 0)
 			goto out;
@@ -297,9 +296,9 @@ int cg_create_child(const struct oomlab_cg *parent, const char *name,
 			if ((set[i].knob == CG_KNOB_MAX) != (pass == 0))
 				continue;
 			if (set[i].knob == CG_KNOB_SWAP_MAX && cg->version == CG_V1 && !limit)
-				continue;	/* memsw needs a limit to add the swap to */
-			r = add_knob(cg, parent_dir, set[i].knob, set[i].value, limit, vals,
-				     &nv, &added);
+				continue; /* memsw needs a limit to add the swap to */
+			r = add_knob(cg, parent_dir, set[i].knob, set[i].value, limit, vals, &nv,
+				     &added);
 			if (r == 0 && added && set[i].knob == CG_KNOB_SWAP_MAX &&
 			    cg->version == CG_V1) {
 				cg->memsw = true;
@@ -469,8 +468,8 @@ struct keyed {
 	uint64_t *val;
 };
 
-static int read_keyed_file(const char *dir, const char *file,
-			   const struct keyed *keys, size_t nkeys)
+static int read_keyed_file(const char *dir, const char *file, const struct keyed *keys,
+			   size_t nkeys)
 {
 	_cleanup_free_ char *p = NULL, *buf = NULL;
 	int r;
@@ -561,8 +560,7 @@ static int read_procs(const char *dir, pid_t **ret, unsigned *ret_n)
 	r = read_file_str(p, &buf);
 	if (r < 0)
 		return r;
-	for (char *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		uint64_t v;
 
 		r = parse_u64_strict(line, &v);
@@ -703,7 +701,7 @@ int cg_remove_dir(const struct cg_where *w, const char *rel)
 			struct stat st;
 
 			if (stat(dir, &st) < 0 && errno == ENOENT)
-				return 0;	/* already gone */
+				return 0; /* already gone */
 			/* a fake tree's directory may lack the kernel's files */
 			if (!w->fake)
 				return -ENOENT;

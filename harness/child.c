@@ -24,7 +24,7 @@
 
 void child_fail(const struct child_process *cp, int kind, int err, const char *fmt, ...)
 {
-	struct child_error e = {.kind = kind, .err = err};
+	struct child_error e = { .kind = kind, .err = err };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -108,7 +108,7 @@ static void __attribute__((noreturn))
 child_side(struct child_process *cp, pid_t parent, const int pin[2], const int pout[2],
 	   const int perr[2])
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	int r;
 
 	if (cp->pdeathsig) {
@@ -220,14 +220,14 @@ static bool interrupted(const struct child_process *cp)
 
 static void start_failed(struct child_process *cp, int err, const char *what)
 {
-	cp->error = (struct child_error){.err = err};
+	cp->error = (struct child_error){ .err = err };
 	snprintf(cp->error.what, sizeof(cp->error.what), "%s", what);
 }
 
 int child_start(struct child_process *cp)
 {
-	int perr_[2] = {-1, -1}, pin[2] = {-1, -1}, pout[2] = {-1, -1};
-	int perr[2] = {-1, -1}, r;
+	int perr_[2] = { -1, -1 }, pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
+	int perr[2] = { -1, -1 }, r;
 	pid_t parent = getpid();
 	struct child_error rep;
 	ssize_t n;
@@ -235,7 +235,7 @@ int child_start(struct child_process *cp)
 	cp->pid = -1;
 	cp->pidfd = cp->in_pipe = cp->out_pipe = cp->err_pipe = -1;
 	cp->reaped = cp->timed_out = cp->was_interrupted = false;
-	cp->error = (struct child_error){0};
+	cp->error = (struct child_error){ 0 };
 	if (!cp->argv || !cp->argv[0]) {
 		start_failed(cp, EINVAL, "no program to run");
 		return -EINVAL;
@@ -292,7 +292,7 @@ int child_start(struct child_process *cp)
 	/* EOF: exec happened (the pipe was close-on-exec). A report: the
 	 * child failed before exec and is exiting. */
 	for (;;) {
-		struct pollfd pfd = {.fd = perr_[0], .events = POLLIN};
+		struct pollfd pfd = { .fd = perr_[0], .events = POLLIN };
 		int k;
 
 		if (interrupted(cp) || past_deadline(cp)) {
@@ -410,7 +410,7 @@ static int ensure_str(char **buf)
 
 int child_finish(struct child_process *cp)
 {
-	struct sink so = {&cp->out_buf, &cp->out_len, 0}, se = {&cp->err_buf, &cp->err_len, 0};
+	struct sink so = { &cp->out_buf, &cp->out_len, 0 }, se = { &cp->err_buf, &cp->err_len, 0 };
 	int cap_out = cp->out == CHILD_IO_CAPTURE ? cp->out_pipe : -1;
 	int cap_err = cp->err == CHILD_IO_CAPTURE && !cp->err_to_out ? cp->err_pipe : -1;
 	int r = 0;
@@ -437,11 +437,11 @@ int child_finish(struct child_process *cp)
 		if (cp->reaped && (cp->timed_out || cp->was_interrupted))
 			break;
 		if (!cp->reaped)
-			pfd[np++] = (struct pollfd){.fd = cp->pidfd, .events = POLLIN};
+			pfd[np++] = (struct pollfd){ .fd = cp->pidfd, .events = POLLIN };
 		if (cap_out >= 0)
-			pfd[np++] = (struct pollfd){.fd = cap_out, .events = POLLIN};
+			pfd[np++] = (struct pollfd){ .fd = cap_out, .events = POLLIN };
 		if (cap_err >= 0)
-			pfd[np++] = (struct pollfd){.fd = cap_err, .events = POLLIN};
+			pfd[np++] = (struct pollfd){ .fd = cap_err, .events = POLLIN };
 		k = poll(pfd, np, slice_ms(cp));
 		if (k < 0 && errno != EINTR) {
 			r = -errno;

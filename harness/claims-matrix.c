@@ -88,9 +88,9 @@ static void print_matrix(json_t *doc, FILE *f)
 
 					snprintf(cell, sizeof(cell), "%s %lld/%lld", answer(e),
 						 (long long)json_integer_value(
-						     json_object_get(e, "pass")),
+							 json_object_get(e, "pass")),
 						 (long long)json_integer_value(
-						     json_object_get(e, "runs")));
+							 json_object_get(e, "runs")));
 					a = cell;
 					fprintf(f, " %s |", a);
 				}

@@ -38,12 +38,12 @@
 
 struct claim_row {
 	const struct profile *p;
-	json_t *last;			/* the last result, for evidence */
+	json_t *last; /* the last result, for evidence */
 	unsigned runs;
-	unsigned count[CLAIM_ANSWERS];	/* per answer */
-	enum claim_answer answer;	/* of the last run */
+	unsigned count[CLAIM_ANSWERS]; /* per answer */
+	enum claim_answer answer;      /* of the last run */
 	bool stable;
-	int model[OOM_ERA_COUNT];	/* per oom_eras[] line: 1 holds, 0 does
+	int model[OOM_ERA_COUNT]; /* per oom_eras[] line: 1 holds, 0 does
 					 * not, -1 n/a */
 	char evidence[700];
 };
@@ -90,8 +90,8 @@ static void print_table(struct claim_row *rows, unsigned n, FILE *f)
 		snprintf(runs, sizeof(runs), "%u/%u%s", row->count[row->answer], row->runs,
 			 row->stable ? "" : "!");
 		fprintf(f, "%-3d %-46.46s %-9s %-6s", row->p->claim_id,
-			row->p->claim ? row->p->claim : row->p->path, claim_answer_name(row->answer),
-			runs);
+			row->p->claim ? row->p->claim : row->p->path,
+			claim_answer_name(row->answer), runs);
 		for (unsigned e = 0; e < oom_era_count; e++)
 			fprintf(f, " %-6s", model_str(row->model[e]));
 		fprintf(f, " %-6s %s\n", agrees(row), row_kernel(row));
@@ -153,19 +153,15 @@ static json_t *claims_json(struct claim_row *rows, unsigned n)
 					    row->model[e] < 0 ? json_null()
 							      : json_boolean(row->model[e]));
 		json_array_append_new(
-			arr, json_pack("{s:i,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:o,s:s,s:s,s:O}",
-				       "id", row->p->claim_id,
-				       "claim", row->p->claim ? row->p->claim : "",
-				       "profile", row->p->path,
-				       "kernel", row_kernel(row),
-				       "answer", claim_answer_name(row->answer),
-				       "runs", (int)row->runs,
-				       "same_answer_runs", (int)row->count[row->answer],
-				       "stable", row->stable,
-				       "model_holds", models,
-				       "agrees_with_model", agrees(row),
-				       "evidence", row->evidence,
-				       "result", row->last ? row->last : json_null()));
+			arr,
+			json_pack("{s:i,s:s,s:s,s:s,s:s,s:i,s:i,s:b,s:o,s:s,s:s,s:O}", "id",
+				  row->p->claim_id, "claim", row->p->claim ? row->p->claim : "",
+				  "profile", row->p->path, "kernel", row_kernel(row), "answer",
+				  claim_answer_name(row->answer), "runs", (int)row->runs,
+				  "same_answer_runs", (int)row->count[row->answer], "stable",
+				  row->stable, "model_holds", models, "agrees_with_model",
+				  agrees(row), "evidence", row->evidence, "result",
+				  row->last ? row->last : json_null()));
 	}
 	json_object_set_new(doc, "claims", arr);
 	return doc;
@@ -279,7 +275,7 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 		cp.interrupted = &runner_interrupted;
 		cp.interrupt_signal = SIGTERM;
 		rc = child_run(&cp);
-		if (rc < 0)	/* the claims it should have run come back BROK */
+		if (rc < 0) /* the claims it should have run come back BROK */
 			fprintf(stderr, "claims: cannot run %s vm run: %s: %s\n", self,
 				cp.error.what, strerror(-rc));
 		child_release(&cp);
@@ -302,7 +298,8 @@ static int run_in_vm(struct claim_row *rows, int n, unsigned repeat, char **vm_a
 				if (l > 5 && !strcmp(e->d_name + l - 5, ".json") &&
 				    (doc = json_load_file(path, 0, NULL))) {
 					for (int i = 0; i < n && doc; i++)
-						if (!strcmp(json_str(doc, "profile"), rows[i].p->path)) {
+						if (!strcmp(json_str(doc, "profile"),
+							    rows[i].p->path)) {
 							row_add(&rows[i], doc);
 							doc = NULL;
 						}
@@ -364,13 +361,28 @@ int claims_main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'M': md = optarg; break;
-		case 'j': jpath = optarg; break;
-		case 'V': vm = true; break;
-		case 1: mem = optarg; break;
-		case 2: kernel = optarg; break;
-		case 3: accel = optarg; break;
-		case 'v': log_verbose = 1; ro.verbose = true; break;
+		case 'M':
+			md = optarg;
+			break;
+		case 'j':
+			jpath = optarg;
+			break;
+		case 'V':
+			vm = true;
+			break;
+		case 1:
+			mem = optarg;
+			break;
+		case 2:
+			kernel = optarg;
+			break;
+		case 3:
+			accel = optarg;
+			break;
+		case 'v':
+			log_verbose = 1;
+			ro.verbose = true;
+			break;
 		case 'h':
 			puts("usage: oomlab claims [--repeat N] [--model ERA] [--markdown FILE]\n"
 			     "                     [--json FILE] [--vm [--mem SIZE] [--kernel K[,K...]]\n"
@@ -453,22 +465,22 @@ int claims_main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		struct claim_row *row = &rows[i];
 
-		if (!row->last) {	/* the VM brought nothing back */
-			row->last = json_pack("{s:s,s:s}", "verdict", outcome_name(OUTCOME_BROK), "reason",
-					      "no result came back from the VM guest");
+		if (!row->last) { /* the VM brought nothing back */
+			row->last = json_pack("{s:s,s:s}", "verdict", outcome_name(OUTCOME_BROK),
+					      "reason", "no result came back from the VM guest");
 			row->answer = ANSWER_BROKEN;
 			row->count[ANSWER_BROKEN]++;
 			row->runs++;
 		}
 		row->stable = row->count[row->answer] == row->runs;
 		for (unsigned e = 0; e < oom_era_count; e++)
-			row->model[e] = judge_model_holds(row->p->claim_judge, row->last,
-							  oom_eras[e].era);
+			row->model[e] =
+				judge_model_holds(row->p->claim_judge, row->last, oom_eras[e].era);
 		judge_evidence(row->p->claim_judge, row->answer, row->last, row->evidence,
 			       sizeof(row->evidence));
 		outs[i] = row->answer == ANSWER_BROKEN ? OUTCOME_BROK
-			  : row->stable			? OUTCOME_PASS
-							: OUTCOME_FAIL;
+			  : row->stable		       ? OUTCOME_PASS
+						       : OUTCOME_FAIL;
 	}
 	qsort(rows, (size_t)n, sizeof(*rows), cmp_row);
 	print_table(rows, (unsigned)n, stdout);

@@ -64,7 +64,6 @@ int aggregate_exit(const enum outcome *o, unsigned n)
 	return pass || n == 0 ? 0 : 77;
 }
 
-
 void cli_install_signals(void (*handler)(int))
 {
 	struct sigaction sa = { .sa_handler = handler };
@@ -78,14 +77,15 @@ void cli_install_signals(void (*handler)(int))
 
 int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_create)
 {
-	int r = is_dir ? check_output_dir(path, may_create) :
-			 check_output_file(path, may_create);
+	int r = is_dir ? check_output_dir(path, may_create) : check_output_file(path, may_create);
 
 	if (r == 0)
 		return 0;
 	if (r == -EINVAL)
-		log_err(0, "%s %s: not a regular file (results are written by renaming "
-			"a new file over it)", opt, path);
+		log_err(0,
+			"%s %s: not a regular file (results are written by renaming "
+			"a new file over it)",
+			opt, path);
 	else
 		log_err(r, "%s %s: cannot write %s there", opt, path,
 			is_dir ? "results" : "a file");
@@ -98,7 +98,6 @@ static void on_signal(int sig)
 {
 	runner_interrupted = sig;
 }
-
 
 /* The live part of the display: ramp progress (redrawn in place on a
  * terminal), the trigger, each kill as the kernel logs it. */
@@ -128,8 +127,8 @@ static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 		const struct kill_record *k = &r->kills[idx];
 		const struct instance *in = k->instance >= 0 ? &r->inst[k->instance] : NULL;
 
-		printf("kill    %s (pid %d)%s", in ? in->name : k->killed.comm,
-		       (int)k->killed.pid, in ? "" : " (not a worker)");
+		printf("kill    %s (pid %d)%s", in ? in->name : k->killed.comm, (int)k->killed.pid,
+		       in ? "" : " (not a worker)");
 		if (in && in->kill_ms > 0)
 			printf(" +%.1f ms", in->kill_ms);
 		printf(": %s\n", k->line);
@@ -156,7 +155,7 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 	if (!ps || !runs || !outs)
 		goto out;
 	if (load_profiles(np, paths, ps) < 0)
-		goto out;	/* bad input: nothing was started */
+		goto out; /* bad input: nothing was started */
 
 	ro.in_vm = oomlab_detect_vm();
 	if (!quiet && !tap) {
@@ -180,8 +179,10 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 		outs[i] = r->outcome;
 		if (runner_interrupted) {
 			/* An interrupted run is no result: nothing is written. */
-			log_err(0, "%s: interrupted; workers killed, cgroup removed, no "
-				"result written", ps[i]->path);
+			log_err(0,
+				"%s: interrupted; workers killed, cgroup removed, no "
+				"result written",
+				ps[i]->path);
 			outs[i] = OUTCOME_BROK;
 			np = i + 1;
 			break;

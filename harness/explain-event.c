@@ -187,7 +187,7 @@ static void finish(struct pend *p)
 	struct oom_report *r = &p->rep;
 	const struct ctx *c = p->ctx;
 	const struct oom_task *row = find_task(c, r->pid);
-	struct oom_model_in in = {0};
+	struct oom_model_in in = { 0 };
 
 	r->oom = c->oom;
 	r->trigger = c->trigger;

@@ -198,20 +198,20 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 static bool wants_more(const char *s, size_t n)
 {
 	static const char *const tails[] = {
-	    "Killed process",
-	    "Kill process",
-	    "Killed",
-	    "Kill",
-	    "process",
-	    " score",
-	    " or",
-	    " sacrifice",
-	    ",",
-	    "oom-killer:",
-	    "out of memory:",
-	    "Out of memory:",
-	    "total-vm:",
-	    "(",
+		"Killed process",
+		"Kill process",
+		"Killed",
+		"Kill",
+		"process",
+		" score",
+		" or",
+		" sacrifice",
+		",",
+		"oom-killer:",
+		"out of memory:",
+		"Out of memory:",
+		"total-vm:",
+		"(",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tails); i++)
@@ -224,9 +224,10 @@ static bool wants_more(const char *s, size_t n)
 static bool looks_continued(const char *s)
 {
 	static const char *const heads[] = {
-	    "anon-rss:",    "file-rss:", "shmem-rss:",	    "UID:",   "pgtables:", "oom_score_adj",
-	    "total-vm:",    "child",	 "sacrifice child", "order=", "gfp_mask=", "score ",
-	    "or sacrifice",
+		"anon-rss:",	   "file-rss:",	    "shmem-rss:", "UID:",
+		"pgtables:",	   "oom_score_adj", "total-vm:",  "child",
+		"sacrifice child", "order=",	    "gfp_mask=",  "score ",
+		"or sacrifice",
 	};
 	const char *p = s;
 
@@ -251,7 +252,7 @@ static void flush_pend(struct input *in)
 /* Terminal widths: a line cut at exactly one of these lost no space. */
 static bool terminal_width(size_t n)
 {
-	static const size_t widths[] = {80, 100, 120, 132, 160, 200, 240};
+	static const size_t widths[] = { 80, 100, 120, 132, 160, 200, 240 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(widths); i++)
 		if (n == widths[i])
@@ -368,7 +369,7 @@ static void journal_json(struct input *in, const char *line, size_t len)
 {
 	json_error_t err;
 	json_t *o = json_loadb(line, len, 0, &err), *msgv;
-	struct oom_line_meta m = {0};
+	struct oom_line_meta m = { 0 };
 	const char *tr, *id, *v;
 	char msg[4096];
 	bool kernel;
@@ -380,7 +381,7 @@ static void journal_json(struct input *in, const char *line, size_t len)
 	}
 	msgv = json_object_get(o, "MESSAGE");
 	if (!msgv) {
-		static const char *const alt[] = {"message", "line", "log", "msg"};
+		static const char *const alt[] = { "message", "line", "log", "msg" };
 
 		for (size_t i = 0; i < ARRAY_SIZE(alt) && !msgv; i++)
 			msgv = json_object_get(o, alt[i]);
@@ -435,7 +436,7 @@ static void export_reset(struct input *in)
 
 static void export_end(struct input *in)
 {
-	struct oom_line_meta m = {0};
+	struct oom_line_meta m = { 0 };
 
 	if (in->xother) {
 		in->st->other_source++;
@@ -599,7 +600,7 @@ static int read_bytes(struct input *in, uint64_t n, char *dst, size_t size, size
 static void text_line(struct input *in, char *s, size_t n)
 {
 	struct oom_prefix p;
-	struct oom_line_meta m = {0};
+	struct oom_line_meta m = { 0 };
 	size_t rawlen;
 
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))

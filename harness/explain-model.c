@@ -130,7 +130,7 @@ static int predict(unsigned n, const struct task_mem *tm, enum oom_era era, uint
 }
 
 static void add_why(struct oom_model *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 static void add_why(struct oom_model *m, const char *fmt, ...)
 {
@@ -149,7 +149,7 @@ static void add_why(struct oom_model *m, const char *fmt, ...)
 void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		     struct oom_candidate *ret_cand, unsigned max, unsigned *ret_n)
 {
-	struct oom_model m = {.agrees = -1};
+	struct oom_model m = { .agrees = -1 };
 	_cleanup_free_ struct task_mem *tm = NULL;
 	_cleanup_free_ struct badness *pts = NULL;
 	_cleanup_free_ unsigned *order = NULL;
@@ -240,8 +240,9 @@ void oom_model_check(const struct oom_model_in *in, struct oom_model *ret_model,
 		c->margin_pct = -1;
 		if (m.totalpages && !c->unkillable) {
 			double ref =
-			    k == 0 ? (n > 1 && !pts[order[1]].unkillable ? pts[order[1]].points : 0)
-				   : pts[order[0]].points;
+				k == 0 ? (n > 1 && !pts[order[1]].unkillable ? pts[order[1]].points
+									     : 0)
+				       : pts[order[0]].points;
 			double pct = k == 0 ? oom_margin_pct(m.era, c->points, ref, m.totalpages)
 					    : oom_margin_pct(m.era, ref, c->points, m.totalpages);
 

@@ -137,9 +137,10 @@ void *explain_report_json(const struct oom_report *r)
 		json_object_set_new(j, "unkillable", json_boolean(c->unkillable));
 		json_object_set_new(j, "points",
 				    c->unkillable ? json_null() : json_real(c->points));
-		json_object_set_new(
-		    j, "margin_pct",
-		    c->margin_pct < 0 ? json_null() : jdouble(round(c->margin_pct * 1000) / 1000));
+		json_object_set_new(j, "margin_pct",
+				    c->margin_pct < 0
+					    ? json_null()
+					    : jdouble(round(c->margin_pct * 1000) / 1000));
 		json_array_append_new(cands, j);
 	}
 	json_object_set_new(o, "candidates", cands);
@@ -323,7 +324,7 @@ static void on_stop(int sig)
 static int follow(struct oom_assembler *a)
 {
 	struct kmsg_reader *km = NULL;
-	struct sigaction sa = {.sa_handler = on_stop};
+	struct sigaction sa = { .sa_handler = on_stop };
 	int e;
 
 	e = kmsg_open("/dev/kmsg", true, &km);
@@ -334,7 +335,7 @@ static int follow(struct oom_assembler *a)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	while (!follow_stop) {
-		struct pollfd pfd = {.fd = kmsg_fd(km), .events = POLLIN};
+		struct pollfd pfd = { .fd = kmsg_fd(km), .events = POLLIN };
 		struct kmsg_record rec;
 		int n = poll(&pfd, 1, 500);
 
@@ -344,7 +345,7 @@ static int follow(struct oom_assembler *a)
 			continue;
 		}
 		while ((e = kmsg_next(km, &rec)) != -EAGAIN) {
-			struct oom_line_meta m = {.has_ktime = true};
+			struct oom_line_meta m = { .has_ktime = true };
 
 			if (e == -EPIPE) {
 				oom_asm_gap(a);
@@ -364,12 +365,12 @@ static int follow(struct oom_assembler *a)
 int explain_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", required_argument, NULL, 'j'},  {"follow", no_argument, NULL, 'f'},
-	    {"model", required_argument, NULL, 'm'}, {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},	     {0},
+		{ "json", required_argument, NULL, 'j' },  { "follow", no_argument, NULL, 'f' },
+		{ "model", required_argument, NULL, 'm' }, { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },	   { 0 },
 	};
-	struct explain_stats st = {0};
-	struct sink sink = {.table = true};
+	struct explain_stats st = { 0 };
+	struct sink sink = { .table = true };
 	struct oom_assembler *a = NULL;
 	enum oom_era era = OOM_ERA_AUTO;
 	const char *json = NULL;

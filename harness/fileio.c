@@ -13,7 +13,7 @@
 
 void line_reader_init(struct line_reader *lr, FILE *f, size_t max_len)
 {
-	*lr = (struct line_reader){.f = f, .max_len = max_len ? max_len : 4096};
+	*lr = (struct line_reader){ .f = f, .max_len = max_len ? max_len : 4096 };
 }
 
 int line_reader_open(struct line_reader *lr, const char *path, size_t max_len)
@@ -83,7 +83,7 @@ void line_reader_done(struct line_reader *lr)
 	if (lr->own && lr->f)
 		fclose(lr->f);
 	free(lr->buf);
-	*lr = (struct line_reader){0};
+	*lr = (struct line_reader){ 0 };
 }
 
 /* ---- directories ---- */

@@ -37,17 +37,17 @@ static unsigned group_settings(const struct group_spec *g, struct cg_setting *se
 	unsigned n = 0;
 
 	if (g->has_memory_limit)
-		set[n++] = (struct cg_setting){CG_KNOB_MAX, g->memory_limit};
+		set[n++] = (struct cg_setting){ CG_KNOB_MAX, g->memory_limit };
 	if (g->has_memory_high)
-		set[n++] = (struct cg_setting){CG_KNOB_HIGH, g->memory_high};
+		set[n++] = (struct cg_setting){ CG_KNOB_HIGH, g->memory_high };
 	if (g->has_memory_low)
-		set[n++] = (struct cg_setting){CG_KNOB_LOW, g->memory_low};
+		set[n++] = (struct cg_setting){ CG_KNOB_LOW, g->memory_low };
 	if (g->has_memory_min)
-		set[n++] = (struct cg_setting){CG_KNOB_MIN, g->memory_min};
+		set[n++] = (struct cg_setting){ CG_KNOB_MIN, g->memory_min };
 	if (g->has_swap_max)
-		set[n++] = (struct cg_setting){CG_KNOB_SWAP_MAX, g->swap_max};
+		set[n++] = (struct cg_setting){ CG_KNOB_SWAP_MAX, g->swap_max };
 	if (g->oom_group)
-		set[n++] = (struct cg_setting){CG_KNOB_OOM_GROUP, 1};
+		set[n++] = (struct cg_setting){ CG_KNOB_OOM_GROUP, 1 };
 	return n;
 }
 
@@ -127,10 +127,10 @@ void groups_setup(struct run_ctx *c)
 			e = cg_create_child(group_cg(c, g->parent), g->name, set, n, &c->gcg[i]);
 			if (e < 0)
 				return run_set_outcome(
-				    r, OUTCOME_BROK, "cannot create group %s (%s/%s): %s", g->name,
-				    cg_relpath(c->cg),
-				    profile_group_path(p, (int)i, path, sizeof(path)),
-				    strerror(-e));
+					r, OUTCOME_BROK, "cannot create group %s (%s/%s): %s",
+					g->name, cg_relpath(c->cg),
+					profile_group_path(p, (int)i, path, sizeof(path)),
+					strerror(-e));
 			if (check_settings(c->gcg[i], set, n, why, sizeof(why)) < 0)
 				return run_set_outcome(r, OUTCOME_BROK, "group %s: %s", g->name,
 						       why);
@@ -146,7 +146,7 @@ void groups_setup(struct run_ctx *c)
 	v2_leaves = cg_version(c->cg) == CG_V2 && (p->ngroups || any_limit || any_svc);
 	for (unsigned i = 0; i < r->ninst; i++) {
 		const struct worker_spec *w = r->inst[i].spec;
-		struct cg_setting set = {CG_KNOB_MAX, w ? w->memory_limit : 0};
+		struct cg_setting set = { CG_KNOB_MAX, w ? w->memory_limit : 0 };
 		char name[32];
 		int e;
 
@@ -204,7 +204,7 @@ void groups_snapshot(struct run_ctx *c)
 {
 	const struct profile *p = c->p;
 	struct run *r = c->r;
-	uint64_t usage[1 + PROFILE_MAX_GROUPS] = {0};
+	uint64_t usage[1 + PROFILE_MAX_GROUPS] = { 0 };
 	int e;
 
 	if (!p->ngroups || !c->cg)
@@ -275,7 +275,7 @@ void groups_read_mem(struct run_ctx *c, struct group_mem *ret)
 
 	for (unsigned i = 0; i < c->p->ngroups; i++) {
 		_cleanup_free_ char *stat = NULL, *swap = NULL;
-		struct group_mem m = {0};
+		struct group_mem m = { 0 };
 
 		ret[i].have = false;
 		if (!c->gcg[i])

@@ -32,7 +32,7 @@ const char *groups_name(const struct profile *p, int g)
 int groups_oom_domain(const struct profile *p, int trig, uint64_t run_limit, const uint64_t *usage,
 		      struct oom_domain *ret)
 {
-	struct oom_domain best = {.group = PROFILE_GROUP_RUN};
+	struct oom_domain best = { .group = PROFILE_GROUP_RUN };
 	bool found = false;
 	int g = valid(p, trig) ? trig : PROFILE_GROUP_RUN;
 

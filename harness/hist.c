@@ -128,14 +128,14 @@ uint64_t hist_quantile(const struct hist *h, double q)
 void hist_summarize(const struct hist *h, struct hist_summary *ret)
 {
 	*ret = (struct hist_summary){
-	    .count = h->count,
-	    .mean_ns = h->count ? h->sum_ns / h->count : 0,
-	    .min_ns = h->count ? h->min_ns : 0,
-	    .p50_ns = hist_quantile(h, 0.50),
-	    .p90_ns = hist_quantile(h, 0.90),
-	    .p99_ns = hist_quantile(h, 0.99),
-	    .p999_ns = hist_quantile(h, 0.999),
-	    .max_ns = h->count ? h->max_ns : 0,
+		.count = h->count,
+		.mean_ns = h->count ? h->sum_ns / h->count : 0,
+		.min_ns = h->count ? h->min_ns : 0,
+		.p50_ns = hist_quantile(h, 0.50),
+		.p90_ns = hist_quantile(h, 0.90),
+		.p99_ns = hist_quantile(h, 0.99),
+		.p999_ns = hist_quantile(h, 0.999),
+		.max_ns = h->count ? h->max_ns : 0,
 	};
 }
 
@@ -148,9 +148,9 @@ size_t hist_export(const struct hist *h, struct hist_bucket *out, size_t n)
 			continue;
 		if (k < n)
 			out[k] = (struct hist_bucket){
-			    .lo_ns = hist_bucket_lo(i),
-			    .hi_ns = hist_bucket_hi(i),
-			    .count = h->counts[i],
+				.lo_ns = hist_bucket_lo(i),
+				.hi_ns = hist_bucket_hi(i),
+				.count = h->counts[i],
 			};
 		k++;
 	}

@@ -59,7 +59,7 @@ int hostmem_ancestor_bound(const char *dir, enum cg_version v, struct hostmem_bo
 {
 	const char *limit_file = cg_knob_file(CG_KNOB_MAX, v);
 	const char *usage_file = cg_knob_file(CG_KNOB_CURRENT, v);
-	struct hostmem_bound best = {.limited = false};
+	struct hostmem_bound best = { .limited = false };
 	char cur[512];
 
 	if (!limit_file || !usage_file)

@@ -19,8 +19,7 @@
 #include "taskjson.h"
 #include "util.h"
 
-static const char *const answer_names[CLAIM_ANSWERS] = { "CONFIRMED", "REFUTED", "SKIP",
-							 "BROKEN" };
+static const char *const answer_names[CLAIM_ANSWERS] = { "CONFIRMED", "REFUTED", "SKIP", "BROKEN" };
 
 const char *claim_answer_name(enum claim_answer a)
 {
@@ -60,17 +59,18 @@ static enum claim_answer kill_lines_logged(const json_t *doc)
 
 	if (!json_array_size(kills))
 		return ANSWER_REFUTED;
-	json_array_foreach(kills, i, v) {
+	json_array_foreach(kills, i, v)
+	{
 		const char *l = json_str(v, "line");
 
 		if (!strstr(l, "Killed process") || !strstr(l, "total-vm:") ||
 		    !strstr(l, "anon-rss:") || !strstr(l, "file-rss:"))
 			return ANSWER_REFUTED;
 	}
-	json_array_foreach(json_object_get(doc, "workers"), i, v)
-		if (strcmp(json_str(v, "exit"), "alive") &&
-		    !json_is_true(json_object_get(v, "killed")))
-			return ANSWER_REFUTED;
+	json_array_foreach(
+		json_object_get(doc, "workers"), i,
+		v) if (strcmp(json_str(v, "exit"), "alive") &&
+		       !json_is_true(json_object_get(v, "killed"))) return ANSWER_REFUTED;
 	return ANSWER_CONFIRMED;
 }
 
@@ -85,7 +85,8 @@ static enum claim_answer mm_sharers_die(const json_t *doc)
 	size_t i;
 	json_t *w;
 
-	json_array_foreach(json_object_get(doc, "workers"), i, w) {
+	json_array_foreach(json_object_get(doc, "workers"), i, w)
+	{
 		size_t n = json_array_size(json_object_get(w, "children"));
 
 		if (!pattern_has_flag(json_str(w, "pattern"), PATTERN_F_SHARED_MM))
@@ -116,10 +117,11 @@ static void evidence_reason(const json_t *doc, char *e, size_t n, size_t len)
 	json_t *k;
 
 	n += (size_t)snprintf(e + n, len - n, ". %s", json_str(doc, "reason"));
-	json_array_foreach(json_object_get(doc, "notes"), i, k)
-		if (n < len && !strncmp(json_string_value(k) ? json_string_value(k) : "",
-					"PID 1 ", 6))
-			n += (size_t)snprintf(e + n, len - n, "; %s", json_string_value(k));
+	json_array_foreach(json_object_get(doc, "notes"), i,
+			   k) if (n < len &&
+				  !strncmp(json_string_value(k) ? json_string_value(k) : "",
+					   "PID 1 ", 6)) n +=
+		(size_t)snprintf(e + n, len - n, "; %s", json_string_value(k));
 }
 
 static void evidence_sharers(const json_t *doc, char *e, size_t n, size_t len)
@@ -127,15 +129,15 @@ static void evidence_sharers(const json_t *doc, char *e, size_t n, size_t len)
 	size_t i;
 	json_t *w;
 
-	json_array_foreach(json_object_get(doc, "workers"), i, w)
-		if (json_array_size(json_object_get(w, "children")) && n < len)
-			n += (size_t)snprintf(
-				e + n, len - n,
-				". %s %s; %" JSON_INTEGER_FORMAT " of the %zu processes "
-				"sharing its mm died with it", json_str(w, "name"),
-				strcmp(json_str(w, "exit"), "alive") ? "died" : "survived",
-				json_integer_value(json_object_get(w, "children_dead")),
-				json_array_size(json_object_get(w, "children")));
+	json_array_foreach(json_object_get(doc, "workers"), i,
+			   w) if (json_array_size(json_object_get(w, "children")) && n < len) n +=
+		(size_t)snprintf(e + n, len - n,
+				 ". %s %s; %" JSON_INTEGER_FORMAT " of the %zu processes "
+				 "sharing its mm died with it",
+				 json_str(w, "name"),
+				 strcmp(json_str(w, "exit"), "alive") ? "died" : "survived",
+				 json_integer_value(json_object_get(w, "children_dead")),
+				 json_array_size(json_object_get(w, "children")));
 }
 
 static void evidence_first_kill(const json_t *doc, char *e, size_t n, size_t len)
@@ -149,7 +151,7 @@ static const struct judge {
 	enum claim_answer (*answer)(const json_t *doc);
 	/* appends to the evidence after the list of kills (n chars so far) */
 	void (*evidence)(const json_t *doc, char *e, size_t n, size_t len);
-	bool replays_models;	/* the claim is a ranking every era can replay */
+	bool replays_models; /* the claim is a ranking every era can replay */
 } judges[] = {
 	[CLAIM_JUDGE_EXPECTATIONS] = { NULL, evidence_reason, true },
 	[CLAIM_JUDGE_MM_SHARERS_DIE] = { mm_sharers_die, evidence_sharers, false },
@@ -211,7 +213,8 @@ int judge_model_holds(enum claim_judge j, const json_t *doc, enum oom_era era)
 	if (json_is_true(json_object_get(doc, "panicked")) ||
 	    json_is_true(json_object_get(doc, "alloc_failed")))
 		return -1;
-	json_array_foreach(workers, i, w) {
+	json_array_foreach(workers, i, w)
+	{
 		if (n >= RUN_MAX_INSTANCES ||
 		    task_mem_from_json(json_object_get(w, "model_input"), &tasks[n]) < 0)
 			return -1;
@@ -239,8 +242,7 @@ int judge_model_holds(enum claim_judge j, const json_t *doc, enum oom_era era)
 	return 1;
 }
 
-void judge_evidence(enum claim_judge j, enum claim_answer a, const json_t *doc, char *e,
-		    size_t len)
+void judge_evidence(enum claim_judge j, enum claim_answer a, const json_t *doc, char *e, size_t len)
 {
 	const struct judge *jd = judge_of(j);
 	json_t *kills = json_object_get(doc, "kills"), *k;
@@ -254,16 +256,19 @@ void judge_evidence(enum claim_judge j, enum claim_answer a, const json_t *doc, 
 		return;
 	}
 	n += (size_t)snprintf(e + n, len - n, "killed:");
-	json_array_foreach(kills, i, k) {
+	json_array_foreach(kills, i, k)
+	{
 		const char *who = json_is_string(json_object_get(k, "instance"))
 					  ? json_str(k, "instance")
 					  : json_str(k, "name");
 
 		if (n >= len)
 			return;
-		n += (size_t)snprintf(e + n, len - n, "%s %s (pid %" JSON_INTEGER_FORMAT
-				      ", anon-rss %" JSON_INTEGER_FORMAT "kB, adj %"
-				      JSON_INTEGER_FORMAT ")", i ? "," : "", who,
+		n += (size_t)snprintf(e + n, len - n,
+				      "%s %s (pid %" JSON_INTEGER_FORMAT
+				      ", anon-rss %" JSON_INTEGER_FORMAT
+				      "kB, adj %" JSON_INTEGER_FORMAT ")",
+				      i ? "," : "", who,
 				      json_integer_value(json_object_get(k, "pid")),
 				      json_integer_value(json_object_get(k, "anon_rss_kb")),
 				      json_integer_value(json_object_get(k, "oom_score_adj")));
@@ -271,11 +276,12 @@ void judge_evidence(enum claim_judge j, enum claim_answer a, const json_t *doc, 
 	if (n >= len)
 		return;
 	if (!json_array_size(kills))
-		n += (size_t)snprintf(e + n, len - n, " nothing%s%s",
-				      json_is_true(json_object_get(doc, "panicked"))
-					      ? "; the kernel panicked" : "",
-				      json_is_true(json_object_get(doc, "alloc_failed"))
-					      ? "; allocation failed" : "");
+		n += (size_t)snprintf(
+			e + n, len - n, " nothing%s%s",
+			json_is_true(json_object_get(doc, "panicked")) ? "; the kernel panicked"
+								       : "",
+			json_is_true(json_object_get(doc, "alloc_failed")) ? "; allocation failed"
+									   : "");
 	if (n >= len)
 		return;
 	jd->evidence(doc, e, n, len);

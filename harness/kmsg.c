@@ -305,7 +305,9 @@ static bool prefix_is_memcg(const char *msg, const char *at)
 static bool kill_prefix_ok(const char *msg, const char *at, bool *ret_alloc)
 {
 	static const char *const tails[] = {
-		"out of memory: ", "Out of memory: ", "Out of Memory: ",
+		"out of memory: ",
+		"Out of memory: ",
+		"Out of Memory: ",
 		"out of memory (oom_kill_allocating_task): ",
 		"Out of memory (oom_kill_allocating_task): ",
 	};
@@ -436,7 +438,7 @@ static int parse_invoked(const char *msg, const char *at, struct oom_event *ev)
 
 static const char *const constraint_keys[] = {
 	"constraint", "nodemask", "cpuset", "mems_allowed", "oom_memcg",
-	"task_memcg", "task", "pid", "uid", "global_oom",
+	"task_memcg", "task",	  "pid",    "uid",	    "global_oom",
 };
 
 /* Does s start a known "key=" (or the bare "global_oom") token? */
@@ -600,20 +602,18 @@ static const unsigned char *guess_layout(unsigned int n)
 {
 	/* >= 6.x: rss rss_anon rss_file rss_shmem pgtables_bytes swapents adj */
 	static const unsigned char w10[] = {
-		COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_RSS_ANON,
-		COL_RSS_FILE, COL_RSS_SHMEM, COL_PGTABLES_BYTES, COL_SWAPENTS,
-		COL_OOM_SCORE_ADJ,
+		COL_UID,      COL_TGID,	     COL_TOTAL_VM,	 COL_RSS,      COL_RSS_ANON,
+		COL_RSS_FILE, COL_RSS_SHMEM, COL_PGTABLES_BYTES, COL_SWAPENTS, COL_OOM_SCORE_ADJ,
 	};
 	/* 4.1 - 4.14: rss nr_ptes nr_pmds swapents adj */
 	static const unsigned char w8[] = {
-		COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_NR_PTES,
-		COL_NR_PMDS, COL_SWAPENTS, COL_OOM_SCORE_ADJ,
+		COL_UID,     COL_TGID,	  COL_TOTAL_VM, COL_RSS,
+		COL_NR_PTES, COL_NR_PMDS, COL_SWAPENTS, COL_OOM_SCORE_ADJ,
 	};
 	/* 2.6.36 - 3.7 "cpu oom_adj", 3.8 - 4.0 "nr_ptes swapents",
 	 * 4.15+ "pgtables_bytes swapents": only the last column agrees */
 	static const unsigned char w7[] = {
-		COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_SKIP, COL_SKIP,
-		COL_OOM_SCORE_ADJ,
+		COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_SKIP, COL_SKIP, COL_OOM_SCORE_ADJ,
 	};
 	/* 2.6.32 - 2.6.35: rss cpu oom_adj (legacy adj, no score_adj) */
 	static const unsigned char w6[] = {
@@ -621,19 +621,24 @@ static const unsigned char *guess_layout(unsigned int n)
 	};
 
 	switch (n) {
-	case 10: return w10;
-	case 8: return w8;
-	case 7: return w7;
-	case 6: return w6;
-	default: return NULL;
+	case 10:
+		return w10;
+	case 8:
+		return w8;
+	case 7:
+		return w7;
+	case 6:
+		return w6;
+	default:
+		return NULL;
 	}
 }
 
 #define ROW_MAX_NUMS 24
 
 /* "[   4414]     0  4414     5735     5431 ... 500 hog" */
-static int parse_task_row(const struct oom_parser *p, const char *msg,
-			  struct oom_event *ev, bool ext)
+static int parse_task_row(const struct oom_parser *p, const char *msg, struct oom_event *ev,
+			  bool ext)
 {
 	const char *s = msg + 1, *name;
 	const unsigned char *cols;
@@ -655,8 +660,7 @@ static int parse_task_row(const struct oom_parser *p, const char *msg,
 		while (*s == ' ')
 			s++;
 		t = s;
-		if (n == ROW_MAX_NUMS || parse_long(&s, &nums[n]) < 0 ||
-		    (*s && *s != ' '))
+		if (n == ROW_MAX_NUMS || parse_long(&s, &nums[n]) < 0 || (*s && *s != ' '))
 			break;
 		starts[n++] = t;
 	}
@@ -682,8 +686,9 @@ static int parse_task_row(const struct oom_parser *p, const char *msg,
 		 */
 		if (ext && n == 7 && nums[4] > 0 && nums[4] % ROW_PAGE_SIZE == 0) {
 			static const unsigned char w7_415[] = {
-				COL_UID, COL_TGID, COL_TOTAL_VM, COL_RSS, COL_PGTABLES_BYTES,
-				COL_SWAPENTS, COL_OOM_SCORE_ADJ,
+				COL_UID,	   COL_TGID,	       COL_TOTAL_VM,
+				COL_RSS,	   COL_PGTABLES_BYTES, COL_SWAPENTS,
+				COL_OOM_SCORE_ADJ,
 			};
 
 			cols = w7_415;
@@ -706,27 +711,46 @@ static int parse_task_row(const struct oom_parser *p, const char *msg,
 			ev->has_uid = true;
 			ev->uid = v;
 			break;
-		case COL_TOTAL_VM: ev->row_total_vm = v; break;
-		case COL_RSS: ev->row_rss = v; break;
-		case COL_RSS_ANON: ev->row_rss_anon = v; break;
-		case COL_RSS_FILE: ev->row_rss_file = v; break;
-		case COL_RSS_SHMEM: ev->row_rss_shmem = v; break;
-		case COL_NR_PTES: nr_ptes = v; break;
-		case COL_NR_PMDS: nr_pmds = v; break;
-		case COL_PGTABLES_BYTES: ev->row_pgtables_bytes = v; break;
-		case COL_SWAPENTS: ev->row_swapents = v; break;
+		case COL_TOTAL_VM:
+			ev->row_total_vm = v;
+			break;
+		case COL_RSS:
+			ev->row_rss = v;
+			break;
+		case COL_RSS_ANON:
+			ev->row_rss_anon = v;
+			break;
+		case COL_RSS_FILE:
+			ev->row_rss_file = v;
+			break;
+		case COL_RSS_SHMEM:
+			ev->row_rss_shmem = v;
+			break;
+		case COL_NR_PTES:
+			nr_ptes = v;
+			break;
+		case COL_NR_PMDS:
+			nr_pmds = v;
+			break;
+		case COL_PGTABLES_BYTES:
+			ev->row_pgtables_bytes = v;
+			break;
+		case COL_SWAPENTS:
+			ev->row_swapents = v;
+			break;
 		case COL_OOM_SCORE_ADJ:
 			ev->has_adj = true;
 			ev->oom_score_adj = v;
 			break;
-		case COL_TGID: ev->row_tgid = v; break;
+		case COL_TGID:
+			ev->row_tgid = v;
+			break;
 		case COL_SKIP:
 			break;
 		}
 	}
 	if (nr_ptes >= 0)
-		ev->row_pgtables_bytes =
-			(nr_ptes + (nr_pmds > 0 ? nr_pmds : 0)) * ROW_PAGE_SIZE;
+		ev->row_pgtables_bytes = (nr_ptes + (nr_pmds > 0 ? nr_pmds : 0)) * ROW_PAGE_SIZE;
 	return 1;
 }
 
@@ -865,8 +889,7 @@ static int parse_meminfo(const char *msg, struct oom_event *ev)
 	return 1;
 }
 
-static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret,
-		       bool ext);
+static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret, bool ext);
 
 int oom_parser_line(struct oom_parser *p, const char *line, struct oom_event *ret)
 {
@@ -878,8 +901,7 @@ int oom_parser_line_ex(struct oom_parser *p, const char *line, struct oom_event 
 	return parser_line(p, line, ret, true);
 }
 
-static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret,
-		       bool ext)
+static int parser_line(struct oom_parser *p, const char *line, struct oom_event *ret, bool ext)
 {
 	char msg[OOM_LINE_MAX];
 	struct oom_event ev;
@@ -907,8 +929,7 @@ static int parser_line(struct oom_parser *p, const char *line, struct oom_event 
 		r = parse_reaped(at, &ev);
 	} else if ((at = strstr(msg, "Killed process "))) {
 		r = parse_killed(msg, at, &ev);
-	} else if ((at = strstr(msg, "Kill process ")) ||
-		   (at = strstr(msg, "kill process "))) {
+	} else if ((at = strstr(msg, "Kill process ")) || (at = strstr(msg, "kill process "))) {
 		r = parse_selected(msg, at, &ev);
 	} else if ((at = strstr(msg, " invoked oom-killer:"))) {
 		r = parse_invoked(msg, at, &ev);
@@ -1160,8 +1181,8 @@ static bool short_field(const char *s, size_t n)
 }
 
 /* One field of an export: quoted ("" inside is a quote) or up to sep. */
-static const char *export_field(const char *s, char sep, const char **ret_start,
-				size_t *ret_len, bool *ret_quoted)
+static const char *export_field(const char *s, char sep, const char **ret_start, size_t *ret_len,
+				bool *ret_quoted)
 {
 	while (*s == ' ')
 		s++;
@@ -1222,7 +1243,8 @@ static const char *skip_export(const char *s, struct oom_prefix_state *st, char 
 	if (!sep || !strchr(seps, sep) || *q != sep || !n)
 		return s;
 	for (size_t i = 0; i + 5 <= n; i++)
-		if (isdigit((unsigned char)f[i]) && f[i + 2] == ':' && isdigit((unsigned char)f[i + 3]))
+		if (isdigit((unsigned char)f[i]) && f[i + 2] == ':' &&
+		    isdigit((unsigned char)f[i + 3]))
 			clock = true;
 	if (!clock) {
 		size_t d = 0;
@@ -1276,8 +1298,8 @@ static const char *skip_export(const char *s, struct oom_prefix_state *st, char 
 	return msg;
 }
 
-void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf,
-		      size_t bufsize, struct oom_prefix *ret)
+void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf, size_t bufsize,
+		      struct oom_prefix *ret)
 {
 	struct oom_prefix p = { .msg = line };
 	const char *s = line, *prev;
@@ -1382,7 +1404,7 @@ struct kmsg_reader {
 	uint64_t lost;
 	uint64_t last_seq;
 	bool have_seq;
-	bool overrun;	/* EPIPE seen; the gap is settled by the next seq */
+	bool overrun; /* EPIPE seen; the gap is settled by the next seq */
 	char buf[KMSG_BUF_SIZE];
 };
 
@@ -1450,8 +1472,7 @@ static int next_from_file(struct kmsg_reader *r, struct kmsg_record *ret)
 			return -EAGAIN;
 		}
 		/* continuation lines belong to the record before; '#': comments */
-		if (n == 0 || r->line[0] == ' ' || r->line[0] == '#' ||
-		    r->line[0] == '\n')
+		if (n == 0 || r->line[0] == ' ' || r->line[0] == '#' || r->line[0] == '\n')
 			continue;
 		if (kmsg_parse_record(r->line, (size_t)n, &rec) < 0)
 			return -EINVAL;
@@ -1514,7 +1535,7 @@ void kmsg_close(struct kmsg_reader *r)
 	if (!r)
 		return;
 	if (r->file)
-		fclose(r->file);	/* closes r->fd too */
+		fclose(r->file); /* closes r->fd too */
 	else if (r->fd >= 0)
 		close(r->fd);
 	free(r->line);

@@ -24,10 +24,10 @@
 
 struct command {
 	const char *name;
-	int (*fn)(int argc, char **argv);	/* argv[0] is the command's name */
-	const char *args;	/* synopsis after the name */
-	const char *help;	/* one line */
-	bool needs_root;	/* memory cgroups, /dev/kmsg: said in the usage */
+	int (*fn)(int argc, char **argv); /* argv[0] is the command's name */
+	const char *args;		  /* synopsis after the name */
+	const char *help;		  /* one line */
+	bool needs_root;		  /* memory cgroups, /dev/kmsg: said in the usage */
 };
 
 static const struct command commands[];
@@ -115,22 +115,43 @@ static int cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': o.results_dir = optarg; break;
-		case 'j': o.json = optarg; break;
+		case 'd':
+			o.results_dir = optarg;
+			break;
+		case 'j':
+			o.json = optarg;
+			break;
 		case 'm':
 			if (oom_era_parse(optarg, &o.run.era) < 0) {
-				log_err(0, "--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
-					"2.6.35 or a kernel version)", optarg);
+				log_err(0,
+					"--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
+					"2.6.35 or a kernel version)",
+					optarg);
 				return 2;
 			}
 			break;
-		case 't': o.tap = true; break;
-		case 'u': o.junit = optarg; break;
-		case 'n': o.no_json = true; break;
-		case 'q': o.quiet = true; break;
-		case 'v': log_verbose = 1; o.run.verbose = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 't':
+			o.tap = true;
+			break;
+		case 'u':
+			o.junit = optarg;
+			break;
+		case 'n':
+			o.no_json = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'v':
+			log_verbose = 1;
+			o.run.verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	np = argc - optind;
@@ -145,8 +166,9 @@ static int cmd_run(int argc, char **argv)
 	/* Outputs before anything starts: a run that cannot record its
 	 * result is not worth an OOM. --json's and --results-dir's
 	 * directories are created as needed; --junit's must exist. */
-	if (!o.no_json && (o.json ? cli_check_output("--json", o.json, false, true) :
-			   cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
+	if (!o.no_json &&
+	    (o.json ? cli_check_output("--json", o.json, false, true)
+		    : cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
 		return 2;
 	if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
 		return 2;
@@ -162,10 +184,11 @@ static int cmd_help(int argc, char **argv)
 static const struct command commands[] = {
 	{ "run", cmd_run, "[OPTIONS] PROFILE...", "run profiles (real OOMs in a memcg)", true },
 	{ "check", cmd_check, "PROFILE...", "validate profiles, run nothing", false },
-	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)", true },
-	{ "vm", vm_main, "run|kernels ...", "run profiles inside a QEMU guest", false },
-	{ "suite", suite_main, "[OPTIONS] PROFILE|DIR...", "many runs on GNU parallel (jobs, hosts, kernels)",
+	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)",
 	  true },
+	{ "vm", vm_main, "run|kernels ...", "run profiles inside a QEMU guest", false },
+	{ "suite", suite_main, "[OPTIONS] PROFILE|DIR...",
+	  "many runs on GNU parallel (jobs, hosts, kernels)", true },
 	{ "explain", explain_main, "[OPTS] [FILE...]", "explain captured OOM reports", false },
 	{ "help", cmd_help, "", NULL, false },
 	{ "--help", cmd_help, "", NULL, false },

@@ -13,7 +13,7 @@
 /* "some avg10=0.00 avg60=0.00 avg300=0.00 total=125433" */
 static int psi_parse_line(const char *s, struct psi_line *ret)
 {
-	struct psi_line l = {0};
+	struct psi_line l = { 0 };
 	unsigned long long total;
 	int n = 0;
 
@@ -28,7 +28,7 @@ static int psi_parse_line(const char *s, struct psi_line *ret)
 
 int psi_parse(const char *text, struct psi *ret)
 {
-	struct psi p = {0};
+	struct psi p = { 0 };
 	const char *s = text;
 	int r;
 
@@ -74,7 +74,7 @@ static void psi_line_delta(const struct psi_line *a, const struct psi_line *b, s
 
 void psi_delta(const struct psi *before, const struct psi *after, struct psi *ret)
 {
-	struct psi d = {0};
+	struct psi d = { 0 };
 
 	d.has_some = before->has_some && after->has_some;
 	d.has_full = before->has_full && after->has_full;
@@ -88,29 +88,29 @@ void psi_delta(const struct psi *before, const struct psi *after, struct psi *re
 /* ---- counters ---- */
 
 static const char *const counter_names[MC_N] = {
-    [MC_PGSCAN] = "pgscan",
-    [MC_PGSCAN_KSWAPD] = "pgscan_kswapd",
-    [MC_PGSCAN_DIRECT] = "pgscan_direct",
-    [MC_PGSCAN_KHUGEPAGED] = "pgscan_khugepaged",
-    [MC_PGSCAN_PROACTIVE] = "pgscan_proactive",
-    [MC_PGSCAN_ANON] = "pgscan_anon",
-    [MC_PGSCAN_FILE] = "pgscan_file",
-    [MC_PGSTEAL] = "pgsteal",
-    [MC_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
-    [MC_PGSTEAL_DIRECT] = "pgsteal_direct",
-    [MC_PGSTEAL_KHUGEPAGED] = "pgsteal_khugepaged",
-    [MC_PGSTEAL_PROACTIVE] = "pgsteal_proactive",
-    [MC_PGSTEAL_ANON] = "pgsteal_anon",
-    [MC_PGSTEAL_FILE] = "pgsteal_file",
-    [MC_PGREFILL] = "pgrefill",
-    [MC_WORKINGSET_REFAULT_ANON] = "workingset_refault_anon",
-    [MC_WORKINGSET_REFAULT_FILE] = "workingset_refault_file",
-    [MC_PSWPIN] = "pswpin",
-    [MC_PSWPOUT] = "pswpout",
-    [MC_PGMAJFAULT] = "pgmajfault",
-    [MC_THP_FAULT_ALLOC] = "thp_fault_alloc",
-    [MC_THP_FAULT_FALLBACK] = "thp_fault_fallback",
-    [MC_OOM_KILL] = "oom_kill",
+	[MC_PGSCAN] = "pgscan",
+	[MC_PGSCAN_KSWAPD] = "pgscan_kswapd",
+	[MC_PGSCAN_DIRECT] = "pgscan_direct",
+	[MC_PGSCAN_KHUGEPAGED] = "pgscan_khugepaged",
+	[MC_PGSCAN_PROACTIVE] = "pgscan_proactive",
+	[MC_PGSCAN_ANON] = "pgscan_anon",
+	[MC_PGSCAN_FILE] = "pgscan_file",
+	[MC_PGSTEAL] = "pgsteal",
+	[MC_PGSTEAL_KSWAPD] = "pgsteal_kswapd",
+	[MC_PGSTEAL_DIRECT] = "pgsteal_direct",
+	[MC_PGSTEAL_KHUGEPAGED] = "pgsteal_khugepaged",
+	[MC_PGSTEAL_PROACTIVE] = "pgsteal_proactive",
+	[MC_PGSTEAL_ANON] = "pgsteal_anon",
+	[MC_PGSTEAL_FILE] = "pgsteal_file",
+	[MC_PGREFILL] = "pgrefill",
+	[MC_WORKINGSET_REFAULT_ANON] = "workingset_refault_anon",
+	[MC_WORKINGSET_REFAULT_FILE] = "workingset_refault_file",
+	[MC_PSWPIN] = "pswpin",
+	[MC_PSWPOUT] = "pswpout",
+	[MC_PGMAJFAULT] = "pgmajfault",
+	[MC_THP_FAULT_ALLOC] = "thp_fault_alloc",
+	[MC_THP_FAULT_FALLBACK] = "thp_fault_fallback",
+	[MC_OOM_KILL] = "oom_kill",
 };
 
 const char *mem_counter_name(enum mem_counter c)
@@ -131,11 +131,11 @@ static int counter_of_key(const char *key, size_t len)
 		const char *prefix;
 		enum mem_counter c;
 	} zoned[] = {
-	    {"pgscan_kswapd_", MC_PGSCAN_KSWAPD},
-	    {"pgscan_direct_", MC_PGSCAN_DIRECT},
-	    {"pgsteal_kswapd_", MC_PGSTEAL_KSWAPD},
-	    {"pgsteal_direct_", MC_PGSTEAL_DIRECT},
-	    {"pgrefill_", MC_PGREFILL},
+		{ "pgscan_kswapd_", MC_PGSCAN_KSWAPD },
+		{ "pgscan_direct_", MC_PGSCAN_DIRECT },
+		{ "pgsteal_kswapd_", MC_PGSTEAL_KSWAPD },
+		{ "pgsteal_direct_", MC_PGSTEAL_DIRECT },
+		{ "pgrefill_", MC_PGREFILL },
 	};
 
 	for (unsigned i = 0; i < MC_N; i++)
@@ -189,7 +189,7 @@ static void derive_total(struct mem_counters *m, enum mem_counter total, enum me
 
 int mem_counters_parse(const char *text, struct mem_counters *ret)
 {
-	struct mem_counters local = {0}, total = {0};
+	struct mem_counters local = { 0 }, total = { 0 };
 	const char *s = text;
 
 	while (*s) {
@@ -246,7 +246,7 @@ int mem_counters_read(const char *path, struct mem_counters *ret)
 void mem_counters_delta(const struct mem_counters *before, const struct mem_counters *after,
 			struct mem_counters *ret)
 {
-	struct mem_counters d = {.have = before->have & after->have};
+	struct mem_counters d = { .have = before->have & after->have };
 
 	for (unsigned c = 0; c < MC_N; c++)
 		if (d.have & BIT(c))

@@ -56,7 +56,7 @@ void observe_kmsg_drain(struct run_ctx *c)
 
 bool observe_reap(struct run_ctx *c, struct instance *in)
 {
-	siginfo_t si = {0};
+	siginfo_t si = { 0 };
 
 	if (in->died || in->pidfd < 0)
 		return in->died;
@@ -105,11 +105,11 @@ void observe(struct run_ctx *c)
 		for (unsigned i = 0; i < r->ninst; i++)
 			if (r->inst[i].pidfd >= 0)
 				pfd[n++] =
-				    (struct pollfd){.fd = r->inst[i].pidfd, .events = POLLIN};
+					(struct pollfd){ .fd = r->inst[i].pidfd, .events = POLLIN };
 		if (c->pressure_pidfd >= 0)
-			pfd[n++] = (struct pollfd){.fd = c->pressure_pidfd, .events = POLLIN};
+			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
 		if (c->km)
-			pfd[n++] = (struct pollfd){.fd = kmsg_fd(c->km), .events = POLLIN};
+			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
 		poll(pfd, n, 5);
 
 		observe_kmsg_drain(c);

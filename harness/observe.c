@@ -200,10 +200,10 @@ static void lines_add(struct attrib_lines *L, const struct kmsg_record *rec, pid
 enum attrib_kind observe_report(struct attrib *a, struct run *r, const struct oom_report *rep)
 {
 	struct attrib_lines *L = a->lines;
-	struct oom_event ev, cons = {0};
+	struct oom_event ev, cons = { 0 };
 	const struct oom_event *pc = NULL;
 	struct attrib_line *kl = NULL, *cl = NULL;
-	struct kmsg_record rec = {0};
+	struct kmsg_record rec = { 0 };
 	enum attrib_kind kind;
 	unsigned start, ki = 0;
 
@@ -326,7 +326,8 @@ enum attrib_kind attrib_feed(struct attrib *a, struct run *r, const struct kmsg_
 	else if (e > 0 && (ev.type == OOM_EV_CONSTRAINT || ev.type == OOM_EV_MEMCG_LIMIT))
 		lines_add(a->lines, rec, ev.pid, true);
 	oom_asm_line(a->oa, msg,
-		     &(struct oom_line_meta){.has_ktime = true, .ktime = (double)rec->usec / 1e6});
+		     &(struct oom_line_meta){ .has_ktime = true,
+					      .ktime = (double)rec->usec / 1e6 });
 	if (e <= 0)
 		return ATTRIB_NONE;
 	switch (ev.type) {

@@ -250,9 +250,8 @@ static void why_group_knobs(const struct profile *p, const struct need_env *env,
 	snprintf(buf, len,
 		 "group %s sets %s (%s), which this machine's memory controller "
 		 "(cgroup v%d) lacks: run it in a VM (oomlab vm run %s)",
-		 p->groups[g].name, group_knobs[k].key,
-		 cg_knob_file(group_knobs[k].knob, CG_V2), env->cg_version ? (int)env->cg_version : 1,
-		 p->path);
+		 p->groups[g].name, group_knobs[k].key, cg_knob_file(group_knobs[k].knob, CG_V2),
+		 env->cg_version ? (int)env->cg_version : 1, p->path);
 }
 
 /*
@@ -355,8 +354,7 @@ static bool met_rlimits(const struct profile *p, const struct need_env *env)
 	return true;
 }
 
-static void why_rlimits(const struct profile *p, const struct need_env *env, char *buf,
-			size_t len)
+static void why_rlimits(const struct profile *p, const struct need_env *env, char *buf, size_t len)
 {
 	for (unsigned i = 0; i < p->nworkers; i++)
 		if (rlimit_unsettable(&p->workers[i], &env->rl, buf, len))
@@ -369,19 +367,19 @@ static void why_rlimits(const struct profile *p, const struct need_env *env, cha
  * every machine must give.
  */
 const struct need needs[] = {
-    {"global trigger", true, applies_global, met_in_vm, why_global},
-    {"vm", true, applies_vm, met_in_vm, why_vm},
-    {"sysctls", true, applies_sysctls, met_in_vm, why_sysctls},
-    {"panic", true, applies_panic, met_in_vm, why_panic},
-    {"swap", true, applies_swap, met_in_vm, why_swap},
-    {"negative adj", true, applies_negative_adj, met_negative_adj, why_negative_adj},
-    {"rlimits", true, applies_rlimits, met_rlimits, why_rlimits},
-    {"root", false, applies_root, met_root, why_root},
-    {"memcg", false, applies_memcg, met_memcg, why_memcg},
-    {"cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2},
-    {"oom_group", false, applies_oom_group, met_oom_group, why_oom_group},
-    {"group knobs", false, applies_group_knobs, met_group_knobs, why_group_knobs},
-    {"host memory", false, applies_host_memory, met_host_memory, why_host_memory},
+	{ "global trigger", true, applies_global, met_in_vm, why_global },
+	{ "vm", true, applies_vm, met_in_vm, why_vm },
+	{ "sysctls", true, applies_sysctls, met_in_vm, why_sysctls },
+	{ "panic", true, applies_panic, met_in_vm, why_panic },
+	{ "swap", true, applies_swap, met_in_vm, why_swap },
+	{ "negative adj", true, applies_negative_adj, met_negative_adj, why_negative_adj },
+	{ "rlimits", true, applies_rlimits, met_rlimits, why_rlimits },
+	{ "root", false, applies_root, met_root, why_root },
+	{ "memcg", false, applies_memcg, met_memcg, why_memcg },
+	{ "cgroup2", false, applies_cgroup2, met_cgroup2, why_cgroup2 },
+	{ "oom_group", false, applies_oom_group, met_oom_group, why_oom_group },
+	{ "group knobs", false, applies_group_knobs, met_group_knobs, why_group_knobs },
+	{ "host memory", false, applies_host_memory, met_host_memory, why_host_memory },
 };
 
 const unsigned nneeds = ARRAY_SIZE(needs);
@@ -406,9 +404,9 @@ void needs_probe(const struct profile *p, bool in_vm, struct need_env *ret)
 {
 	const struct trigger *t = trigger_of(p);
 	struct need_env env = {
-	    .in_vm = in_vm,
-	    .euid = geteuid(),
-	    .can_lower_adj = proc_can_lower_adj(),
+		.in_vm = in_vm,
+		.euid = geteuid(),
+		.can_lower_adj = proc_can_lower_adj(),
 	};
 	_cleanup_free_ char *dir = NULL;
 
@@ -429,8 +427,8 @@ void needs_probe(const struct profile *p, bool in_vm, struct need_env *ret)
 const char *runner_vm_only(const struct profile *p, char *buf, size_t len)
 {
 	struct need_env env = {
-	    .in_vm = false,
-	    .can_lower_adj = proc_can_lower_adj(),
+		.in_vm = false,
+		.can_lower_adj = proc_can_lower_adj(),
 	};
 
 	env.rl_probed = rlimit_env_read(&env.rl) == 0;

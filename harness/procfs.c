@@ -61,8 +61,7 @@ int proc_stat_parse(const char *text, struct proc_stat *ret)
 	 */
 	open = strchr(text, '(');
 	close = strrchr(text, ')');
-	if (!open || !close || close < open || close[1] != ' ' || !close[2] ||
-	    close[3] != ' ')
+	if (!open || !close || close < open || close[1] != ' ' || !close[2] || close[3] != ' ')
 		return -EINVAL;
 	n = (size_t)(close - open - 1);
 	if (n >= sizeof(st.comm))
@@ -196,8 +195,8 @@ static void unescape_octal(char *s)
 	char *d = s;
 
 	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
 			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
 			s += 4;
 		} else {
@@ -217,13 +216,11 @@ int proc_mount_find(const char *proc, const char *fstype, const char *opt, char 
 	r = read_file_str(path, &buf);
 	if (r < 0)
 		return r;
-	for (char *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *f[4], *s2 = NULL;
 		unsigned n = 0;
 
-		for (char *t = strtok_r(line, " ", &s2); t && n < 4;
-		     t = strtok_r(NULL, " ", &s2))
+		for (char *t = strtok_r(line, " ", &s2); t && n < 4; t = strtok_r(NULL, " ", &s2))
 			f[n++] = t;
 		if (n < 4 || strcmp(f[2], fstype) || (opt && !has_token(f[3], opt, ",")))
 			continue;
@@ -246,8 +243,7 @@ int proc_cgroup_path(const char *proc, const char *ctrl, char **ret)
 	if (r < 0)
 		return r;
 	/* "ID:CONTROLLERS:PATH"; the unified hierarchy is "0::PATH" (4.5+) */
-	for (char *line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2;
 
 		if (!c1)

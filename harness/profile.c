@@ -34,7 +34,7 @@
 #include "trigger.h"
 #include "util.h"
 
-#define MAX_INSTANCES 256	/* run.h RUN_MAX_INSTANCES */
+#define MAX_INSTANCES 256 /* run.h RUN_MAX_INSTANCES */
 #define MAX_COUNT 64
 #define MAX_SEEN_KEYS 64
 #define SEMI_HIDDEN '\x1f'
@@ -67,7 +67,7 @@ struct worker_lines {
 	int parent_size;
 	int count;
 	int expect;
-	int group;		/* group = NAME, resolved in finish() */
+	int group; /* group = NAME, resolved in finish() */
 	char group_name[PROFILE_GROUP_NAME_MAX + 1];
 	int qos;
 	int request;
@@ -90,9 +90,9 @@ struct parse_ctx {
 	struct profile_error *err;
 	bool failed;
 	bool enomem;
-	struct line_reader lr;	/* bounded: RAW_LINE_MAX */
+	struct line_reader lr; /* bounded: RAW_LINE_MAX */
 	int line;
-	const char *field;	/* key being handled, for errors */
+	const char *field; /* key being handled, for errors */
 	enum section sec;
 	int sec_line;
 	int profile_line;
@@ -108,9 +108,8 @@ struct parse_ctx {
 	struct seen_key seen[MAX_SEEN_KEYS];
 };
 
-static __attribute__((format(printf, 4, 5)))
-int fail_at(struct parse_ctx *c, int line, const char *field,
-	    const char *fmt, ...)
+static __attribute__((format(printf, 4, 5))) int fail_at(struct parse_ctx *c, int line,
+							 const char *field, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -181,8 +180,7 @@ static int val_duration(struct parse_ctx *c, const char *v, uint64_t *ret)
 	return 0;
 }
 
-static int val_int(struct parse_ctx *c, const char *v, long min, long max,
-		   long *ret)
+static int val_int(struct parse_ctx *c, const char *v, long min, long max, long *ret)
 {
 	long n = 0;
 
@@ -422,8 +420,7 @@ static int set_needs(struct parse_ctx *c, const char *v)
 		return -ENOMEM;
 	if (!*copy)
 		return fail(c, "empty list (known: vm, root, cgroup2)");
-	for (char *t = strtok_r(copy, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		t = lskip(t);
 		rstrip(t);
 		if (!strcmp(t, "vm"))
@@ -529,8 +526,7 @@ static int set_claim_judge(struct parse_ctx *c, const char *v)
 
 /* predict.<era>: the era by its name in the era table, newest first in the
  * error as people look for their kernel's era. */
-static int set_claim_predict(struct parse_ctx *c, const char *era,
-			     const char *v)
+static int set_claim_predict(struct parse_ctx *c, const char *era, const char *v)
 {
 	char names[128];
 	size_t n = 0;
@@ -639,11 +635,15 @@ static int set_ramp(struct parse_ctx *c, const char *v)
 	 */
 	n = strlen(copy);
 	if (n && isdigit((unsigned char)copy[n - 1]))
-		return fail(c, "'%s' has no unit: write e.g. 1M or 50M/s (bytes per second, "
-			    "in whole MiB/s; 0 = as fast as possible)", v);
+		return fail(c,
+			    "'%s' has no unit: write e.g. 1M or 50M/s (bytes per second, "
+			    "in whole MiB/s; 0 = as fast as possible)",
+			    v);
 	if (c->w->ramp_bps % MIB)
-		return fail(c, "'%s' is not a whole number of MiB per second (the worker "
-			    "paces in MiB/s: write e.g. 1M or 50M/s)", v);
+		return fail(c,
+			    "'%s' is not a whole number of MiB per second (the worker "
+			    "paces in MiB/s: write e.g. 1M or 50M/s)",
+			    v);
 	return 0;
 }
 
@@ -784,8 +784,7 @@ static int set_caps(struct parse_ctx *c, const char *v)
 	}
 	if (!*copy || copy[strlen(copy) - 1] == ',')
 		return fail(c, "empty capability in '%s'", v);
-	for (char *t = strtok_r(copy, ",", &save); t;
-	     t = strtok_r(NULL, ",", &save)) {
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char name[64];
 		cap_value_t cv;
 		unsigned i;
@@ -797,8 +796,7 @@ static int set_caps(struct parse_ctx *c, const char *v)
 		/* cap_from_name() also takes numbers; a profile says names */
 		if (strspn(t, "0123456789") == strlen(t))
 			return fail(c, "'%s': give a capability by name (e.g. cap_sys_admin)", t);
-		snprintf(name, sizeof(name), "%s%s",
-			 strncasecmp(t, "cap_", 4) ? "cap_" : "", t);
+		snprintf(name, sizeof(name), "%s%s", strncasecmp(t, "cap_", 4) ? "cap_" : "", t);
 		for (char *n = name; *n; n++)
 			*n = (char)tolower((unsigned char)*n);
 		if (cap_from_name(name, &cv) < 0)
@@ -824,8 +822,8 @@ static int set_count(struct parse_ctx *c, const char *v)
 	if (r < 0)
 		return r;
 	/* instances are NAME.1 .. NAME.N, and each must fit in comm */
-	if (n > 1 && strlen(c->w->name) + (size_t)snprintf(last, sizeof(last), ".%ld", n) >
-			     PROFILE_NAME_MAX)
+	if (n > 1 &&
+	    strlen(c->w->name) + (size_t)snprintf(last, sizeof(last), ".%ld", n) > PROFILE_NAME_MAX)
 		return fail(c, "'%s%s' would be longer than %d characters (comm); shorten the name",
 			    c->w->name, last, PROFILE_NAME_MAX);
 	cur_lines(c)->count = c->line;
@@ -847,13 +845,14 @@ static int set_worker_expect(struct parse_ctx *c, const char *v)
 		w->expect = EXPECT_SURVIVES;
 	} else if (!strcmp(v, "killed")) {
 		w->expect = EXPECT_KILLED;
-	} else if (nth && isdigit((unsigned char)*n) &&
-		   !parse_int(n, 1, MAX_INSTANCES, &pos)) {
+	} else if (nth && isdigit((unsigned char)*n) && !parse_int(n, 1, MAX_INSTANCES, &pos)) {
 		w->expect = EXPECT_KILLED_NTH;
 		w->expect_pos = (unsigned)pos;
 	} else {
-		return fail(c, "'%s' is not an expectation (killed N, killed, survives, any; N = 1..%d)",
-			    v, MAX_INSTANCES);
+		return fail(
+			c,
+			"'%s' is not an expectation (killed N, killed, survives, any; N = 1..%d)",
+			v, MAX_INSTANCES);
 	}
 	return 0;
 }
@@ -936,8 +935,8 @@ static int set_rlimit(struct parse_ctx *c, const char *name, const char *v)
 		return fail(c, "unknown limit (rlimit.memlock, rlimit.as, rlimit.nofile)");
 	if (rlimit_parse(k, v, &val, why, sizeof(why)) < 0)
 		return fail(c, "%s", why);
-	c->w->rlimits[k] = (struct worker_rlimit_setting){ .set = true, .value = val,
-							   .line = c->line };
+	c->w->rlimits[k] =
+		(struct worker_rlimit_setting){ .set = true, .value = val, .line = c->line };
 	return 0;
 }
 
@@ -956,11 +955,12 @@ static bool group_name_ok(const char *name)
 	size_t n = strlen(name);
 
 	return n && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			   "0123456789_-") == n;
+				 "0123456789_-") == n;
 }
 
 /* A group name given as a value (parent =, group =, trigger_group =). */
-static int val_group_name(struct parse_ctx *c, const char *v, char out[static PROFILE_GROUP_NAME_MAX + 1])
+static int val_group_name(struct parse_ctx *c, const char *v,
+			  char out[static PROFILE_GROUP_NAME_MAX + 1])
 {
 	if (strlen(v) > PROFILE_GROUP_NAME_MAX)
 		return fail(c, "'%s' is longer than %d characters", v, PROFILE_GROUP_NAME_MAX);
@@ -1174,8 +1174,8 @@ static const struct key_def group_keys[] = {
 /* Worker keys that only some patterns take: the pattern table says which. */
 static const struct {
 	const char *key;
-	unsigned opt;		/* enum pattern_opt */
-	size_t line_off;	/* its line in struct worker_lines */
+	unsigned opt;	 /* enum pattern_opt */
+	size_t line_off; /* its line in struct worker_lines */
 } pattern_keys[] = {
 	{ "children", PATTERN_OPT_CHILDREN, offsetof(struct worker_lines, children) },
 	{ "parent_size", PATTERN_OPT_PARENT_SIZE, offsetof(struct worker_lines, parent_size) },
@@ -1209,14 +1209,14 @@ static int end_worker(struct parse_ctx *c)
 							  sizeof(names)));
 	}
 	if (w->expect == EXPECT_KILLED_NTH && w->count > 1)
-		return fail_at(c, wl->expect, "expect",
-			       "'killed %u' names one victim but count = %u; use 'killed' or 'survives'",
-			       w->expect_pos, w->count);
+		return fail_at(
+			c, wl->expect, "expect",
+			"'killed %u' names one victim but count = %u; use 'killed' or 'survives'",
+			w->expect_pos, w->count);
 	c->instances += w->count;
 	if (c->instances > MAX_INSTANCES)
 		return fail_at(c, wl->count ? wl->count : w->line, "count",
-			       "%u instances in all; at most %d", c->instances,
-			       MAX_INSTANCES);
+			       "%u instances in all; at most %d", c->instances, MAX_INSTANCES);
 	return 0;
 }
 
@@ -1245,14 +1245,14 @@ static int begin_worker(struct parse_ctx *c, const char *name)
 	if (!n)
 		return fail(c, "[worker] needs a name: [worker NAME]");
 	if (n > PROFILE_NAME_MAX)
-		return fail(c, "name '%s' is longer than %d characters (comm)",
-			    name, PROFILE_NAME_MAX);
+		return fail(c, "name '%s' is longer than %d characters (comm)", name,
+			    PROFILE_NAME_MAX);
 	if (strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n)
 		return fail(c, "name '%s': use only A-Z a-z 0-9 _ -", name);
 	for (unsigned i = 0; i < p->nworkers; i++)
 		if (!strcmp(p->workers[i].name, name))
-			return fail(c, "duplicate worker name '%s' (first at line %d)",
-				    name, p->workers[i].line);
+			return fail(c, "duplicate worker name '%s' (first at line %d)", name,
+				    p->workers[i].line);
 	if (p->nworkers >= PROFILE_MAX_WORKERS)
 		return fail(c, "more than %d workers", PROFILE_MAX_WORKERS);
 	w = &p->workers[p->nworkers++];
@@ -1338,8 +1338,10 @@ static int section_line(struct parse_ctx *c, char *s, char *out, size_t len)
 		return 0;
 	}
 	if (strcmp(kind, "profile") && strcmp(kind, "claim"))
-		return fail(c, "unknown section [%s] (expected [profile], [claim], [worker NAME] "
-			    "or [group NAME])", kind);
+		return fail(c,
+			    "unknown section [%s] (expected [profile], [claim], [worker NAME] "
+			    "or [group NAME])",
+			    kind);
 	if (*name)
 		return fail(c, "[%s] takes no name", kind);
 	if (!strcmp(kind, "profile")) {
@@ -1477,8 +1479,10 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 	if (c->sec == SEC_WORKER && !strcmp(key, "limit"))
 		canon = "memory_limit";
 	if (c->sec == SEC_WORKER && sd && strcmp(sd, "memory_limit") && strcmp(sd, "oom_score_adj"))
-		return fail(c, "a worker's own cgroup takes MemoryMax= only: put %s= on a "
-			    "[group] and give the worker group = NAME", key);
+		return fail(c,
+			    "a worker's own cgroup takes MemoryMax= only: put %s= on a "
+			    "[group] and give the worker group = NAME",
+			    key);
 	if (c->sec == SEC_GROUP && sd && !strcmp(sd, "oom_score_adj"))
 		return fail(c, "a group has no oom_score_adj: set %s= on its workers", key);
 	for (i = 0; i < c->nseen; i++)
@@ -1523,8 +1527,7 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 	return fail(c, "unknown key in [%s]", secname);
 }
 
-static int handler(void *user, const char *section, const char *name,
-		   const char *value)
+static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse_ctx *c = user;
 	char key[256], val[256];
@@ -1547,8 +1550,8 @@ static int handler(void *user, const char *section, const char *name,
 	return r == 0;
 }
 
-static __attribute__((format(printf, 4, 5)))
-int warn_at(struct parse_ctx *c, int line, const char *field, const char *fmt, ...)
+static __attribute__((format(printf, 4, 5))) int warn_at(struct parse_ctx *c, int line,
+							 const char *field, const char *fmt, ...)
 {
 	struct profile *p = c->p;
 	char msg[256], *w;
@@ -1650,8 +1653,8 @@ static int finish_groups(struct parse_ctx *c)
 			snprintf(names + (n < sizeof(names) ? n : sizeof(names) - 1),
 				 sizeof(names) - (n < sizeof(names) ? n : sizeof(names) - 1), "%s",
 				 p->groups[i].name);
-			return fail_at(c, c->gl[i].parent, "parent",
-				       "the parents form a cycle: %s", names);
+			return fail_at(c, c->gl[i].parent, "parent", "the parents form a cycle: %s",
+				       names);
 		}
 		p->groups[i].depth = (int)d;
 	}
@@ -1668,12 +1671,13 @@ static int finish_groups(struct parse_ctx *c)
 			 g->memory_limit > p->memory_limit)
 			warn_at(c, c->gl[i].memory_limit, "memory_limit",
 				"%s is above the run's memory_limit = %s: legal, but the run's "
-				"limit is hit first", format_size(g->memory_limit, b1),
-				format_size(p->memory_limit, b2));
+				"limit is hit first",
+				format_size(g->memory_limit, b1), format_size(p->memory_limit, b2));
 		if (g->expect_protected && !g->has_memory_min && !g->has_memory_low)
 			return fail_at(c, g->line, "expect",
 				       "group %s is expected to keep its pages but sets neither "
-				       "memory_min nor memory_low", g->name);
+				       "memory_min nor memory_low",
+				       g->name);
 		if (g->has_memory_min && g->has_memory_limit && g->memory_min > g->memory_limit)
 			warn_at(c, c->gl[i].memory_min, "memory_min",
 				"%s is above the group's own memory_limit = %s",
@@ -1689,20 +1693,22 @@ static int finish_groups(struct parse_ctx *c)
 			w->group = profile_group_find(p, wl->group_name);
 			if (w->group < 0)
 				return fail_at(c, wl->group, "group", "unknown group '%s' (%s)",
-					       wl->group_name, group_names(p, names, sizeof(names)));
+					       wl->group_name,
+					       group_names(p, names, sizeof(names)));
 		}
 		/* the worker's own leaf, w-NAME, sits beside its group's child
 		 * groups */
 		for (unsigned k = 0; k < p->ngroups; k++)
-			if (p->groups[k].parent == w->group && !strncmp(p->groups[k].name, "w-", 2) &&
+			if (p->groups[k].parent == w->group &&
+			    !strncmp(p->groups[k].name, "w-", 2) &&
 			    !strcmp(p->groups[k].name + 2, w->name))
-				return fail_at(c, p->groups[k].line, "group",
-					       "'%s' is the name of worker %s's own cgroup (line %d) "
-					       "in the same parent", p->groups[k].name, w->name,
-					       w->line);
+				return fail_at(
+					c, p->groups[k].line, "group",
+					"'%s' is the name of worker %s's own cgroup (line %d) "
+					"in the same parent",
+					p->groups[k].name, w->name, w->line);
 		up = limited_ancestor(p, w->group);
-		if (w->has_memory_limit && up >= 0 &&
-		    w->memory_limit > p->groups[up].memory_limit)
+		if (w->has_memory_limit && up >= 0 && w->memory_limit > p->groups[up].memory_limit)
 			warn_at(c, wl->memory_limit, "memory_limit",
 				"%s is above %s's %s: legal, but %s's limit is hit first",
 				format_size(w->memory_limit, b1), p->groups[up].name,
@@ -1710,8 +1716,8 @@ static int finish_groups(struct parse_ctx *c)
 		if (w->has_memory_limit && w->size > w->memory_limit)
 			return fail_at(c, wl->memory_limit, "memory_limit",
 				       "%s is below the worker's size = %s: its own cgroup would "
-				       "OOM during the ramp", format_size(w->memory_limit, b1),
-				       format_size(w->size, b2));
+				       "OOM during the ramp",
+				       format_size(w->memory_limit, b1), format_size(w->size, b2));
 		if (w->has_request && !wl->qos)
 			return fail_at(c, wl->request, "request",
 				       "only with qos = burstable or guaranteed");
@@ -1733,8 +1739,9 @@ static int finish_groups(struct parse_ctx *c)
 					       format_size(w->request, b1),
 					       format_size(w->memory_limit, b2));
 			if (w->has_memory_limit && w->request == w->memory_limit)
-				return fail_at(c, wl->qos, "qos",
-					       "request = limit is qos = guaranteed, not burstable");
+				return fail_at(
+					c, wl->qos, "qos",
+					"request = limit is qos = guaranteed, not burstable");
 			need_capacity = true;
 			break;
 		case QOS_GUARANTEED:
@@ -1764,7 +1771,8 @@ static int finish_groups(struct parse_ctx *c)
 		if (r < 0)
 			return fail_at(c, 0, "node_memory",
 				       "cannot read MemTotal for kubelet's node capacity (%s): "
-				       "give node_memory = SIZE", strerror(-r));
+				       "give node_memory = SIZE",
+				       strerror(-r));
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		struct worker_spec *w = &p->workers[i];
@@ -1783,11 +1791,11 @@ static int finish_groups(struct parse_ctx *c)
 			return fail_at(c, c->trigger_group_line, "trigger_group",
 				       "names no group: '%s' (%s)", c->trigger_group_name,
 				       group_names(p, names, sizeof(names)));
-		if (trigger_of(p)->steps_limit &&
-		    !p->groups[p->trigger_group].has_memory_limit)
+		if (trigger_of(p)->steps_limit && !p->groups[p->trigger_group].has_memory_limit)
 			return fail_at(c, c->trigger_group_line, "trigger_group",
 				       "trigger = limit steps %s's memory_limit down, and %s has "
-				       "none", c->trigger_group_name, c->trigger_group_name);
+				       "none",
+				       c->trigger_group_name, c->trigger_group_name);
 	}
 	return 0;
 }
@@ -1819,10 +1827,10 @@ static int finish(struct parse_ctx *c)
 		for (unsigned j = 0; j < i; j++)
 			if (p->workers[j].expect == EXPECT_KILLED_NTH &&
 			    p->workers[j].expect_pos == w->expect_pos)
-				return fail_at(c, c->wl[i].expect, "expect",
-					       "worker %s is already expected to be 'killed %u' (line %d)",
-					       p->workers[j].name, w->expect_pos,
-					       c->wl[j].expect);
+				return fail_at(
+					c, c->wl[i].expect, "expect",
+					"worker %s is already expected to be 'killed %u' (line %d)",
+					p->workers[j].name, w->expect_pos, c->wl[j].expect);
 		if (w->expect_pos > maxpos)
 			maxpos = w->expect_pos;
 	}
@@ -1840,20 +1848,18 @@ static int finish(struct parse_ctx *c)
 		for (i = 0; i < p->nworkers; i++)
 			if (p->workers[i].expect == EXPECT_KILLED_NTH &&
 			    p->workers[i].expect_pos > pos &&
-			    (!next || p->workers[i].expect_pos <
-					      p->workers[next - 1].expect_pos))
+			    (!next || p->workers[i].expect_pos < p->workers[next - 1].expect_pos))
 				next = i + 1;
-		return fail_at(c, c->wl[next - 1].expect, "expect",
-			       "'killed %u' but no worker is 'killed %u': the kernel cannot kill a %s before a %s",
-			       p->workers[next - 1].expect_pos, pos,
-			       ordinal(p->workers[next - 1].expect_pos, o1),
-			       ordinal(pos, o2));
+		return fail_at(
+			c, c->wl[next - 1].expect, "expect",
+			"'killed %u' but no worker is 'killed %u': the kernel cannot kill a %s before a %s",
+			p->workers[next - 1].expect_pos, pos,
+			ordinal(p->workers[next - 1].expect_pos, o1), ordinal(pos, o2));
 	}
 	return 0;
 }
 
-static int parse_stream(const char *name, FILE *f, struct profile **ret,
-			struct profile_error *err)
+static int parse_stream(const char *name, FILE *f, struct profile **ret, struct profile_error *err)
 {
 	struct profile_error dummy;
 	struct parse_ctx *c;
@@ -1918,8 +1924,7 @@ out:
 	return r;
 }
 
-int profile_parse_file(const char *path, struct profile **ret,
-		       struct profile_error *err)
+int profile_parse_file(const char *path, struct profile **ret, struct profile_error *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 	_cleanup_close_ int fd = -1;
@@ -1940,10 +1945,11 @@ int profile_parse_file(const char *path, struct profile **ret,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		r = -EINVAL;
-		why = S_ISDIR(st.st_mode) ? "is a directory, not a profile file" :
-		      S_ISFIFO(st.st_mode) ? "is a FIFO, not a profile file" :
-		      S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ?
-		      "is a device, not a profile file" : "is not a regular file";
+		why = S_ISDIR(st.st_mode)    ? "is a directory, not a profile file"
+		      : S_ISFIFO(st.st_mode) ? "is a FIFO, not a profile file"
+		      : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+			      ? "is a device, not a profile file"
+			      : "is not a regular file";
 		goto fail;
 	}
 	if (fcntl(fd, F_SETFL, 0) < 0 || !(f = fdopen(fd, "r"))) {
@@ -1951,7 +1957,7 @@ int profile_parse_file(const char *path, struct profile **ret,
 		why = strerror(-r);
 		goto fail;
 	}
-	fd = -1;	/* f owns it */
+	fd = -1; /* f owns it */
 	return parse_stream(path, f, ret, err);
 fail:
 	if (err) {
@@ -1962,8 +1968,8 @@ fail:
 	return r;
 }
 
-int profile_parse_string(const char *name, const char *text,
-			 struct profile **ret, struct profile_error *err)
+int profile_parse_string(const char *name, const char *text, struct profile **ret,
+			 struct profile_error *err)
 {
 	_cleanup_fclose_ FILE *f = NULL;
 
@@ -1996,8 +2002,7 @@ void profile_free(struct profile *p)
 	free(p);
 }
 
-const char *profile_error_str(const struct profile_error *e, char *buf,
-			      size_t len)
+const char *profile_error_str(const struct profile_error *e, char *buf, size_t len)
 {
 	char where[300];
 
@@ -2016,10 +2021,10 @@ const char *profile_error_str(const struct profile_error *e, char *buf,
 
 /* How the kernel can take back a worker's memory. */
 enum mem_kind {
-	MEM_ANON,	/* reclaimable only to swap */
-	MEM_SHMEM,	/* likewise: shmem pages swap, they are never dropped */
-	MEM_LOCKED,	/* unevictable: neither dropped nor swapped */
-	MEM_CACHE,	/* clean page cache: dropped under pressure */
+	MEM_ANON,   /* reclaimable only to swap */
+	MEM_SHMEM,  /* likewise: shmem pages swap, they are never dropped */
+	MEM_LOCKED, /* unevictable: neither dropped nor swapped */
+	MEM_CACHE,  /* clean page cache: dropped under pressure */
 };
 
 /*
@@ -2067,11 +2072,11 @@ static uint64_t worker_margin(const struct worker_spec *w)
  * a v1 or v2 limit charges the whole subtree, use_hierarchy = 1).
  */
 struct fit_domain {
-	const char *what;	/* "memory_limit", "group pod's memory_limit" */
+	const char *what; /* "memory_limit", "group pod's memory_limit" */
 	uint64_t limit, swap;
-	int line;		/* where the limit is set */
-	int group;		/* subtree of this group, PROFILE_GROUP_RUN = all */
-	int worker;		/* only this worker (its leaf), -1 = by group */
+	int line;   /* where the limit is set */
+	int group;  /* subtree of this group, PROFILE_GROUP_RUN = all */
+	int worker; /* only this worker (its leaf), -1 = by group */
 };
 
 static bool fit_holds(const struct profile *p, const struct fit_domain *d, unsigned i)
@@ -2082,8 +2087,7 @@ static bool fit_holds(const struct profile *p, const struct fit_domain *d, unsig
 	       profile_group_within(p, p->workers[i].group, d->group);
 }
 
-static int fit_check(const struct profile *p, const struct fit_domain *d,
-		     struct profile_error *err)
+static int fit_check(const struct profile *p, const struct fit_domain *d, struct profile_error *err)
 {
 	uint64_t lim = d->limit, swap = d->swap, locked = 0, swappable = 0;
 	uint64_t margin = MARGIN_PRESSURE, need;
@@ -2114,7 +2118,9 @@ static int fit_check(const struct profile *p, const struct fit_domain *d,
 			 "processes and the pressure process), more than %s = %s%s%s: "
 			 "the memcg would OOM before the trigger",
 			 w->name, format_size(w->size, b1),
-			 k == MEM_LOCKED ? "mlocked" : k == MEM_SHMEM ? "shmem" : "anon",
+			 k == MEM_LOCKED  ? "mlocked"
+			 : k == MEM_SHMEM ? "shmem"
+					  : "anon",
 			 format_size(m + MARGIN_PRESSURE, b2), d->what, format_size(lim, b3),
 			 k != MEM_LOCKED && swap ? " + swap " : "",
 			 k != MEM_LOCKED && swap ? format_size(swap, b4) : "");
@@ -2133,9 +2139,10 @@ static int fit_check(const struct profile *p, const struct fit_domain *d,
 		 "cannot reclaim (anon+shmem %s%s%s%s, mlocked %s, + %s for the processes): "
 		 "the memcg would OOM",
 		 d->group == PROFILE_GROUP_RUN && d->worker < 0 ? "" : d->what,
-		 d->group == PROFILE_GROUP_RUN && d->worker < 0 ? "" : " = ", format_size(lim, b1), format_size(need, b2), format_size(swappable, b3),
-		 swap ? " beyond the " : "", swap ? format_size(swap, b4) : "",
-		 swap ? " of swap" : "", format_size(locked, b5), format_size(margin, b6));
+		 d->group == PROFILE_GROUP_RUN && d->worker < 0 ? "" : " = ", format_size(lim, b1),
+		 format_size(need, b2), format_size(swappable, b3), swap ? " beyond the " : "",
+		 swap ? format_size(swap, b4) : "", swap ? " of swap" : "", format_size(locked, b5),
+		 format_size(margin, b6));
 	return -EINVAL;
 }
 
@@ -2153,7 +2160,7 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 	/* Without memory_limit (a global trigger in a VM) the guest's size is
 	 * not known here; groups and leaves inside it still are. */
 	if (p->has_memory_limit) {
-		struct fit_domain d = { "memory_limit", p->memory_limit, swap,
+		struct fit_domain d = { "memory_limit",	      p->memory_limit,	 swap,
 					p->memory_limit_line, PROFILE_GROUP_RUN, -1 };
 
 		e = fit_check(p, &d, err);
@@ -2162,8 +2169,10 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 	}
 	for (unsigned g = 0; g < p->ngroups; g++) {
 		const struct group_spec *gs = &p->groups[g];
-		struct fit_domain d = { what, gs->memory_limit,
-					gs->has_swap_max ? gs->swap_max : swap, gs->line, (int)g, -1 };
+		struct fit_domain d = {
+			what,	  gs->memory_limit, gs->has_swap_max ? gs->swap_max : swap,
+			gs->line, (int)g,	    -1
+		};
 
 		if (!gs->has_memory_limit)
 			continue;
@@ -2174,8 +2183,8 @@ int profile_validate(const struct profile *p, struct profile_error *err)
 	}
 	for (unsigned i = 0; i < p->nworkers; i++) {
 		const struct worker_spec *w = &p->workers[i];
-		struct fit_domain d = { what, w->memory_limit, swap, w->line,
-					PROFILE_GROUP_RUN, (int)i };
+		struct fit_domain d = { what,	 w->memory_limit,   swap,
+					w->line, PROFILE_GROUP_RUN, (int)i };
 
 		if (!w->has_memory_limit)
 			continue;

@@ -12,7 +12,7 @@
 int ptree_read(const char *proc, const pid_t *pids, unsigned n, uint64_t page_size,
 	       struct ptree *ret)
 {
-	struct ptree t = {0};
+	struct ptree t = { 0 };
 
 	for (unsigned i = 0; i < n; i++) {
 		struct ptree_proc *p;
@@ -33,20 +33,20 @@ int ptree_read(const char *proc, const pid_t *pids, unsigned n, uint64_t page_si
 		p->oom_score_adj = s.oom_score_adj;
 		p->oom_score = s.oom_score;
 		p->task = (struct task_mem){
-		    .pid = pids[i],
-		    .rss_pages = s.rss_bytes / page_size,
-		    .swap_pages = s.swap_bytes / page_size,
-		    .pgtables_bytes = s.pgtables_bytes,
-		    .total_vm_pages = s.vm_bytes / page_size,
-		    .oom_score_adj = s.oom_score_adj,
-		    .nice = s.nice,
-		    .uid = s.uid,
-		    .cap_sys_admin = s.cap_eff & (1ULL << 21),
-		    .cap_sys_rawio = s.cap_eff & (1ULL << 17),
-		    .cap_sys_resource = s.cap_eff & (1ULL << 24),
-		    .cpu_time_s = s.cpu_s,
-		    .run_time_s = s.run_s,
-		    .is_leader = true,
+			.pid = pids[i],
+			.rss_pages = s.rss_bytes / page_size,
+			.swap_pages = s.swap_bytes / page_size,
+			.pgtables_bytes = s.pgtables_bytes,
+			.total_vm_pages = s.vm_bytes / page_size,
+			.oom_score_adj = s.oom_score_adj,
+			.nice = s.nice,
+			.uid = s.uid,
+			.cap_sys_admin = s.cap_eff & (1ULL << 21),
+			.cap_sys_rawio = s.cap_eff & (1ULL << 17),
+			.cap_sys_resource = s.cap_eff & (1ULL << 24),
+			.cpu_time_s = s.cpu_s,
+			.run_time_s = s.run_s,
+			.is_leader = true,
 		};
 		snprintf(p->task.name, sizeof(p->task.name), "%s", s.comm);
 	}
@@ -82,8 +82,8 @@ static void visit(const struct ptree *src, pid_t pid, unsigned depth, bool *done
 
 void ptree_order(struct ptree *t, pid_t root)
 {
-	struct ptree src = *t, dst = {.truncated = t->truncated};
-	bool done[PTREE_MAX] = {false};
+	struct ptree src = *t, dst = { .truncated = t->truncated };
+	bool done[PTREE_MAX] = { false };
 
 	qsort(src.p, src.n, sizeof(src.p[0]), by_pid);
 	visit(&src, root, 0, done, &dst);

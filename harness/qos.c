@@ -10,10 +10,10 @@
 #include "util.h"
 
 static const char *const qos_names[] = {
-    [QOS_NONE] = "none",
-    [QOS_GUARANTEED] = "guaranteed",
-    [QOS_BURSTABLE] = "burstable",
-    [QOS_BESTEFFORT] = "besteffort",
+	[QOS_NONE] = "none",
+	[QOS_GUARANTEED] = "guaranteed",
+	[QOS_BURSTABLE] = "burstable",
+	[QOS_BESTEFFORT] = "besteffort",
 };
 
 const char *qos_name(enum qos_class q)
@@ -82,9 +82,9 @@ int qos_oom_score_adj(enum qos_class q, uint64_t request, uint64_t capacity, int
 static const struct {
 	const char *systemd, *ours;
 } aliases[] = {
-    {"MemoryMax", "memory_limit"}, {"MemoryHigh", "memory_high"},
-    {"MemoryLow", "memory_low"},   {"MemoryMin", "memory_min"},
-    {"MemorySwapMax", "swap_max"}, {"OOMScoreAdjust", "oom_score_adj"},
+	{ "MemoryMax", "memory_limit" }, { "MemoryHigh", "memory_high" },
+	{ "MemoryLow", "memory_low" },	 { "MemoryMin", "memory_min" },
+	{ "MemorySwapMax", "swap_max" }, { "OOMScoreAdjust", "oom_score_adj" },
 };
 
 const char *qos_systemd_alias(const char *key)

@@ -66,8 +66,8 @@ int ramp_sleep(const struct run_ctx *c, uint64_t ms)
 		left = until - now;
 		if (left > SLEEP_SLICE_MS * 1000000ULL)
 			left = SLEEP_SLICE_MS * 1000000ULL;
-		ts = (struct timespec){.tv_sec = (time_t)(left / 1000000000ULL),
-				       .tv_nsec = (long)(left % 1000000000ULL)};
+		ts = (struct timespec){ .tv_sec = (time_t)(left / 1000000000ULL),
+					.tv_nsec = (long)(left % 1000000000ULL) };
 		nanosleep(&ts, NULL); /* EINTR: the loop looks at the flag */
 	}
 }
@@ -80,14 +80,14 @@ void ramp_spawn_all(struct run_ctx *c)
 		struct instance *in = &r->inst[i];
 		char **argv, err[400];
 		struct spawn_req req = {
-		    .name = in->name,
-		    .spec = in->spec,
-		    .cg = instance_cgroup(c, i),
-		    .sb_fd = in->spec->argv ? -1 : c->sb_fd,
-		    .slot = in->slot,
-		    .quiet = !c->o->verbose,
-		    .deadline_ns = c->deadline_ns,
-		    .interrupted = &runner_interrupted,
+			.name = in->name,
+			.spec = in->spec,
+			.cg = instance_cgroup(c, i),
+			.sb_fd = in->spec->argv ? -1 : c->sb_fd,
+			.slot = in->slot,
+			.quiet = !c->o->verbose,
+			.deadline_ns = c->deadline_ns,
+			.interrupted = &runner_interrupted,
 		};
 		enum spawn_fail fail;
 		int e;
@@ -125,7 +125,7 @@ void ramp_spawn_all(struct run_ctx *c)
 		argv_free(argv);
 		if (e < 0)
 			return run_set_outcome(
-			    r, fail == SPAWN_REFUSED ? OUTCOME_SKIP : OUTCOME_BROK, "%s", err);
+				r, fail == SPAWN_REFUSED ? OUTCOME_SKIP : OUTCOME_BROK, "%s", err);
 		log_debug("spawned %s pid %d", in->name, (int)in->pid);
 		svc_after_spawn(c, in);
 	}
@@ -207,20 +207,20 @@ void ramp(struct run_ctx *c)
 						       SB_PHASE_ALLOC_FAILED)) {
 				if (in->killed)
 					return run_set_outcome(
-					    r, OUTCOME_BROK,
-					    "%s was OOM-killed "
-					    "during ramp-up, before the trigger: "
-					    "the workers do not fit %s",
-					    in->name,
-					    c->p->has_memory_limit ? "memory_limit"
-								   : "the machine's memory");
-				return run_set_outcome(r, OUTCOME_BROK,
-						       "%s ended during ramp-up "
-						       "(%s %d)%s",
-						       in->name,
-						       in->exit_code == CLD_EXITED ? "exit status"
-										   : "signal",
-						       in->exit_status, svc_ramp_why(in, why, sizeof(why)));
+						r, OUTCOME_BROK,
+						"%s was OOM-killed "
+						"during ramp-up, before the trigger: "
+						"the workers do not fit %s",
+						in->name,
+						c->p->has_memory_limit ? "memory_limit"
+								       : "the machine's memory");
+				return run_set_outcome(
+					r, OUTCOME_BROK,
+					"%s ended during ramp-up "
+					"(%s %d)%s",
+					in->name,
+					in->exit_code == CLD_EXITED ? "exit status" : "signal",
+					in->exit_status, svc_ramp_why(in, why, sizeof(why)));
 			}
 			if (!in->spec->argv &&
 			    __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) == SB_PHASE_ALLOC_FAILED) {
@@ -235,7 +235,8 @@ void ramp(struct run_ctx *c)
 						       "%s could not allocate (%s) "
 						       "at %" PRIu64 " of %" PRIu64 " bytes%s",
 						       in->name, strerror(s->err), s->bytes_touched,
-						       s->target_bytes, svc_ramp_why(in, why, sizeof(why)));
+						       s->target_bytes,
+						       svc_ramp_why(in, why, sizeof(why)));
 			}
 			ready += ramped(c, in);
 		}

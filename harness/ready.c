@@ -21,7 +21,7 @@ bool ready_explicit(const struct worker_spec *s)
 
 int ready_init(struct ready *r, const struct worker_spec *spec, char *const *argv, int out_fd)
 {
-	*r = (struct ready){.spec = spec, .ready_argv = argv, .out_fd = out_fd};
+	*r = (struct ready){ .spec = spec, .ready_argv = argv, .out_fd = out_fd };
 	r->cmd_ok = !spec->ready_cmd;
 	r->port_ok = !spec->ready_port;
 	r->log_ok = !spec->ready_log;
@@ -43,7 +43,7 @@ void ready_done(struct ready *r)
 
 int ready_port_open(int port)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	int fd, ok;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -40,9 +40,12 @@ static const char *expect_str(const struct worker_spec *w, char buf[static 32])
 	case EXPECT_KILLED_NTH:
 		snprintf(buf, 32, "killed %u", w->expect_pos);
 		return buf;
-	case EXPECT_KILLED: return "killed";
-	case EXPECT_SURVIVES: return "survives";
-	case EXPECT_ANY: break;
+	case EXPECT_KILLED:
+		return "killed";
+	case EXPECT_SURVIVES:
+		return "survives";
+	case EXPECT_ANY:
+		break;
 	}
 	return "any";
 }
@@ -50,11 +53,16 @@ static const char *expect_str(const struct worker_spec *w, char buf[static 32])
 static const char *constraint_str(enum oom_constraint c)
 {
 	switch (c) {
-	case OOM_CONSTRAINT_NONE: return "CONSTRAINT_NONE";
-	case OOM_CONSTRAINT_CPUSET: return "CONSTRAINT_CPUSET";
-	case OOM_CONSTRAINT_MEMORY_POLICY: return "CONSTRAINT_MEMORY_POLICY";
-	case OOM_CONSTRAINT_MEMCG: return "CONSTRAINT_MEMCG";
-	case OOM_CONSTRAINT_UNKNOWN: break;
+	case OOM_CONSTRAINT_NONE:
+		return "CONSTRAINT_NONE";
+	case OOM_CONSTRAINT_CPUSET:
+		return "CONSTRAINT_CPUSET";
+	case OOM_CONSTRAINT_MEMORY_POLICY:
+		return "CONSTRAINT_MEMORY_POLICY";
+	case OOM_CONSTRAINT_MEMCG:
+		return "CONSTRAINT_MEMCG";
+	case OOM_CONSTRAINT_UNKNOWN:
+		break;
 	}
 	return NULL;
 }
@@ -75,8 +83,7 @@ static const char *exit_str(const struct instance *in, char buf[static 48])
 		sig = sigabbrev_np(in->exit_status);
 		if (sig)
 			snprintf(buf, 48, "%s SIG%s",
-				 in->exit_code == CLD_DUMPED ? "dumped core on" : "killed by",
-				 sig);
+				 in->exit_code == CLD_DUMPED ? "dumped core on" : "killed by", sig);
 		else
 			snprintf(buf, 48, "killed by signal %d", in->exit_status);
 		return buf;
@@ -125,7 +132,7 @@ static json_t *jstr_or_null(const char *s)
 
 static json_t *ju64(uint64_t v)
 {
-	if (v > (uint64_t)INT64_MAX)	/* json_int_t is 64-bit signed */
+	if (v > (uint64_t)INT64_MAX) /* json_int_t is 64-bit signed */
 		return json_null();
 	return json_integer((json_int_t)v);
 }
@@ -155,10 +162,14 @@ static json_t *caps_json(const struct worker_spec *w, bool *bad)
 	if (!w)
 		return json_null();
 	switch (w->caps) {
-	case CAPS_INHERIT: return json_string("inherit");
-	case CAPS_NONE: return json_string("none");
-	case CAPS_ALL: return json_string("all");
-	case CAPS_LIST: break;
+	case CAPS_INHERIT:
+		return json_string("inherit");
+	case CAPS_NONE:
+		return json_string("none");
+	case CAPS_ALL:
+		return json_string("all");
+	case CAPS_LIST:
+		break;
 	}
 	a = json_array();
 	if (!a)
@@ -203,7 +214,8 @@ static json_t *tree_json(const struct instance *in, bool *bad)
 		jset(o, "depth", json_integer(p->depth), bad);
 		jset(o, "rss_bytes", ju64(p->rss_bytes), bad);
 		jset(o, "oom_score_adj", json_integer(p->oom_score_adj), bad);
-		jset(o, "points", p->points.unkillable ? json_null() : jreal(p->points.points), bad);
+		jset(o, "points", p->points.unkillable ? json_null() : jreal(p->points.points),
+		     bad);
 		jset(o, "first_candidate", json_boolean((int)i == in->svc->top), bad);
 		jset(o, "fate", jstr(ptree_fate_name(p->fate)), bad);
 		jset(o, "kill", p->kill_order ? json_integer(p->kill_order) : json_null(), bad);
@@ -242,8 +254,7 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 	     in->predicted_rank ? json_integer(in->predicted_rank) : json_null(), bad);
 	jset(o, "expect", json_string(expect_str(w, ebuf)), bad);
 	jset(o, "killed", json_boolean(in->killed), bad);
-	jset(o, "kill_order",
-	     in->kill_order ? json_integer(in->kill_order) : json_null(), bad);
+	jset(o, "kill_order", in->kill_order ? json_integer(in->kill_order) : json_null(), bad);
 	jset(o, "kill_ms", in->killed ? jreal(in->kill_ms) : json_null(), bad);
 	jset(o, "exit", json_string(exit_str(in, xbuf)), bad);
 	{
@@ -262,7 +273,8 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 			if (t->p[i].kill_order &&
 			    (first < 0 || t->p[i].kill_order < t->p[first].kill_order))
 				first = (int)i;
-		jset(o, "killed_pid", first >= 0 ? json_integer(t->p[first].pid) : json_null(), bad);
+		jset(o, "killed_pid", first >= 0 ? json_integer(t->p[first].pid) : json_null(),
+		     bad);
 		jset(o, "killed_comm", first >= 0 ? jstr(t->p[first].comm) : json_null(), bad);
 		jset(o, "tree", tree_json(in, bad), bad);
 	}
@@ -312,8 +324,7 @@ static json_t *kill_json(const struct run *r, unsigned i, bool *bad)
  * cgroup), whether it was a candidate of the OOM domain, whether
  * memory.oom.group takes it with the victim; the tree and the domain.
  */
-static void worker_group_json(const struct run *r, const struct instance *in, json_t *o,
-			      bool *bad)
+static void worker_group_json(const struct run *r, const struct instance *in, json_t *o, bool *bad)
 {
 	const struct profile *p = r->profile;
 	char path[256];
@@ -331,8 +342,8 @@ static json_t *group_mem_json(const struct group_mem *m, bool *bad)
 {
 	if (!m->have)
 		return json_null();
-	return json_pack("{s:o,s:o,s:o}", "anon_bytes", ju64(m->anon), "file_bytes",
-			 ju64(m->file), "swap_bytes", ju64(m->swap));
+	return json_pack("{s:o,s:o,s:o}", "anon_bytes", ju64(m->anon), "file_bytes", ju64(m->file),
+			 "swap_bytes", ju64(m->swap));
 }
 
 static json_t *groups_json(const struct run *r, bool *bad)
@@ -349,11 +360,16 @@ static json_t *groups_json(const struct run *r, bool *bad)
 			continue;
 		jset(o, "name", jstr(g->name), bad);
 		jset(o, "path", jstr(profile_group_path(p, (int)i, path, sizeof(path))), bad);
-		jset(o, "parent", g->parent >= 0 ? jstr(p->groups[g->parent].name) : json_null(), bad);
-		jset(o, "memory_limit_bytes", g->has_memory_limit ? ju64(g->memory_limit) : json_null(), bad);
-		jset(o, "memory_high_bytes", g->has_memory_high ? ju64(g->memory_high) : json_null(), bad);
-		jset(o, "memory_low_bytes", g->has_memory_low ? ju64(g->memory_low) : json_null(), bad);
-		jset(o, "memory_min_bytes", g->has_memory_min ? ju64(g->memory_min) : json_null(), bad);
+		jset(o, "parent", g->parent >= 0 ? jstr(p->groups[g->parent].name) : json_null(),
+		     bad);
+		jset(o, "memory_limit_bytes",
+		     g->has_memory_limit ? ju64(g->memory_limit) : json_null(), bad);
+		jset(o, "memory_high_bytes",
+		     g->has_memory_high ? ju64(g->memory_high) : json_null(), bad);
+		jset(o, "memory_low_bytes", g->has_memory_low ? ju64(g->memory_low) : json_null(),
+		     bad);
+		jset(o, "memory_min_bytes", g->has_memory_min ? ju64(g->memory_min) : json_null(),
+		     bad);
 		jset(o, "swap_max_bytes", g->has_swap_max ? ju64(g->swap_max) : json_null(), bad);
 		jset(o, "oom_group", json_boolean(g->oom_group), bad);
 		jset(o, "expect", jstr(g->expect_protected ? "protected" : "any"), bad);
@@ -375,13 +391,17 @@ static json_t *domain_json(const struct run *r, bool *bad)
 	o = json_object();
 	if (!o)
 		return NULL;
-	jset(o, "group", r->domain_group >= 0 ?
-	     jstr(profile_group_path(p, r->domain_group, path, sizeof(path))) : json_null(), bad);
+	jset(o, "group",
+	     r->domain_group >= 0 ? jstr(profile_group_path(p, r->domain_group, path, sizeof(path)))
+				  : json_null(),
+	     bad);
 	jset(o, "name", jstr(r->domain_group >= 0 ? p->groups[r->domain_group].name : "run"), bad);
 	jset(o, "limit_bytes", ju64(r->domain_limit), bad);
 	jset(o, "headroom_bytes", ju64(r->domain_headroom), bad);
-	jset(o, "oom_group_kill", r->has_oom_group_kill ?
-	     jstr(r->oom_group_kill >= 0 ? p->groups[r->oom_group_kill].name : "run") : json_null(),
+	jset(o, "oom_group_kill",
+	     r->has_oom_group_kill
+		     ? jstr(r->oom_group_kill >= 0 ? p->groups[r->oom_group_kill].name : "run")
+		     : json_null(),
 	     bad);
 	return o;
 }
@@ -417,13 +437,13 @@ struct json_t *results_json(const struct run *r)
 	jset(doc, "profile", jstr(p ? p->path : NULL), &bad);
 	jset(doc, "description", jstr(p ? p->description : NULL), &bad);
 	if (p && p->claim)
-		jset(doc, "claim", json_pack("{s:i,s:o}", "id", p->claim_id,
-					     "text", jstr(p->claim)), &bad);
+		jset(doc, "claim",
+		     json_pack("{s:i,s:o}", "id", p->claim_id, "text", jstr(p->claim)), &bad);
 	else
 		jset(doc, "claim", json_null(), &bad);
 	jset(doc, "kernel", jstr_or_null(r->kernel), &bad);
-	jset(doc, "era", json_pack("{s:s?,s:b}", "model", oom_era_name(r->era),
-				   "forced", r->era_forced), &bad);
+	jset(doc, "era",
+	     json_pack("{s:s?,s:b}", "model", oom_era_name(r->era), "forced", r->era_forced), &bad);
 	jset(doc, "cgroup_version",
 	     r->cg_version != CG_NONE ? json_integer(r->cg_version) : json_null(), &bad);
 	jset(doc, "cgroup", jstr_or_null(r->cgroup), &bad);
@@ -540,8 +560,7 @@ static int default_stem(const struct run *r, char **ret)
 	return 0;
 }
 
-int results_write_json(const struct run *r, const char *dir, const char *path,
-		       char **ret_path)
+int results_write_json(const struct run *r, const char *dir, const char *path, char **ret_path)
 {
 	_cleanup_free_ char *target = NULL, *pcopy = NULL, *stem = NULL;
 	json_t *doc = NULL;
@@ -649,12 +668,11 @@ static void print_margin(const struct run *r, FILE *out)
 	if (!v || !ru)
 		return;
 	if (margin_pct(r, v->predicted.points, ru->predicted.points, &pct))
-		fprintf(out, "margin: victim %s vs runner-up %s: %.1f%% of the %s\n",
-			v->name, ru->name, pct,
-			r->cg_version != CG_NONE ? "limit" : "memory");
+		fprintf(out, "margin: victim %s vs runner-up %s: %.1f%% of the %s\n", v->name,
+			ru->name, pct, r->cg_version != CG_NONE ? "limit" : "memory");
 	else
-		fprintf(out, "margin: victim %s (%.0f) vs runner-up %s (%.0f)\n",
-			v->name, v->predicted.points, ru->name, ru->predicted.points);
+		fprintf(out, "margin: victim %s (%.0f) vs runner-up %s (%.0f)\n", v->name,
+			v->predicted.points, ru->name, ru->predicted.points);
 }
 
 /* Word-wrap text under a "  - " bullet to TABLE_WIDTH columns. */
@@ -711,9 +729,8 @@ void results_print_table(const struct run *r, FILE *out)
 	size_t j;
 
 	fprintf(out, "profile %s  kernel %s  model %s%s\n",
-		elide(profile_path(r), 60, path, sizeof(path)),
-		*r->kernel ? r->kernel : "?", era_range(r->era),
-		r->era_forced ? " (forced)" : "");
+		elide(profile_path(r), 60, path, sizeof(path)), *r->kernel ? r->kernel : "?",
+		era_range(r->era), r->era_forced ? " (forced)" : "");
 	if (p && p->claim)
 		print_wrapped(out, "claim: ", p->claim);
 	if (r->cg_version != CG_NONE)
@@ -736,16 +753,17 @@ void results_print_table(const struct run *r, FILE *out)
 
 		fprintf(out, "OOM domain %s (%s, limit %s)%s%s\n",
 			r->domain_group >= 0 ? p->groups[r->domain_group].name : "run",
-			r->domain_group >= 0 ?
-			profile_group_path(p, r->domain_group, gp, sizeof(gp)) : "the run's cgroup",
+			r->domain_group >= 0
+				? profile_group_path(p, r->domain_group, gp, sizeof(gp))
+				: "the run's cgroup",
 			format_size(r->domain_limit, b1),
 			r->has_oom_group_kill ? "  oom.group " : "",
 			r->has_oom_group_kill ? groups_name(p, r->oom_group_kill) : "");
 	}
 	if (r->ninst) {
-		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s%s\n",
-			"worker", "adj", "nice", "size", "rss@trig", "points", "pred",
-			"expect", "actual", "kill_ms", p && p->ngroups ? "  group" : "");
+		fprintf(out, "%-15s %5s %5s %8s %9s %9s %5s  %-10s %-10s %8s%s\n", "worker", "adj",
+			"nice", "size", "rss@trig", "points", "pred", "expect", "actual", "kill_ms",
+			p && p->ngroups ? "  group" : "");
 	}
 	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
 		const struct instance *in = &r->inst[i];
@@ -763,16 +781,17 @@ void results_print_table(const struct run *r, FILE *out)
 			snprintf(kms, sizeof(kms), "%.1f", in->kill_ms);
 		else
 			snprintf(kms, sizeof(kms), "-");
-		fprintf(out, "%-15s %5d %5d %8s %9s %9s %5s  %-10s %-10s %8s",
-			in->name, in->oom_score_adj, in->spec ? in->spec->nice : 0,
+		fprintf(out, "%-15s %5d %5d %8s %9s %9s %5s  %-10s %-10s %8s", in->name,
+			in->oom_score_adj, in->spec ? in->spec->nice : 0,
 			format_size(in->spec ? in->spec->size : 0, b1),
-			format_size(in->rss_bytes, b2), pts, pred,
-			expect_str(in->spec, b4), actual_str(in, b3), kms);
+			format_size(in->rss_bytes, b2), pts, pred, expect_str(in->spec, b4),
+			actual_str(in, b3), kms);
 		if (p && p->ngroups) {
 			char gp[256];
 			int g = in->spec ? in->spec->group : PROFILE_GROUP_RUN;
 
-			fprintf(out, "  %s%s%s", g >= 0 ? profile_group_path(p, g, gp, sizeof(gp)) : "-",
+			fprintf(out, "  %s%s%s",
+				g >= 0 ? profile_group_path(p, g, gp, sizeof(gp)) : "-",
 				in->outside_domain ? " (outside)" : "",
 				in->group_kill ? " (oom.group)" : "");
 		}
@@ -790,8 +809,9 @@ void results_print_table(const struct run *r, FILE *out)
 
 		if (k->instance >= 0 && (unsigned)k->instance < r->ninst)
 			continue;
-		fprintf(out, "%s%s (pid %d, kill %u)", others++ ? ", " : "also killed: ",
-			k->killed.comm, (int)k->killed.pid, i + 1);
+		fprintf(out, "%s%s (pid %d, kill %u)",
+			others++ ? ", " : "also killed: ", k->killed.comm, (int)k->killed.pid,
+			i + 1);
 	}
 	if (others)
 		fputc('\n', out);
@@ -855,8 +875,9 @@ void results_print_tap(struct run *const *runs, unsigned n, FILE *out)
 	for (unsigned i = 0; i < n; i++) {
 		const struct run *r = runs[i];
 
-		fprintf(out, "%s %u - ", r->outcome == OUTCOME_PASS ||
-			r->outcome == OUTCOME_SKIP ? "ok" : "not ok", i + 1);
+		fprintf(out, "%s %u - ",
+			r->outcome == OUTCOME_PASS || r->outcome == OUTCOME_SKIP ? "ok" : "not ok",
+			i + 1);
 		tap_desc(out, profile_path(r));
 		if (r->outcome == OUTCOME_SKIP) {
 			fputs(" # SKIP ", out);
@@ -898,11 +919,21 @@ static void xml_esc(FILE *out, const char *s, bool attr)
 		unsigned char c = (unsigned char)*s;
 
 		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&apos;", out);
+			break;
 		case '\n':
 		case '\r':
 		case '\t':
@@ -938,9 +969,10 @@ static int fill_junit(FILE *f, const void *data)
 			total_ms += r->wall_ms;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
-	fprintf(f, "<testsuite name=\"oomlab\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-		"skipped=\"%u\" time=\"%.3f\">\n", js->n, fails, errors, skips,
-		total_ms / 1000.0);
+	fprintf(f,
+		"<testsuite name=\"oomlab\" tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+		"skipped=\"%u\" time=\"%.3f\">\n",
+		js->n, fails, errors, skips, total_ms / 1000.0);
 	for (unsigned i = 0; i < js->n; i++) {
 		const struct run *r = js->runs[i];
 		const char *tag = NULL;
@@ -949,8 +981,7 @@ static int fill_junit(FILE *f, const void *data)
 		xml_esc(f, *r->kernel ? r->kernel : "unknown", true);
 		fputs("\" name=\"", f);
 		xml_esc(f, profile_path(r), true);
-		fprintf(f, "\" time=\"%.3f\">\n",
-			isfinite(r->wall_ms) ? r->wall_ms / 1000.0 : 0.0);
+		fprintf(f, "\" time=\"%.3f\">\n", isfinite(r->wall_ms) ? r->wall_ms / 1000.0 : 0.0);
 		tag = outcome_junit(r->outcome);
 		if (tag) {
 			fprintf(f, "    <%s message=\"", tag);

@@ -15,9 +15,9 @@ static const struct {
 	int resource;
 	bool is_size;
 } rlimits[WORKER_RLIMIT_COUNT] = {
-    [WORKER_RLIMIT_MEMLOCK] = {"memlock", RLIMIT_MEMLOCK, true},
-    [WORKER_RLIMIT_AS] = {"as", RLIMIT_AS, true},
-    [WORKER_RLIMIT_NOFILE] = {"nofile", RLIMIT_NOFILE, false},
+	[WORKER_RLIMIT_MEMLOCK] = { "memlock", RLIMIT_MEMLOCK, true },
+	[WORKER_RLIMIT_AS] = { "as", RLIMIT_AS, true },
+	[WORKER_RLIMIT_NOFILE] = { "nofile", RLIMIT_NOFILE, false },
 };
 
 int rlimit_lookup(const char *name, enum worker_rlimit *ret)
@@ -33,9 +33,9 @@ int rlimit_lookup(const char *name, enum worker_rlimit *ret)
 const char *rlimit_key(enum worker_rlimit k)
 {
 	static const char *keys[WORKER_RLIMIT_COUNT] = {
-	    [WORKER_RLIMIT_MEMLOCK] = "rlimit.memlock",
-	    [WORKER_RLIMIT_AS] = "rlimit.as",
-	    [WORKER_RLIMIT_NOFILE] = "rlimit.nofile",
+		[WORKER_RLIMIT_MEMLOCK] = "rlimit.memlock",
+		[WORKER_RLIMIT_AS] = "rlimit.as",
+		[WORKER_RLIMIT_NOFILE] = "rlimit.nofile",
 	};
 
 	return (unsigned)k < WORKER_RLIMIT_COUNT ? keys[k] : "rlimit.?";
@@ -115,7 +115,7 @@ int rlimits_apply(const struct worker_spec *w, enum worker_rlimit *ret_which)
 
 int rlimit_env_read(struct rlimit_env *ret)
 {
-	struct rlimit_env e = {0};
+	struct rlimit_env e = { 0 };
 	cap_flag_value_t v;
 	cap_t caps;
 

@@ -61,9 +61,9 @@ void run_free_notes(struct run *r)
 /* The outcomes and every spelling of them, in one place. */
 static const struct {
 	enum outcome o;
-	const char *name;	/* results JSON "verdict", TAP, JUnit type */
-	const char *word;	/* the four-letter word of a list (vm run) */
-	const char *junit;	/* JUnit element; a pass has none */
+	const char *name;  /* results JSON "verdict", TAP, JUnit type */
+	const char *word;  /* the four-letter word of a list (vm run) */
+	const char *junit; /* JUnit element; a pass has none */
 } outcomes[] = {
 	{ OUTCOME_PASS, "pass", "PASS", NULL },
 	{ OUTCOME_FAIL, "fail", "FAIL", "failure" },

@@ -65,9 +65,9 @@ static void cgroup_tag(const char *path, char *buf, size_t len)
 	b = b ? b + 1 : path;
 	for (i = 0; i + 1 < len && b[i] && b[i] != '.' && i < 24; i++)
 		buf[i] = (b[i] >= 'a' && b[i] <= 'z') || (b[i] >= '0' && b[i] <= '9') ||
-				 (b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'
-			     ? b[i]
-			     : '_';
+					 (b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'
+				 ? b[i]
+				 : '_';
 	buf[i] = 0;
 }
 
@@ -99,12 +99,12 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 {
 	long page = sysconf(_SC_PAGESIZE);
 	struct run_ctx c = {
-	    .r = r,
-	    .p = p,
-	    .o = o,
-	    .sb_fd = -1,
-	    .pressure_pidfd = -1,
-	    .page_size = page > 0 ? (uint64_t)page : 4096,
+		.r = r,
+		.p = p,
+		.o = o,
+		.sb_fd = -1,
+		.pressure_pidfd = -1,
+		.page_size = page > 0 ? (uint64_t)page : 4096,
 	};
 	int e;
 

@@ -30,7 +30,7 @@ static char *field(char **s)
 
 static int parse_line(char *line, struct suite_job *ret)
 {
-	struct suite_job j = {0};
+	struct suite_job j = { 0 };
 	char *f[8], *end;
 	long l;
 

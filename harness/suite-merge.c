@@ -23,7 +23,7 @@ int suite_doc_read(const char *path, struct suite_doc *ret)
 {
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, 0, &jerr);
-	struct suite_doc d = {.v = SV_BROK};
+	struct suite_doc d = { .v = SV_BROK };
 	const char *v;
 
 	if (!doc)

@@ -122,7 +122,7 @@ static void cell(FILE *f, const struct suite_entry *e)
 static void md_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++)
-		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[]){*s, 0}, f);
+		fputs(*s == '|' ? "\\|" : *s == '\n' ? " " : (char[]){ *s, 0 }, f);
 }
 
 int suite_report_markdown(const struct suite_report *r, FILE *f)

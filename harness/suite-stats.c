@@ -49,7 +49,7 @@ int suite_entry_add_run(struct suite_entry *e, enum suite_verdict v, const char 
 			const char *reason, double wall_ms)
 {
 	struct suite_run *nr = realloc(e->runs, (e->nruns + 1) * sizeof(*nr));
-	struct suite_run r = {.v = v, .wall_ms = wall_ms};
+	struct suite_run r = { .v = v, .wall_ms = wall_ms };
 
 	if (!nr)
 		return -ENOMEM;

@@ -118,7 +118,7 @@ static int write_report(const char *dir, const char *name, report_fn fn,
 			const struct suite_report *r)
 {
 	_cleanup_free_ char *dst = NULL;
-	struct report_fill rf = {.fn = fn, .r = r};
+	struct report_fill rf = { .fn = fn, .r = r };
 
 	if (asprintf(&dst, "%s/%s", dir, name) < 0)
 		return -ENOMEM;
@@ -225,7 +225,7 @@ static void parse_profiles(struct suite *s)
 {
 	for (unsigned i = 0; i < s->npr; i++) {
 		struct sprofile *sp = &s->pr[i];
-		struct profile_error err = {0};
+		struct profile_error err = { 0 };
 		char buf[700];
 		int e = profile_parse_file(sp->path, &sp->p, &err);
 
@@ -296,7 +296,7 @@ static int write_jobs(struct suite *s, char **ret_text)
 				unsigned seq = ++s->njobs;
 
 				s->job[seq - 1] =
-				    (struct sjob){.kernel = k, .first = 0, .n = s->npr};
+					(struct sjob){ .kernel = k, .first = 0, .n = s->npr };
 				fprintf(f, "vm\trun\t--kernel\t%s\t--results-dir\truns/%u",
 					s->kernels[k], seq);
 				if (s->mem)
@@ -316,7 +316,7 @@ static int write_jobs(struct suite *s, char **ret_text)
 			if (s->pr[i].error)
 				continue;
 			seq = ++s->njobs;
-			s->job[seq - 1] = (struct sjob){.first = i, .n = 1};
+			s->job[seq - 1] = (struct sjob){ .first = i, .n = 1 };
 			fprintf(f, "run\t-q\t--results-dir\truns/%u\t%s\n", seq,
 				job_path(s, &s->pr[i]));
 		}
@@ -477,7 +477,7 @@ static int wait_parallel(struct child_process *cp)
 		usleep(20000);
 	}
 	for (unsigned i = 0; i < nfds; i++) {
-		struct pollfd pfd = {.fd = fds[i], .events = POLLIN};
+		struct pollfd pfd = { .fd = fds[i], .events = POLLIN };
 
 		/* a pidfd is readable once its process has exited */
 		if (poll(&pfd, 1, 10000) == 0)
@@ -565,7 +565,7 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	 */
 	{
 		char ph[PATH_MAX + 32];
-		char *env[] = {ph, NULL};
+		char *env[] = { ph, NULL };
 		struct child_process cp = CHILD_PROCESS_INIT;
 
 		snprintf(ph, sizeof(ph), "PARALLEL_HOME=%s/.parallel", s->dir);
@@ -912,22 +912,22 @@ static void suite_free(struct suite *s)
 int suite_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"jobs", required_argument, NULL, 'j'},
-	    {"repeat", required_argument, NULL, 'r'},
-	    {"sshloginfile", required_argument, NULL, 'S'},
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"retries", required_argument, NULL, 'R'},
-	    {"resume", no_argument, NULL, 'c'},
-	    {"results-dir", required_argument, NULL, 'd'},
-	    {"mem", required_argument, NULL, 'm'},
-	    {"accel", required_argument, NULL, 'a'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "sshloginfile", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "resume", no_argument, NULL, 'c' },
+		{ "results-dir", required_argument, NULL, 'd' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
 	};
-	struct suite s = {.jobs = 1, .repeat = 1};
-	struct suite_report rep = {0};
+	struct suite s = { .jobs = 1, .repeat = 1 };
+	struct suite_report rep = { 0 };
 	const char *dir = NULL, *kernels = NULL;
 	_cleanup_free_ char *jobs_text = NULL, *old_jobs = NULL, *jobs_path = NULL;
 	char def_dir[64];
@@ -1064,7 +1064,7 @@ int suite_main(int argc, char **argv)
 		}
 	} else {
 		_cleanup_close_ int fd =
-		    open(jobs_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			open(jobs_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		size_t len = strlen(jobs_text);
 
 		if (fd < 0 || write(fd, jobs_text, len) != (ssize_t)len) {
@@ -1099,7 +1099,7 @@ int suite_main(int argc, char **argv)
 			 s.sshloginfile ? " per host" : "");
 
 	{
-		struct sigaction sa = {.sa_handler = on_signal};
+		struct sigaction sa = { .sa_handler = on_signal };
 
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);

@@ -218,10 +218,11 @@ void svc_after_spawn(struct run_ctx *c, struct instance *in)
 			char tail[600];
 
 			svc_last_lines(in, tail, sizeof(tail));
-			return run_set_outcome(
-			    r, OUTCOME_BROK,
-			    "%s was not ready within the timeout (%" PRIu64 " ms)%s%s", in->name,
-			    c->p->timeout_ms, tail[0] ? "; its last output:\n" : "", tail);
+			return run_set_outcome(r, OUTCOME_BROK,
+					       "%s was not ready within the timeout (%" PRIu64
+					       " ms)%s%s",
+					       in->name, c->p->timeout_ms,
+					       tail[0] ? "; its last output:\n" : "", tail);
 		}
 		usleep(20000);
 	}

@@ -70,8 +70,8 @@ int svc_workdir_remove(const char *dir)
 /* s with "{workdir}" and "{profiledir}" replaced (a NULL value: kept). */
 static char *expand_one(const char *s, const char *workdir, const char *profiledir)
 {
-	static const char *const keys[] = {"{workdir}", "{profiledir}"};
-	const char *vals[] = {workdir, profiledir};
+	static const char *const keys[] = { "{workdir}", "{profiledir}" };
+	const char *vals[] = { workdir, profiledir };
 	size_t len = strlen(s) + 1;
 	char *out, *o;
 

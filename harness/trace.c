@@ -13,22 +13,22 @@
 static const struct {
 	const char *system, *event;
 } kinds[TR_NKINDS] = {
-    [TR_MEMCG_RECLAIM_BEGIN] = {"vmscan", "mm_vmscan_memcg_reclaim_begin"},
-    [TR_MEMCG_RECLAIM_END] = {"vmscan", "mm_vmscan_memcg_reclaim_end"},
-    [TR_DIRECT_RECLAIM_BEGIN] = {"vmscan", "mm_vmscan_direct_reclaim_begin"},
-    [TR_DIRECT_RECLAIM_END] = {"vmscan", "mm_vmscan_direct_reclaim_end"},
-    [TR_THROTTLED] = {"vmscan", "mm_vmscan_throttled"},
-    [TR_MARK_VICTIM] = {"oom", "mark_victim"},
-    [TR_START_REAPING] = {"oom", "start_task_reaping"},
-    [TR_FINISH_REAPING] = {"oom", "finish_task_reaping"},
+	[TR_MEMCG_RECLAIM_BEGIN] = { "vmscan", "mm_vmscan_memcg_reclaim_begin" },
+	[TR_MEMCG_RECLAIM_END] = { "vmscan", "mm_vmscan_memcg_reclaim_end" },
+	[TR_DIRECT_RECLAIM_BEGIN] = { "vmscan", "mm_vmscan_direct_reclaim_begin" },
+	[TR_DIRECT_RECLAIM_END] = { "vmscan", "mm_vmscan_direct_reclaim_end" },
+	[TR_THROTTLED] = { "vmscan", "mm_vmscan_throttled" },
+	[TR_MARK_VICTIM] = { "oom", "mark_victim" },
+	[TR_START_REAPING] = { "oom", "start_task_reaping" },
+	[TR_FINISH_REAPING] = { "oom", "finish_task_reaping" },
 };
 
 /* include/trace/events/vmscan.h, enum vmscan_throttle_state (5.16) */
 static const char *const throttle_reasons[] = {
-    "VMSCAN_THROTTLE_WRITEBACK",
-    "VMSCAN_THROTTLE_ISOLATED",
-    "VMSCAN_THROTTLE_NOPROGRESS",
-    "VMSCAN_THROTTLE_CONGESTED",
+	"VMSCAN_THROTTLE_WRITEBACK",
+	"VMSCAN_THROTTLE_ISOLATED",
+	"VMSCAN_THROTTLE_NOPROGRESS",
+	"VMSCAN_THROTTLE_CONGESTED",
 };
 
 const char *tr_kind_system(enum tr_kind k)
@@ -153,7 +153,7 @@ static int parse_fields(struct tr_event *ev, const char *s, const char *end)
 int tr_parse_line(const char *line, size_t len, struct tr_event *ret)
 {
 	const char *end = line + len, *p, *cpu_open = NULL, *dash = NULL, *ts, *ev_name, *colon;
-	struct tr_event ev = {.reason = -1};
+	struct tr_event ev = { .reason = -1 };
 	uint64_t v;
 	int kind = -1;
 
@@ -293,7 +293,7 @@ static struct tr_victim *victim_get(struct tr_stalls *st, int32_t pid)
 	if (grow((void **)&st->victims, &st->cap_victims, st->nvictims, sizeof(*v)) < 0)
 		return NULL;
 	v = &st->victims[st->nvictims++];
-	*v = (struct tr_victim){.pid = pid};
+	*v = (struct tr_victim){ .pid = pid };
 	return v;
 }
 
@@ -338,8 +338,9 @@ int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 		}
 		if (grow((void **)&st->pending, &st->cap_pending, st->npending, sizeof(*pd)) < 0)
 			return -ENOMEM;
-		st->pending[st->npending++] =
-		    (struct tr_pending){.pid = ev->pid, .direct = direct, .begin_ns = ev->ts_ns};
+		st->pending[st->npending++] = (struct tr_pending){ .pid = ev->pid,
+								   .direct = direct,
+								   .begin_ns = ev->ts_ns };
 		break;
 	case TR_MEMCG_RECLAIM_END:
 	case TR_DIRECT_RECLAIM_END:

@@ -78,10 +78,10 @@ static int limit_next(struct run_ctx *c, unsigned victims)
 }
 
 const struct trigger trigger_limit = {
-    .name = "limit",
-    .help = "lower memory.max 4 MiB below usage, once per victim (v2)",
-    .needs_memcg = true,
-    .steps_limit = true,
-    .start = limit_start,
-    .next = limit_next,
+	.name = "limit",
+	.help = "lower memory.max 4 MiB below usage, once per victim (v2)",
+	.needs_memcg = true,
+	.steps_limit = true,
+	.start = limit_start,
+	.next = limit_next,
 };

@@ -19,18 +19,18 @@
 
 int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 {
-	char *argv[] = {c->wpath,	   "--pattern", "pressure",	"--name",
-			"oomlab-pressure", "--chunk",	PRESSURE_CHUNK, "--oom-counter",
-			(char *)counter,   NULL};
+	char *argv[] = { c->wpath,	    "--pattern", "pressure",	 "--name",
+			 "oomlab-pressure", "--chunk",	 PRESSURE_CHUNK, "--oom-counter",
+			 (char *)counter,   NULL };
 	struct spawn_req req = {
-	    .name = "oomlab-pressure",
-	    .cg = groups_pressure_cg(c),
-	    .argv = argv,
-	    .sb_fd = c->sb_fd,
-	    .slot = c->pressure_slot,
-	    .quiet = !c->o->verbose,
-	    .deadline_ns = c->deadline_ns,
-	    .interrupted = &runner_interrupted,
+		.name = "oomlab-pressure",
+		.cg = groups_pressure_cg(c),
+		.argv = argv,
+		.sb_fd = c->sb_fd,
+		.slot = c->pressure_slot,
+		.quiet = !c->o->verbose,
+		.deadline_ns = c->deadline_ns,
+		.interrupted = &runner_interrupted,
 	};
 	enum spawn_fail fail;
 	char err[400];
@@ -71,7 +71,7 @@ static int global_start(struct run_ctx *c)
 int trigger_pressure_next(struct run_ctx *c, unsigned victims)
 {
 	struct run *r = c->r;
-	siginfo_t si = {0};
+	siginfo_t si = { 0 };
 	uint32_t ph;
 
 	if (c->pressure_pid <= 0)
@@ -136,19 +136,19 @@ void trigger_pressure_stop(struct run_ctx *c)
 }
 
 const struct trigger trigger_pressure = {
-    .name = "pressure",
-    .help = "a pressure process fills the run's memcg with unmapped memfd pages",
-    .needs_memcg = true,
-    .start = pressure_start,
-    .next = trigger_pressure_next,
-    .stop = trigger_pressure_stop,
+	.name = "pressure",
+	.help = "a pressure process fills the run's memcg with unmapped memfd pages",
+	.needs_memcg = true,
+	.start = pressure_start,
+	.next = trigger_pressure_next,
+	.stop = trigger_pressure_stop,
 };
 
 const struct trigger trigger_global = {
-    .name = "global",
-    .help = "no memcg: the pressure process fills the whole (VM) machine",
-    .needs_vm = true,
-    .start = global_start,
-    .next = trigger_pressure_next,
-    .stop = trigger_pressure_stop,
+	.name = "global",
+	.help = "no memcg: the pressure process fills the whole (VM) machine",
+	.needs_vm = true,
+	.start = global_start,
+	.next = trigger_pressure_next,
+	.stop = trigger_pressure_stop,
 };

@@ -28,9 +28,9 @@ static int sysrq_next(struct run_ctx *c, unsigned victims)
 }
 
 const struct trigger trigger_sysrq = {
-    .name = "sysrq",
-    .help = "echo f > /proc/sysrq-trigger, once per victim (VM)",
-    .needs_vm = true,
-    .start = sysrq_fire,
-    .next = sysrq_next,
+	.name = "sysrq",
+	.help = "echo f > /proc/sysrq-trigger, once per victim (VM)",
+	.needs_vm = true,
+	.start = sysrq_fire,
+	.next = sysrq_next,
 };

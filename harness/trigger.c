@@ -14,10 +14,10 @@ extern const struct trigger trigger_pressure, trigger_limit, trigger_global, tri
 
 /* Indexed by enum trigger_kind for the first four; add new ones at the end. */
 const struct trigger *const triggers[] = {
-    [TRIGGER_PRESSURE] = &trigger_pressure,
-    [TRIGGER_LIMIT] = &trigger_limit,
-    [TRIGGER_GLOBAL] = &trigger_global,
-    [TRIGGER_SYSRQ] = &trigger_sysrq,
+	[TRIGGER_PRESSURE] = &trigger_pressure,
+	[TRIGGER_LIMIT] = &trigger_limit,
+	[TRIGGER_GLOBAL] = &trigger_global,
+	[TRIGGER_SYSRQ] = &trigger_sysrq,
 };
 
 const unsigned ntriggers = ARRAY_SIZE(triggers);

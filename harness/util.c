@@ -16,8 +16,7 @@ int log_verbose;
  * also take "0x10", "1e3", "infinity" and a sign, none of which a size or
  * a duration in a profile should be. *ret_end points after the number.
  */
-static int scan_decimal(const char *s, char buf[static 32], bool *ret_frac,
-			const char **ret_end)
+static int scan_decimal(const char *s, char buf[static 32], bool *ret_frac, const char **ret_end)
 {
 	const char *p = s;
 	bool frac = false;
@@ -57,11 +56,24 @@ int parse_size(const char *s, uint64_t *ret_bytes)
 	if (r < 0)
 		return r;
 	switch (tolower((unsigned char)*end)) {
-	case 'k': mult = KIB; end++; break;
-	case 'm': mult = MIB; end++; break;
-	case 'g': mult = GIB; end++; break;
-	case 't': mult = GIB * 1024; end++; break;
-	default: break;
+	case 'k':
+		mult = KIB;
+		end++;
+		break;
+	case 'm':
+		mult = MIB;
+		end++;
+		break;
+	case 'g':
+		mult = GIB;
+		end++;
+		break;
+	case 't':
+		mult = GIB * 1024;
+		end++;
+		break;
+	default:
+		break;
 	}
 	/* optional "B" or "iB" after a unit, "B" alone after a number */
 	if (mult > 1 && tolower((unsigned char)end[0]) == 'i' &&

@@ -150,8 +150,8 @@ void verdict_predict(struct run *r)
 		r->era = oom_era_from_release(r->kernel);
 	if (r->era == OOM_ERA_AUTO) {
 		r->era = era_used(r);
-		run_note(r, "kernel release \"%s\" names no version: using the %s model",
-			 r->kernel, oom_era_name(r->era));
+		run_note(r, "kernel release \"%s\" names no version: using the %s model", r->kernel,
+			 oom_era_name(r->era));
 	}
 	/*
 	 * Only the OOM domain's tasks are candidates (mem_cgroup_scan_tasks
@@ -209,23 +209,29 @@ static void explain_pair(struct run *r, const char *head, const struct instance 
 
 	if (got->predicted.points == want->predicted.points)
 		run_note(r, "%s: predicted points %.0f vs %.0f: a tie, %s", head,
-			 got->predicted.points, want->predicted.points, oom_tie_rule(oom_era_info(era)->tie));
+			 got->predicted.points, want->predicted.points,
+			 oom_tie_rule(oom_era_info(era)->tie));
 	else if (am < NEAR_TIE_PCT)
-		run_note(r, "%s: predicted points %.0f vs %.0f (%.2f%% of totalpages=%" PRIu64
+		run_note(r,
+			 "%s: predicted points %.0f vs %.0f (%.2f%% of totalpages=%" PRIu64
 			 " apart): a near-tie, within how much rss moves between the snapshot "
-			 "and the kill", head, got->predicted.points, want->predicted.points,
-			 am, r->totalpages);
+			 "and the kill",
+			 head, got->predicted.points, want->predicted.points, am, r->totalpages);
 	else if (m > 0)
-		run_note(r, "%s: the %s model ranks %s above %s too (points %.0f vs %.0f, "
+		run_note(r,
+			 "%s: the %s model ranks %s above %s too (points %.0f vs %.0f, "
 			 "%.2f%% of totalpages=%" PRIu64 " apart): the expectation does not "
-			 "hold on this kernel", head, oom_era_name(era), got->name, want->name,
-			 got->predicted.points, want->predicted.points, am, r->totalpages);
+			 "hold on this kernel",
+			 head, oom_era_name(era), got->name, want->name, got->predicted.points,
+			 want->predicted.points, am, r->totalpages);
 	else
-		run_note(r, "%s: the %s model ranked %s above %s (points %.0f vs %.0f, "
+		run_note(r,
+			 "%s: the %s model ranked %s above %s (points %.0f vs %.0f, "
 			 "%.2f%% of totalpages=%" PRIu64 " apart) but the kernel chose "
 			 "otherwise: the model does not match this kernel, or the snapshot "
-			 "is stale", head, oom_era_name(era), want->name, got->name,
-			 want->predicted.points, got->predicted.points, am, r->totalpages);
+			 "is stale",
+			 head, oom_era_name(era), want->name, got->name, want->predicted.points,
+			 got->predicted.points, am, r->totalpages);
 }
 
 /*
@@ -248,8 +254,10 @@ static bool check_groups(struct run *r, char *reason, size_t rlen)
 		if (!p->groups[g].expect_protected)
 			continue;
 		if (!b->have || !a->have) {
-			snprintf(head, sizeof(head), "cannot tell whether group %s kept its pages: "
-				 "its memory.stat was not read", p->groups[g].name);
+			snprintf(head, sizeof(head),
+				 "cannot tell whether group %s kept its pages: "
+				 "its memory.stat was not read",
+				 p->groups[g].name);
 			run_note(r, "%s", head);
 			if (!*reason)
 				snprintf(reason, rlen, "%s", head);
@@ -259,15 +267,19 @@ static bool check_groups(struct run *r, char *reason, size_t rlen)
 		had = b->anon + b->file;
 		kept = a->anon + a->file;
 		if (kept >= had / 10 * 9) {
-			run_note(r, "group %s kept %s of the %s it held at the snapshot in memory "
+			run_note(r,
+				 "group %s kept %s of the %s it held at the snapshot in memory "
 				 "(swap %s): reclaim passed over its protection (memory.%s)",
 				 p->groups[g].name, format_size(kept, b1), format_size(had, b2),
-				 format_size(a->swap, b3), p->groups[g].has_memory_min ? "min" : "low");
+				 format_size(a->swap, b3),
+				 p->groups[g].has_memory_min ? "min" : "low");
 			continue;
 		}
-		snprintf(head, sizeof(head), "group %s was expected to keep its pages but holds "
-			 "%s of the %s it had at the snapshot (swap %s)", p->groups[g].name,
-			 format_size(kept, b1), format_size(had, b2), format_size(a->swap, b3));
+		snprintf(head, sizeof(head),
+			 "group %s was expected to keep its pages but holds "
+			 "%s of the %s it had at the snapshot (swap %s)",
+			 p->groups[g].name, format_size(kept, b1), format_size(had, b2),
+			 format_size(a->swap, b3));
 		run_note(r, "%s: reclaim took pages memory.%s should have protected", head,
 			 p->groups[g].has_memory_min ? "min" : "low");
 		if (!*reason)
@@ -293,8 +305,7 @@ static void describe_fate(const struct instance *in, char *buf, size_t len)
  * Check one instance against its expectation; on a mismatch add the
  * explanation and return false with *reason set (if still empty).
  */
-static bool check_instance(struct run *r, const struct instance *in, char *reason,
-			   size_t rlen)
+static bool check_instance(struct run *r, const struct instance *in, char *reason, size_t rlen)
 {
 	char fate[64], o[16], head[256];
 	const struct instance *got;
@@ -311,8 +322,10 @@ static bool check_instance(struct run *r, const struct instance *in, char *reaso
 			snprintf(head, sizeof(head), "%s was killed %s but %s was expected (%s %s)",
 				 got->name, nth(pos, o), in->name, in->name, fate);
 		else
-			snprintf(head, sizeof(head), "no worker was killed %s but %s was expected "
-				 "(%s %s)", nth(pos, o), in->name, in->name, fate);
+			snprintf(head, sizeof(head),
+				 "no worker was killed %s but %s was expected "
+				 "(%s %s)",
+				 nth(pos, o), in->name, in->name, fate);
 		if (!*reason)
 			snprintf(reason, rlen, "%s", head);
 		if (got)
@@ -344,24 +357,29 @@ static bool check_instance(struct run *r, const struct instance *in, char *reaso
 		if (!*reason)
 			snprintf(reason, rlen, "%s", head);
 		if (in->outside_domain)
-			run_note(r, "%s: %s is in %s, outside %s's domain: an OOM in %s "
-				 "cannot choose it, so a limit above %s was hit", head, in->name,
-				 groups_name(r->profile, group_of(in)),
+			run_note(r,
+				 "%s: %s is in %s, outside %s's domain: an OOM in %s "
+				 "cannot choose it, so a limit above %s was hit",
+				 head, in->name, groups_name(r->profile, group_of(in)),
 				 groups_name(r->profile, r->domain_group),
 				 groups_name(r->profile, r->domain_group),
 				 groups_name(r->profile, r->domain_group));
 		else if (in->group_kill)
-			run_note(r, "%s: the model expects it to die with the victim: "
-				 "memory.oom.group on %s", head,
-				 groups_name(r->profile, r->oom_group_kill));
+			run_note(r,
+				 "%s: the model expects it to die with the victim: "
+				 "memory.oom.group on %s",
+				 head, groups_name(r->profile, r->oom_group_kill));
 		else if (in->predicted.unkillable)
 			run_note(r, "%s: the model says it is never chosen (%s)", head,
 				 in->predicted.why);
 		else
-			run_note(r, "%s: predicted rank %u of %u, points %.0f (%.2f%% of "
-				 "totalpages=%" PRIu64 ")", head, in->predicted_rank, r->ninst,
-				 in->predicted.points,
-				 r->totalpages ? in->predicted.points * 100.0 / (double)r->totalpages : NAN,
+			run_note(r,
+				 "%s: predicted rank %u of %u, points %.0f (%.2f%% of "
+				 "totalpages=%" PRIu64 ")",
+				 head, in->predicted_rank, r->ninst, in->predicted.points,
+				 r->totalpages
+					 ? in->predicted.points * 100.0 / (double)r->totalpages
+					 : NAN,
 				 r->totalpages);
 		return false;
 	case EXPECT_ANY:
@@ -388,20 +406,21 @@ static void note_domain(struct run *r)
 		const struct instance *in = &r->inst[i];
 
 		if (in->outside_domain)
-			append(out, sizeof(out), "%s (%s)", in->name,
-			       groups_name(p, group_of(in)));
+			append(out, sizeof(out), "%s (%s)", in->name, groups_name(p, group_of(in)));
 		else
 			ncand++;
 		if (in->group_kill)
 			append(og, sizeof(og), "%s", in->name);
 	}
-	run_note(r, "OOM domain: %s (limit %s, totalpages=%" PRIu64 ", %s left at the "
-		 "snapshot): the kernel ranks its %u task(s) only%s%s%s%s", d,
-		 format_size(r->domain_limit, b1), r->totalpages,
+	run_note(r,
+		 "OOM domain: %s (limit %s, totalpages=%" PRIu64 ", %s left at the "
+		 "snapshot): the kernel ranks its %u task(s) only%s%s%s%s",
+		 d, format_size(r->domain_limit, b1), r->totalpages,
 		 format_size(r->domain_headroom, b2), ncand, out[0] ? "; not in " : "",
 		 out[0] ? d : "", out[0] ? "'s domain: " : "", out);
 	if (r->has_oom_group_kill)
-		run_note(r, "memory.oom.group on %s: the victim takes every task of %s with it "
+		run_note(r,
+			 "memory.oom.group on %s: the victim takes every task of %s with it "
 			 "(mem_cgroup_get_oom_group; adj -1000 excepted)%s%s",
 			 groups_name(p, r->oom_group_kill), groups_name(p, r->oom_group_kill),
 			 og[0] ? ": " : ", none besides the victim", og);
@@ -419,15 +438,18 @@ static void note_prediction(struct run *r)
 		return;
 	}
 	if (!b) {
-		run_note(r, "model %s (totalpages=%" PRIu64 "): predicted victim %s (points "
-			 "%.0f: %s), no runner-up", oom_era_name(era), r->totalpages, a->name,
-			 a->predicted.points, a->predicted.why);
+		run_note(r,
+			 "model %s (totalpages=%" PRIu64 "): predicted victim %s (points "
+			 "%.0f: %s), no runner-up",
+			 oom_era_name(era), r->totalpages, a->name, a->predicted.points,
+			 a->predicted.why);
 		return;
 	}
-	run_note(r, "model %s (totalpages=%" PRIu64 "): predicted victim %s (points %.0f: "
+	run_note(r,
+		 "model %s (totalpages=%" PRIu64 "): predicted victim %s (points %.0f: "
 		 "%s), runner-up %s (points %.0f), margin %.2f%% of totalpages",
-		 oom_era_name(era), r->totalpages, a->name, a->predicted.points,
-		 a->predicted.why, b->name, b->predicted.points, verdict_margin_pct(r, 1, 2));
+		 oom_era_name(era), r->totalpages, a->name, a->predicted.points, a->predicted.why,
+		 b->name, b->predicted.points, verdict_margin_pct(r, 1, 2));
 }
 
 static bool memcg_oom(const struct run *r)
@@ -464,14 +486,16 @@ static void note_proc_vs_memcg(struct run *r)
 	if (!y)
 		return;
 	if (v->predicted_rank && (!y->predicted_rank || v->predicted_rank < y->predicted_rank))
-		run_note(r, "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
+		run_note(r,
+			 "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
 			 "(%ld vs %ld): inside a memcg the kernel scales oom_score_adj by the "
 			 "memcg limit (totalpages=%" PRIu64 "), not the machine; so scaled, %s "
-			 "scores %.0f and %s %.0f", v->name, y->name, y->proc_oom_score,
-			 v->proc_oom_score, r->totalpages, v->name, v->predicted.points, y->name,
-			 y->predicted.points);
+			 "scores %.0f and %s %.0f",
+			 v->name, y->name, y->proc_oom_score, v->proc_oom_score, r->totalpages,
+			 v->name, v->predicted.points, y->name, y->predicted.points);
 	else
-		run_note(r, "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
+		run_note(r,
+			 "the kernel chose %s although /proc/PID/oom_score ranked %s higher "
 			 "(%ld vs %ld), and the model with the memcg's totalpages=%" PRIu64
 			 " also ranks %s higher (%.0f vs %.0f): not explained by the scaling",
 			 v->name, y->name, y->proc_oom_score, v->proc_oom_score, r->totalpages,
@@ -499,24 +523,32 @@ static bool cross_check(struct run *r, char *reason, size_t rlen)
 		char head[160];
 
 		if (in->killed && !in->died && !in->svc)
-			run_note(r, "the kernel logged killing %s (pid %d) but waitid saw no death "
-				 "before the run ended", in->name, (int)in->pid);
+			run_note(r,
+				 "the kernel logged killing %s (pid %d) but waitid saw no death "
+				 "before the run ended",
+				 in->name, (int)in->pid);
 		if (!in->died || in->killed)
 			continue;
 		if (signal_death(in))
-			snprintf(head, sizeof(head), "%s (pid %d) died of signal %d without a "
-				 "kernel kill record", in->name, (int)in->pid, in->exit_status);
+			snprintf(head, sizeof(head),
+				 "%s (pid %d) died of signal %d without a "
+				 "kernel kill record",
+				 in->name, (int)in->pid, in->exit_status);
 		else
-			snprintf(head, sizeof(head), "%s (pid %d) exited with status %d: not a "
-				 "kernel kill", in->name, (int)in->pid, in->exit_status);
+			snprintf(head, sizeof(head),
+				 "%s (pid %d) exited with status %d: not a "
+				 "kernel kill",
+				 in->name, (int)in->pid, in->exit_status);
 		/* vm.overcommit_memory=2: workers exit when malloc fails */
 		if (p && p->run_expect == RUN_EXPECT_ALLOC_FAIL) {
 			run_note(r, "%s (expected with allocation failures)", head);
 			continue;
 		}
 		if (signal_death(in) && in->exit_status == SIGKILL && r->kmsg_lost) {
-			run_note(r, "%s; %" PRIu64 " kernel log records were lost, the record may "
-				 "be among them", head, r->kmsg_lost);
+			run_note(r,
+				 "%s; %" PRIu64 " kernel log records were lost, the record may "
+				 "be among them",
+				 head, r->kmsg_lost);
 			continue;
 		}
 		run_note(r, "%s", head);
@@ -534,24 +566,30 @@ static bool cross_check(struct run *r, char *reason, size_t rlen)
 		if (!dup)
 			distinct++;
 		if (kr->instance < 0 && kr->child_of >= 0 && kr->child_of < (int)r->ninst)
-			run_note(r, "the kernel killed %s (pid %d), a child of %s",
-				 kr->killed.comm, (int)kr->killed.pid, r->inst[kr->child_of].name);
+			run_note(r, "the kernel killed %s (pid %d), a child of %s", kr->killed.comm,
+				 (int)kr->killed.pid, r->inst[kr->child_of].name);
 	}
 	if (r->cg_version != CG_NONE) {
 		uint64_t before = r->counters_before.oom_kill, after = r->counters_after.oom_kill;
 		uint64_t delta = after >= before ? after - before : 0;
 
 		if (delta != distinct)
-			run_note(r, "memcg counter oom_kill went up by %" PRIu64 " but the kernel "
-				 "log names %u distinct killed PIDs%s", delta, distinct,
-				 p && p->oom_group ?
-				 " (memory.oom.group: the counter can count one task twice; the "
-				 "log's distinct PIDs are what happened)" :
-				 r->kmsg_lost ? " (kernel log records were lost)" : "");
+			run_note(
+				r,
+				"memcg counter oom_kill went up by %" PRIu64 " but the kernel "
+				"log names %u distinct killed PIDs%s",
+				delta, distinct,
+				p && p->oom_group
+					? " (memory.oom.group: the counter can count one task twice; the "
+					  "log's distinct PIDs are what happened)"
+				: r->kmsg_lost ? " (kernel log records were lost)"
+					       : "");
 	}
 	if (r->kmsg_lost)
-		run_note(r, "%" PRIu64 " kernel log records were lost (EPIPE): kill records "
-			 "may be missing", r->kmsg_lost);
+		run_note(r,
+			 "%" PRIu64 " kernel log records were lost (EPIPE): kill records "
+			 "may be missing",
+			 r->kmsg_lost);
 	return ok;
 }
 
@@ -561,8 +599,10 @@ static void note_first_victim(struct run *r)
 
 	/* an oom.group member may be logged or reaped before the victim */
 	if (v && p && v != p && !v->group_kill)
-		run_note(r, "the kernel killed %s first, the model predicted %s (points %.0f "
-			 "vs %.0f)", v->name, p->name, v->predicted.points, p->predicted.points);
+		run_note(r,
+			 "the kernel killed %s first, the model predicted %s (points %.0f "
+			 "vs %.0f)",
+			 v->name, p->name, v->predicted.points, p->predicted.points);
 }
 
 static void append(char *buf, size_t len, const char *fmt, ...)
@@ -635,8 +675,10 @@ void verdict_decide(struct run *r)
 				 "the kernel panicked on OOM as expected");
 		} else {
 			r->outcome = OUTCOME_FAIL;
-			snprintf(r->reason, sizeof(r->reason), "expected a kernel panic on OOM, "
-				 "none seen (%u kill record(s))", r->nkills);
+			snprintf(r->reason, sizeof(r->reason),
+				 "expected a kernel panic on OOM, "
+				 "none seen (%u kill record(s))",
+				 r->nkills);
 		}
 		return;
 	}
@@ -647,8 +689,10 @@ void verdict_decide(struct run *r)
 	if (rx == RUN_EXPECT_ALLOC_FAIL && !r->alloc_failed) {
 		ok = false;
 		if (!*reason)
-			snprintf(reason, sizeof(reason), "expected an allocation failure, none "
-				 "reported (%u kill record(s))", r->nkills);
+			snprintf(reason, sizeof(reason),
+				 "expected an allocation failure, none "
+				 "reported (%u kill record(s))",
+				 r->nkills);
 	}
 	for (unsigned i = 0; i < r->ninst; i++)
 		if (!check_instance(r, &r->inst[i], reason, sizeof(reason)))
@@ -667,8 +711,9 @@ void verdict_decide(struct run *r)
 			char s[sizeof(r->reason)];
 
 			memcpy(s, r->reason, sizeof(s));
-			snprintf(r->reason, sizeof(r->reason), "allocation failed as expected; %.*s",
-				 (int)sizeof(r->reason) - 32, s);
+			snprintf(r->reason, sizeof(r->reason),
+				 "allocation failed as expected; %.*s", (int)sizeof(r->reason) - 32,
+				 s);
 		}
 	} else {
 		r->outcome = OUTCOME_FAIL;

@@ -24,8 +24,8 @@ struct cpio {
 	FILE *f;
 	unsigned ino;
 	unsigned ndirs;
-	char **dirs;		/* directories already written */
-	int err;		/* first write error, sticky */
+	char **dirs; /* directories already written */
+	int err;     /* first write error, sticky */
 };
 
 int cpio_new(int fd, struct cpio **ret)
@@ -74,8 +74,7 @@ static void pad4(struct cpio *c)
 		c->err = -EIO;
 }
 
-static int header(struct cpio *c, const char *name, mode_t mode, size_t size,
-		  dev_t rdev)
+static int header(struct cpio *c, const char *name, mode_t mode, size_t size, dev_t rdev)
 {
 	size_t namesize;
 
@@ -85,10 +84,9 @@ static int header(struct cpio *c, const char *name, mode_t mode, size_t size,
 	if (!*name)
 		return -EINVAL;
 	namesize = strlen(name) + 1;
-	if (fprintf(c->f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-		    c->ino++, (unsigned)mode, 0u, 0u,
-		    S_ISDIR(mode) ? 2u : 1u, 0u, size, 0u, 0u,
-		    major(rdev), minor(rdev), namesize, 0u) < 0 ||
+	if (fprintf(c->f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", c->ino++,
+		    (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u, size, 0u, 0u, major(rdev),
+		    minor(rdev), namesize, 0u) < 0 ||
 	    fwrite(name, 1, namesize, c->f) != namesize)
 		c->err = -EIO;
 	pad4(c);
@@ -156,8 +154,7 @@ int cpio_add_parents(struct cpio *c, const char *name)
 	return 0;
 }
 
-int cpio_add_data(struct cpio *c, const char *name, mode_t mode,
-		  const void *data, size_t len)
+int cpio_add_data(struct cpio *c, const char *name, mode_t mode, const void *data, size_t len)
 {
 	int e = cpio_add_parents(c, name);
 
@@ -201,13 +198,13 @@ int cpio_add_file(struct cpio *c, const char *name, mode_t mode, const char *src
 		return e;
 	while ((n = fread(buf, 1, sizeof(buf), in)) > 0 && total < (size_t)st.st_size) {
 		if (n > (size_t)st.st_size - total)
-			n = (size_t)st.st_size - total;	/* file grew: keep the header true */
+			n = (size_t)st.st_size - total; /* file grew: keep the header true */
 		if (fwrite(buf, 1, n, c->f) != n)
 			return c->err = -EIO;
 		total += n;
 	}
 	if (total != (size_t)st.st_size)
-		return c->err = -EIO;	/* file shrank under us */
+		return c->err = -EIO; /* file shrank under us */
 	pad4(c);
 	return c->err;
 }
@@ -345,8 +342,8 @@ int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n)
 
 /* ---- the initramfs ---- */
 
-static int add_binary_with_libs(struct cpio *c, const char *name, const char *src,
-				char *err, size_t errlen)
+static int add_binary_with_libs(struct cpio *c, const char *name, const char *src, char *err,
+				size_t errlen)
 {
 	char **libs = NULL;
 	unsigned n = 0;
@@ -368,18 +365,18 @@ static int add_binary_with_libs(struct cpio *c, const char *name, const char *sr
 		if (e == -EEXIST)
 			e = 0;
 		if (e < 0)
-			snprintf(err, errlen, "cannot add %s (needed by %s): %s",
-				 libs[i], src, strerror(-e));
+			snprintf(err, errlen, "cannot add %s (needed by %s): %s", libs[i], src,
+				 strerror(-e));
 	}
 	paths_free(libs, n);
 	return e;
 }
 
 static const char *const busybox_applets[] = {
-	"sh", "mount", "umount", "mkdir", "cat", "echo", "printf", "base64",
-	"wc", "insmod", "mkswap", "swapon", "swapoff", "poweroff", "reboot",
-	"stty", "uname", "sleep", "ls", "dmesg", "sed", "rm", "head", "tr",
-	"cut", "grep", "sync", "test", "[", "ps", "free", "sysctl", "id",
+	"sh",	  "mount",  "umount", "mkdir",	 "cat",	     "echo",   "printf", "base64", "wc",
+	"insmod", "mkswap", "swapon", "swapoff", "poweroff", "reboot", "stty",	 "uname",  "sleep",
+	"ls",	  "dmesg",  "sed",    "rm",	 "head",     "tr",     "cut",	 "grep",   "sync",
+	"test",	  "[",	    "ps",     "free",	 "sysctl",   "id",
 };
 
 /* Everything but the profiles: busybox, init, oomlab and its libraries,
@@ -392,7 +389,7 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 	FILE *modf = NULL;
 	int e = 0;
 
-	static const char *const dirs[] = { "dev", "proc", "sys", "tmp", "run",
+	static const char *const dirs[] = { "dev",     "proc",	     "sys", "tmp", "run",
 					    "results", "etc/oomlab", "bin", "sbin" };
 	for (unsigned i = 0; i < ARRAY_SIZE(dirs) && e == 0; i++)
 		e = cpio_add_dir(c, dirs[i], strcmp(dirs[i], "tmp") ? 0755 : 01777);
@@ -453,8 +450,8 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 		snprintf(name, sizeof(name), "lib/modules/oomlab/%02u-%s", i, base);
 		e = cpio_add_file(c, name, 0644, s->kernel->modules[i]);
 		if (e < 0) {
-			snprintf(err, errlen, "cannot add module %s: %s",
-				 s->kernel->modules[i], strerror(-e));
+			snprintf(err, errlen, "cannot add module %s: %s", s->kernel->modules[i],
+				 strerror(-e));
 			break;
 		}
 		fprintf(modf, "/%s\n", name);
@@ -467,8 +464,7 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 }
 
 /* The profiles and the manifest ("<index> <swap bytes> <guest path>"). */
-static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char *err,
-			size_t errlen)
+static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char *err, size_t errlen)
 {
 	char *manifest = NULL;
 	size_t mlen = 0;
@@ -497,8 +493,7 @@ static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char 
 	return e;
 }
 
-int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
-		       char *err, size_t errlen)
+int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char *err, size_t errlen)
 {
 	_cleanup_close_ int fd = -1;
 	struct cpio *c = NULL;
@@ -671,7 +666,9 @@ int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t l
 	if (e < 0)
 		return e;
 	return (size_t)snprintf(buf, len, "%016llx%016llx", (unsigned long long)h.a,
-				(unsigned long long)h.b) < len ? 0 : -ENAMETOOLONG;
+				(unsigned long long)h.b) < len
+		       ? 0
+		       : -ENAMETOOLONG;
 }
 
 static int copy_fd(int in, int out)
@@ -687,8 +684,7 @@ static int copy_fd(int in, int out)
 
 /* Build the base part into dir/KEY.cpio (temp file, then rename: an entry
  * is whole or absent, and two boots building it at once both succeed). */
-static int build_base(const struct vm_initramfs_spec *s, const char *path, char *err,
-		      size_t errlen)
+static int build_base(const struct vm_initramfs_spec *s, const char *path, char *err, size_t errlen)
 {
 	_cleanup_free_ char *tmp = NULL;
 	struct cpio *c = NULL;
@@ -786,8 +782,8 @@ int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cac
 		if (e == 0)
 			e = build_base(s, base, err, errlen);
 		if (e == 0) {
-			_cleanup_close_ int lf = open(libs_path, O_WRONLY | O_CREAT | O_TRUNC |
-							      O_CLOEXEC, 0644);
+			_cleanup_close_ int lf =
+				open(libs_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 			if (lf < 0 || write(lf, ids, strlen(ids)) != (ssize_t)strlen(ids))
 				unlink(libs_path);

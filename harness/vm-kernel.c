@@ -32,8 +32,7 @@ static const char *const wanted_modules[] = { "lzo-rle", "lz4", "zram" };
 
 /* snprintf for paths: callers check for -ENAMETOOLONG where it matters,
  * and the compiler's truncation guesses stay quiet */
-static int __attribute__((format(printf, 3, 4)))
-pathf(char *buf, size_t len, const char *fmt, ...)
+static int __attribute__((format(printf, 3, 4))) pathf(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int k;
@@ -128,8 +127,7 @@ static bool have_prog(const char *name)
 	return false;
 }
 
-int vm_kernel_pick_modules(const char *moddir, const char *modules_dep,
-			   struct vm_kernel *ret)
+int vm_kernel_pick_modules(const char *moddir, const char *modules_dep, struct vm_kernel *ret)
 {
 	_cleanup_free_ char *dep = NULL;
 	char list[VM_MAX_MODULES][PATH_MAX];
@@ -143,7 +141,8 @@ int vm_kernel_pick_modules(const char *moddir, const char *modules_dep,
 		const char *line = NULL;
 
 		/* "kernel/.../zram.ko:" or ".ko.xz:" at a line start */
-		for (const char *l = dep; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		for (const char *l = dep; l && *l;
+		     l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
 			const char *colon = strchr(l, ':');
 			const char *eol = strchrnul(l, '\n');
 			const char *slash;
@@ -295,21 +294,26 @@ static int resolve_default(char *ret_version, size_t len, char *err, size_t errl
 	int st = run_capture(argv, NULL, &out);
 
 	if (st < 0) {
-		snprintf(err, errlen, "cannot run apt-cache: %s (VM mode fetches Debian "
-			 "kernels with apt; or use --kernel FILE)", strerror(-st));
+		snprintf(err, errlen,
+			 "cannot run apt-cache: %s (VM mode fetches Debian "
+			 "kernels with apt; or use --kernel FILE)",
+			 strerror(-st));
 		return st;
 	}
 	d = out ? strstr(out, "Depends: linux-image-") : NULL;
 	if (st != 0 || !d) {
-		snprintf(err, errlen, "apt-cache knows no linux-image-cloud-amd64 "
+		snprintf(err, errlen,
+			 "apt-cache knows no linux-image-cloud-amd64 "
 			 "(run apt-get update first, or use --kernel FILE)");
 		return -ENOENT;
 	}
 	d += strlen("Depends: linux-image-");
 	snprintf(ret_version, len, "%.*s", (int)strcspn(d, " \n<>"), d);
 	if (!valid_version(ret_version)) {
-		snprintf(err, errlen, "apt-cache depends linux-image-cloud-amd64: "
-			 "unexpected dependency '%s'", ret_version);
+		snprintf(err, errlen,
+			 "apt-cache depends linux-image-cloud-amd64: "
+			 "unexpected dependency '%s'",
+			 ret_version);
 		return -EINVAL;
 	}
 	return 0;
@@ -385,7 +389,7 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t e
 		return -ENOMEM;
 	pathf(dst, sizeof(dst), "%s/vmlinuz", final);
 	if (access(dst, R_OK) == 0)
-		goto done;	/* cached */
+		goto done; /* cached */
 
 	e = mkdir_p(cache, 0755);
 	if (e < 0) {
@@ -470,15 +474,17 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t e
 	pathf(dst, sizeof(dst), "%s/k/vmlinuz", tmp);
 	e = copy_file(src, dst);
 	if (e < 0) {
-		snprintf(err, errlen, "%s has no /boot/vmlinuz-%s nor "
-			 "/usr/lib/modules/%s/vmlinuz", pkg, ver, ver);
+		snprintf(err, errlen,
+			 "%s has no /boot/vmlinuz-%s nor "
+			 "/usr/lib/modules/%s/vmlinuz",
+			 pkg, ver, ver);
 		goto out;
 	}
 	pathf(src, sizeof(src), "%s/boot/config-%s", root, ver);
 	if (access(src, R_OK) < 0)
 		pathf(src, sizeof(src), "%s/usr/lib/modules/%s/config", root, ver);
 	pathf(dst, sizeof(dst), "%s/k/config", tmp);
-	copy_file(src, dst);	/* for people; not needed to boot */
+	copy_file(src, dst); /* for people; not needed to boot */
 
 	{
 		char moddir[PATH_MAX], dep[PATH_MAX];
@@ -689,8 +695,10 @@ static int apt_conf_init(struct apt_conf *c, char *err, size_t errlen)
 	if (pathf(c->dir, sizeof(c->dir), "%s/apt", kc) < 0)
 		return -ENAMETOOLONG;
 	if (access(APT_KEYRING, R_OK) < 0) {
-		snprintf(err, errlen, "%s missing (apt-get install debian-archive-keyring): "
-			 "it verifies the Debian suites", APT_KEYRING);
+		snprintf(err, errlen,
+			 "%s missing (apt-get install debian-archive-keyring): "
+			 "it verifies the Debian suites",
+			 APT_KEYRING);
 		return -ENOENT;
 	}
 	static const char *const sub[] = { "sources.list.d", "preferences.d", "lists/partial",
@@ -708,7 +716,8 @@ static int apt_conf_init(struct apt_conf *c, char *err, size_t errlen)
 		_cleanup_free_ char *cur = NULL;
 
 		if (read_file_str(p, &cur) < 0 || strcmp(cur, apt_sources)) {
-			_cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			_cleanup_close_ int fd =
+				open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 			if (fd < 0 || write(fd, apt_sources, strlen(apt_sources)) !=
 					      (ssize_t)strlen(apt_sources)) {
@@ -724,7 +733,7 @@ static int apt_conf_init(struct apt_conf *c, char *err, size_t errlen)
 	OPT("Dir::Etc::Preferences=/dev/null");
 	OPT("Dir::Etc::PreferencesParts=%s/preferences.d", c->dir);
 	OPT("Dir::State::Lists=%s/lists", c->dir);
-	OPT("Dir::State::status=/dev/null");	/* what is installed here does not matter */
+	OPT("Dir::State::status=/dev/null"); /* what is installed here does not matter */
 	OPT("Dir::Cache=%s/cache", c->dir);
 	/* Debian's container images set the package cache to "": each
 	 * apt-cache call then rebuilds it from the lists (4-7 s here); one
@@ -768,8 +777,7 @@ static int apt_update(const struct apt_conf *c, bool force, char *err, size_t er
 	pathf(p, sizeof(p), "%s/lists/.oomlab-updated", c->dir);
 	if (!force && stat(p, &st) == 0 && time(NULL) - st.st_mtime < APT_MAX_AGE_S)
 		return 0;
-	log_info("updating oomlab's own apt lists (Debian bullseye to sid, ~40 MB) in %s",
-		 c->dir);
+	log_info("updating oomlab's own apt lists (Debian bullseye to sid, ~40 MB) in %s", c->dir);
 	apt_argv(c, "apt-get", rest, argv, ARRAY_SIZE(argv));
 	r = run_capture(argv, NULL, &out);
 	if (r != 0) {
@@ -781,7 +789,7 @@ static int apt_update(const struct apt_conf *c, bool force, char *err, size_t er
 	{
 		_cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
-		(void)fd;	/* its mtime is the time of the update */
+		(void)fd; /* its mtime is the time of the update */
 	}
 	return 0;
 }
@@ -835,8 +843,8 @@ static bool is_flavour(const char *ver)
 	return l > f && !strcmp(ver + l - f, FLAVOUR);
 }
 
-int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached,
-		   unsigned ncached, char *ret, size_t len)
+int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached, unsigned ncached,
+		   char *ret, size_t len)
 {
 	char best[128] = "";
 
@@ -949,8 +957,8 @@ int vm_kernel_packages(const char *show_out, const char *ver, char (*ret)[160], 
 	return 0;
 }
 
-static int apt_query(const struct apt_conf *c, const char *const *rest, char **ret_out,
-		     char *err, size_t errlen)
+static int apt_query(const struct apt_conf *c, const char *const *rest, char **ret_out, char *err,
+		     size_t errlen)
 {
 	char *argv[APT_NOPT * 2 + 8], line[256];
 	int r;
@@ -1008,7 +1016,8 @@ int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t er
 		char served[512];
 
 		vm_kernel_served(found, served, sizeof(served));
-		snprintf(err, errlen, "no %s kernel '%s' cached or in Debian's suites; they serve: %s",
+		snprintf(err, errlen,
+			 "no %s kernel '%s' cached or in Debian's suites; they serve: %s",
 			 FLAVOUR + 1, spec, served);
 		e = -ENOENT;
 	}
@@ -1051,8 +1060,10 @@ static int apt_fetch_debs(const char *ver, const char *dir, char *err, size_t er
 
 		if (search_kernels(c, &found, line, sizeof(line)) == 0)
 			vm_kernel_served(found, served, sizeof(served));
-		snprintf(err, errlen, "no package %s in Debian's suites (bullseye to sid); "
-			 "they serve: %s", image, served);
+		snprintf(err, errlen,
+			 "no package %s in Debian's suites (bullseye to sid); "
+			 "they serve: %s",
+			 image, served);
 		return -ENOENT;
 	}
 	e = vm_kernel_packages(show, ver, pkgs, ARRAY_SIZE(pkgs), &n);

@@ -30,7 +30,7 @@ volatile int vm_interrupted;
  * to /dev/kmsg, which is rate-limited by default. mitigations=off: no
  * guest to protect, and TCG pays for every barrier.
  */
-#define BASE_APPEND                                                           \
+#define BASE_APPEND                                                                   \
 	"console=ttyS0 panic=-1 reboot=t oops=panic quiet loglevel=4 no_timer_check " \
 	"printk.devkmsg=on mitigations=off oomlab.guest=1"
 
@@ -44,8 +44,8 @@ static void sleep_ms(unsigned ms)
 #define QBOOT_ROM "/usr/share/qemu/qboot.rom"
 
 /* Start QEMU into *cp; its stdout and stderr go to log (NULL: nowhere). */
-static int start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu,
-		      const char *append, const char *log, struct child_process *cp)
+static int start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu, const char *append,
+		      const char *log, struct child_process *cp)
 {
 	char mem[32], cpus[16], s0[PATH_MAX + 8], s1[PATH_MAX + 8];
 	const char *argv[40];
@@ -161,8 +161,12 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	const char *td = getenv("TMPDIR");
 	char dir[PATH_MAX], con[PATH_MAX + 16];
 	struct vm_qemu_opts o = {
-		.kernel = kernel, .initrd = initrd, .mem = 128 * MIB, .cpus = 1,
-		.console_log = con, .results_log = NULL,
+		.kernel = kernel,
+		.initrd = initrd,
+		.mem = 128 * MIB,
+		.cpus = 1,
+		.console_log = con,
+		.results_log = NULL,
 	};
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	struct child_process cp;
@@ -178,8 +182,8 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 	snprintf(con, sizeof(con), "%s/console", dir);
 	/* earlyprintk: the first console byte comes from the first
 	 * milliseconds of the kernel, if the CPU model works at all */
-	if (start_qemu(&o, "kvm", "console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t",
-		       NULL, &cp) == 0) {
+	if (start_qemu(&o, "kvm", "console=ttyS0 earlyprintk=ttyS0 panic=-1 reboot=t", NULL, &cp) ==
+	    0) {
 		bool running = true;
 
 		t0 = now_ns();
@@ -187,7 +191,7 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms)
 			struct stat sb;
 
 			if (child_try_wait(&cp) != 0) {
-				running = false;	/* aborted: no KVM */
+				running = false; /* aborted: no KVM */
 				break;
 			}
 			if (stat(con, &sb) == 0 && sb.st_size > 0) {
@@ -280,8 +284,8 @@ static int probe_cache_path(char **ret)
 	return asprintf(ret, "%s/kvm-probe", k) < 0 ? -ENOMEM : 0;
 }
 
-int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms,
-			bool *ret_ok, bool *ret_cached)
+int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms, bool *ret_ok,
+			bool *ret_cached)
 {
 	_cleanup_free_ char *path = NULL, *text = NULL, *tmp = NULL;
 	char key[PATH_MAX + 256];
@@ -318,7 +322,7 @@ int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadlin
 		int n = snprintf(line, sizeof(line), "%s %s\n", key, ok ? "yes" : "no");
 
 		if (fd < 0)
-			return 0;	/* no cache dir yet: probe next time too */
+			return 0; /* no cache dir yet: probe next time too */
 		e = write(fd, line, (size_t)n) == n && fchmod(fd, 0644) == 0 ? 0 : -EIO;
 		if (e == 0 && rename(tmp, path) < 0)
 			e = -errno;

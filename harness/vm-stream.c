@@ -46,7 +46,7 @@ int vm_base64_decode(const char *in, size_t inlen, char **ret, size_t *ret_len)
 			continue;
 		}
 		v = b64_val(ch);
-		if (v < 0 || pad)	/* nothing but padding after padding */
+		if (v < 0 || pad) /* nothing but padding after padding */
 			return -EINVAL;
 		acc = (acc << 6) | (uint32_t)v;
 		nbits += 6;
@@ -65,8 +65,8 @@ int vm_base64_decode(const char *in, size_t inlen, char **ret, size_t *ret_len)
 }
 
 /* Next line [*pos, eol) without its "\r\n"; false at the end. */
-static bool next_line(const char *buf, size_t len, size_t *pos,
-		      const char **ret_line, size_t *ret_n)
+static bool next_line(const char *buf, size_t len, size_t *pos, const char **ret_line,
+		      size_t *ret_n)
 {
 	size_t s = *pos, e;
 
@@ -119,7 +119,8 @@ int vm_stream_parse(const char *buf, size_t len, struct vm_stream *ret)
 			size_t jl = 0;
 			int e = vm_base64_decode(buf + body_start,
 						 (size_t)(line - buf) - body_start +
-						 (size_t)(endm - line), &json, &jl);
+							 (size_t)(endm - line),
+						 &json, &jl);
 
 			if (e == 0 && jl == nbytes) {
 				cur->json = json;
@@ -140,7 +141,8 @@ int vm_stream_parse(const char *buf, size_t len, struct vm_stream *ret)
 		memcpy(tmp, line, n);
 		tmp[n] = '\0';
 		if (starts(line, n, "@@OOMLAB-BEGIN ")) {
-			snprintf(s->kernel, sizeof(s->kernel), "%.*s", (int)sizeof(s->kernel) - 1, tmp + 15);
+			snprintf(s->kernel, sizeof(s->kernel), "%.*s", (int)sizeof(s->kernel) - 1,
+				 tmp + 15);
 			s->begun = true;
 			cur = NULL;
 		} else if (starts(line, n, "@@OOMLAB-RESULT ")) {

@@ -30,21 +30,21 @@
 #define KVM_PROBE_MS 3000
 
 struct vm_opts {
-	const char *kernel;		/* FILE or VERSION, NULL = default */
-	uint64_t mem;			/* 0 = from the profiles */
+	const char *kernel; /* FILE or VERSION, NULL = default */
+	uint64_t mem;	    /* 0 = from the profiles */
 	unsigned cpus;
 	enum vm_accel accel;
 	const char *append;
-	uint64_t timeout_ms;		/* 0 = from the profiles */
+	uint64_t timeout_ms; /* 0 = from the profiles */
 	const char *results_dir;
 	bool keep;
 };
 
 struct item {
-	const char *path;		/* as given (expanded from a dir) */
+	const char *path; /* as given (expanded from a dir) */
 	struct profile *p;
 	enum outcome outcome;
-	char result[PATH_MAX];		/* JSON written on the host */
+	char result[PATH_MAX]; /* JSON written on the host */
 	char reason[256];
 };
 
@@ -72,7 +72,6 @@ static void on_signal(int sig)
 {
 	vm_interrupted = sig;
 }
-
 
 /* ---- inputs: profiles, binaries, kernel ---- */
 
@@ -298,8 +297,8 @@ static int copy_to(const char *src, const char *dst)
 
 /* A result the guest could not send (panic, crash, timeout, no zram):
  * the same JSON a host run writes, from what the host knows. */
-static int host_result(struct item *it, const char *kernel, enum outcome o,
-		       bool panicked, const char *dir, const char *why)
+static int host_result(struct item *it, const char *kernel, enum outcome o, bool panicked,
+		       const char *dir, const char *why)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	_cleanup_free_ char *path = NULL;
@@ -315,7 +314,7 @@ static int host_result(struct item *it, const char *kernel, enum outcome o,
 	r->outcome = o;
 	snprintf(r->reason, sizeof(r->reason), "%s", why);
 	run_note(r, "result written by the host (oomlab vm): the guest could not "
-		 "report it");
+		    "report it");
 	e = results_write_json(r, dir, NULL, &path);
 	run_free_notes(r);
 	free(r);
@@ -336,8 +335,7 @@ static char *with_host_profile(const char *json, const char *host_path, size_t *
 
 	if (!doc)
 		return NULL;
-	if (json_is_object(doc) &&
-	    json_object_set_new(doc, "profile", json_string(host_path)) == 0)
+	if (json_is_object(doc) && json_object_set_new(doc, "profile", json_string(host_path)) == 0)
 		out = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (out)
@@ -351,8 +349,10 @@ static enum outcome json_outcome(const char *json, int rc, char *reason, size_t 
 	json_error_t jerr;
 	json_t *doc = json_loads(json, 0, &jerr);
 	const char *o = NULL, *why = NULL;
-	enum outcome out = rc == 0 ? OUTCOME_PASS : rc == 1 ? OUTCOME_FAIL :
-			   rc == 77 ? OUTCOME_SKIP : OUTCOME_BROK;
+	enum outcome out = rc == 0    ? OUTCOME_PASS
+			   : rc == 1  ? OUTCOME_FAIL
+			   : rc == 77 ? OUTCOME_SKIP
+				      : OUTCOME_BROK;
 
 	if (!doc)
 		return OUTCOME_BROK;
@@ -389,7 +389,7 @@ struct env {
 	char oomlab[PATH_MAX];
 	char worker[PATH_MAX];
 	char init[PATH_MAX];
-	enum vm_accel accel;		/* resolved */
+	enum vm_accel accel; /* resolved */
 };
 
 static void save_console(const char *console, const struct item *it, const char *dir)
@@ -410,8 +410,7 @@ static void save_console(const char *console, const struct item *it, const char 
 		log_warn("cannot save the console log as %s", dst);
 }
 
-static void boot_items(const struct env *env, struct item *items, unsigned *idx,
-		       unsigned n)
+static void boot_items(const struct env *env, struct item *items, unsigned *idx, unsigned n)
 {
 	const struct vm_opts *o = env->o;
 	const char *td = getenv("TMPDIR");
@@ -449,7 +448,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			timeout += it->p->timeout_ms ? it->p->timeout_ms : 30000;
 	}
 	if (!o->timeout_ms)
-		timeout += 60000;	/* boot, ramp and reporting under TCG */
+		timeout += 60000; /* boot, ramp and reporting under TCG */
 	if (!mem) {
 		/* --mem not given: sized from the profiles of this boot */
 		struct profile **ps = calloc(n, sizeof(*ps));
@@ -461,8 +460,13 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	}
 
 	struct vm_initramfs_spec spec = {
-		.busybox = env->busybox, .oomlab = env->oomlab, .worker = env->worker,
-		.init_script = env->init, .kernel = env->k, .profiles = gp, .nprofiles = n,
+		.busybox = env->busybox,
+		.oomlab = env->oomlab,
+		.worker = env->worker,
+		.init_script = env->init,
+		.kernel = env->k,
+		.profiles = gp,
+		.nprofiles = n,
 	};
 	{
 		uint64_t t0 = now_ns();
@@ -487,13 +491,19 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		goto out;
 	}
 	struct vm_qemu_opts q = {
-		.kernel = env->k->vmlinuz, .initrd = initrd, .mem = mem, .cpus = o->cpus,
-		.accel = env->accel, .append = o->append, .console_log = con,
-		.results_log = res, .timeout_ms = timeout,
+		.kernel = env->k->vmlinuz,
+		.initrd = initrd,
+		.mem = mem,
+		.cpus = o->cpus,
+		.accel = env->accel,
+		.append = o->append,
+		.console_log = con,
+		.results_log = res,
+		.timeout_ms = timeout,
 	};
 	log_info("booting %s (%s, %llu MiB, %u CPU) with %u profile%s", kname,
-		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG",
-		 (unsigned long long)(mem / MIB), o->cpus, n, n == 1 ? "" : "s");
+		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG", (unsigned long long)(mem / MIB),
+		 o->cpus, n, n == 1 ? "" : "s");
 	e = vm_qemu_run(&q, &b);
 	if (e < 0) {
 		log_err(e, "cannot run QEMU");
@@ -527,7 +537,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	log_info("guest ended after %.1f s%s%s%s", b.wall_ms / 1000,
 		 b.timed_out ? " (timed out: QEMU killed)" : "",
 		 b.interrupted ? " (interrupted: QEMU killed)" : "",
-		 panic ? " (kernel panic)" : st->done ? "" : " (no end marker)");
+		 panic	    ? " (kernel panic)"
+		 : st->done ? ""
+			    : " (no end marker)");
 
 	for (unsigned i = 0; i < n; i++) {
 		struct item *it = &items[idx[i]];
@@ -540,7 +552,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		if (b.interrupted) {
 			it->outcome = OUTCOME_BROK;
 			snprintf(it->reason, sizeof(it->reason), "interrupted");
-			continue;	/* an interrupted run is no result */
+			continue; /* an interrupted run is no result */
 		}
 		if (vr && vr->json) {
 			_cleanup_free_ char *fixed = NULL, *wrote = NULL;
@@ -561,14 +573,14 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 				it->outcome = OUTCOME_BROK;
 				continue;
 			}
-			it->outcome = json_outcome(vr->json, vr->rc, it->reason,
-						   sizeof(it->reason));
+			it->outcome =
+				json_outcome(vr->json, vr->rc, it->reason, sizeof(it->reason));
 		} else if (it->p->run_expect == RUN_EXPECT_PANIC && panic) {
-			snprintf(why, sizeof(why), "%s", oom_panic ?
-				 "the kernel panicked on out of memory, as expected "
-				 "(console: Kernel panic - not syncing: Out of memory)" :
-				 "the kernel panicked, but not on out of memory "
-				 "(see the console log)");
+			snprintf(why, sizeof(why), "%s",
+				 oom_panic ? "the kernel panicked on out of memory, as expected "
+					     "(console: Kernel panic - not syncing: Out of memory)"
+					   : "the kernel panicked, but not on out of memory "
+					     "(see the console log)");
 			host_result(it, kname, oom_panic ? OUTCOME_PASS : OUTCOME_FAIL, true,
 				    o->results_dir, why);
 		} else if (vr && vr->rc == 77) {
@@ -577,21 +589,28 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 				    "(no zram modules for this kernel: --kernel FILE brings none)");
 		} else {
 			if (panic)
-				snprintf(why, sizeof(why), "the guest kernel panicked "
+				snprintf(why, sizeof(why),
+					 "the guest kernel panicked "
 					 "(unexpected; see the console log)");
 			else if (b.timed_out)
-				snprintf(why, sizeof(why), "the guest did not finish in %llu s: "
-					 "QEMU killed", (unsigned long long)(timeout / 1000));
+				snprintf(why, sizeof(why),
+					 "the guest did not finish in %llu s: "
+					 "QEMU killed",
+					 (unsigned long long)(timeout / 1000));
 			else if (!st->begun && *qerr)
 				snprintf(why, sizeof(why), "QEMU failed: %.200s", qerr);
 			else if (vr)
-				snprintf(why, sizeof(why), "oomlab run in the guest exited %d "
-					 "without a result (its error is in the console log)", vr->rc);
+				snprintf(why, sizeof(why),
+					 "oomlab run in the guest exited %d "
+					 "without a result (its error is in the console log)",
+					 vr->rc);
 			else if (!st->begun)
-				snprintf(why, sizeof(why), "the guest never reported (kernel did "
+				snprintf(why, sizeof(why),
+					 "the guest never reported (kernel did "
 					 "not boot, or init failed: see the console log)");
 			else
-				snprintf(why, sizeof(why), "no result from the guest for this "
+				snprintf(why, sizeof(why),
+					 "no result from the guest for this "
 					 "profile (no end marker; see the console log)");
 			host_result(it, kname, OUTCOME_BROK, panic, o->results_dir, why);
 		}
@@ -638,7 +657,9 @@ static int cmd_run(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'k': o.kernel = optarg; break;
+		case 'k':
+			o.kernel = optarg;
+			break;
 		case 'm':
 			if (parse_size(optarg, &o.mem) < 0 || o.mem < 64 * MIB) {
 				log_err(0, "--mem %s: a size of at least 64M", optarg);
@@ -664,18 +685,30 @@ static int cmd_run(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'A': o.append = optarg; break;
+		case 'A':
+			o.append = optarg;
+			break;
 		case 't':
 			if (parse_duration_ms(optarg, &o.timeout_ms) < 0 || !o.timeout_ms) {
 				log_err(0, "--timeout %s: a duration (seconds)", optarg);
 				return 2;
 			}
 			break;
-		case 'd': o.results_dir = optarg; break;
-		case 'K': o.keep = true; break;
-		case 'v': log_verbose = 1; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'd':
+			o.results_dir = optarg;
+			break;
+		case 'K':
+			o.keep = true;
+			break;
+		case 'v':
+			log_verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -701,7 +734,7 @@ static int cmd_run(int argc, char **argv)
 		}
 		free(ps);
 		if (e < 0)
-			goto out;	/* bad input: nothing started */
+			goto out; /* bad input: nothing started */
 	}
 
 	/* everything the guest needs, before anything is started */
@@ -718,12 +751,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (find_init(bindir, env.init, sizeof(env.init)) < 0) {
 		log_err(0, "cannot find vm/init.sh (set OOMLAB_VM_INIT, or run from the "
-			"source tree)");
+			   "source tree)");
 		goto out;
 	}
 	if (find_busybox(env.busybox, sizeof(env.busybox)) < 0) {
 		log_err(0, "no static busybox (apt-get install busybox-static, or set "
-			"OOMLAB_BUSYBOX)");
+			   "OOMLAB_BUSYBOX)");
 		goto out;
 	}
 	/* a file there, /proc, a read-only mount: said now, not after the boot */
@@ -772,8 +805,8 @@ static int cmd_run(int argc, char **argv)
 		if (vm_interrupted && !*it->result)
 			it->outcome = OUTCOME_BROK;
 		outs[i] = it->outcome;
-		printf("%-48s %-5s %s%s%s\n", it->path, outcome_word(it->outcome),
-		       it->result, *it->reason && *it->result ? ": " : "", it->reason);
+		printf("%-48s %-5s %s%s%s\n", it->path, outcome_word(it->outcome), it->result,
+		       *it->reason && *it->result ? ": " : "", it->reason);
 	}
 	rc = vm_interrupted ? 2 : aggregate_exit(outs, np);
 out:

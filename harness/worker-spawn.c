@@ -52,8 +52,10 @@ static void burn_cpu(const struct child_process *cp, uint64_t ms, uint64_t deadl
 		if ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000 >= ms)
 			break;
 		if (deadline_ns && now_ns() >= deadline_ns)
-			child_fail(cp, SPAWN_BROKEN, ETIMEDOUT, "cpu_burn of %llu ms did not end "
-				   "within the run's timeout", (unsigned long long)ms);
+			child_fail(cp, SPAWN_BROKEN, ETIMEDOUT,
+				   "cpu_burn of %llu ms did not end "
+				   "within the run's timeout",
+				   (unsigned long long)ms);
 	}
 }
 
@@ -102,8 +104,10 @@ static void apply_identity(const struct worker_spec *s, const struct child_proce
 		for (cap_value_t c = 0; c <= last; c++)
 			if (!cap_wanted(s, c, cur) && CAP_IS_SUPPORTED(c) &&
 			    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-				child_fail(cp, SPAWN_BROKEN, errno, "cannot drop capability %s from "
-				       "the bounding set", cap_to_name(c));
+				child_fail(cp, SPAWN_BROKEN, errno,
+					   "cannot drop capability %s from "
+					   "the bounding set",
+					   cap_to_name(c));
 	}
 	if (s->has_user) {
 		if (s->caps != CAPS_INHERIT && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -112,7 +116,7 @@ static void apply_identity(const struct worker_spec *s, const struct child_proce
 			child_fail(cp, SPAWN_REFUSED, errno, "cannot set gid %u", (unsigned)s->gid);
 		if (setuid(s->uid) < 0)
 			child_fail(cp, SPAWN_REFUSED, errno, "cannot set uid %u (user %s)",
-			       (unsigned)s->uid, s->user);
+				   (unsigned)s->uid, s->user);
 	}
 	if (s->caps == CAPS_INHERIT)
 		goto out;
@@ -127,13 +131,13 @@ static void apply_identity(const struct worker_spec *s, const struct child_proce
 	}
 	if (cap_set_proc(want) < 0)
 		child_fail(cp, SPAWN_REFUSED, errno, "cannot set capabilities %s",
-		       cap_to_text(want, NULL));
+			   cap_to_text(want, NULL));
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (cap_value_t c = 0; c <= last; c++)
 		if (cap_wanted(s, c, cur) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 			child_fail(cp, SPAWN_REFUSED, errno, "cannot raise ambient %s",
-			       cap_to_name(c));
+				   cap_to_name(c));
 	cap_free(want);
 out:
 	cap_free(cur);
@@ -161,18 +165,22 @@ static int spawn_pre_exec(const struct child_process *cp, void *arg)
 
 		r = set_adj_file("oom_score_adj", adj, &got);
 		if (r < 0)
-			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_score_adj %d", adj);
+			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_score_adj %d",
+				   adj);
 		if (got != adj)
-			child_fail(cp, SPAWN_REFUSED, 0, "oom_score_adj %d reads back as %d", adj, got);
+			child_fail(cp, SPAWN_REFUSED, 0, "oom_score_adj %d reads back as %d", adj,
+				   got);
 	}
 	if (s && s->has_oom_adj) {
 		/* Legacy oom_adj (deprecated since 2.6.36, still mapped onto
 		 * oom_score_adj: -17 -> -1000). */
 		r = set_adj_file("oom_adj", s->oom_adj, &got);
 		if (r < 0)
-			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_adj %d", s->oom_adj);
+			child_fail(cp, SPAWN_REFUSED, -r, "the kernel refused oom_adj %d",
+				   s->oom_adj);
 		if (got != s->oom_adj)
-			child_fail(cp, SPAWN_REFUSED, 0, "oom_adj %d reads back as %d", s->oom_adj, got);
+			child_fail(cp, SPAWN_REFUSED, 0, "oom_adj %d reads back as %d", s->oom_adj,
+				   got);
 	}
 	if (s && s->nice) {
 		errno = 0;
@@ -181,7 +189,8 @@ static int spawn_pre_exec(const struct child_process *cp, void *arg)
 		errno = 0;
 		got = getpriority(PRIO_PROCESS, 0);
 		if (got != s->nice)
-			child_fail(cp, SPAWN_REFUSED, errno, "nice %d reads back as %d", s->nice, got);
+			child_fail(cp, SPAWN_REFUSED, errno, "nice %d reads back as %d", s->nice,
+				   got);
 	}
 	if (s && s->cpu_burn_ms)
 		burn_cpu(cp, s->cpu_burn_ms, req->deadline_ns);
@@ -234,11 +243,15 @@ int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 
 		*ret_fail = cp.error.kind == SPAWN_REFUSED ? SPAWN_REFUSED : SPAWN_BROKEN;
 		if (cp.timed_out)
-			snprintf(errbuf, errlen, "%s: the run's timeout passed before it could "
-				 "start%s", req->name, s && s->cpu_burn_ms ?
-				 " (cpu_burn is longer than the timeout)" : "");
+			snprintf(errbuf, errlen,
+				 "%s: the run's timeout passed before it could "
+				 "start%s",
+				 req->name,
+				 s && s->cpu_burn_ms ? " (cpu_burn is longer than the timeout)"
+						     : "");
 		else if (cp.was_interrupted)
-			snprintf(errbuf, errlen, "%s: interrupted before it could start", req->name);
+			snprintf(errbuf, errlen, "%s: interrupted before it could start",
+				 req->name);
 		else if (cp.error.err)
 			snprintf(errbuf, errlen, "%s: %s: %s", req->name, cp.error.what,
 				 strerror(cp.error.err));

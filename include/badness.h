@@ -17,8 +17,8 @@
 
 enum oom_era {
 	OOM_ERA_AUTO = 0,
-	OOM_ERA_2_6_35,	/* <= 2.6.35: total_vm, children, cpu/run time, nice, caps, oom_adj */
-	OOM_ERA_2_6_36,	/* 2.6.36 - 3.7: normalized 0..1000, root -30, clamp */
+	OOM_ERA_2_6_35, /* <= 2.6.35: total_vm, children, cpu/run time, nice, caps, oom_adj */
+	OOM_ERA_2_6_36, /* 2.6.36 - 3.7: normalized 0..1000, root -30, clamp */
 	OOM_ERA_3_8,	/* 3.8 - 4.16: pages, 3% CAP_SYS_ADMIN discount */
 	OOM_ERA_4_17,	/* >= 4.17: rss + swap + pgtables, + adj*totalpages/1000 */
 };
@@ -27,7 +27,7 @@ struct task_mem {
 	pid_t pid;
 	char name[16];
 	/* memory, in pages (pgtables in bytes as the kernel keeps them) */
-	uint64_t rss_pages;	/* anon + file + shmem */
+	uint64_t rss_pages; /* anon + file + shmem */
 	uint64_t swap_pages;
 	uint64_t pgtables_bytes;
 	uint64_t total_vm_pages;
@@ -35,48 +35,48 @@ struct task_mem {
 	unsigned nchildren;
 	uint64_t children_vm_pages[16];
 	/* policy inputs */
-	int oom_score_adj;	/* -1000..1000 */
-	bool has_oom_adj;	/* legacy oom_adj set explicitly (-17..15) */
+	int oom_score_adj; /* -1000..1000 */
+	bool has_oom_adj;  /* legacy oom_adj set explicitly (-17..15) */
 	int oom_adj;
 	int nice;
 	uid_t uid;
 	bool cap_sys_admin;
-	bool cap_sys_resource;	/* <= 2.6.35: /4 like CAP_SYS_ADMIN */
+	bool cap_sys_resource; /* <= 2.6.35: /4 like CAP_SYS_ADMIN */
 	bool cap_sys_rawio;
-	double cpu_time_s;	/* utime+stime */
-	double run_time_s;	/* since start */
-	bool is_init;		/* PID 1: never */
-	bool in_vfork;		/* never */
-	bool mm_oom_skip;	/* MMF_OOM_SKIP: never */
+	double cpu_time_s; /* utime+stime */
+	double run_time_s; /* since start */
+	bool is_init;	   /* PID 1: never */
+	bool in_vfork;	   /* never */
+	bool mm_oom_skip;  /* MMF_OOM_SKIP: never */
 	bool disjoint_cpuset;
-	bool is_leader;		/* thread-group leader: set it for every process
+	bool is_leader; /* thread-group leader: set it for every process
 				 * (fork()ed workers are); 3.6-4.x keep a
 				 * leader on a tie */
 };
 
 struct badness {
-	bool unkillable;	/* adj -1000 / oom_adj -17 / init / skip */
-	double points;		/* the era's score (higher dies first); 0 when
+	bool unkillable; /* adj -1000 / oom_adj -17 / init / skip */
+	double points;	 /* the era's score (higher dies first); 0 when
 				 * unkillable. Units: pages (3.8+), per mille
 				 * of totalpages (2.6.36-3.7), total_vm-based
 				 * pages after divisors (<= 2.6.35) */
-	const char *why;	/* static text: main term of the score */
+	const char *why; /* static text: main term of the score */
 };
 
-#define OOM_ERA_COUNT 5	/* enum oom_era values, OOM_ERA_AUTO included */
+#define OOM_ERA_COUNT 5 /* enum oom_era values, OOM_ERA_AUTO included */
 
 /* How the era's selection loop breaks a tie (see oom_rank). */
 enum oom_tie {
-	OOM_TIE_FIRST,		/* only strictly higher points replace */
-	OOM_TIE_FIRST_LEADER,	/* equal points do not replace a group leader */
-	OOM_TIE_LATER,		/* equal points replace: the later task wins */
+	OOM_TIE_FIRST,	      /* only strictly higher points replace */
+	OOM_TIE_FIRST_LEADER, /* equal points do not replace a group leader */
+	OOM_TIE_LATER,	      /* equal points replace: the later task wins */
 };
 
 /* What the era's points count, and so how two scores compare. */
 enum oom_unit {
-	OOM_UNIT_PAGES,		/* pages, as totalpages: margin in % of it */
-	OOM_UNIT_PERMILLE,	/* per mille of totalpages: margin = diff / 10 */
-	OOM_UNIT_VM_SCALED,	/* total_vm pages after divisors: no unit to
+	OOM_UNIT_PAGES,	    /* pages, as totalpages: margin in % of it */
+	OOM_UNIT_PERMILLE,  /* per mille of totalpages: margin = diff / 10 */
+	OOM_UNIT_VM_SCALED, /* total_vm pages after divisors: no unit to
 				 * compare against (shown as % of totalpages
 				 * in notes, raw in the summary) */
 };
@@ -88,10 +88,10 @@ enum oom_unit {
  */
 struct oom_era_info {
 	enum oom_era era;
-	const char *name;	/* "4.17": --model, predict.<name>, JSON */
-	unsigned first[3];	/* first kernel of the era (0.0.0 = any older) */
-	const char *range;	/* ">=4.17": the run summary */
-	const char *label;	/* ">= 4.17": the claims markdown column */
+	const char *name;  /* "4.17": --model, predict.<name>, JSON */
+	unsigned first[3]; /* first kernel of the era (0.0.0 = any older) */
+	const char *range; /* ">=4.17": the run summary */
+	const char *label; /* ">= 4.17": the claims markdown column */
 	struct badness (*badness)(const struct task_mem *t, uint64_t totalpages);
 	enum oom_tie tie;
 	enum oom_unit unit;
@@ -101,7 +101,7 @@ struct oom_era_info {
 const char *oom_tie_rule(enum oom_tie tie);
 
 extern const struct oom_era_info oom_eras[];
-extern const unsigned oom_era_count;	/* entries of oom_eras (no auto) */
+extern const unsigned oom_era_count; /* entries of oom_eras (no auto) */
 /* The era's line; OOM_ERA_AUTO (and anything unknown) is the current era. */
 const struct oom_era_info *oom_era_info(enum oom_era era);
 
@@ -119,11 +119,10 @@ enum oom_era oom_era_from_release(const char *release);
  * version ("3.10" -> OOM_ERA_3_8, "2.6.32" -> OOM_ERA_2_6_35). 0 or -EINVAL.
  */
 int oom_era_parse(const char *s, enum oom_era *ret);
-const char *oom_era_name(enum oom_era era);	/* "4.17", ..., "auto" */
+const char *oom_era_name(enum oom_era era); /* "4.17", ..., "auto" */
 
 /* Badness of one task under era; totalpages as the kernel would use it. */
-struct badness oom_badness(enum oom_era era, const struct task_mem *t,
-			   uint64_t totalpages);
+struct badness oom_badness(enum oom_era era, const struct task_mem *t, uint64_t totalpages);
 
 /*
  * Rank n tasks: ret_order[i] = index of the i-th victim (highest first),
@@ -141,8 +140,8 @@ struct badness oom_badness(enum oom_era era, const struct task_mem *t,
  * index order, without points.
  */
 #define OOM_RANK_MAX 1024
-void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n,
-	      uint64_t totalpages, unsigned *ret_order, struct badness *ret_points);
+void oom_rank(enum oom_era era, const struct task_mem *tasks, unsigned n, uint64_t totalpages,
+	      unsigned *ret_order, struct badness *ret_points);
 
 /*
  * What /proc/PID/oom_score shows on >= 5.9 for points over totalpages:

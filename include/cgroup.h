@@ -32,13 +32,13 @@ enum cg_version {
 
 struct cg_counters {
 	enum cg_version version;
-	uint64_t usage;		/* v1 memory.usage_in_bytes, v2 memory.current */
-	uint64_t limit;		/* v1 limit_in_bytes, v2 memory.max (UINT64_MAX = max) */
-	uint64_t oom;		/* v2 memory.events oom; v1: (not kept) 0 */
-	uint64_t oom_kill;	/* v2 memory.events oom_kill, v1 memory.oom_control oom_kill */
+	uint64_t usage;		 /* v1 memory.usage_in_bytes, v2 memory.current */
+	uint64_t limit;		 /* v1 limit_in_bytes, v2 memory.max (UINT64_MAX = max) */
+	uint64_t oom;		 /* v2 memory.events oom; v1: (not kept) 0 */
+	uint64_t oom_kill;	 /* v2 memory.events oom_kill, v1 memory.oom_control oom_kill */
 	uint64_t oom_group_kill; /* v2 only */
-	uint64_t failcnt;	/* v1 memory.failcnt; v2 memory.events max */
-	bool under_oom;		/* v1 memory.oom_control under_oom */
+	uint64_t failcnt;	 /* v1 memory.failcnt; v2 memory.events max */
+	bool under_oom;		 /* v1 memory.oom_control under_oom */
 };
 
 struct oomlab_cg;
@@ -49,15 +49,15 @@ struct oomlab_cg;
  * file there: cg_knob_file() returns NULL and cg_set() -EOPNOTSUPP.
  */
 enum cg_knob {
-	CG_KNOB_MAX,		/* memory.max | memory.limit_in_bytes */
-	CG_KNOB_CURRENT,	/* memory.current | memory.usage_in_bytes */
-	CG_KNOB_SWAP_MAX,	/* memory.swap.max | memory.memsw.limit_in_bytes (limit + swap) */
-	CG_KNOB_OOM_GROUP,	/* memory.oom.group (v2 only, 4.19+) */
-	CG_KNOB_HIGH,		/* memory.high (v2 only) */
-	CG_KNOB_LOW,		/* memory.low (v2 only) */
-	CG_KNOB_MIN,		/* memory.min (v2 only) */
-	CG_KNOB_OOM_EVENTS,	/* where "oom_kill N" is: memory.events | memory.oom_control */
-	CG_KNOB_FAILCNT,	/* v1 only: memory.failcnt (v2 counts "max" in memory.events) */
+	CG_KNOB_MAX,		  /* memory.max | memory.limit_in_bytes */
+	CG_KNOB_CURRENT,	  /* memory.current | memory.usage_in_bytes */
+	CG_KNOB_SWAP_MAX,	  /* memory.swap.max | memory.memsw.limit_in_bytes (limit + swap) */
+	CG_KNOB_OOM_GROUP,	  /* memory.oom.group (v2 only, 4.19+) */
+	CG_KNOB_HIGH,		  /* memory.high (v2 only) */
+	CG_KNOB_LOW,		  /* memory.low (v2 only) */
+	CG_KNOB_MIN,		  /* memory.min (v2 only) */
+	CG_KNOB_OOM_EVENTS,	  /* where "oom_kill N" is: memory.events | memory.oom_control */
+	CG_KNOB_FAILCNT,	  /* v1 only: memory.failcnt (v2 counts "max" in memory.events) */
 	CG_KNOB_OOM_KILL_DISABLE, /* v1 only: memory.oom_control (write 0/1) */
 	CG_KNOB_COUNT,
 };
@@ -93,15 +93,15 @@ int cg_detect(const char *root, enum cg_version *ret_version, char **ret_dir);
  * v2 with processes in our own cgroup (no internal processes rule): the
  * run cgroup is made our sibling instead of our child.
  */
-int cg_create(const char *tag, uint64_t limit, bool oom_group,
-	      uint64_t swap_max, struct oomlab_cg **ret);
+int cg_create(const char *tag, uint64_t limit, bool oom_group, uint64_t swap_max,
+	      struct oomlab_cg **ret);
 /* cg_create() with the detection and the cgroupfs under root. */
 int cg_create_in(const char *root, const char *tag, uint64_t limit, bool oom_group,
 		 uint64_t swap_max, struct oomlab_cg **ret);
 /* One knob of a child cgroup (cg_create_child). */
 struct cg_setting {
 	enum cg_knob knob;
-	uint64_t value;		/* bytes (UINT64_MAX = max), 0/1 for oom.group */
+	uint64_t value; /* bytes (UINT64_MAX = max), 0/1 for oom.group */
 };
 /*
  * Create parent/NAME (a [group] of the run's tree, a worker's leaf) with
@@ -111,11 +111,11 @@ struct cg_setting {
  * memory.high/low/min, oom.group), and nothing is created. Removing the
  * parent removes its children (cg_remove).
  */
-int cg_create_child(const struct oomlab_cg *parent, const char *name,
-		    const struct cg_setting *set, unsigned n, struct oomlab_cg **ret);
+int cg_create_child(const struct oomlab_cg *parent, const char *name, const struct cg_setting *set,
+		    unsigned n, struct oomlab_cg **ret);
 enum cg_version cg_version(const struct oomlab_cg *cg);
-const char *cg_path(const struct oomlab_cg *cg);	/* absolute dir */
-const char *cg_relpath(const struct oomlab_cg *cg);	/* as the kernel logs it: "/a/b" */
+const char *cg_path(const struct oomlab_cg *cg);    /* absolute dir */
+const char *cg_relpath(const struct oomlab_cg *cg); /* as the kernel logs it: "/a/b" */
 /* The file whose "oom_kill N" line counts kills (for the pressure worker). */
 const char *cg_oom_counter_file(const struct oomlab_cg *cg);
 int cg_attach(struct oomlab_cg *cg, pid_t pid);

@@ -86,10 +86,10 @@ struct child_process {
 	int errpipe_; /* internal: the child's end of the error pipe */
 };
 
-#define CHILD_PROCESS_INIT                                                                         \
-	{                                                                                          \
-		.in_fd = -1, .out_fd = -1, .err_fd = -1, .pid = -1, .pidfd = -1, .in_pipe = -1,    \
-		.out_pipe = -1, .err_pipe = -1, .errpipe_ = -1                                     \
+#define CHILD_PROCESS_INIT                                                                      \
+	{                                                                                       \
+		.in_fd = -1, .out_fd = -1, .err_fd = -1, .pid = -1, .pidfd = -1, .in_pipe = -1, \
+		.out_pipe = -1, .err_pipe = -1, .errpipe_ = -1                                  \
 	}
 
 /*
@@ -122,6 +122,6 @@ void child_release(struct child_process *cp);
  * _exit(). Never returns.
  */
 void child_fail(const struct child_process *cp, int kind, int err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5), noreturn));
+	__attribute__((format(printf, 4, 5), noreturn));
 
 #endif

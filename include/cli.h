@@ -30,7 +30,7 @@ int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_cr
 
 /* `oomlab run`: what its options say. */
 struct cli_run_opts {
-	const char *results_dir;	/* NULL: results */
+	const char *results_dir; /* NULL: results */
 	const char *json, *junit;
 	bool tap, quiet, no_json;
 	struct run_opts run;

@@ -16,10 +16,10 @@
 #include "profile.h"
 
 enum claim_answer {
-	ANSWER_CONFIRMED,	/* the kernel behaved as the claim says */
-	ANSWER_REFUTED,		/* it did not */
-	ANSWER_SKIP,		/* the run could not be done here */
-	ANSWER_BROKEN,		/* the harness failed: no answer */
+	ANSWER_CONFIRMED, /* the kernel behaved as the claim says */
+	ANSWER_REFUTED,	  /* it did not */
+	ANSWER_SKIP,	  /* the run could not be done here */
+	ANSWER_BROKEN,	  /* the harness failed: no answer */
 };
 #define CLAIM_ANSWERS 4
 

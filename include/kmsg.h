@@ -17,11 +17,11 @@
 /* One /dev/kmsg record: "prio,seq,usec,flags;msg" (continuation lines
  * starting with a space, " KEY=value", are dropped). */
 struct kmsg_record {
-	int prio;		/* syslog facility*8 + level, as the kernel gives */
+	int prio; /* syslog facility*8 + level, as the kernel gives */
 	uint64_t seq;
-	uint64_t usec;		/* since boot */
-	char flags;		/* '-' or 'c' */
-	const char *msg;	/* points into the parsed buffer, not copied */
+	uint64_t usec;	 /* since boot */
+	char flags;	 /* '-' or 'c' */
+	const char *msg; /* points into the parsed buffer, not copied */
 	size_t msg_len;
 };
 
@@ -29,27 +29,27 @@ int kmsg_parse_record(const char *buf, size_t len, struct kmsg_record *ret);
 
 enum oom_event_type {
 	OOM_EV_NONE = 0,
-	OOM_EV_INVOKED,		/* "X invoked oom-killer: gfp_mask=..., oom_score_adj=A" */
-	OOM_EV_CONSTRAINT,	/* ">= 4.19: oom-kill:constraint=...,task=,pid=,uid=" */
-	OOM_EV_SELECTED,	/* "Kill process N (X) score S or sacrifice child",
+	OOM_EV_INVOKED,	   /* "X invoked oom-killer: gfp_mask=..., oom_score_adj=A" */
+	OOM_EV_CONSTRAINT, /* ">= 4.19: oom-kill:constraint=...,task=,pid=,uid=" */
+	OOM_EV_SELECTED,   /* "Kill process N (X) score S or sacrifice child",
 				 * "Out of Memory: Kill process N (X) score S and children." */
-	OOM_EV_KILLED,		/* "[Memory cgroup out of memory|Out of memory]: Killed process N (X) ..." */
-	OOM_EV_REAPED,		/* "oom_reaper: reaped process N (X), now anon-rss:..." */
-	OOM_EV_GROUP,		/* "Tasks in /X are going to be killed due to memory.oom.group set" */
-	OOM_EV_TASK_ROW,	/* a row of the "Tasks state" dump */
-	OOM_EV_MEMCG_LIMIT,	/* "Task in /X killed as a result of limit of /Y" (<= 4.18) */
-	OOM_EV_PANIC,		/* "Kernel panic - not syncing: Out of memory..." */
-	OOM_EV_MARKER,		/* a line written by the harness (kmsg_write_marker) */
-	OOM_EV_CPU,		/* "CPU: N PID: N Comm: X Not tainted REL" (dump_stack
+	OOM_EV_KILLED, /* "[Memory cgroup out of memory|Out of memory]: Killed process N (X) ..." */
+	OOM_EV_REAPED, /* "oom_reaper: reaped process N (X), now anon-rss:..." */
+	OOM_EV_GROUP,  /* "Tasks in /X are going to be killed due to memory.oom.group set" */
+	OOM_EV_TASK_ROW,       /* a row of the "Tasks state" dump */
+	OOM_EV_MEMCG_LIMIT,    /* "Task in /X killed as a result of limit of /Y" (<= 4.18) */
+	OOM_EV_PANIC,	       /* "Kernel panic - not syncing: Out of memory..." */
+	OOM_EV_MARKER,	       /* a line written by the harness (kmsg_write_marker) */
+	OOM_EV_CPU,	       /* "CPU: N PID: N Comm: X Not tainted REL" (dump_stack
 				 * after the trigger line; 2.6.x "Pid: N, comm: X ...") */
-	OOM_EV_MEMCG_USAGE,	/* "memory: usage NkB, limit NkB, failcnt N" (also
+	OOM_EV_MEMCG_USAGE,    /* "memory: usage NkB, limit NkB, failcnt N" (also
 				 * "swap:", "memory+swap:", "kmem:": see counter) */
-	OOM_EV_PAGES_RAM,	/* Mem-Info "N pages RAM" (value) */
-	OOM_EV_PAGES_RESERVED,	/* Mem-Info "N pages reserved" (value) */
-	OOM_EV_SWAP_TOTAL,	/* Mem-Info "Total swap = NkB" (value, kB) */
-	OOM_EV_TASK_HEADER,	/* "[  pid  ]   uid  tgid total_vm ..." (see
+	OOM_EV_PAGES_RAM,      /* Mem-Info "N pages RAM" (value) */
+	OOM_EV_PAGES_RESERVED, /* Mem-Info "N pages reserved" (value) */
+	OOM_EV_SWAP_TOTAL,     /* Mem-Info "Total swap = NkB" (value, kB) */
+	OOM_EV_TASK_HEADER,    /* "[  pid  ]   uid  tgid total_vm ..." (see
 				 * oom_parser.era_hint) */
-	/* the six above come only from oom_parser_line_ex() */
+			       /* the six above come only from oom_parser_line_ex() */
 };
 
 enum oom_constraint {
@@ -62,14 +62,14 @@ enum oom_constraint {
 
 struct oom_event {
 	enum oom_event_type type;
-	pid_t pid;		/* -1 if not given */
+	pid_t pid; /* -1 if not given */
 	char comm[64];
-	bool memcg;		/* memcg OOM (from "Memory cgroup out of memory" / constraint) */
+	bool memcg; /* memcg OOM (from "Memory cgroup out of memory" / constraint) */
 	enum oom_constraint constraint;
 	char oom_memcg[256];
 	char task_memcg[256];
 	bool has_score;
-	long score;		/* SELECTED: the era's score */
+	long score; /* SELECTED: the era's score */
 	bool has_uid;
 	long uid;
 	bool has_adj;
@@ -85,13 +85,13 @@ struct oom_event {
 	/* TASK_ROW: in pages as the kernel prints them */
 	long row_total_vm;
 	long row_rss;
-	long row_pgtables_bytes;	/* nr_ptes(+nr_pmds) eras: pages * 4096 */
+	long row_pgtables_bytes; /* nr_ptes(+nr_pmds) eras: pages * 4096 */
 	long row_swapents;
-	long row_rss_anon;	/* >= 6.x rows only (added after 4.19) */
+	long row_rss_anon; /* >= 6.x rows only (added after 4.19) */
 	long row_rss_file;
 	long row_rss_shmem;
-	char marker[128];	/* MARKER: text after "oomlab: " */
-	long row_tgid;		/* TASK_ROW: -1 when the layout has none */
+	char marker[128]; /* MARKER: text after "oomlab: " */
+	long row_tgid;	  /* TASK_ROW: -1 when the layout has none */
 	/* INVOKED: "gfp_mask=0xcc0(GFP_KERNEL)" value as printed, order */
 	char gfp_mask[64];
 	bool has_order;
@@ -132,18 +132,18 @@ const char *oom_strip_prefix(const char *line);
  * 2025", "2020-05-08T14:05:27.745+08:00"), so any locale reads.
  */
 enum oom_source {
-	OOM_SRC_UNKNOWN = 0,	/* the format does not say (dmesg, pasted text) */
-	OOM_SRC_KERNEL,		/* "host kernel: ", journal _TRANSPORT=kernel, a
+	OOM_SRC_UNKNOWN = 0, /* the format does not say (dmesg, pasted text) */
+	OOM_SRC_KERNEL,	     /* "host kernel: ", journal _TRANSPORT=kernel, a
 				 * "kernel" column of an export */
-	OOM_SRC_OTHER,		/* another program's line ("host prog[12]: ") */
+	OOM_SRC_OTHER,	     /* another program's line ("host prog[12]: ") */
 };
 
 struct oom_prefix {
-	const char *msg;	/* the message, inside the line */
-	bool any;		/* some prefix was recognised */
+	const char *msg; /* the message, inside the line */
+	bool any;	 /* some prefix was recognised */
 	bool has_ktime;
-	double ktime;		/* "[  162.598046]": seconds since boot */
-	char wall[64];		/* wall-clock text, "" when the line has none */
+	double ktime;  /* "[  162.598046]": seconds since boot */
+	char wall[64]; /* wall-clock text, "" when the line has none */
 	enum oom_source source;
 };
 
@@ -153,8 +153,8 @@ struct oom_prefix {
  * another program's. Zero-initialise per input.
  */
 struct oom_prefix_state {
-	int kernel_col;		/* 0: not seen; else column index + 1 */
-	char sep;		/* the export's separator once seen */
+	int kernel_col; /* 0: not seen; else column index + 1 */
+	char sep;	/* the export's separator once seen */
 };
 
 /*
@@ -167,8 +167,8 @@ struct oom_prefix_state {
  * st does not own: such lines come back with msg pointing into buf (size
  * bufsize), which the caller provides.
  */
-void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf,
-		      size_t bufsize, struct oom_prefix *ret);
+void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf, size_t bufsize,
+		      struct oom_prefix *ret);
 
 /*
  * Stateful variant: remembers the columns of the last "Tasks state" header
@@ -181,7 +181,7 @@ void oom_prefix_split(const char *line, struct oom_prefix_state *st, char *buf,
  */
 #define OOM_PARSER_MAX_COLS 24
 struct oom_parser {
-	unsigned int ncols;	/* 0: no header seen */
+	unsigned int ncols; /* 0: no header seen */
 	unsigned char col[OOM_PARSER_MAX_COLS];
 	/* What the last header's columns say about the kernel: "rss_anon"
 	 * (6.x), "pgtables_bytes" (4.15+), "nr_ptes" (3.8 - 4.14), "cpu

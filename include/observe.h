@@ -35,8 +35,7 @@ struct attrib_lines;
 struct attrib;
 
 /* A kill attributed (ATTRIB_KILL, ATTRIB_DUP, ATTRIB_FOREIGN, ATTRIB_ESCAPED). */
-typedef void (*attrib_kill_fn)(struct attrib *a, struct run *r, enum attrib_kind kind,
-			       void *arg);
+typedef void (*attrib_kill_fn)(struct attrib *a, struct run *r, enum attrib_kind kind, void *arg);
 
 /* Attribution state across the records of one run. Zero it, then set
  * token, confined and helper_pid (and on_kill); attrib_free() at the end. */
@@ -49,7 +48,7 @@ struct attrib {
 	bool have_pending; /* the kill being recorded has a constraint: pending */
 	struct oom_event pending;
 	char pending_line[512];
-	char escaped[1024]; /* ATTRIB_ESCAPED: why, for the BROK reason */
+	char escaped[1024];   /* ATTRIB_ESCAPED: why, for the BROK reason */
 	pid_t sacrificed_for; /* the kill being recorded: the parent it died for */
 	/* One OOM's lines -> one report per killed task (explain-event.c):
 	 * the constraint and memcg of pre-4.19 memcg kills, child sacrifices

@@ -16,20 +16,20 @@
 #include "scoreboard.h"
 
 struct worker_opts {
-	const char *name;	/* comm, <= 15 chars */
-	uint64_t size;		/* bytes to reach */
-	uint64_t ramp_bps;	/* bytes/s, 0 = as fast as possible */
-	int64_t hold_ms;	/* -1 = hold until signalled */
-	unsigned cycles;	/* free/re-touch cycles after reaching size */
-	const char *dir;	/* file pattern: directory for its file */
-	unsigned children;	/* fork-tree: number of children */
-	uint64_t parent_size;	/* fork-tree: bytes the parent holds itself */
+	const char *name;	 /* comm, <= 15 chars */
+	uint64_t size;		 /* bytes to reach */
+	uint64_t ramp_bps;	 /* bytes/s, 0 = as fast as possible */
+	int64_t hold_ms;	 /* -1 = hold until signalled */
+	unsigned cycles;	 /* free/re-touch cycles after reaching size */
+	const char *dir;	 /* file pattern: directory for its file */
+	unsigned children;	 /* fork-tree: number of children */
+	uint64_t parent_size;	 /* fork-tree: bytes the parent holds itself */
 	const char *oom_counter; /* pressure: file with an "oom_kill N" line */
-	uint64_t chunk;		/* pressure: bytes per step */
-	struct sb_slot *slot;	/* never NULL: a private dummy when standalone */
+	uint64_t chunk;		 /* pressure: bytes per step */
+	struct sb_slot *slot;	 /* never NULL: a private dummy when standalone */
 	bool quiet;
-	bool standalone;	/* slot is the dummy: nobody will say "go on" */
-	char *const *argv;	/* init: the command after "--", NULL if none */
+	bool standalone;   /* slot is the dummy: nobody will say "go on" */
+	char *const *argv; /* init: the command after "--", NULL if none */
 };
 
 /*
@@ -79,9 +79,9 @@ enum pattern_flag {
 struct pattern_info {
 	const char *name;
 	const char *help;
-	unsigned opts;			/* enum pattern_opt */
-	unsigned flags;			/* enum pattern_flag */
-	const struct pattern *worker;	/* the run half; NULL in oomlab */
+	unsigned opts;		      /* enum pattern_opt */
+	unsigned flags;		      /* enum pattern_flag */
+	const struct pattern *worker; /* the run half; NULL in oomlab */
 };
 
 /* A worker that names no pattern and no command runs this one. */
@@ -102,8 +102,7 @@ bool pattern_takes(const char *name, unsigned opt);
  * the slot (*touched grows by the bytes touched). Returns 0, or -EINTR when
  * a stop (signal or slot->stop) cut it short.
  */
-int touch_range(const struct worker_opts *o, char *p, uint64_t len,
-		uint64_t *touched);
+int touch_range(const struct worker_opts *o, char *p, uint64_t len, uint64_t *touched);
 /* After ramp: set HOLDING, run cycles, hold for hold_ms or forever. */
 int hold_phase(const struct worker_opts *o, void (*retouch)(void *), void *arg);
 void slot_set_phase(struct sb_slot *s, enum sb_phase ph);

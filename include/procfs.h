@@ -11,20 +11,20 @@
 #include <sys/types.h>
 
 struct proc_snapshot {
-	uint64_t rss_bytes;	/* VmRSS */
-	uint64_t swap_bytes;	/* VmSwap */
+	uint64_t rss_bytes;	 /* VmRSS */
+	uint64_t swap_bytes;	 /* VmSwap */
 	uint64_t pgtables_bytes; /* VmPTE */
-	uint64_t vm_bytes;	/* VmSize */
-	uid_t uid;		/* real uid */
-	uint64_t cap_eff;	/* CapEff bits */
-	long oom_score;		/* /proc/PID/oom_score */
+	uint64_t vm_bytes;	 /* VmSize */
+	uid_t uid;		 /* real uid */
+	uint64_t cap_eff;	 /* CapEff bits */
+	long oom_score;		 /* /proc/PID/oom_score */
 	int oom_score_adj;
-	int nice;		/* stat field 19 */
-	double cpu_s;		/* utime+stime */
-	double run_s;		/* now - starttime */
+	int nice;     /* stat field 19 */
+	double cpu_s; /* utime+stime */
+	double run_s; /* now - starttime */
 	char comm[16];
 	unsigned nchildren;
-	pid_t children[16];	/* /proc/PID/task/PID/children */
+	pid_t children[16]; /* /proc/PID/task/PID/children */
 };
 
 /*
@@ -33,13 +33,13 @@ struct proc_snapshot {
  * boot (CLOCK_BOOTTIME since 4.17, monotonic before).
  */
 struct proc_stat {
-	char comm[16];		/* field 2, without the parentheses */
-	char state;		/* field 3: R S D Z X ... */
-	pid_t ppid;		/* field 4 */
-	uint64_t utime;		/* field 14 */
-	uint64_t stime;		/* field 15 */
-	int nice;		/* field 19 */
-	uint64_t starttime;	/* field 22 */
+	char comm[16];	    /* field 2, without the parentheses */
+	char state;	    /* field 3: R S D Z X ... */
+	pid_t ppid;	    /* field 4 */
+	uint64_t utime;	    /* field 14 */
+	uint64_t stime;	    /* field 15 */
+	int nice;	    /* field 19 */
+	uint64_t starttime; /* field 22 */
 };
 
 /* Parse the text of a /proc/PID/stat file. -EINVAL if it is not one. */

@@ -18,8 +18,7 @@ struct json_t *results_json(const struct run *r);
  * under dir (default results), with -2, -3, ... before .json if that name
  * is taken: a result never overwrites another. path given: replaced.
  * ret_path (may be NULL) gets the path written. */
-int results_write_json(const struct run *r, const char *dir, const char *path,
-		       char **ret_path);
+int results_write_json(const struct run *r, const char *dir, const char *path, char **ret_path);
 /* A JSON document that came whole (from a guest) as dir/name, under the
  * same never-overwrite rule. */
 int results_write_json_doc(const char *dir, const char *name, const char *json, size_t len,

@@ -48,7 +48,7 @@ struct run_ctx {
 	unsigned pressure_slot;
 	uint32_t go_gen;
 	uint64_t last_go_ns;
-	uint64_t paused_ns; /* when the pressure process was seen paused, 0 */
+	uint64_t paused_ns;   /* when the pressure process was seen paused, 0 */
 	unsigned stepped_for; /* limit/sysrq: victims already stepped for */
 	char *workdir;	      /* [profile] workdir = auto (svc.c), NULL */
 	char *profiledir;     /* the profile file's directory, for {profiledir} */
@@ -69,7 +69,7 @@ static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)
 
 /* Stop the run with o (BROK or SKIP) and a reason; the first one stays. */
 void run_set_outcome(struct run *r, enum outcome o, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 bool run_stopped(const struct run *r);
 
 #endif

@@ -16,15 +16,15 @@
 #include "run.h"
 
 enum run_event {
-	RUN_EV_RAMP,		/* touched[i]: bytes each instance holds now */
-	RUN_EV_RAMPED,		/* every worker holds its size */
+	RUN_EV_RAMP,   /* touched[i]: bytes each instance holds now */
+	RUN_EV_RAMPED, /* every worker holds its size */
 	RUN_EV_TRIGGER,
-	RUN_EV_KILL,		/* idx: index into r->kills */
+	RUN_EV_KILL, /* idx: index into r->kills */
 };
 
 struct run_opts {
-	enum oom_era era;	/* OOM_ERA_AUTO = from uname */
-	bool in_vm;		/* inside an oomlab guest: global OOM allowed */
+	enum oom_era era; /* OOM_ERA_AUTO = from uname */
+	bool in_vm;	  /* inside an oomlab guest: global OOM allowed */
 	bool verbose;
 	/* Progress for a live display; the library itself prints nothing.
 	 * RUN_EV_RAMP comes about every 100 ms while workers ramp. */

@@ -28,12 +28,12 @@
 
 enum sb_phase {
 	SB_PHASE_INIT = 0,
-	SB_PHASE_RAMPING,	/* touching memory towards target_bytes */
-	SB_PHASE_HOLDING,	/* reached target, holding */
-	SB_PHASE_ALLOC_FAILED,	/* malloc/mmap/fallocate failed: err says why */
-	SB_PHASE_FREEING,	/* free/re-touch cycle */
-	SB_PHASE_PAUSED,	/* pressure: saw an OOM kill, waits for go */
-	SB_PHASE_DONE,		/* finished (hold ended); exiting normally */
+	SB_PHASE_RAMPING,      /* touching memory towards target_bytes */
+	SB_PHASE_HOLDING,      /* reached target, holding */
+	SB_PHASE_ALLOC_FAILED, /* malloc/mmap/fallocate failed: err says why */
+	SB_PHASE_FREEING,      /* free/re-touch cycle */
+	SB_PHASE_PAUSED,       /* pressure: saw an OOM kill, waits for go */
+	SB_PHASE_DONE,	       /* finished (hold ended); exiting normally */
 };
 
 /*
@@ -43,7 +43,7 @@ enum sb_phase {
  * every sample under the phase it reads when the fault returns.
  */
 enum sb_lat_phase {
-	SB_LAT_BELOW_LIMIT = 0,	/* nothing is being reclaimed for us */
+	SB_LAT_BELOW_LIMIT = 0, /* nothing is being reclaimed for us */
 	SB_LAT_RECLAIM,		/* the memcg or the machine is reclaiming */
 	SB_LAT_SWAP,		/* swap-out under way */
 	SB_LAT_OOM,		/* first failed charge .. last kill */
@@ -51,15 +51,15 @@ enum sb_lat_phase {
 };
 
 struct sb_slot {
-	uint64_t bytes_touched;	/* current bytes the worker holds touched */
+	uint64_t bytes_touched; /* current bytes the worker holds touched */
 	uint64_t target_bytes;	/* what it was asked to reach */
 	uint32_t phase;		/* enum sb_phase */
 	int32_t pid;
-	int32_t err;		/* errno of the failed allocation, else 0 */
+	int32_t err; /* errno of the failed allocation, else 0 */
 	uint32_t cycles_done;
-	uint64_t t_start_ns;	/* CLOCK_MONOTONIC */
-	uint64_t t_ramped_ns;	/* reached target (0 = not yet) */
-	uint64_t t_update_ns;	/* last write */
+	uint64_t t_start_ns;  /* CLOCK_MONOTONIC */
+	uint64_t t_ramped_ns; /* reached target (0 = not yet) */
+	uint64_t t_update_ns; /* last write */
 	/*
 	 * Pressure protocol: the pressure worker increments oom_kills_seen
 	 * when the memcg's oom_kill counter moves, enters SB_PHASE_PAUSED and

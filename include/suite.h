@@ -61,7 +61,12 @@ int suite_joblog_parse(const char *text, struct suite_job **ret, unsigned *ret_n
 
 /* ---- suite-merge.c ---- */
 
-enum suite_verdict { SV_PASS, SV_FAIL, SV_BROK, SV_SKIP };
+enum suite_verdict {
+	SV_PASS,
+	SV_FAIL,
+	SV_BROK,
+	SV_SKIP
+};
 
 struct suite_run {
 	enum suite_verdict v;

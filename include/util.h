@@ -50,17 +50,17 @@ static inline void fclosep(FILE **f)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 
 /* Take ownership out of a cleanup variable. */
-#define TAKE_PTR(p)                                                            \
-	({                                                                     \
-		__typeof__(p) _p = (p);                                        \
-		(p) = NULL;                                                    \
-		_p;                                                            \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _p = (p); \
+		(p) = NULL;             \
+		_p;                     \
 	})
-#define TAKE_FD(fd)                                                            \
-	({                                                                     \
-		int _fd = (fd);                                                \
-		(fd) = -1;                                                     \
-		_fd;                                                           \
+#define TAKE_FD(fd)             \
+	({                      \
+		int _fd = (fd); \
+		(fd) = -1;      \
+		_fd;            \
 	})
 
 /*
@@ -76,7 +76,7 @@ int parse_int(const char *s, long min, long max, long *ret);
 /* "100M" style for humans; buf must hold 16 bytes. */
 const char *format_size(uint64_t bytes, char buf[static 16]);
 
-uint64_t now_ns(void);	/* CLOCK_MONOTONIC */
+uint64_t now_ns(void); /* CLOCK_MONOTONIC */
 
 /* Read a whole small file (/proc, /sys) into a NUL-terminated buffer. */
 int read_file_str(const char *path, char **ret);

@@ -37,10 +37,10 @@ uint64_t vm_guest_mem(struct profile *const *ps, unsigned n);
 #define VM_MAX_MODULES 16
 
 struct vm_kernel {
-	char version[128];		/* "6.1.0-56-cloud-amd64", or the file name */
+	char version[128]; /* "6.1.0-56-cloud-amd64", or the file name */
 	char vmlinuz[PATH_MAX];
-	unsigned nmodules;		/* 0: none (zram profiles SKIP) */
-	char modules[VM_MAX_MODULES][PATH_MAX];	/* in load order */
+	unsigned nmodules;			/* 0: none (zram profiles SKIP) */
+	char modules[VM_MAX_MODULES][PATH_MAX]; /* in load order */
 };
 
 /* rm -rf, without following symlinks. */
@@ -52,8 +52,7 @@ int vm_kernel_cache_dir(char **ret);
  * linux-image-cloud-amd64 metapackage depends on. Needs apt-get, dpkg and
  * depmod (kmod, else busybox's). err gets a one-line reason on failure.
  */
-int vm_kernel_fetch(const char *version, char **ret_version, char *err,
-		    size_t errlen);
+int vm_kernel_fetch(const char *version, char **ret_version, char *err, size_t errlen);
 /*
  * A kernel for --kernel SPEC: an exact version ("6.1.0-57-cloud-amd64"),
  * or a series ("6.1", "7") meaning its newest kernel, cached or served by
@@ -64,8 +63,8 @@ int vm_kernel_fetch(const char *version, char **ret_version, char *err,
 int vm_kernel_resolve(const char *spec, char **ret_version, char *err, size_t errlen);
 /* The newest kernel of series spec ("6.1", "7", or an exact version)
  * among cached and those in `apt-cache search` output. -ENOENT if none. */
-int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached,
-		   unsigned ncached, char *ret, size_t len);
+int vm_kernel_pick(const char *search_out, const char *spec, char *const *cached, unsigned ncached,
+		   char *ret, size_t len);
 /* "5.10 (newest), 6.1 (newest), ..." of `apt-cache search` output. */
 void vm_kernel_served(const char *search_out, char *buf, size_t len);
 /* The packages one kernel takes, from `apt-cache show linux-image-VER`:
@@ -88,8 +87,7 @@ int vm_kernel_list(char ***ret_versions, unsigned *ret_n);
  * (paths relative to moddir): the zram stack and its compressors.
  * Fills ret->modules with moddir-prefixed paths.
  */
-int vm_kernel_pick_modules(const char *moddir, const char *modules_dep,
-			   struct vm_kernel *ret);
+int vm_kernel_pick_modules(const char *moddir, const char *modules_dep, struct vm_kernel *ret);
 
 /* ---- vm-initramfs.c ---- */
 
@@ -98,10 +96,8 @@ struct cpio;
 /* A cpio "newc" archive (the format the kernel unpacks as initramfs). */
 int cpio_new(int fd, struct cpio **ret);
 int cpio_add_dir(struct cpio *c, const char *name, mode_t mode);
-int cpio_add_data(struct cpio *c, const char *name, mode_t mode,
-		  const void *data, size_t len);
-int cpio_add_file(struct cpio *c, const char *name, mode_t mode,
-		  const char *src);
+int cpio_add_data(struct cpio *c, const char *name, mode_t mode, const void *data, size_t len);
+int cpio_add_file(struct cpio *c, const char *name, mode_t mode, const char *src);
 int cpio_add_symlink(struct cpio *c, const char *name, const char *target);
 /* Add every parent directory of name not added yet ("a/b/c" -> a, a/b). */
 int cpio_add_parents(struct cpio *c, const char *name);
@@ -116,23 +112,23 @@ int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n);
 int vm_ldd_parse(const char *text, char ***ret_paths, unsigned *ret_n);
 
 struct vm_guest_profile {
-	const char *host_path;		/* where it is read from */
-	char guest_path[PATH_MAX];	/* where `oomlab run` finds it, cwd / */
-	uint64_t swap;			/* zram size, 0 = no swap */
+	const char *host_path;	   /* where it is read from */
+	char guest_path[PATH_MAX]; /* where `oomlab run` finds it, cwd / */
+	uint64_t swap;		   /* zram size, 0 = no swap */
 };
 
 struct vm_initramfs_spec {
-	const char *busybox;		/* static busybox */
+	const char *busybox; /* static busybox */
 	const char *oomlab;
 	const char *worker;
 	const char *init_script;	/* vm/init.sh */
-	const struct vm_kernel *kernel;	/* modules */
+	const struct vm_kernel *kernel; /* modules */
 	const struct vm_guest_profile *profiles;
 	unsigned nprofiles;
 };
 
-int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out,
-		       char *err, size_t errlen);
+int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char *err,
+		       size_t errlen);
 /*
  * The same, with the part that does not depend on the profiles (busybox,
  * init, oomlab and its libraries, the modules) cached by content in
@@ -148,25 +144,29 @@ int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t l
 
 /* ---- vm-qemu.c ---- */
 
-enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
+enum vm_accel {
+	VM_ACCEL_AUTO,
+	VM_ACCEL_KVM,
+	VM_ACCEL_TCG
+};
 
 struct vm_qemu_opts {
-	const char *qemu;		/* NULL: qemu-system-x86_64 from PATH */
+	const char *qemu; /* NULL: qemu-system-x86_64 from PATH */
 	const char *kernel;
 	const char *initrd;
 	uint64_t mem;
 	unsigned cpus;
-	enum vm_accel accel;		/* KVM or TCG; AUTO is resolved before */
-	const char *append;		/* extra kernel command line, may be NULL */
-	const char *console_log;	/* ttyS0 */
-	const char *results_log;	/* ttyS1 */
+	enum vm_accel accel;	 /* KVM or TCG; AUTO is resolved before */
+	const char *append;	 /* extra kernel command line, may be NULL */
+	const char *console_log; /* ttyS0 */
+	const char *results_log; /* ttyS1 */
 	uint64_t timeout_ms;
 };
 
 struct vm_boot {
 	bool timed_out;
-	bool interrupted;		/* SIGINT/SIGTERM/SIGHUP arrived */
-	int wait_status;		/* waitpid status of qemu */
+	bool interrupted; /* SIGINT/SIGTERM/SIGHUP arrived */
+	int wait_status;  /* waitpid status of qemu */
 	double wall_ms;
 };
 
@@ -187,8 +187,8 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms);
  * inode, size and mtime, the host's kernel release); probes and
  * remembers otherwise.
  */
-int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms,
-			bool *ret_ok, bool *ret_cached);
+int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms, bool *ret_ok,
+			bool *ret_cached);
 int vm_kvm_probe_key(const char *kvm_dev, const char *qemu, char *buf, size_t len);
 
 /* ---- vm-stream.c ---- */
@@ -208,13 +208,13 @@ struct vm_result {
 	unsigned index;
 	int rc;
 	char file[256];
-	char *json;			/* NUL-terminated, NULL if none */
+	char *json; /* NUL-terminated, NULL if none */
 	size_t len;
-	bool complete;			/* @@END seen and the length matched */
+	bool complete; /* @@END seen and the length matched */
 };
 
 struct vm_stream {
-	char kernel[128];		/* from BEGIN, "" if not seen */
+	char kernel[128]; /* from BEGIN, "" if not seen */
 	bool begun;
 	bool done;
 	int done_rc;

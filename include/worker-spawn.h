@@ -25,23 +25,23 @@
 
 struct spawn_req {
 	const char *name;		/* instance name (comm for workers) */
-	const struct worker_spec *spec;	/* controls; NULL = plain (pressure) */
+	const struct worker_spec *spec; /* controls; NULL = plain (pressure) */
 	struct oomlab_cg *cg;		/* NULL: stay in the harness's cgroup */
 	char *const *argv;		/* what to exec (argv[0] searched in PATH) */
 	int sb_fd;			/* scoreboard fd to pass, or -1 */
 	unsigned slot;
-	bool set_adj;			/* for plain spawns */
+	bool set_adj; /* for plain spawns */
 	int adj;
-	bool quiet;			/* stdout/stderr -> /dev/null */
-	int out_fd;			/* > 0: stdout+stderr go here (a service's memfd) */
-	uint64_t deadline_ns;		/* the run's (now_ns()); 0 = none: bounds cpu_burn */
-	const volatile sig_atomic_t *interrupted;	/* set: kill the child, -EINTR */
+	bool quiet;	      /* stdout/stderr -> /dev/null */
+	int out_fd;	      /* > 0: stdout+stderr go here (a service's memfd) */
+	uint64_t deadline_ns; /* the run's (now_ns()); 0 = none: bounds cpu_burn */
+	const volatile sig_atomic_t *interrupted; /* set: kill the child, -EINTR */
 };
 
 enum spawn_fail {
 	SPAWN_OK = 0,
-	SPAWN_REFUSED,	/* the kernel refused a requested setting: SKIP */
-	SPAWN_BROKEN,	/* something else failed: BROK */
+	SPAWN_REFUSED, /* the kernel refused a requested setting: SKIP */
+	SPAWN_BROKEN,  /* something else failed: BROK */
 };
 
 /*
@@ -52,8 +52,7 @@ int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 		   enum spawn_fail *ret_fail, char *errbuf, size_t errlen);
 
 /* argv for oomlab-worker running spec under name; free with argv_free. */
-char **worker_argv(const char *worker_path, const struct worker_spec *spec,
-		   const char *name);
+char **worker_argv(const char *worker_path, const struct worker_spec *spec, const char *name);
 void argv_free(char **argv);
 /* Path of oomlab-worker next to /proc/self/exe (or $OOMLAB_WORKER). */
 int worker_path(char **ret);

@@ -29,12 +29,11 @@ struct tree {
 	pid_t *pids;
 	unsigned n;
 	char *p;
-	uint64_t len;	/* what the parent itself holds */
+	uint64_t len; /* what the parent itself holds */
 	uint64_t touched;
 };
 
-static int map_and_touch(const struct worker_opts *o, uint64_t len, char **ret_p,
-			 uint64_t *touched)
+static int map_and_touch(const struct worker_opts *o, uint64_t len, char **ret_p, uint64_t *touched)
 {
 	char *p;
 
@@ -173,7 +172,8 @@ static int fork_tree_run(const struct worker_opts *o)
 		}
 		if (pid == 0) {
 			close(rfd);
-			child_main(o, i, i + 1 == o->children ? rest - share * i : share, self, wfd);
+			child_main(o, i, i + 1 == o->children ? rest - share * i : share, self,
+				   wfd);
 		}
 		pids[i] = pid;
 		t.n++;

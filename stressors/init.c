@@ -47,7 +47,7 @@ static int init_run(const struct worker_opts *o)
 
 		if (w < 0 && errno == ECHILD) {
 			if (getpid() != 1)
-				return 0;	/* standalone: the command is done */
+				return 0; /* standalone: the command is done */
 			pause();
 		}
 	}

@@ -139,8 +139,8 @@ static int map_scoreboard(int fd, unsigned k, struct sb_slot **ret)
  */
 static int dummy_slot(struct sb_slot **ret)
 {
-	void *p = mmap(NULL, SB_SLOT_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	void *p =
+		mmap(NULL, SB_SLOT_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -errno;
@@ -171,8 +171,8 @@ static void print_summary(const struct worker_opts *o)
 	hist_summarize(&h, &sum);
 	log_info("touched %s, %" PRIu64 " timed faults, mean %" PRIu64 " ns, p99 %" PRIu64
 		 " ns, max %" PRIu64 " ns, %u cycles",
-		 format_size(s->bytes_touched, buf), sum.count, sum.mean_ns, sum.p99_ns,
-		 sum.max_ns, s->cycles_done);
+		 format_size(s->bytes_touched, buf), sum.count, sum.mean_ns, sum.p99_ns, sum.max_ns,
+		 s->cycles_done);
 }
 
 int main(int argc, char **argv)

@@ -27,8 +27,7 @@ static int mmap_run(const struct worker_opts *o)
 	struct mmap_state m = { .o = o };
 	int r;
 
-	m.p = mmap(NULL, o->size, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	m.p = mmap(NULL, o->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m.p == MAP_FAILED) {
 		r = -errno;
 		slot_fail(o->slot, r);

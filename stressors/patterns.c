@@ -17,28 +17,28 @@
 #define SCORE PATTERN_F_SCOREBOARD
 #define CYCLES PATTERN_OPT_CYCLES
 
-#define PATTERNS(X)                                                                        \
-	X(page_touch, "page-touch", CYCLES, SCORE,                                         \
-	  "malloc 4 KiB chunks, write the first bytes of each (the classic mem.c)")        \
-	X(mmap, "mmap", CYCLES, SCORE, "one anonymous mapping, touch every page")          \
-	X(populate, "populate", CYCLES, SCORE,                                             \
-	  "one anonymous mapping with MAP_POPULATE (bytes reported once done)")            \
-	X(thp, "thp", CYCLES, SCORE,                                                       \
-	  "2 MiB aligned mapping with MADV_HUGEPAGE, touch (times one fault per 2 MiB)")   \
-	X(file, "file", CYCLES | PATTERN_OPT_DIR, SCORE | PATTERN_F_PAGE_CACHE,            \
-	  "page cache: write then read a file in --dir (unnamed while held)")              \
-	X(shmem, "shmem", CYCLES, SCORE | PATTERN_F_SHMEM,                                 \
-	  "memfd pages, mapped shared and touched")                                        \
-	X(mlock, "mlock", CYCLES, SCORE | PATTERN_F_MLOCKED,                               \
-	  "anonymous pages locked on fault (mlock failure reported as ALLOC_FAILED)")      \
-	X(fork_tree, "fork-tree", CYCLES | PATTERN_OPT_CHILDREN | PATTERN_OPT_PARENT_SIZE, \
-	  SCORE, "parent holds --parent-size, --children N hold the rest of --size")       \
-	X(shared_mm, "shared-mm", PATTERN_OPT_CHILDREN, SCORE | PATTERN_F_SHARED_MM,       \
-	  "hold --size, shared by --children N clone(CLONE_VM) processes")                 \
-	X(init, "init", PATTERN_OPT_COMMAND, SCORE | PATTERN_F_INTERNAL,                   \
-	  "hold --size and run the command after -- as a child, reaping orphans (VM PID 1)") \
-	X(pressure, "pressure", PATTERN_OPT_OOM_COUNTER | PATTERN_OPT_CHUNK,               \
-	  SCORE | PATTERN_F_INTERNAL | PATTERN_F_UNBOUNDED,                                \
+#define PATTERNS(X)                                                                               \
+	X(page_touch, "page-touch", CYCLES, SCORE,                                                \
+	  "malloc 4 KiB chunks, write the first bytes of each (the classic mem.c)")               \
+	X(mmap, "mmap", CYCLES, SCORE, "one anonymous mapping, touch every page")                 \
+	X(populate, "populate", CYCLES, SCORE,                                                    \
+	  "one anonymous mapping with MAP_POPULATE (bytes reported once done)")                   \
+	X(thp, "thp", CYCLES, SCORE,                                                              \
+	  "2 MiB aligned mapping with MADV_HUGEPAGE, touch (times one fault per 2 MiB)")          \
+	X(file, "file", CYCLES | PATTERN_OPT_DIR, SCORE | PATTERN_F_PAGE_CACHE,                   \
+	  "page cache: write then read a file in --dir (unnamed while held)")                     \
+	X(shmem, "shmem", CYCLES, SCORE | PATTERN_F_SHMEM,                                        \
+	  "memfd pages, mapped shared and touched")                                               \
+	X(mlock, "mlock", CYCLES, SCORE | PATTERN_F_MLOCKED,                                      \
+	  "anonymous pages locked on fault (mlock failure reported as ALLOC_FAILED)")             \
+	X(fork_tree, "fork-tree", CYCLES | PATTERN_OPT_CHILDREN | PATTERN_OPT_PARENT_SIZE, SCORE, \
+	  "parent holds --parent-size, --children N hold the rest of --size")                     \
+	X(shared_mm, "shared-mm", PATTERN_OPT_CHILDREN, SCORE | PATTERN_F_SHARED_MM,              \
+	  "hold --size, shared by --children N clone(CLONE_VM) processes")                        \
+	X(init, "init", PATTERN_OPT_COMMAND, SCORE | PATTERN_F_INTERNAL,                          \
+	  "hold --size and run the command after -- as a child, reaping orphans (VM PID 1)")      \
+	X(pressure, "pressure", PATTERN_OPT_OOM_COUNTER | PATTERN_OPT_CHUNK,                      \
+	  SCORE | PATTERN_F_INTERNAL | PATTERN_F_UNBOUNDED,                                       \
 	  "OOM trigger: memfd+fallocate (not in rss), pause after each oom_kill")
 
 #define DECLARE(id, name, opts, flags, help) \

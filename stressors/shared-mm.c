@@ -86,8 +86,8 @@ static int shared_mm_run(const struct worker_opts *o)
 		memcpy(args[i].name, o->name, nl);
 		memcpy(args[i].name + nl, suffix, sl + 1);
 		args[i].parent = getpid();
-		pids[i] = clone(sharer_main, stacks + SHARER_STACK * (i + 1),
-				CLONE_VM | SIGCHLD, &args[i]);
+		pids[i] = clone(sharer_main, stacks + SHARER_STACK * (i + 1), CLONE_VM | SIGCHLD,
+				&args[i]);
 		if (pids[i] < 0) {
 			r = -errno;
 			slot_fail(o->slot, -r);

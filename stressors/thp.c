@@ -37,8 +37,8 @@ static int thp_run(const struct worker_opts *o)
 	int r;
 
 	/* over-allocate by one huge page and align; the slack stays untouched */
-	raw = mmap(NULL, o->size + THP_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	raw = mmap(NULL, o->size + THP_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0);
 	if (raw == MAP_FAILED) {
 		r = -errno;
 		slot_fail(o->slot, r);

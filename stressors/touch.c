@@ -192,8 +192,8 @@ void progress(const struct worker_opts *o)
  * the timed page gets a t0/t1 pair. bench/probe-overhead.sh measures the
  * cost against --no-latency.
  */
-int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
-			unsigned sample, uint64_t *touched)
+int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len, unsigned sample,
+			uint64_t *touched)
 {
 	struct sb_slot *s = o->slot;
 	volatile char *v = p;
@@ -219,8 +219,8 @@ int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 
 					v[off] = 1;
 					c = ticks();
-					slot_record_fault(s, (uint64_t)((double)(c - c_prev) *
-									ns_per_tick));
+					slot_record_fault(
+						s, (uint64_t)((double)(c - c_prev) * ns_per_tick));
 					c_prev = c;
 				}
 			} else {
@@ -267,8 +267,7 @@ int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
 	return 0;
 }
 
-int touch_range(const struct worker_opts *o, char *p, uint64_t len,
-		uint64_t *touched)
+int touch_range(const struct worker_opts *o, char *p, uint64_t len, uint64_t *touched)
 {
 	return touch_range_sampled(o, p, len, 1, touched);
 }
@@ -307,8 +306,8 @@ int hold_phase(const struct worker_opts *o, void (*retouch)(void *), void *arg)
 	return 0;
 }
 
-int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched,
-		  void (*retouch)(void *), void *arg)
+int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched, void (*retouch)(void *),
+		  void *arg)
 {
 	int r;
 

@@ -45,8 +45,8 @@ void slot_touch_time(struct sb_slot *s);
  * touch is timed with clock_gettime, the others are written untimed
  * (sample = 1 times every page). Returns 0, or -EINTR once stopped.
  */
-int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len,
-			unsigned sample, uint64_t *touched);
+int touch_range_sampled(const struct worker_opts *o, char *p, uint64_t len, unsigned sample,
+			uint64_t *touched);
 
 /* Sleep until `bytes` done since t0_ns is no faster than o->ramp_bps. */
 void ramp_wait(const struct worker_opts *o, uint64_t t0_ns, uint64_t bytes);
@@ -56,8 +56,8 @@ void progress(const struct worker_opts *o);
 
 /* The common body of a one-mapping pattern: RAMPING, touch [p, p+size),
  * then hold_phase(). */
-int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched,
-		  void (*retouch)(void *), void *arg);
+int ramp_and_hold(const struct worker_opts *o, char *p, uint64_t *touched, void (*retouch)(void *),
+		  void *arg);
 
 /* Sleep ms milliseconds, returning early (true) once stopped. */
 bool sleep_ms_stoppable(const struct sb_slot *s, unsigned ms);

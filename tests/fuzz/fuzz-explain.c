@@ -28,7 +28,7 @@ static void on_report(const struct oom_report *r, void *arg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *out;
-	struct explain_stats st = {0};
+	struct explain_stats st = { 0 };
 	struct oom_assembler *a = NULL;
 	size_t off = 0;
 	int fd;

@@ -34,8 +34,7 @@ static bool dir_exists(const char *p)
 /* Touch bytes of anonymous memory one page at a time (the classic mem.c). */
 static void touch(size_t bytes)
 {
-	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		_exit(3);
@@ -123,7 +122,8 @@ static void test_oom_kill(void **state)
 	assert_non_null(strstr(cg_relpath(cg), want));
 	assert_string_equal(path + strlen(path) - strlen(cg_relpath(cg)), cg_relpath(cg));
 	assert_int_equal(cg_create("live-oom", 64 * MIB, false, CG_SWAP_DEFAULT,
-				   &(struct oomlab_cg *){ NULL }), -EEXIST);
+				   &(struct oomlab_cg *){ NULL }),
+			 -EEXIST);
 	oomf = cg_oom_counter_file(cg);
 	assert_non_null(strstr(oomf, version == CG_V1 ? "/memory.oom_control" : "/memory.events"));
 
@@ -255,7 +255,7 @@ static pid_t spawn_named(const char *comm)
 		for (;;)
 			pause();
 	}
-	usleep(50000);	/* let it set its name */
+	usleep(50000); /* let it set its name */
 	return pid;
 }
 
@@ -272,7 +272,7 @@ static void test_cleanup_stale(void **state)
 	int n;
 
 	if (version != CG_V1)
-		skip();	/* the mkdir layout below is the v1 one */
+		skip(); /* the mkdir layout below is the v1 one */
 	dead = fork();
 	assert_true(dead >= 0);
 	if (dead == 0)

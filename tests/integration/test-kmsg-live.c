@@ -49,11 +49,10 @@ int main(int argc, char **argv)
 			log_err(k, "cannot read %s", dev);
 			break;
 		}
-		if (oom_parse_line(rec.msg, &ev) == 1 &&
-		    ev.type == OOM_EV_MARKER && strcmp(ev.marker, text) == 0) {
+		if (oom_parse_line(rec.msg, &ev) == 1 && ev.type == OOM_EV_MARKER &&
+		    strcmp(ev.marker, text) == 0) {
 			printf("ok: marker read back: seq %llu prio %d usec %llu lost %llu\n",
-			       (unsigned long long)rec.seq, rec.prio,
-			       (unsigned long long)rec.usec,
+			       (unsigned long long)rec.seq, rec.prio, (unsigned long long)rec.usec,
 			       (unsigned long long)kmsg_lost(r));
 			kmsg_close(r);
 			return 0;

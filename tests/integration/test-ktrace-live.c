@@ -25,7 +25,7 @@ static int check(bool ok, const char *what)
 int main(int argc, char **argv)
 {
 	char why[KTRACE_WHY_MAX], name[64], pidbuf[16], procs[512];
-	struct tr_stalls st = {0};
+	struct tr_stalls st = { 0 };
 	struct ktrace *t = NULL;
 	int go[2], st_w, fails = 0, r;
 	uint32_t kinds = 0;

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 	close(go[1]);
 	deadline = now_ns() + 20000000000ULL;
 	while ((!t_event || !dead) && now_ns() < deadline) {
-		struct pollfd pfd = {.fd = oomwatch_fd(w), .events = oomwatch_events(w)};
+		struct pollfd pfd = { .fd = oomwatch_fd(w), .events = oomwatch_events(w) };
 
 		if (poll(&pfd, 1, 10) > 0 && !t_event) {
 			uint64_t k = 0;
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
 		kill(child, SIGKILL);
 		waitpid(child, &st, 0);
 	}
-	fails +=
-	    check(dead && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "the worker was OOM-killed");
+	fails += check(dead && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+		       "the worker was OOM-killed");
 	fails += check(t_event > 0 && n >= 1, "the OOM notification fired");
 	if (t_event && t_dead)
 		printf("  notification %+.3f ms from the reap (%s)\n",

@@ -248,7 +248,7 @@ static void test_children(void **state)
 	t.nchildren = 3;
 	t.children_vm_pages[0] = 4000;
 	t.children_vm_pages[1] = 6000;
-	t.children_vm_pages[2] = 0;	/* no mm of its own: not counted */
+	t.children_vm_pages[2] = 0; /* no mm of its own: not counted */
 	/* 1000 + (4000/2+1) + (6000/2+1) = 6002 */
 	assert_int_equal((long)pts(OOM_ERA_2_6_35, &t, 100000), 6002);
 	assert_int_equal((long)pts(OOM_ERA_4_17, &t, 100000), 1000);
@@ -281,14 +281,14 @@ static void test_oom_adj_shift(void **state)
 	struct task_mem t = task(1, 1000, 0, 0);
 
 	t.has_oom_adj = true;
-	t.oom_adj = 3;	/* 1000 << 3 */
+	t.oom_adj = 3; /* 1000 << 3 */
 	assert_int_equal((long)pts(OOM_ERA_2_6_35, &t, 100000), 8000);
-	t.oom_adj = -2;	/* 1000 >> 2 */
+	t.oom_adj = -2; /* 1000 >> 2 */
 	assert_int_equal((long)pts(OOM_ERA_2_6_35, &t, 100000), 250);
-	t.oom_adj = -16;	/* 1000 >> 16 = 0, still a candidate */
+	t.oom_adj = -16; /* 1000 >> 16 = 0, still a candidate */
 	assert_int_equal((long)pts(OOM_ERA_2_6_35, &t, 100000), 0);
 	t.total_vm_pages = 0;
-	t.oom_adj = 5;	/* 0 -> 1, << 5 */
+	t.oom_adj = 5; /* 0 -> 1, << 5 */
 	assert_int_equal((long)pts(OOM_ERA_2_6_35, &t, 100000), 32);
 	t = task(1, 1000, 0, 0);
 	t.disjoint_cpuset = true;
@@ -316,8 +316,8 @@ static void test_clamps(void **state)
 /* adj -1000, oom_adj -17, init, vfork, MMF_OOM_SKIP: never; ranked last */
 static void test_never(void **state)
 {
-	struct task_mem t[4] = { task(1, 90000, 0, -1000), task(2, 10, 0, 0),
-				 task(3, 5000, 0, 0), task(4, 5000, 0, 0) };
+	struct task_mem t[4] = { task(1, 90000, 0, -1000), task(2, 10, 0, 0), task(3, 5000, 0, 0),
+				 task(4, 5000, 0, 0) };
 	unsigned order[4];
 	struct badness b[4];
 
@@ -335,7 +335,7 @@ static void test_never(void **state)
 	assert_true(oom_badness(OOM_ERA_2_6_35, &t[0], 100000).unkillable);
 	/* 2.6.36+ stored oom_adj -17 as oom_score_adj -17*1000/17 = -1000 */
 	assert_true(oom_badness(OOM_ERA_4_17, &t[0], 100000).unkillable);
-	t[0].oom_adj = 15;	/* OOM_ADJUST_MAX -> 1000 */
+	t[0].oom_adj = 15; /* OOM_ADJUST_MAX -> 1000 */
 	assert_int_equal((long)pts(OOM_ERA_4_17, &t[0], 100000), 90000 + 100000);
 
 	t[1].is_init = true;

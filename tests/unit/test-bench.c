@@ -98,37 +98,39 @@ static void world_init(struct world *x)
 	/* cache: below the limit only; anon: below the limit, then reclaim */
 	x->lat[0] = slot_lat(2000, 1u << SB_LAT_BELOW_LIMIT);
 	x->lat[1] = slot_lat(3000, (1u << SB_LAT_BELOW_LIMIT) | (1u << SB_LAT_RECLAIM));
-	x->w[0] = (struct bench_worker){.name = "cache.1", .lat = x->lat[0]};
-	x->w[1] = (struct bench_worker){.name = "anon.1", .lat = x->lat[1]};
+	x->w[0] = (struct bench_worker){ .name = "cache.1", .lat = x->lat[0] };
+	x->w[1] = (struct bench_worker){ .name = "anon.1", .lat = x->lat[1] };
 	x->kill = (struct bench_kill){
-	    .victim = "anon.1",
-	    .pid = 654,
-	    .oom_event_ns = 843202000000ULL,
-	    .kmsg_ns = 843203000000ULL,
-	    .pidfd_ns = 843204500000ULL,
-	    .usage_drop_ns = 843205000000ULL,
+		.victim = "anon.1",
+		.pid = 654,
+		.oom_event_ns = 843202000000ULL,
+		.kmsg_ns = 843203000000ULL,
+		.pidfd_ns = 843204500000ULL,
+		.usage_drop_ns = 843205000000ULL,
 	};
 	x->rss[0][0] = 64 * MIB;
 	x->rss[0][1] = 10 * MIB;
 	x->rss[1][0] = 60 * MIB;
 	x->rss[1][1] = 0;
-	x->tl[0] =
-	    (struct bench_sample){.t_ns = T0, .usage_bytes = 60 * MIB, .rss_bytes = x->rss[0]};
-	x->tl[1] = (struct bench_sample){
-	    .t_ns = T0 + 500000000ULL, .usage_bytes = 63 * MIB, .rss_bytes = x->rss[1]};
+	x->tl[0] = (struct bench_sample){ .t_ns = T0,
+					  .usage_bytes = 60 * MIB,
+					  .rss_bytes = x->rss[0] };
+	x->tl[1] = (struct bench_sample){ .t_ns = T0 + 500000000ULL,
+					  .usage_bytes = 63 * MIB,
+					  .rss_bytes = x->rss[1] };
 	x->in = (struct bench_in){
-	    .t0_ns = T0,
-	    .workers = x->w,
-	    .nworkers = 2,
-	    .stalls = &x->st,
-	    .psi_delta = &x->pd,
-	    .psi_system = true,
-	    .memcg_delta = &x->md,
-	    .system_delta = &x->vd,
-	    .kills = &x->kill,
-	    .nkills = 1,
-	    .timeline = x->tl,
-	    .ntimeline = 2,
+		.t0_ns = T0,
+		.workers = x->w,
+		.nworkers = 2,
+		.stalls = &x->st,
+		.psi_delta = &x->pd,
+		.psi_system = true,
+		.memcg_delta = &x->md,
+		.system_delta = &x->vd,
+		.kills = &x->kill,
+		.nkills = 1,
+		.timeline = x->tl,
+		.ntimeline = 2,
 	};
 }
 
@@ -242,7 +244,7 @@ static void test_pure(void **state)
 /* Without tracefs, PSI or counters the section says so and stays whole. */
 static void test_missing(void **state)
 {
-	struct bench_in in = {.stalls_missing = "tracefs is not mounted and cannot be"};
+	struct bench_in in = { .stalls_missing = "tracefs is not mounted and cannot be" };
 	json_t *b = NULL;
 
 	assert_int_equal(bench_json(&in, &b), 0);
@@ -263,9 +265,9 @@ static void test_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_section),
-	    cmocka_unit_test(test_pure),
-	    cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_section),
+		cmocka_unit_test(test_pure),
+		cmocka_unit_test(test_missing),
 	};
 
 	return cmocka_run_group_tests_name("bench", tests, NULL, NULL);

@@ -38,11 +38,9 @@ static void detect_ok(const char *root, enum cg_version want_v, const char *want
 /* This machine: v1 memory wins over a cgroup2 mount without memory. */
 static void test_detect_hybrid(void **state)
 {
-	detect_ok(FIX "/hybrid", CG_V1,
-		  FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID);
+	detect_ok(FIX "/hybrid", CG_V1, FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID);
 	/* a trailing slash on root must not double the separator */
-	detect_ok(FIX "/hybrid/", CG_V1,
-		  FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID);
+	detect_ok(FIX "/hybrid/", CG_V1, FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID);
 }
 
 /* "cpu,cpuacct" and "name=systemd" lines must not be taken for memory. */
@@ -88,8 +86,10 @@ static void test_counters_v1_real(void **state)
 {
 	struct cg_counters c;
 
-	assert_int_equal(cg_read_counters(FIX "/hybrid/sys/fs/cgroup/memory/process_api/"
-					  HYBRID_ID "/oomlab-4242-quick", CG_V1, &c), 0);
+	assert_int_equal(cg_read_counters(FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID
+					      "/oomlab-4242-quick",
+					  CG_V1, &c),
+			 0);
 	assert_int_equal(c.version, CG_V1);
 	assert_int_equal(c.usage, 21688320);
 	assert_int_equal(c.limit, 64 * MIB);
@@ -105,8 +105,9 @@ static void test_counters_v1_unlimited(void **state)
 {
 	struct cg_counters c;
 
-	assert_int_equal(cg_read_counters(FIX "/hybrid/sys/fs/cgroup/memory/process_api/"
-					  HYBRID_ID, CG_V1, &c), 0);
+	assert_int_equal(cg_read_counters(FIX "/hybrid/sys/fs/cgroup/memory/process_api/" HYBRID_ID,
+					  CG_V1, &c),
+			 0);
 	assert_true(c.limit == UINT64_MAX);
 	assert_int_equal(c.usage, 11010048);
 }
@@ -117,7 +118,9 @@ static void test_counters_v1_legacy(void **state)
 	struct cg_counters c;
 
 	assert_int_equal(cg_read_counters(FIX "/v1/sys/fs/cgroup/memory/user.slice/"
-					  "oomlab-4242-quick", CG_V1, &c), 0);
+					      "oomlab-4242-quick",
+					  CG_V1, &c),
+			 0);
 	assert_int_equal(c.limit, 256 * MIB);
 	assert_int_equal(c.usage, 268185600);
 	assert_int_equal(c.failcnt, 5121);
@@ -129,8 +132,7 @@ static void test_counters_v2(void **state)
 {
 	struct cg_counters c;
 
-	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-quick",
-					  CG_V2, &c), 0);
+	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-quick", CG_V2, &c), 0);
 	assert_int_equal(c.version, CG_V2);
 	assert_int_equal(c.usage, 2564096);
 	assert_int_equal(c.limit, 64 * MIB);
@@ -145,9 +147,8 @@ static void test_counters_v2_group_max(void **state)
 {
 	struct cg_counters c;
 
-	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-group",
-					  CG_V2, &c), 0);
-	assert_true(c.limit == UINT64_MAX);	/* "max" */
+	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-group", CG_V2, &c), 0);
+	assert_true(c.limit == UINT64_MAX); /* "max" */
 	assert_int_equal(c.oom_kill, 3);
 	assert_int_equal(c.oom_group_kill, 1);
 	assert_int_equal(c.failcnt, 7);
@@ -159,7 +160,9 @@ static void test_counters_v2_pre517(void **state)
 	struct cg_counters c;
 
 	assert_int_equal(cg_read_counters(FIX "/v2-nested/sys/fs/cgroup/system.slice/"
-					  "oomlab-ci.service/oomlab-4242-quick", CG_V2, &c), 0);
+					      "oomlab-ci.service/oomlab-4242-quick",
+					  CG_V2, &c),
+			 0);
 	assert_int_equal(c.usage, 133251072);
 	assert_int_equal(c.limit, 128 * MIB);
 	assert_int_equal(c.oom, 2);
@@ -176,8 +179,8 @@ static void test_counters_errors(void **state)
 	assert_int_equal(cg_read_counters(FIX "/bad", CG_V2, &c), -EINVAL);
 	assert_int_equal(c.usage, 77);
 	/* v1 files asked of a v2 directory */
-	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-quick",
-					  CG_V1, &c), -ENOENT);
+	assert_int_equal(cg_read_counters(FIX "/v2/sys/fs/cgroup/oomlab-4242-quick", CG_V1, &c),
+			 -ENOENT);
 	assert_int_equal(cg_read_counters(FIX "/v2", CG_NONE, &c), -EINVAL);
 	assert_int_equal(c.usage, 77);
 }
@@ -204,7 +207,6 @@ static void test_create_bad_tag(void **state)
 	assert_int_equal(cg_create("a b", 64 * MIB, false, CG_SWAP_DEFAULT, &cg), -EINVAL);
 	assert_ptr_equal(cg, (struct oomlab_cg *)0x1);
 }
-
 
 static int put(const char *path, const char *text)
 {
@@ -395,7 +397,7 @@ static void test_create_child(void **state)
 	struct oomlab_cg *run = NULL, *g = NULL, *c = NULL, *bad = (struct oomlab_cg *)0x1;
 	const struct cg_setting pod_set[] = {
 		{ CG_KNOB_LOW, 16 * MIB },
-		{ CG_KNOB_MAX, 192 * MIB },	/* written first whatever the order */
+		{ CG_KNOB_MAX, 192 * MIB }, /* written first whatever the order */
 		{ CG_KNOB_OOM_GROUP, 1 },
 	};
 	const struct cg_setting c1_set[] = { { CG_KNOB_MAX, 96 * MIB } };
@@ -418,7 +420,7 @@ static void test_create_child(void **state)
 	assert_int_equal(cg_remove(run), 0);
 	assert_false(exists(c1, "."));
 	assert_false(exists(pod, "."));
-	assert_int_equal(cg_remove(c), 0);	/* already gone */
+	assert_int_equal(cg_remove(c), 0); /* already gone */
 	cg_destroy(c);
 	cg_destroy(g);
 	cg_destroy(run);
@@ -474,8 +476,7 @@ static void test_knob_table(void **state)
 	assert_string_equal(cg_knob_file(CG_KNOB_MAX, CG_V1), "memory.limit_in_bytes");
 	assert_string_equal(cg_knob_file(CG_KNOB_CURRENT, CG_V1), "memory.usage_in_bytes");
 	assert_string_equal(cg_knob_file(CG_KNOB_SWAP_MAX, CG_V2), "memory.swap.max");
-	assert_string_equal(cg_knob_file(CG_KNOB_SWAP_MAX, CG_V1),
-			    "memory.memsw.limit_in_bytes");
+	assert_string_equal(cg_knob_file(CG_KNOB_SWAP_MAX, CG_V1), "memory.memsw.limit_in_bytes");
 	assert_string_equal(cg_knob_file(CG_KNOB_OOM_EVENTS, CG_V1), "memory.oom_control");
 	for (enum cg_knob k = CG_KNOB_OOM_GROUP; k <= CG_KNOB_MIN; k++) {
 		assert_non_null(cg_knob_file(k, CG_V2));

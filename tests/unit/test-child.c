@@ -29,7 +29,7 @@ static int run_argv(char *const *argv, struct child_process *cp)
 
 static void test_true_false(void **state)
 {
-	char *t[] = {"/bin/true", NULL}, *f[] = {"false", NULL};
+	char *t[] = { "/bin/true", NULL }, *f[] = { "false", NULL };
 	struct child_process a = CHILD_PROCESS_INIT, b = CHILD_PROCESS_INIT;
 
 	assert_int_equal(run_argv(t, &a), 0);
@@ -46,7 +46,7 @@ static void test_true_false(void **state)
 
 static void test_capture(void **state)
 {
-	char *argv[] = {"sh", "-c", "echo out; echo err >&2; exit 3", NULL};
+	char *argv[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.out = CHILD_IO_CAPTURE;
@@ -63,7 +63,7 @@ static void test_capture(void **state)
 static void test_capture_merged_and_big(void **state)
 {
 	/* more than a pipe holds (64 KiB): the parent must read while waiting */
-	char *argv[] = {"sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x; echo e >&2", NULL};
+	char *argv[] = { "sh", "-c", "head -c 300000 /dev/zero | tr '\\0' x; echo e >&2", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.out = CHILD_IO_CAPTURE;
@@ -77,7 +77,7 @@ static void test_capture_merged_and_big(void **state)
 
 static void test_empty_capture_is_a_string(void **state)
 {
-	char *argv[] = {"true", NULL};
+	char *argv[] = { "true", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.out = CHILD_IO_CAPTURE;
@@ -89,8 +89,8 @@ static void test_empty_capture_is_a_string(void **state)
 
 static void test_missing_program(void **state)
 {
-	char *argv[] = {"oomlab-no-such-program", NULL};
-	char *abs[] = {"/nonexistent/prog", NULL};
+	char *argv[] = { "oomlab-no-such-program", NULL };
+	char *abs[] = { "/nonexistent/prog", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	assert_int_equal(run_argv(argv, &cp), -ENOENT);
@@ -115,7 +115,7 @@ static int hook_returns(const struct child_process *cp, void *arg)
 
 static void test_pre_exec_failure(void **state)
 {
-	char *argv[] = {"true", NULL};
+	char *argv[] = { "true", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 	int kind = 7;
 
@@ -138,8 +138,8 @@ static void test_pre_exec_failure(void **state)
 static void test_cwd_env_fd(void **state)
 {
 	char tmpl[] = "/tmp/oomlab-test-child.XXXXXX", path[64];
-	char *argv[] = {"sh", "-c", "pwd; echo \"$OOMLAB_T\"", NULL};
-	char *env[] = {"OOMLAB_T=hello world", NULL};
+	char *argv[] = { "sh", "-c", "pwd; echo \"$OOMLAB_T\"", NULL };
+	char *env[] = { "OOMLAB_T=hello world", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 	_cleanup_free_ char *got = NULL, *want = NULL;
 	int fd;
@@ -172,7 +172,7 @@ static void test_cwd_env_fd(void **state)
 
 static void test_stdin_pipe(void **state)
 {
-	char *argv[] = {"tr", "a-z", "A-Z", NULL};
+	char *argv[] = { "tr", "a-z", "A-Z", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.argv = argv;
@@ -190,7 +190,7 @@ static void test_stdin_pipe(void **state)
 
 static void test_stdio_null(void **state)
 {
-	char *argv[] = {"sh", "-c", "cat; echo done", NULL};
+	char *argv[] = { "sh", "-c", "cat; echo done", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.in = CHILD_IO_NULL; /* cat sees EOF at once */
@@ -203,7 +203,7 @@ static void test_stdio_null(void **state)
 
 static void test_timeout_kills(void **state)
 {
-	char *argv[] = {"sleep", "30", NULL};
+	char *argv[] = { "sleep", "30", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 	uint64_t t0 = now_ns();
 
@@ -217,7 +217,7 @@ static void test_timeout_kills(void **state)
 
 static int hook_sleeps(const struct child_process *cp, void *arg)
 {
-	struct timespec ts = {.tv_sec = 30};
+	struct timespec ts = { .tv_sec = 30 };
 
 	nanosleep(&ts, NULL);
 	return 0;
@@ -225,7 +225,7 @@ static int hook_sleeps(const struct child_process *cp, void *arg)
 
 static void test_timeout_before_exec(void **state)
 {
-	char *argv[] = {"true", NULL};
+	char *argv[] = { "true", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 	uint64_t t0 = now_ns();
 
@@ -249,9 +249,9 @@ static void on_alarm(int sig)
 
 static void test_interrupt_before_exec(void **state)
 {
-	struct sigaction sa = {.sa_handler = on_alarm};
-	struct itimerval it = {.it_value = {.tv_usec = 200000}};
-	char *argv[] = {"true", NULL};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
+	char *argv[] = { "true", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 	uint64_t t0 = now_ns();
 
@@ -273,10 +273,10 @@ static void test_interrupt_before_exec(void **state)
 static void test_interrupt_signal_forwarded(void **state)
 {
 	/* the child ends itself on SIGTERM, after its own cleanup */
-	char *argv[] = {"sh", "-c",
-			"trap 'echo cleaned; exit 5' TERM; while :; do sleep 0.05; done", NULL};
+	char *argv[] = { "sh", "-c",
+			 "trap 'echo cleaned; exit 5' TERM; while :; do sleep 0.05; done", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
-	struct timespec ts = {.tv_nsec = 300 * 1000000L};
+	struct timespec ts = { .tv_nsec = 300 * 1000000L };
 
 	flag = 0;
 	cp.argv = argv;
@@ -295,7 +295,7 @@ static void test_interrupt_signal_forwarded(void **state)
 
 static void test_kill_by_pidfd(void **state)
 {
-	char *argv[] = {"sleep", "30", NULL};
+	char *argv[] = { "sleep", "30", NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	cp.argv = argv;
@@ -311,7 +311,7 @@ static void test_kill_by_pidfd(void **state)
 
 static void test_bad_request(void **state)
 {
-	char *argv[] = {NULL};
+	char *argv[] = { NULL };
 	struct child_process cp = CHILD_PROCESS_INIT;
 
 	assert_int_equal(run_argv(argv, &cp), -EINVAL);
@@ -322,21 +322,21 @@ static void test_bad_request(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_true_false),
-	    cmocka_unit_test(test_capture),
-	    cmocka_unit_test(test_capture_merged_and_big),
-	    cmocka_unit_test(test_empty_capture_is_a_string),
-	    cmocka_unit_test(test_missing_program),
-	    cmocka_unit_test(test_pre_exec_failure),
-	    cmocka_unit_test(test_cwd_env_fd),
-	    cmocka_unit_test(test_stdin_pipe),
-	    cmocka_unit_test(test_stdio_null),
-	    cmocka_unit_test(test_timeout_kills),
-	    cmocka_unit_test(test_timeout_before_exec),
-	    cmocka_unit_test(test_interrupt_before_exec),
-	    cmocka_unit_test(test_interrupt_signal_forwarded),
-	    cmocka_unit_test(test_kill_by_pidfd),
-	    cmocka_unit_test(test_bad_request),
+		cmocka_unit_test(test_true_false),
+		cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_capture_merged_and_big),
+		cmocka_unit_test(test_empty_capture_is_a_string),
+		cmocka_unit_test(test_missing_program),
+		cmocka_unit_test(test_pre_exec_failure),
+		cmocka_unit_test(test_cwd_env_fd),
+		cmocka_unit_test(test_stdin_pipe),
+		cmocka_unit_test(test_stdio_null),
+		cmocka_unit_test(test_timeout_kills),
+		cmocka_unit_test(test_timeout_before_exec),
+		cmocka_unit_test(test_interrupt_before_exec),
+		cmocka_unit_test(test_interrupt_signal_forwarded),
+		cmocka_unit_test(test_kill_by_pidfd),
+		cmocka_unit_test(test_bad_request),
 	};
 
 	return cmocka_run_group_tests_name("child", tests, NULL, NULL);

@@ -45,8 +45,8 @@ static void on_report(const struct oom_report *r, void *arg)
 static json_t *explain_file(const char *path, FILE *table, struct explain_stats *ret_st,
 			    struct collect *ret_c)
 {
-	struct collect c = {.events = json_array(), .table = table};
-	struct explain_stats st = {0};
+	struct collect c = { .events = json_array(), .table = table };
+	struct explain_stats st = { 0 };
 	struct oom_assembler *a = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
@@ -113,50 +113,50 @@ static void check_golden(const char *path, const char *name)
 static const struct {
 	const char *path, *name;
 } goldens[] = {
-    /* captures from this machine (6.18, v1 memcg) in every shape */
-    {FIX "618-memcg-dmesg.txt", "618-memcg-dmesg"},
-    {FIX "618-memcg-dmesg-T.txt", "618-memcg-dmesg-T"},
-    {FIX "618-memcg-dmesg-T-ja.txt", "618-memcg-dmesg-T-ja"},
-    {FIX "618-memcg-dmesg-T-de.txt", "618-memcg-dmesg-T-de"},
-    {FIX "618-memcg-dmesg-iso.txt", "618-memcg-dmesg-iso"},
-    {FIX "618-memcg-grep.txt", "618-memcg-grep"},
-    {FIX "618-memcg-caller.txt", "618-memcg-caller"},
-    {FIX "618-memcg-journal.json", "618-memcg-journal-json"},
-    {FIX "618-memcg-journal.export", "618-memcg-journal-export"},
-    {FIX "618-memcg-syslog.txt", "618-memcg-syslog"},
-    {FIX "618-memcg-kibana-desc.csv", "618-memcg-kibana-desc"},
-    {FIX "618-memcg-grafana.txt", "618-memcg-grafana"},
-    {FIX "618-memcg-mail.txt", "618-memcg-mail"},
-    {FIX "618-memcg-journal-short-iso.txt", "618-memcg-journal-short-iso"},
-    {FIX "618-memcg-journal-short-precise.txt", "618-memcg-journal-short-precise"},
-    {FIX "618-memcg-journal-short-monotonic.txt", "618-memcg-journal-short-monotonic"},
-    {FIX "61-guest-global-console.log", "61-guest-global-console"},
-    /* guests, loglevel=8: global, oom.group and oom_kill_allocating_task */
-    {FIX "guest-5.10-console.log", "guest-5.10-console"},
-    {FIX "guest-6.1-console.log", "guest-6.1-console"},
-    {FIX "guest-6.12-console.log", "guest-6.12-console"},
-    {FIX "guest-7.2-console.log", "guest-7.2-console"},
-    /* public reports (sources in the fixtures' headers and README) */
-    {FIX "3.10-el7-dmesg-T-wrapped-rows.txt", "3.10-el7-dmesg-T"},
-    {FIX "5.17-global-adj1000.txt", "5.17-global-adj1000"},
-    {FIX "5.x-dmesg-T-terminal-wrapped.txt", "5.x-dmesg-T-terminal-wrapped"},
-    {FIX "5.4-syslog-interleaved.txt", "5.4-syslog-interleaved"},
-    {KFIX "kmsg-5.4-memcg.txt", "kmsg-5.4-memcg"},
-    {KFIX "kmsg-5.x-global-constraint.txt", "kmsg-5.x-global-constraint"},
-    {KFIX "kmsg-4.14-invoked.txt", "kmsg-4.14-invoked"},
-    {KFIX "kmsg-4.x-tasks-8col.txt", "kmsg-4.x-tasks-8col"},
-    {KFIX "kmsg-5.4-tasks.txt", "kmsg-5.4-tasks"},
-    {KFIX "kmsg-6.18-memcg-raw.txt", "kmsg-6.18-memcg-raw"},
-    {KFIX "kmsg-6.18-memcg-mthread-raw.txt", "kmsg-6.18-memcg-mthread-raw"},
-    {KFIX "kmsg-6.18-memcg-reaper-raw.txt", "kmsg-6.18-memcg-reaper-raw"},
-    {KFIX "kmsg-5.4.0-77-memcg.txt", "kmsg-5.4.0-77-memcg"},
-    {KFIX "kmsg-5.4-global.txt", "kmsg-5.4-global"},
-    {KFIX "kmsg-4.8-memcg.txt", "kmsg-4.8-memcg"},
-    {KFIX "kmsg-3.10-rhel7-memcg.txt", "kmsg-3.10-rhel7-memcg"},
-    {KFIX "kmsg-3.x-arm-global.txt", "kmsg-3.x-arm-global"},
-    {KFIX "kmsg-2.6.32-rhel6-global.txt", "kmsg-2.6.32-rhel6-global"},
-    {KFIX "kmsg-2.6-x86_64-global.txt", "kmsg-2.6-x86_64-global"},
-    {KFIX "kmsg-4.x-global-tasks.txt", "kmsg-4.x-global-tasks"},
+	/* captures from this machine (6.18, v1 memcg) in every shape */
+	{ FIX "618-memcg-dmesg.txt", "618-memcg-dmesg" },
+	{ FIX "618-memcg-dmesg-T.txt", "618-memcg-dmesg-T" },
+	{ FIX "618-memcg-dmesg-T-ja.txt", "618-memcg-dmesg-T-ja" },
+	{ FIX "618-memcg-dmesg-T-de.txt", "618-memcg-dmesg-T-de" },
+	{ FIX "618-memcg-dmesg-iso.txt", "618-memcg-dmesg-iso" },
+	{ FIX "618-memcg-grep.txt", "618-memcg-grep" },
+	{ FIX "618-memcg-caller.txt", "618-memcg-caller" },
+	{ FIX "618-memcg-journal.json", "618-memcg-journal-json" },
+	{ FIX "618-memcg-journal.export", "618-memcg-journal-export" },
+	{ FIX "618-memcg-syslog.txt", "618-memcg-syslog" },
+	{ FIX "618-memcg-kibana-desc.csv", "618-memcg-kibana-desc" },
+	{ FIX "618-memcg-grafana.txt", "618-memcg-grafana" },
+	{ FIX "618-memcg-mail.txt", "618-memcg-mail" },
+	{ FIX "618-memcg-journal-short-iso.txt", "618-memcg-journal-short-iso" },
+	{ FIX "618-memcg-journal-short-precise.txt", "618-memcg-journal-short-precise" },
+	{ FIX "618-memcg-journal-short-monotonic.txt", "618-memcg-journal-short-monotonic" },
+	{ FIX "61-guest-global-console.log", "61-guest-global-console" },
+	/* guests, loglevel=8: global, oom.group and oom_kill_allocating_task */
+	{ FIX "guest-5.10-console.log", "guest-5.10-console" },
+	{ FIX "guest-6.1-console.log", "guest-6.1-console" },
+	{ FIX "guest-6.12-console.log", "guest-6.12-console" },
+	{ FIX "guest-7.2-console.log", "guest-7.2-console" },
+	/* public reports (sources in the fixtures' headers and README) */
+	{ FIX "3.10-el7-dmesg-T-wrapped-rows.txt", "3.10-el7-dmesg-T" },
+	{ FIX "5.17-global-adj1000.txt", "5.17-global-adj1000" },
+	{ FIX "5.x-dmesg-T-terminal-wrapped.txt", "5.x-dmesg-T-terminal-wrapped" },
+	{ FIX "5.4-syslog-interleaved.txt", "5.4-syslog-interleaved" },
+	{ KFIX "kmsg-5.4-memcg.txt", "kmsg-5.4-memcg" },
+	{ KFIX "kmsg-5.x-global-constraint.txt", "kmsg-5.x-global-constraint" },
+	{ KFIX "kmsg-4.14-invoked.txt", "kmsg-4.14-invoked" },
+	{ KFIX "kmsg-4.x-tasks-8col.txt", "kmsg-4.x-tasks-8col" },
+	{ KFIX "kmsg-5.4-tasks.txt", "kmsg-5.4-tasks" },
+	{ KFIX "kmsg-6.18-memcg-raw.txt", "kmsg-6.18-memcg-raw" },
+	{ KFIX "kmsg-6.18-memcg-mthread-raw.txt", "kmsg-6.18-memcg-mthread-raw" },
+	{ KFIX "kmsg-6.18-memcg-reaper-raw.txt", "kmsg-6.18-memcg-reaper-raw" },
+	{ KFIX "kmsg-5.4.0-77-memcg.txt", "kmsg-5.4.0-77-memcg" },
+	{ KFIX "kmsg-5.4-global.txt", "kmsg-5.4-global" },
+	{ KFIX "kmsg-4.8-memcg.txt", "kmsg-4.8-memcg" },
+	{ KFIX "kmsg-3.10-rhel7-memcg.txt", "kmsg-3.10-rhel7-memcg" },
+	{ KFIX "kmsg-3.x-arm-global.txt", "kmsg-3.x-arm-global" },
+	{ KFIX "kmsg-2.6.32-rhel6-global.txt", "kmsg-2.6.32-rhel6-global" },
+	{ KFIX "kmsg-2.6-x86_64-global.txt", "kmsg-2.6-x86_64-global" },
+	{ KFIX "kmsg-4.x-global-tasks.txt", "kmsg-4.x-global-tasks" },
 };
 
 static void test_goldens(void **state)
@@ -168,7 +168,7 @@ static void test_goldens(void **state)
 /* Every shape of the same capture gives the same kills, in order. */
 static void test_same_kills_every_shape(void **state)
 {
-	static const pid_t want[] = {11409, 11404, 11402};
+	static const pid_t want[] = { 11409, 11404, 11402 };
 
 	/* the first 16 goldens: the quickstart capture in every shape */
 	for (size_t i = 0; i < 16; i++) {
@@ -227,11 +227,11 @@ static void test_daemon_quote(void **state)
 {
 	struct explain_stats st;
 	json_t *ev = explain_text(
-	    "Dec  1 08:53:48 h oomlab[11400]: kill    small (pid 11409): Memory cgroup out of "
-	    "memory: Killed process 11409 (small) total-vm:33280kB\n"
-	    "kill    big (pid 99) +622.4 ms: Out of memory: Killed process 99 (big) total-vm:1kB\n"
-	    "myd: saw Killed process 5 (x)\n",
-	    &st);
+		"Dec  1 08:53:48 h oomlab[11400]: kill    small (pid 11409): Memory cgroup out of "
+		"memory: Killed process 11409 (small) total-vm:33280kB\n"
+		"kill    big (pid 99) +622.4 ms: Out of memory: Killed process 99 (big) total-vm:1kB\n"
+		"myd: saw Killed process 5 (x)\n",
+		&st);
 
 	assert_int_equal(json_array_size(ev), 0);
 	assert_int_equal(st.other_source, 1);
@@ -256,9 +256,9 @@ static void test_bad_input(void **state)
 	memset(text, 'x', big);
 	n = big;
 	text[n++] = '\n';
-	n +=
-	    (size_t)sprintf(text + n, "[ 1.0] Out of memory: Killed process 7 (\xff\xfe\x80z) "
-				      "total-vm:10kB, anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n");
+	n += (size_t)sprintf(text + n,
+			     "[ 1.0] Out of memory: Killed process 7 (\xff\xfe\x80z) "
+			     "total-vm:10kB, anon-rss:5kB, file-rss:0kB, shmem-rss:0kB\n");
 	text[n] = '\0';
 	ev = explain_text(text, &st);
 	assert_int_equal(json_array_size(ev), 1);
@@ -299,11 +299,11 @@ static void test_nul_line(void **state)
 static void test_wrapped_kill(void **state)
 {
 	json_t *ev =
-	    explain_text("Out of memory: Kill process 957 (app.out) score 524 or sacrifice\n"
-			 "child\n"
-			 "Killed process\n"
-			 "957 (app.out) total-vm:67472kB, anon-rss:14496kB, file-rss:516kB\n",
-			 NULL);
+		explain_text("Out of memory: Kill process 957 (app.out) score 524 or sacrifice\n"
+			     "child\n"
+			     "Killed process\n"
+			     "957 (app.out) total-vm:67472kB, anon-rss:14496kB, file-rss:516kB\n",
+			     NULL);
 	json_t *e;
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -318,29 +318,29 @@ static void test_wrapped_kill(void **state)
 static void test_group_kill(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 5.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
-	    "[ 5.0] CPU: 0 UID: 0 PID: 10 Comm: a Not tainted 6.1.0-57-cloud-amd64 #1\n"
-	    "[ 5.0] memory: usage 4096kB, limit 4096kB, failcnt 3\n"
-	    "[ 5.0] Tasks state (memory values in pages):\n"
-	    "[ 5.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
-	    "pgtables_bytes swapents oom_score_adj name\n"
-	    "[ 5.0] [     10]     0    10      100      600      600        0         0     8192   "
-	    "     0             0 a\n"
-	    "[ 5.0] [     11]     0    11      100      300      300        0         0     8192   "
-	    "     0             0 b\n"
-	    "[ 5.0] "
-	    "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/"
-	    ",mems_allowed=0,oom_memcg=/g,task_memcg=/g/x,task=a,pid=10,uid=0\n"
-	    "[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
-	    "anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-	    "[ 5.0] Tasks in /g are going to be killed due to memory.oom.group set\n"
-	    "[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
-	    "anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-	    "[ 5.0] Memory cgroup out of memory: Killed process 11 (b) total-vm:400kB, "
-	    "anon-rss:1200kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
-	    "[ 5.1] oom_reaper: reaped process 11 (b), now anon-rss:0kB, file-rss:0kB, "
-	    "shmem-rss:0kB\n",
-	    NULL);
+		"[ 5.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+		"[ 5.0] CPU: 0 UID: 0 PID: 10 Comm: a Not tainted 6.1.0-57-cloud-amd64 #1\n"
+		"[ 5.0] memory: usage 4096kB, limit 4096kB, failcnt 3\n"
+		"[ 5.0] Tasks state (memory values in pages):\n"
+		"[ 5.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+		"pgtables_bytes swapents oom_score_adj name\n"
+		"[ 5.0] [     10]     0    10      100      600      600        0         0     8192   "
+		"     0             0 a\n"
+		"[ 5.0] [     11]     0    11      100      300      300        0         0     8192   "
+		"     0             0 b\n"
+		"[ 5.0] "
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/"
+		",mems_allowed=0,oom_memcg=/g,task_memcg=/g/x,task=a,pid=10,uid=0\n"
+		"[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
+		"anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+		"[ 5.0] Tasks in /g are going to be killed due to memory.oom.group set\n"
+		"[ 5.0] Memory cgroup out of memory: Killed process 10 (a) total-vm:400kB, "
+		"anon-rss:2400kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+		"[ 5.0] Memory cgroup out of memory: Killed process 11 (b) total-vm:400kB, "
+		"anon-rss:1200kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n"
+		"[ 5.1] oom_reaper: reaped process 11 (b), now anon-rss:0kB, file-rss:0kB, "
+		"shmem-rss:0kB\n",
+		NULL);
 	json_t *a = json_array_get(ev, 0), *b = json_array_get(ev, 1);
 
 	assert_int_equal(json_array_size(ev), 2);
@@ -351,8 +351,8 @@ static void test_group_kill(void **state)
 	assert_true(json_is_true(json_object_get(json_object_get(a, "model"), "agrees")));
 	assert_true(json_is_true(json_object_get(json_object_get(b, "model"), "agrees")));
 	assert_non_null(
-	    strstr(json_string_value(json_object_get(json_object_get(b, "model"), "why")),
-		   "memory.oom.group /g"));
+		strstr(json_string_value(json_object_get(json_object_get(b, "model"), "why")),
+		       "memory.oom.group /g"));
 	assert_true(json_is_object(json_object_get(b, "reaped")));
 	assert_true(json_is_null(json_object_get(a, "reaped")));
 	json_decref(ev);
@@ -363,20 +363,20 @@ static void test_group_kill(void **state)
 static void test_child_sacrifice(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 9.0] p invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
-	    "[ 9.0] CPU: 0 PID: 20 Comm: p Not tainted 4.14.0 #1\n"
-	    "[ 9.0] Task in /m killed as a result of limit of /m\n"
-	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
-	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
-	    "name\n"
-	    "[ 9.0] [   20]     0    20      500     1500       4       3        0             0 "
-	    "p\n"
-	    "[ 9.0] [   21]     0    21      500      400       4       3        0             0 "
-	    "c\n"
-	    "[ 9.0] Memory cgroup out of memory: Kill process 20 (p) score 187 or sacrifice child\n"
-	    "[ 9.0] Killed process 21 (c) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB, "
-	    "shmem-rss:0kB\n",
-	    NULL);
+		"[ 9.0] p invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+		"[ 9.0] CPU: 0 PID: 20 Comm: p Not tainted 4.14.0 #1\n"
+		"[ 9.0] Task in /m killed as a result of limit of /m\n"
+		"[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+		"[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
+		"name\n"
+		"[ 9.0] [   20]     0    20      500     1500       4       3        0             0 "
+		"p\n"
+		"[ 9.0] [   21]     0    21      500      400       4       3        0             0 "
+		"c\n"
+		"[ 9.0] Memory cgroup out of memory: Kill process 20 (p) score 187 or sacrifice child\n"
+		"[ 9.0] Killed process 21 (c) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB, "
+		"shmem-rss:0kB\n",
+		NULL);
 	json_t *e = json_array_get(ev, 0), *m = json_object_get(e, "model");
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -390,7 +390,7 @@ static void test_child_sacrifice(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 20);
 	assert_true(json_is_true(json_object_get(m, "agrees")));
 	assert_non_null(
-	    strstr(json_string_value(json_object_get(m, "why")), "sacrificed its child 21"));
+		strstr(json_string_value(json_object_get(m, "why")), "sacrificed its child 21"));
 	json_decref(ev);
 }
 
@@ -398,22 +398,22 @@ static void test_child_sacrifice(void **state)
 static void test_allocating_task(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 9.0] small invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
-	    "[ 9.0] CPU: 0 PID: 30 Comm: small Not tainted 4.9.0 #1\n"
-	    "[ 9.0] 262144 pages RAM\n"
-	    "[ 9.0] 6000 pages reserved\n"
-	    "[ 9.0] Total swap = 0kB\n"
-	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
-	    "name\n"
-	    "[ 9.0] [   30]  1000    30      500      100       4       3        0             0 "
-	    "small\n"
-	    "[ 9.0] [   31]  1000    31      500   200000       4       3        0             0 "
-	    "big\n"
-	    "[ 9.0] Out of memory (oom_kill_allocating_task): Kill process 30 (small) score 0 or "
-	    "sacrifice child\n"
-	    "[ 9.0] Killed process 30 (small) total-vm:2000kB, anon-rss:400kB, file-rss:0kB, "
-	    "shmem-rss:0kB\n",
-	    NULL);
+		"[ 9.0] small invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+		"[ 9.0] CPU: 0 PID: 30 Comm: small Not tainted 4.9.0 #1\n"
+		"[ 9.0] 262144 pages RAM\n"
+		"[ 9.0] 6000 pages reserved\n"
+		"[ 9.0] Total swap = 0kB\n"
+		"[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj "
+		"name\n"
+		"[ 9.0] [   30]  1000    30      500      100       4       3        0             0 "
+		"small\n"
+		"[ 9.0] [   31]  1000    31      500   200000       4       3        0             0 "
+		"big\n"
+		"[ 9.0] Out of memory (oom_kill_allocating_task): Kill process 30 (small) score 0 or "
+		"sacrifice child\n"
+		"[ 9.0] Killed process 30 (small) total-vm:2000kB, anon-rss:400kB, file-rss:0kB, "
+		"shmem-rss:0kB\n",
+		NULL);
 	json_t *e = json_array_get(ev, 0), *m = json_object_get(e, "model");
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -422,7 +422,7 @@ static void test_allocating_task(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 31);
 	assert_true(json_is_false(json_object_get(m, "agrees")));
 	assert_non_null(
-	    strstr(json_string_value(json_object_get(m, "why")), "oom_kill_allocating_task"));
+		strstr(json_string_value(json_object_get(m, "why")), "oom_kill_allocating_task"));
 	/* the adj of the trigger line is the victim's (trigger pid 30) */
 	assert_int_equal(json_integer_value(json_object_get(e, "oom_score_adj")), 0);
 	json_decref(ev);
@@ -436,40 +436,43 @@ static void test_prefix_split(void **state)
 		double ktime; /* < 0: none */
 		enum oom_source src;
 	} cases[] = {
-	    {"[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
-	    {"[  162.598046][  T9185] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
-	    {"[  162.598046] [    C1] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
-	    {"<4>[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN},
-	    {"[Thu May 14 23:17:24 2020] a", "a", "Thu May 14 23:17:24 2020", -1, OOM_SRC_UNKNOWN},
-	    {"[\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026] a", "a",
-	     "\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026", -1, OOM_SRC_UNKNOWN},
-	    {"[Jan26 10:11] a", "a", "Jan26 10:11", -1, OOM_SRC_UNKNOWN},
-	    {"2026-12-01T08:53:48,853074+00:00 a b", "a b", "2026-12-01T08:53:48,853074+00:00", -1,
-	     OOM_SRC_UNKNOWN},
-	    {"Dec  1 08:53:48 host kernel: [ 1085.853074] a", "a", "Dec  1 08:53:48", 1085.853074,
-	     OOM_SRC_KERNEL},
-	    {"Dec  1 08:53:48.123456 host kernel: a", "a", "Dec  1 08:53:48.123456", -1,
-	     OOM_SRC_KERNEL},
-	    {"2026-12-01T08:53:48+0000 host kernel: a", "a", "2026-12-01T08:53:48+0000", -1,
-	     OOM_SRC_KERNEL},
-	    {"avril 16 21:08:50 h systemd-oomd[93234]: Killed /user.slice", "Killed /user.slice",
-	     "avril 16 21:08:50", -1, OOM_SRC_OTHER},
-	    {"[ 1085.853074] host kernel: a", "a", "", 1085.853074, OOM_SRC_KERNEL},
-	    {"[ 1085.853074] Call Trace:", "Call Trace:", "", 1085.853074, OOM_SRC_UNKNOWN},
-	    {"2026-12-01 08:53:48.853 | kernel | [ 1085.853074] a", "a", "2026-12-01 08:53:48.853",
-	     1085.853074, OOM_SRC_KERNEL},
-	    {"\"Jan 2, 2024 @ 03:04:05.123\",\"h\",\"kernel\",\"say \"\"x\"\"\"", "say \"x\"",
-	     "Jan 2, 2024 @ 03:04:05.123", -1, OOM_SRC_KERNEL},
-	    {"kernel: a", "a", "", -1, OOM_SRC_KERNEL},
-	    {"[   4414]     0  4414", "[   4414]     0  4414", "", -1, OOM_SRC_UNKNOWN},
-	    {"[  pid  ]   uid  tgid", "[  pid  ]   uid  tgid", "", -1, OOM_SRC_UNKNOWN},
-	    {"[  +0.000123] a", "a", "", -1, OOM_SRC_UNKNOWN},
-	    {"Booting paravirtualized kernel on KVM", "Booting paravirtualized kernel on KVM", "",
-	     -1, OOM_SRC_UNKNOWN},
+		{ "[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN },
+		{ "[  162.598046][  T9185] oom-kill:x", "oom-kill:x", "", 162.598046,
+		  OOM_SRC_UNKNOWN },
+		{ "[  162.598046] [    C1] oom-kill:x", "oom-kill:x", "", 162.598046,
+		  OOM_SRC_UNKNOWN },
+		{ "<4>[  162.598046] oom-kill:x", "oom-kill:x", "", 162.598046, OOM_SRC_UNKNOWN },
+		{ "[Thu May 14 23:17:24 2020] a", "a", "Thu May 14 23:17:24 2020", -1,
+		  OOM_SRC_UNKNOWN },
+		{ "[\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026] a", "a",
+		  "\xe7\x81\xab 12\xe6\x9c\x88  1 08:53:48 2026", -1, OOM_SRC_UNKNOWN },
+		{ "[Jan26 10:11] a", "a", "Jan26 10:11", -1, OOM_SRC_UNKNOWN },
+		{ "2026-12-01T08:53:48,853074+00:00 a b", "a b", "2026-12-01T08:53:48,853074+00:00",
+		  -1, OOM_SRC_UNKNOWN },
+		{ "Dec  1 08:53:48 host kernel: [ 1085.853074] a", "a", "Dec  1 08:53:48",
+		  1085.853074, OOM_SRC_KERNEL },
+		{ "Dec  1 08:53:48.123456 host kernel: a", "a", "Dec  1 08:53:48.123456", -1,
+		  OOM_SRC_KERNEL },
+		{ "2026-12-01T08:53:48+0000 host kernel: a", "a", "2026-12-01T08:53:48+0000", -1,
+		  OOM_SRC_KERNEL },
+		{ "avril 16 21:08:50 h systemd-oomd[93234]: Killed /user.slice",
+		  "Killed /user.slice", "avril 16 21:08:50", -1, OOM_SRC_OTHER },
+		{ "[ 1085.853074] host kernel: a", "a", "", 1085.853074, OOM_SRC_KERNEL },
+		{ "[ 1085.853074] Call Trace:", "Call Trace:", "", 1085.853074, OOM_SRC_UNKNOWN },
+		{ "2026-12-01 08:53:48.853 | kernel | [ 1085.853074] a", "a",
+		  "2026-12-01 08:53:48.853", 1085.853074, OOM_SRC_KERNEL },
+		{ "\"Jan 2, 2024 @ 03:04:05.123\",\"h\",\"kernel\",\"say \"\"x\"\"\"", "say \"x\"",
+		  "Jan 2, 2024 @ 03:04:05.123", -1, OOM_SRC_KERNEL },
+		{ "kernel: a", "a", "", -1, OOM_SRC_KERNEL },
+		{ "[   4414]     0  4414", "[   4414]     0  4414", "", -1, OOM_SRC_UNKNOWN },
+		{ "[  pid  ]   uid  tgid", "[  pid  ]   uid  tgid", "", -1, OOM_SRC_UNKNOWN },
+		{ "[  +0.000123] a", "a", "", -1, OOM_SRC_UNKNOWN },
+		{ "Booting paravirtualized kernel on KVM", "Booting paravirtualized kernel on KVM",
+		  "", -1, OOM_SRC_UNKNOWN },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct oom_prefix_state ps = {0};
+		struct oom_prefix_state ps = { 0 };
 		struct oom_prefix p;
 		char buf[256];
 
@@ -506,16 +509,16 @@ static void test_newest_first(void **state)
 static void test_mm_sharer(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 9.0] Out of memory: Kill process 40 (a) score 900 or sacrifice child\n"
-	    "[ 9.0] Killed process 40 (a) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB\n"
-	    "[ 9.0] Kill process 41 (a2) sharing same memory\n",
-	    NULL);
+		"[ 9.0] Out of memory: Kill process 40 (a) score 900 or sacrifice child\n"
+		"[ 9.0] Killed process 40 (a) total-vm:2000kB, anon-rss:1600kB, file-rss:0kB\n"
+		"[ 9.0] Kill process 41 (a2) sharing same memory\n",
+		NULL);
 
 	assert_int_equal(json_array_size(ev), 2);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 1), "pid")), 41);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev, 1), "oom")), 1);
 	assert_non_null(strstr(json_string_value(json_object_get(
-				   json_object_get(json_array_get(ev, 1), "model"), "why")),
+				       json_object_get(json_array_get(ev, 1), "model"), "why")),
 			       "shares the victim's mm"));
 	json_decref(ev);
 }
@@ -524,16 +527,16 @@ static void test_mm_sharer(void **state)
 static void test_era_otherwise(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 9.0] u invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
-	    "[ 9.0] CPU: 0 PID: 51 Comm: u Not tainted 3.10.0-1160.el7.x86_64 #1\n"
-	    "[ 9.0] Task in /m killed as a result of limit of /m\n"
-	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
-	    "[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name\n"
-	    "[ 9.0] [   50]     0    50      500     1000       0        0             0 r\n"
-	    "[ 9.0] [   51]  1000    51      500      990       0        0             0 u\n"
-	    "[ 9.0] Memory cgroup out of memory: Kill process 50 (r) score 122 or sacrifice child\n"
-	    "[ 9.0] Killed process 50 (r) total-vm:2000kB, anon-rss:4000kB, file-rss:0kB\n",
-	    NULL);
+		"[ 9.0] u invoked oom-killer: gfp_mask=0xd0, order=0, oom_score_adj=0\n"
+		"[ 9.0] CPU: 0 PID: 51 Comm: u Not tainted 3.10.0-1160.el7.x86_64 #1\n"
+		"[ 9.0] Task in /m killed as a result of limit of /m\n"
+		"[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+		"[ 9.0] [ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name\n"
+		"[ 9.0] [   50]     0    50      500     1000       0        0             0 r\n"
+		"[ 9.0] [   51]  1000    51      500      990       0        0             0 u\n"
+		"[ 9.0] Memory cgroup out of memory: Kill process 50 (r) score 122 or sacrifice child\n"
+		"[ 9.0] Killed process 50 (r) total-vm:2000kB, anon-rss:4000kB, file-rss:0kB\n",
+		NULL);
 	json_t *m = json_object_get(json_array_get(ev, 0), "model");
 
 	assert_int_equal(json_array_size(ev), 1);
@@ -542,8 +545,8 @@ static void test_era_otherwise(void **state)
 	assert_int_equal(json_integer_value(json_object_get(m, "predicted_pid")), 51);
 	assert_true(json_is_false(json_object_get(m, "agrees")));
 	assert_string_equal(
-	    json_string_value(json_object_get(m, "why")),
-	    "the choice fits the 4.17 model, not the 3.8 one the kernel version says");
+		json_string_value(json_object_get(m, "why")),
+		"the choice fits the 4.17 model, not the 3.8 one the kernel version says");
 	json_decref(ev);
 }
 
@@ -551,20 +554,20 @@ static void test_era_otherwise(void **state)
 static void test_tie(void **state)
 {
 	json_t *ev = explain_text(
-	    "[ 9.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
-	    "[ 9.0] CPU: 0 UID: 0 PID: 60 Comm: a Not tainted 6.1.0 #1\n"
-	    "[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
-	    "[ 9.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
-	    "pgtables_bytes swapents oom_score_adj name\n"
-	    "[ 9.0] [     60]     0    60      500     1000     1000        0         0     8192 "
-	    "       0             0 a\n"
-	    "[ 9.0] [     61]     0    61      500     1000     1000        0         0     8192 "
-	    "       0             0 b\n"
-	    "[ 9.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
-	    "oom_memcg=/m,task_memcg=/m,task=a,pid=60,uid=0\n"
-	    "[ 9.0] Memory cgroup out of memory: Killed process 60 (a) total-vm:2000kB, "
-	    "anon-rss:4000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n",
-	    NULL);
+		"[ 9.0] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\n"
+		"[ 9.0] CPU: 0 UID: 0 PID: 60 Comm: a Not tainted 6.1.0 #1\n"
+		"[ 9.0] memory: usage 8192kB, limit 8192kB, failcnt 9\n"
+		"[ 9.0] [  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem "
+		"pgtables_bytes swapents oom_score_adj name\n"
+		"[ 9.0] [     60]     0    60      500     1000     1000        0         0     8192 "
+		"       0             0 a\n"
+		"[ 9.0] [     61]     0    61      500     1000     1000        0         0     8192 "
+		"       0             0 b\n"
+		"[ 9.0] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/m,task_memcg=/m,task=a,pid=60,uid=0\n"
+		"[ 9.0] Memory cgroup out of memory: Killed process 60 (a) total-vm:2000kB, "
+		"anon-rss:4000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0\n",
+		NULL);
 	json_t *m = json_object_get(json_array_get(ev, 0), "model");
 
 	/* >= 4.17: the later of equals wins the scan; the kernel took the
@@ -584,25 +587,25 @@ static void test_cpu_lines(void **state)
 		const char *line, *comm, *release;
 		pid_t pid;
 	} cases[] = {
-	    /* https://github.com/darold/squidanalyzer/issues/69 (2.6.32 RHEL 6) */
-	    {"Pid: 1743, comm: sshd Tainted: G           --------------- H  "
-	     "2.6.32-279.9.1.el6.x86_64 #1",
-	     "sshd", "2.6.32-279.9.1.el6.x86_64", 1743},
-	    /* https://github.com/moby/moby/issues/15905 (3.10 RHEL 7) */
-	    {"CPU: 0 PID: 7215 Comm: php.bin Tainted: G            -------------- T "
-	     "3.10.0-229.11.1.el7.x86_64 #1",
-	     "php.bin", "3.10.0-229.11.1.el7.x86_64", 7215},
-	    /* https://github.com/moby/moby/issues/38352 (3.10 RHEL 7, kdump) */
-	    {"CPU: 2 PID: 11554 Comm: thrash Kdump: loaded Tainted: G          I    "
-	     "------------ T 3.10.0-862.11.6.el7.x86_64 #1",
-	     "thrash", "3.10.0-862.11.6.el7.x86_64", 11554},
-	    /* https://github.com/lesovsky/pgcenter/issues/44 (3.16 Debian) */
-	    {"CPU: 1 PID: 4082 Comm: pgcenter Not tainted 3.16.0-4-amd64 #1 Debian 3.16.51-3",
-	     "pgcenter", "3.16.0-4-amd64", 4082},
-	    /* https://github.com/inducer/relate/issues/1383 (6.16, UID: since 6.x) */
-	    {"CPU: 2 UID: 104 PID: 3589817 Comm: postgres Not tainted 6.16.9+deb14-amd64 #1 "
-	     "PREEMPT(lazy)  Debian 6.16.9-1 ",
-	     "postgres", "6.16.9+deb14-amd64", 3589817},
+		/* https://github.com/darold/squidanalyzer/issues/69 (2.6.32 RHEL 6) */
+		{ "Pid: 1743, comm: sshd Tainted: G           --------------- H  "
+		  "2.6.32-279.9.1.el6.x86_64 #1",
+		  "sshd", "2.6.32-279.9.1.el6.x86_64", 1743 },
+		/* https://github.com/moby/moby/issues/15905 (3.10 RHEL 7) */
+		{ "CPU: 0 PID: 7215 Comm: php.bin Tainted: G            -------------- T "
+		  "3.10.0-229.11.1.el7.x86_64 #1",
+		  "php.bin", "3.10.0-229.11.1.el7.x86_64", 7215 },
+		/* https://github.com/moby/moby/issues/38352 (3.10 RHEL 7, kdump) */
+		{ "CPU: 2 PID: 11554 Comm: thrash Kdump: loaded Tainted: G          I    "
+		  "------------ T 3.10.0-862.11.6.el7.x86_64 #1",
+		  "thrash", "3.10.0-862.11.6.el7.x86_64", 11554 },
+		/* https://github.com/lesovsky/pgcenter/issues/44 (3.16 Debian) */
+		{ "CPU: 1 PID: 4082 Comm: pgcenter Not tainted 3.16.0-4-amd64 #1 Debian 3.16.51-3",
+		  "pgcenter", "3.16.0-4-amd64", 4082 },
+		/* https://github.com/inducer/relate/issues/1383 (6.16, UID: since 6.x) */
+		{ "CPU: 2 UID: 104 PID: 3589817 Comm: postgres Not tainted 6.16.9+deb14-amd64 #1 "
+		  "PREEMPT(lazy)  Debian 6.16.9-1 ",
+		  "postgres", "6.16.9+deb14-amd64", 3589817 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -191,7 +191,7 @@ static void test_write_atomic(void **state)
 	char p[256];
 	_cleanup_free_ char *a = NULL, *b = NULL;
 	struct stat st;
-	struct wbuf wb = {"buf\n", 4};
+	struct wbuf wb = { "buf\n", 4 };
 
 	snprintf(p, sizeof(p), "%s/w/out.json", dir);
 	{
@@ -225,7 +225,7 @@ static void test_write_never_replaces(void **state)
 {
 	char p[300], d[256];
 	_cleanup_free_ char *a = NULL;
-	char *got[3] = {NULL};
+	char *got[3] = { NULL };
 
 	snprintf(d, sizeof(d), "%s/n", dir);
 	assert_int_equal(mkdir_p(d, 0755), 0);
@@ -239,7 +239,7 @@ static void test_write_never_replaces(void **state)
 	/* the same stem three times: three files, none overwritten */
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(
-		    write_atomic_unique(d, "run", ".json", 0644, fill_text, "x", &got[i]), 0);
+			write_atomic_unique(d, "run", ".json", 0644, fill_text, "x", &got[i]), 0);
 	assert_true(strstr(got[0], "/run.json") != NULL);
 	assert_true(strstr(got[1], "/run-2.json") != NULL);
 	assert_true(strstr(got[2], "/run-3.json") != NULL);
@@ -286,14 +286,14 @@ static void test_self_exe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_line_bound, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_keyed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_write_never_replaces, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
-	    cmocka_unit_test(test_self_exe),
+		cmocka_unit_test_setup_teardown(test_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_line_bound, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keyed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_never_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
+		cmocka_unit_test(test_self_exe),
 	};
 
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);

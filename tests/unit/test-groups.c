@@ -41,13 +41,13 @@ static struct profile *parse(const char *text)
 static void test_parse_tree(void **state)
 {
 	struct profile *p = parse(
-	    "[profile]\nmemory_limit = 256M\ntrigger_group = c1\nnode_memory = 1G\n"
-	    "[group c1]\nparent = pod\nMemoryMax = 96M\nMemorySwapMax = 0\n"
-	    "[group pod]\nMemoryMax = 192M\nMemoryLow = 16M\nmemory_min = 8M\n"
-	    "memory_high = 180M\noom_group = yes\n"
-	    "[worker a]\nsize = 10M\ngroup = c1\nqos = burstable\nrequest = 32M\nlimit = 64M\n"
-	    "[worker b]\nsize = 10M\ngroup = pod\nOOMScoreAdjust = 500\nMemoryMax = 32M\n"
-	    "[worker c]\nsize = 10M\n");
+		"[profile]\nmemory_limit = 256M\ntrigger_group = c1\nnode_memory = 1G\n"
+		"[group c1]\nparent = pod\nMemoryMax = 96M\nMemorySwapMax = 0\n"
+		"[group pod]\nMemoryMax = 192M\nMemoryLow = 16M\nmemory_min = 8M\n"
+		"memory_high = 180M\noom_group = yes\n"
+		"[worker a]\nsize = 10M\ngroup = c1\nqos = burstable\nrequest = 32M\nlimit = 64M\n"
+		"[worker b]\nsize = 10M\ngroup = pod\nOOMScoreAdjust = 500\nMemoryMax = 32M\n"
+		"[worker c]\nsize = 10M\n");
 	char buf[128];
 
 	assert_int_equal(p->ngroups, 2);
@@ -126,50 +126,52 @@ struct bad {
 
 #define P "[profile]\nmemory_limit = 256M\n"
 static const struct bad bads[] = {
-    {P "[worker w]\nsize = 1M\ngroup = pod\n", 5, "group",
-     "unknown group 'pod' (the profile has no [group NAME] section)"},
-    {P "[group a]\n[worker w]\nsize = 1M\ngroup = b\n", 6, "group", "unknown group 'b' (a)"},
-    {P "[group a]\nparent = b\n[group b]\nparent = a\n[worker w]\nsize = 1M\n", 4, "parent",
-     "the parents form a cycle: a -> b -> a"},
-    {P "[group a]\nparent = a\n[worker w]\nsize = 1M\n", 4, "parent",
-     "group a cannot be its own parent"},
-    {P "[group a]\nparent = x\n[worker w]\nsize = 1M\n", 4, "parent", "unknown group 'x' (a)"},
-    {P "trigger_group = pod\n[group a]\n[worker w]\nsize = 1M\n", 3, "trigger_group",
-     "names no group: 'pod' (a)"},
-    {P "[worker w]\nsize = 1M\nqos = burstable\n", 5, "qos",
-     "burstable needs request = SIZE (kubelet's adj is 1000 - 1000*request/node_memory)"},
-    {P "[worker w]\nsize = 1M\nqos = guaranteed\n", 5, "qos",
-     "guaranteed needs limit = SIZE (its request equals its limit)"},
-    {P "[worker w]\nsize = 1M\nqos = guaranteed\nlimit = 8M\nrequest = 4M\n", 7, "request",
-     "guaranteed means request = limit (8.0M), not 4.0M"},
-    {P "[worker w]\nsize = 1M\nqos = besteffort\nrequest = 4M\n", 6, "request",
-     "qos = besteffort has no request or limit"},
-    {P "[worker w]\nsize = 1M\nqos = burstable\nrequest = 4M\noom_score_adj = 5\n", 7,
-     "oom_score_adj", "qos = burstable sets oom_score_adj (line 5): give one of them"},
-    {P "[worker w]\nsize = 1M\nqos = gold\n", 5, "qos",
-     "unknown QoS class 'gold' (guaranteed, burstable, besteffort)"},
-    {P "[worker w]\nsize = 1M\nrequest = 4M\n", 5, "request",
-     "only with qos = burstable or guaranteed"},
-    {P "[worker w]\nsize = 1M\nMemoryLow = 4M\n", 5, "MemoryLow",
-     "a worker's own cgroup takes MemoryMax= only: put MemoryLow= on a [group] and give "
-     "the worker group = NAME"},
-    {P "[worker w]\nsize = 1M\nlimit = 4M\nmemory_limit = 5M\n", 6, "memory_limit",
-     "given twice in this section (first at line 5)"},
-    {P "[group a]\nMemoryMax = 4M\nmemory_limit = 5M\n[worker w]\nsize = 1M\n", 5, "memory_limit",
-     "given twice in this section (first at line 4)"},
-    {P "[group a]\nOOMScoreAdjust = 5\n[worker w]\nsize = 1M\n", 4, "OOMScoreAdjust",
-     "a group has no oom_score_adj: set OOMScoreAdjust= on its workers"},
-    {P "[group a]\nsize = 5M\n[worker w]\nsize = 1M\n", 4, "size", "unknown key in [group a]"},
-    {P "[group a]\n[group a]\n[worker w]\nsize = 1M\n", 4, "group",
-     "duplicate group name 'a' (first at line 3)"},
-    {P "[group]\n[worker w]\nsize = 1M\n", 3, "group", "[group] needs a name: [group NAME]"},
-    {P "[group w-w]\n[worker w]\nsize = 1M\n", 3, "group",
-     "'w-w' is the name of worker w's own cgroup (line 4) in the same parent"},
-    {P "trigger = limit\ntrigger_group = a\n[group a]\n[worker w]\nsize = 1M\n", 4, "trigger_group",
-     "trigger = limit steps a's memory_limit down, and a has none"},
-    {P "[group a]\nmemory_low = 0\n[worker w]\nsize = 1M\n", 4, "memory_low", "must be > 0"},
-    {P "[worker w]\nsize = 10M\nMemoryMax = 8M\n", 5, "memory_limit",
-     "8.0M is below the worker's size = 10.0M: its own cgroup would OOM during the ramp"},
+	{ P "[worker w]\nsize = 1M\ngroup = pod\n", 5, "group",
+	  "unknown group 'pod' (the profile has no [group NAME] section)" },
+	{ P "[group a]\n[worker w]\nsize = 1M\ngroup = b\n", 6, "group", "unknown group 'b' (a)" },
+	{ P "[group a]\nparent = b\n[group b]\nparent = a\n[worker w]\nsize = 1M\n", 4, "parent",
+	  "the parents form a cycle: a -> b -> a" },
+	{ P "[group a]\nparent = a\n[worker w]\nsize = 1M\n", 4, "parent",
+	  "group a cannot be its own parent" },
+	{ P "[group a]\nparent = x\n[worker w]\nsize = 1M\n", 4, "parent",
+	  "unknown group 'x' (a)" },
+	{ P "trigger_group = pod\n[group a]\n[worker w]\nsize = 1M\n", 3, "trigger_group",
+	  "names no group: 'pod' (a)" },
+	{ P "[worker w]\nsize = 1M\nqos = burstable\n", 5, "qos",
+	  "burstable needs request = SIZE (kubelet's adj is 1000 - 1000*request/node_memory)" },
+	{ P "[worker w]\nsize = 1M\nqos = guaranteed\n", 5, "qos",
+	  "guaranteed needs limit = SIZE (its request equals its limit)" },
+	{ P "[worker w]\nsize = 1M\nqos = guaranteed\nlimit = 8M\nrequest = 4M\n", 7, "request",
+	  "guaranteed means request = limit (8.0M), not 4.0M" },
+	{ P "[worker w]\nsize = 1M\nqos = besteffort\nrequest = 4M\n", 6, "request",
+	  "qos = besteffort has no request or limit" },
+	{ P "[worker w]\nsize = 1M\nqos = burstable\nrequest = 4M\noom_score_adj = 5\n", 7,
+	  "oom_score_adj", "qos = burstable sets oom_score_adj (line 5): give one of them" },
+	{ P "[worker w]\nsize = 1M\nqos = gold\n", 5, "qos",
+	  "unknown QoS class 'gold' (guaranteed, burstable, besteffort)" },
+	{ P "[worker w]\nsize = 1M\nrequest = 4M\n", 5, "request",
+	  "only with qos = burstable or guaranteed" },
+	{ P "[worker w]\nsize = 1M\nMemoryLow = 4M\n", 5, "MemoryLow",
+	  "a worker's own cgroup takes MemoryMax= only: put MemoryLow= on a [group] and give "
+	  "the worker group = NAME" },
+	{ P "[worker w]\nsize = 1M\nlimit = 4M\nmemory_limit = 5M\n", 6, "memory_limit",
+	  "given twice in this section (first at line 5)" },
+	{ P "[group a]\nMemoryMax = 4M\nmemory_limit = 5M\n[worker w]\nsize = 1M\n", 5,
+	  "memory_limit", "given twice in this section (first at line 4)" },
+	{ P "[group a]\nOOMScoreAdjust = 5\n[worker w]\nsize = 1M\n", 4, "OOMScoreAdjust",
+	  "a group has no oom_score_adj: set OOMScoreAdjust= on its workers" },
+	{ P "[group a]\nsize = 5M\n[worker w]\nsize = 1M\n", 4, "size",
+	  "unknown key in [group a]" },
+	{ P "[group a]\n[group a]\n[worker w]\nsize = 1M\n", 4, "group",
+	  "duplicate group name 'a' (first at line 3)" },
+	{ P "[group]\n[worker w]\nsize = 1M\n", 3, "group", "[group] needs a name: [group NAME]" },
+	{ P "[group w-w]\n[worker w]\nsize = 1M\n", 3, "group",
+	  "'w-w' is the name of worker w's own cgroup (line 4) in the same parent" },
+	{ P "trigger = limit\ntrigger_group = a\n[group a]\n[worker w]\nsize = 1M\n", 4,
+	  "trigger_group", "trigger = limit steps a's memory_limit down, and a has none" },
+	{ P "[group a]\nmemory_low = 0\n[worker w]\nsize = 1M\n", 4, "memory_low", "must be > 0" },
+	{ P "[worker w]\nsize = 10M\nMemoryMax = 8M\n", 5, "memory_limit",
+	  "8.0M is below the worker's size = 10.0M: its own cgroup would OOM during the ramp" },
 };
 
 static void test_bad(void **state)
@@ -202,26 +204,27 @@ static void test_kubelet(void **state)
 		uint64_t request, capacity;
 		int adj;
 	} cases[] = {
-	    /* 1000 * 2G / 24.1G = 84.96 -> 84: 916 */
-	    {2 * GIB, 24684096ULL * 1024, 916},
-	    {512 * MIB, GIB, 500},
-	    /* request 0: 1000 is besteffort's, so 999 */
-	    {0, GIB, 999},
-	    /* 1M of 1G: 1000 - 0 (0.98 truncated) = 1000 -> 999 */
-	    {MIB, GIB, 999},
-	    /* 4/1000 of the node: 996 */
-	    {4 * MIB, 1000 * MIB, 996},
-	    /* request = capacity: 0, clamped up to 1000 + -997 = 3 */
-	    {GIB, GIB, 3},
-	    {3 * GIB, 2 * GIB, 3},
-	    {996 * MIB, 1000 * MIB, 4},
-	    {997 * MIB, 1000 * MIB, 3},
+		/* 1000 * 2G / 24.1G = 84.96 -> 84: 916 */
+		{ 2 * GIB, 24684096ULL * 1024, 916 },
+		{ 512 * MIB, GIB, 500 },
+		/* request 0: 1000 is besteffort's, so 999 */
+		{ 0, GIB, 999 },
+		/* 1M of 1G: 1000 - 0 (0.98 truncated) = 1000 -> 999 */
+		{ MIB, GIB, 999 },
+		/* 4/1000 of the node: 996 */
+		{ 4 * MIB, 1000 * MIB, 996 },
+		/* request = capacity: 0, clamped up to 1000 + -997 = 3 */
+		{ GIB, GIB, 3 },
+		{ 3 * GIB, 2 * GIB, 3 },
+		{ 996 * MIB, 1000 * MIB, 4 },
+		{ 997 * MIB, 1000 * MIB, 3 },
 	};
 	int adj = 12345;
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		assert_int_equal(
-		    qos_oom_score_adj(QOS_BURSTABLE, cases[i].request, cases[i].capacity, &adj), 0);
+		assert_int_equal(qos_oom_score_adj(QOS_BURSTABLE, cases[i].request,
+						   cases[i].capacity, &adj),
+				 0);
 		if (adj != cases[i].adj)
 			print_error("case %zu: %d\n", i, adj);
 		assert_int_equal(adj, cases[i].adj);
@@ -247,12 +250,12 @@ static void test_kubelet(void **state)
  * bigger adj-900 task outside it.
  */
 static const char nested[] =
-    "[profile]\nmemory_limit = 512M\ntrigger_group = child\n"
-    "[group parent]\nmemory_limit = 256M\n"
-    "[group child]\nparent = parent\nmemory_limit = 96M\n"
-    "[worker small]\nsize = 30M\ngroup = child\nexpect = survives\n"
-    "[worker big]\nsize = 50M\ngroup = child\nexpect = killed 1\n"
-    "[worker outside]\nsize = 120M\ngroup = parent\noom_score_adj = 900\nexpect = survives\n";
+	"[profile]\nmemory_limit = 512M\ntrigger_group = child\n"
+	"[group parent]\nmemory_limit = 256M\n"
+	"[group child]\nparent = parent\nmemory_limit = 96M\n"
+	"[worker small]\nsize = 30M\ngroup = child\nexpect = survives\n"
+	"[worker big]\nsize = 50M\ngroup = child\nexpect = killed 1\n"
+	"[worker outside]\nsize = 120M\ngroup = parent\noom_score_adj = 900\nexpect = survives\n";
 
 static void add(struct run *r, const struct profile *p, unsigned w, uint64_t mib, int adj)
 {
@@ -301,7 +304,7 @@ static void test_nested_domain(void **state)
 	struct profile *p = parse(nested);
 	struct run *r = new_run(p);
 	/* usage at the snapshot: run, parent, child (index 1 + group) */
-	uint64_t usage[3] = {202 * MIB, 202 * MIB, 82 * MIB};
+	uint64_t usage[3] = { 202 * MIB, 202 * MIB, 82 * MIB };
 	struct oom_domain d;
 
 	add(r, p, 0, 30, 0);
@@ -349,7 +352,7 @@ static void test_parent_hit_first(void **state)
 	struct profile *p = parse(nested);
 	struct run *r = new_run(p);
 	/* child 82M of 96M (14M left), parent 250M of 256M (6M left) */
-	uint64_t usage[3] = {250 * MIB, 250 * MIB, 82 * MIB};
+	uint64_t usage[3] = { 250 * MIB, 250 * MIB, 82 * MIB };
 
 	add(r, p, 0, 30, 0);
 	add(r, p, 1, 50, 0);
@@ -376,7 +379,7 @@ static void test_outside_killed(void **state)
 {
 	struct profile *p = parse(nested);
 	struct run *r = new_run(p);
-	uint64_t usage[3] = {202 * MIB, 202 * MIB, 82 * MIB};
+	uint64_t usage[3] = { 202 * MIB, 202 * MIB, 82 * MIB };
 
 	add(r, p, 0, 30, 0);
 	add(r, p, 1, 50, 0);
@@ -407,7 +410,7 @@ static void test_siblings(void **state)
 				  "[worker a1]\nsize = 40M\ngroup = a\n"
 				  "[worker b1]\nsize = 90M\ngroup = b\n");
 	struct run *r = new_run(p);
-	uint64_t usage[3] = {130 * MIB, 40 * MIB, 90 * MIB};
+	uint64_t usage[3] = { 130 * MIB, 40 * MIB, 90 * MIB };
 
 	add(r, p, 0, 40, 0);
 	add(r, p, 1, 90, 0);
@@ -437,7 +440,7 @@ static void test_oom_group(void **state)
 				  "[worker keeper]\nsize = 5M\ngroup = c1\n"
 				  "[worker other]\nsize = 40M\ngroup = c2\n");
 	struct run *r = new_run(p);
-	uint64_t usage[4] = {115 * MIB, 115 * MIB, 75 * MIB, 40 * MIB};
+	uint64_t usage[4] = { 115 * MIB, 115 * MIB, 75 * MIB, 40 * MIB };
 	int og = -5;
 
 	add(r, p, 0, 60, 0);
@@ -496,8 +499,8 @@ static void test_protected(void **state)
 	r->kills[0].instance = 1;
 	r->nkills = 1;
 	r->counters_after.oom_kill = 1;
-	r->group_before[0] = (struct group_mem){.have = true, .anon = 24 * MIB};
-	r->group_after[0] = (struct group_mem){.have = true, .anon = 22 * MIB, .swap = 2 * MIB};
+	r->group_before[0] = (struct group_mem){ .have = true, .anon = 24 * MIB };
+	r->group_after[0] = (struct group_mem){ .have = true, .anon = 22 * MIB, .swap = 2 * MIB };
 	verdict_decide(r);
 	assert_int_equal(r->outcome, OUTCOME_PASS);
 	assert_non_null(strstr(r->reason, "group safe kept its pages as expected"));
@@ -505,7 +508,7 @@ static void test_protected(void **state)
 
 	r->outcome = OUTCOME_PASS;
 	r->reason[0] = 0;
-	r->group_after[0] = (struct group_mem){.have = true, .anon = 20 * MIB, .swap = 4 * MIB};
+	r->group_after[0] = (struct group_mem){ .have = true, .anon = 20 * MIB, .swap = 4 * MIB };
 	verdict_decide(r);
 	assert_int_equal(r->outcome, OUTCOME_FAIL);
 	assert_string_equal(r->reason, "group safe was expected to keep its pages but holds 20.0M "
@@ -518,12 +521,12 @@ static void test_protected(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_tree),	     cmocka_unit_test(test_guaranteed_negative),
-	    cmocka_unit_test(test_warnings),	     cmocka_unit_test(test_bad),
-	    cmocka_unit_test(test_kubelet),	     cmocka_unit_test(test_nested_domain),
-	    cmocka_unit_test(test_parent_hit_first), cmocka_unit_test(test_outside_killed),
-	    cmocka_unit_test(test_siblings),	     cmocka_unit_test(test_oom_group),
-	    cmocka_unit_test(test_protected),
+		cmocka_unit_test(test_parse_tree),	 cmocka_unit_test(test_guaranteed_negative),
+		cmocka_unit_test(test_warnings),	 cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_kubelet),		 cmocka_unit_test(test_nested_domain),
+		cmocka_unit_test(test_parent_hit_first), cmocka_unit_test(test_outside_killed),
+		cmocka_unit_test(test_siblings),	 cmocka_unit_test(test_oom_group),
+		cmocka_unit_test(test_protected),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

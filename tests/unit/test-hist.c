@@ -79,7 +79,7 @@ static void test_precision(void **state)
 	double worst = 0;
 
 	for (unsigned i = hist_index(lo); i <= hist_index(hi); i++) {
-		uint64_t ends[2] = {hist_bucket_lo(i), hist_bucket_hi(i) - 1};
+		uint64_t ends[2] = { hist_bucket_lo(i), hist_bucket_hi(i) - 1 };
 
 		for (int k = 0; k < 2; k++) {
 			uint64_t v = ends[k], r = hist_bucket_value(hist_index(v));
@@ -104,7 +104,7 @@ static void test_precision(void **state)
 static void test_quantiles_vs_sorted(void **state)
 {
 	const size_t n = 200001;
-	const double qs[] = {0.5, 0.9, 0.99, 0.999};
+	const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
 	uint64_t *v = malloc(n * sizeof(*v));
 	struct hist *h = hist_new();
 	struct hist_summary s;
@@ -240,12 +240,12 @@ static void test_rec_import(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_layout),
-	    cmocka_unit_test(test_precision),
-	    cmocka_unit_test(test_quantiles_vs_sorted),
-	    cmocka_unit_test(test_quantiles_small),
-	    cmocka_unit_test(test_merge),
-	    cmocka_unit_test(test_rec_import),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_precision),
+		cmocka_unit_test(test_quantiles_vs_sorted),
+		cmocka_unit_test(test_quantiles_small),
+		cmocka_unit_test(test_merge),
+		cmocka_unit_test(test_rec_import),
 	};
 
 	return cmocka_run_group_tests_name("hist", tests, NULL, NULL);

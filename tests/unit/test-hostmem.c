@@ -29,8 +29,9 @@ static void test_v1_box(void **state)
 {
 	struct hostmem_bound b;
 
-	assert_int_equal(
-	    hostmem_ancestor_bound(CG "limits-v1/sys/fs/cgroup/memory/box/harness", CG_V1, &b), 0);
+	assert_int_equal(hostmem_ancestor_bound(CG "limits-v1/sys/fs/cgroup/memory/box/harness",
+						CG_V1, &b),
+			 0);
 	assert_true(b.limited);
 	assert_int_equal(b.limit, 2 * GIB);
 	assert_int_equal(b.usage, 1536 * MIB);
@@ -43,9 +44,9 @@ static void test_v2_svc(void **state)
 {
 	struct hostmem_bound b;
 
-	assert_int_equal(
-	    hostmem_ancestor_bound(CG "limits-v2/sys/fs/cgroup/user.slice/svc/harness", CG_V2, &b),
-	    0);
+	assert_int_equal(hostmem_ancestor_bound(CG "limits-v2/sys/fs/cgroup/user.slice/svc/harness",
+						CG_V2, &b),
+			 0);
 	assert_true(b.limited);
 	assert_int_equal(b.limit, 1 * GIB);
 	assert_int_equal(b.usage, 100 * MIB);
@@ -54,7 +55,7 @@ static void test_v2_svc(void **state)
 
 static void test_v2_none(void **state)
 {
-	struct hostmem_bound b = {.limited = true};
+	struct hostmem_bound b = { .limited = true };
 
 	assert_int_equal(hostmem_ancestor_bound(CG "limits-v2-none/sys/fs/cgroup/work", CG_V2, &b),
 			 0);
@@ -66,7 +67,7 @@ static void test_v2_none(void **state)
 
 static void test_malformed(void **state)
 {
-	struct hostmem_bound b = {.limit = 5};
+	struct hostmem_bound b = { .limit = 5 };
 
 	assert_int_equal(hostmem_ancestor_bound(CG "limits-bad/a", CG_V2, &b), -EINVAL);
 	assert_int_equal(b.limit, 5); /* untouched on failure */
@@ -75,9 +76,9 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_meminfo),   cmocka_unit_test(test_v1_box),
-	    cmocka_unit_test(test_v2_svc),    cmocka_unit_test(test_v2_none),
-	    cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_meminfo),	  cmocka_unit_test(test_v1_box),
+		cmocka_unit_test(test_v2_svc),	  cmocka_unit_test(test_v2_none),
+		cmocka_unit_test(test_malformed),
 	};
 
 	return cmocka_run_group_tests_name("hostmem", tests, NULL, NULL);

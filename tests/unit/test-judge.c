@@ -24,17 +24,17 @@
 #include "taskjson.h"
 #include "util.h"
 
-#define KILLED_LINE                                                                    \
-	"Memory cgroup out of memory: Killed process 4413 (big) total-vm:44052kB, "    \
-	"anon-rss:40960kB, file-rss:1200kB, shmem-rss:0kB, UID:0 pgtables:124kB "      \
+#define KILLED_LINE                                                                 \
+	"Memory cgroup out of memory: Killed process 4413 (big) total-vm:44052kB, " \
+	"anon-rss:40960kB, file-rss:1200kB, shmem-rss:0kB, UID:0 pgtables:124kB "   \
 	"oom_score_adj:0"
-#define ALLOC_LINE                                                                     \
-	"Out of memory (oom_kill_allocating_task): Killed process 301 "                \
+#define ALLOC_LINE                                                      \
+	"Out of memory (oom_kill_allocating_task): Killed process 301 " \
 	"(oomlab-pressure) total-vm:2100kB, anon-rss:80kB, file-rss:1000kB"
 
 /* A worker as results.c writes it; rss in pages feeds the model input. */
-static json_t *worker(const char *name, const char *pattern, const char *expect,
-		      const char *exit, bool killed, uint64_t rss_pages, int adj)
+static json_t *worker(const char *name, const char *pattern, const char *expect, const char *exit,
+		      bool killed, uint64_t rss_pages, int adj)
 {
 	struct task_mem t = {
 		.rss_pages = rss_pages,
@@ -42,9 +42,9 @@ static json_t *worker(const char *name, const char *pattern, const char *expect,
 		.oom_score_adj = adj,
 		.is_leader = true,
 	};
-	json_t *w = json_pack("{s:s,s:s,s:s,s:s,s:b,s:[],s:i}", "name", name, "pattern",
-			      pattern, "expect", expect, "exit", exit, "killed", killed,
-			      "children", "children_dead", 0);
+	json_t *w = json_pack("{s:s,s:s,s:s,s:s,s:b,s:[],s:i}", "name", name, "pattern", pattern,
+			      "expect", expect, "exit", exit, "killed", killed, "children",
+			      "children_dead", 0);
 
 	assert_non_null(w);
 	assert_int_equal(json_object_set_new(w, "model_input", task_mem_to_json(&t)), 0);
@@ -53,8 +53,8 @@ static json_t *worker(const char *name, const char *pattern, const char *expect,
 
 static json_t *doc_new(const char *verdict, const char *reason)
 {
-	json_t *d = json_pack("{s:s,s:s,s:I,s:b,s:b,s:[],s:[],s:[]}", "verdict", verdict,
-			      "reason", reason, "totalpages", (json_int_t)32768, "panicked", 0,
+	json_t *d = json_pack("{s:s,s:s,s:I,s:b,s:b,s:[],s:[],s:[]}", "verdict", verdict, "reason",
+			      reason, "totalpages", (json_int_t)32768, "panicked", 0,
 			      "alloc_failed", 0, "workers", "kills", "notes");
 
 	assert_non_null(d);
@@ -68,17 +68,15 @@ static void add_worker(json_t *d, json_t *w)
 
 static void add_kill(json_t *d, const char *instance, int pid, const char *line)
 {
-	json_t *k = json_pack("{s:s,s:s,s:i,s:i,s:i,s:s}", "instance", instance, "name",
-			      instance, "pid", pid, "anon_rss_kb", 40960, "oom_score_adj", 0,
-			      "line", line);
+	json_t *k = json_pack("{s:s,s:s,s:i,s:i,s:i,s:s}", "instance", instance, "name", instance,
+			      "pid", pid, "anon_rss_kb", 40960, "oom_score_adj", 0, "line", line);
 
 	assert_non_null(k);
 	assert_int_equal(json_array_append_new(json_object_get(d, "kills"), k), 0);
 }
 
 /* big (10000 pages) expected killed 1st, small (1000) expected to survive */
-static json_t *ranking_doc(const char *verdict, const char *big_expect,
-			   const char *small_expect)
+static json_t *ranking_doc(const char *verdict, const char *big_expect, const char *small_expect)
 {
 	json_t *d = doc_new(verdict, "every expectation held");
 
@@ -94,11 +92,8 @@ static void test_expectations(void **state)
 		const char *verdict;
 		enum claim_answer a;
 	} cases[] = {
-		{ "pass", ANSWER_CONFIRMED },
-		{ "fail", ANSWER_REFUTED },
-		{ "skip", ANSWER_SKIP },
-		{ "broken", ANSWER_BROKEN },
-		{ "PASS", ANSWER_BROKEN },	/* not a verdict: no answer */
+		{ "pass", ANSWER_CONFIRMED }, { "fail", ANSWER_REFUTED }, { "skip", ANSWER_SKIP },
+		{ "broken", ANSWER_BROKEN },  { "PASS", ANSWER_BROKEN }, /* not a verdict: no answer */
 	};
 	char ev[700];
 
@@ -113,8 +108,8 @@ static void test_expectations(void **state)
 
 		/* every era ranks the bigger task first here */
 		for (unsigned e = 0; e < oom_era_count; e++)
-			assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d,
-							   oom_eras[e].era), 1);
+			assert_int_equal(
+				judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, oom_eras[e].era), 1);
 		judge_evidence(CLAIM_JUDGE_EXPECTATIONS, ANSWER_CONFIRMED, d, ev, sizeof(ev));
 		assert_string_equal(ev, "killed: big (pid 4413, anon-rss 40960kB, adj 0). "
 					"every expectation held");
@@ -125,8 +120,8 @@ static void test_expectations(void **state)
 		json_t *d = ranking_doc("fail", "survives", "killed 1");
 
 		for (unsigned e = 0; e < oom_era_count; e++)
-			assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d,
-							   oom_eras[e].era), 0);
+			assert_int_equal(
+				judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, oom_eras[e].era), 0);
 		json_object_set_new(d, "panicked", json_true());
 		assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_4_17), -1);
 		json_decref(d);
@@ -196,8 +191,7 @@ static void test_first_kill_allocating(void **state)
 	add_kill(d, "oomlab-pressure", 301, ALLOC_LINE);
 	add_kill(d, "big", 4413, KILLED_LINE);
 	assert_int_equal(judge_answer(CLAIM_JUDGE_FIRST_KILL_ALLOCATING, d), ANSWER_CONFIRMED);
-	assert_int_equal(judge_model_holds(CLAIM_JUDGE_FIRST_KILL_ALLOCATING, d, OOM_ERA_3_8),
-			 -1);
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_FIRST_KILL_ALLOCATING, d, OOM_ERA_3_8), -1);
 	judge_evidence(CLAIM_JUDGE_FIRST_KILL_ALLOCATING, ANSWER_CONFIRMED, d, ev, sizeof(ev));
 	assert_non_null(strstr(ev, ". first kill line: " ALLOC_LINE));
 	json_decref(d);

@@ -17,7 +17,7 @@
 
 #define FIX "tests/fixtures/kmsg/"
 #define MAX_EVENTS 256
-#define NONE LONG_MIN	/* "the line does not give it" in expectations */
+#define NONE LONG_MIN /* "the line does not give it" in expectations */
 
 struct events {
 	size_t n;
@@ -46,8 +46,7 @@ static void load_text(const char *path, unsigned int mask, struct events *out)
 
 		if (line[0] == '#')
 			continue;
-		if (oom_parser_line(&p, oom_strip_prefix(line), &ev) == 1 &&
-		    keep(&ev, mask)) {
+		if (oom_parser_line(&p, oom_strip_prefix(line), &ev) == 1 && keep(&ev, mask)) {
 			assert_true(out->n < MAX_EVENTS);
 			out->ev[out->n++] = ev;
 		}
@@ -84,10 +83,10 @@ struct expect {
 	pid_t pid;
 	const char *comm;
 	bool memcg;
-	long score;	/* SELECTED */
+	long score; /* SELECTED */
 	long adj;
 	long uid;
-	long total_vm, anon, file, shmem, pgtables;	/* kB */
+	long total_vm, anon, file, shmem, pgtables; /* kB */
 };
 
 static void check(const struct events *got, const struct expect *want, size_t n)
@@ -96,8 +95,8 @@ static void check(const struct events *got, const struct expect *want, size_t n)
 		const struct oom_event *e = &got->ev[i];
 		const struct expect *w = &want[i];
 
-		print_message("  event %zu: %s %d (%s)\n", i,
-			      oom_event_type_name(e->type), e->pid, e->comm);
+		print_message("  event %zu: %s %d (%s)\n", i, oom_event_type_name(e->type), e->pid,
+			      e->comm);
 		assert_int_equal(e->type, w->type);
 		assert_int_equal(e->pid, w->pid);
 		assert_string_equal(e->comm, w->comm);
@@ -293,8 +292,9 @@ static void test_5x_global_constraint(void **state)
 	assert_int_equal(e->constraint, OOM_CONSTRAINT_NONE);
 	assert_false(e->memcg);
 	assert_string_equal(e->oom_memcg, "");
-	assert_string_equal(e->task_memcg,
-			    "/system.slice/docker-00748bf4e957f82c239a1db8a88579059b7d40c7b5fbd3f43617d31d3f646f12.scope");
+	assert_string_equal(
+		e->task_memcg,
+		"/system.slice/docker-00748bf4e957f82c239a1db8a88579059b7d40c7b5fbd3f43617d31d3f646f12.scope");
 	assert_string_equal(e->comm, "java");
 	assert_int_equal(e->pid, 7134);
 	assert_int_equal(e->uid, 1000);
@@ -332,16 +332,27 @@ static void test_414_invoked(void **state)
 static void test_310_rhel7_memcg(void **state)
 {
 	/* RHEL 7: "Killed process N (X), UID 0, total-vm:..." */
-#define SEL(pid) { SELECTED, pid, "memcg_test_1", true, 0, NONE, NONE, -1, -1, -1, -1, -1 }
-#define KIL(pid, file) { KILLED, pid, "memcg_test_1", false, NONE, NONE, 0, 7296, 96, file, 0, -1 }
+#define SEL(pid)                                                                       \
+	{                                                                              \
+		SELECTED, pid, "memcg_test_1", true, 0, NONE, NONE, -1, -1, -1, -1, -1 \
+	}
+#define KIL(pid, file)                                                                   \
+	{                                                                                \
+		KILLED, pid, "memcg_test_1", false, NONE, NONE, 0, 7296, 96, file, 0, -1 \
+	}
 	static const struct expect want[] = {
 		KIL(42452, 164),
-		SEL(42453), KIL(42453, 164),
-		SEL(42474), KIL(42474, 0),
-		SEL(42471), KIL(42471, 0),
-		SEL(42468), KIL(42468, 0),
+		SEL(42453),
+		KIL(42453, 164),
+		SEL(42474),
+		KIL(42474, 0),
+		SEL(42471),
+		KIL(42471, 0),
+		SEL(42468),
+		KIL(42468, 0),
 		SEL(42469),
-		SEL(42421), KIL(42421, 0),
+		SEL(42421),
+		KIL(42421, 0),
 		{ SELECTED, 33499, "memcg_process", true, 0, NONE, NONE, -1, -1, -1, -1, -1 },
 		{ KILLED, 33499, "memcg_process", false, NONE, NONE, 0, 7300, 80, 340, 0, -1 },
 	};
@@ -492,7 +503,7 @@ static void test_not_events(void **state)
 
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		assert_int_equal(oom_parse_line(lines[i], &e), 0);
-		assert_int_equal(e.type, OOM_EV_MARKER);	/* untouched */
+		assert_int_equal(e.type, OOM_EV_MARKER); /* untouched */
 	}
 	assert_int_equal(oom_parse_line(NULL, &e), 0);
 }
@@ -506,18 +517,33 @@ static void test_group_and_panic_format(void **state)
 {
 	struct oom_event e;
 
-	assert_int_equal(oom_parse_line("Tasks in /oomlab/w are going to be killed due to memory.oom.group set", &e), 1);
+	assert_int_equal(
+		oom_parse_line(
+			"Tasks in /oomlab/w are going to be killed due to memory.oom.group set",
+			&e),
+		1);
 	assert_int_equal(e.type, OOM_EV_GROUP);
 	assert_string_equal(e.oom_memcg, "/oomlab/w");
 	assert_true(e.memcg);
 
-	assert_int_equal(oom_parse_line("Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled", &e), 1);
+	assert_int_equal(
+		oom_parse_line(
+			"Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled",
+			&e),
+		1);
 	assert_int_equal(e.type, OOM_EV_PANIC);
-	assert_int_equal(oom_parse_line("Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled", &e), 1);
+	assert_int_equal(
+		oom_parse_line(
+			"Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled",
+			&e),
+		1);
 	assert_int_equal(e.type, OOM_EV_PANIC);
-	assert_int_equal(oom_parse_line("Kernel panic - not syncing: System is deadlocked on memory", &e), 1);
+	assert_int_equal(
+		oom_parse_line("Kernel panic - not syncing: System is deadlocked on memory", &e),
+		1);
 	assert_int_equal(e.type, OOM_EV_PANIC);
-	assert_int_equal(oom_parse_line("Kernel panic - not syncing: VFS: Unable to mount root fs", &e), 0);
+	assert_int_equal(
+		oom_parse_line("Kernel panic - not syncing: VFS: Unable to mount root fs", &e), 0);
 }
 
 /* ---- prefixes ----------------------------------------------------------- */
@@ -528,25 +554,32 @@ static void test_strip_prefix(void **state)
 		const char *in, *out;
 	} cases[] = {
 		/* dmesg */
-		{ "[ 4709.116275] Memory cgroup out of memory: Kill process", "Memory cgroup out of memory: Kill process" },
+		{ "[ 4709.116275] Memory cgroup out of memory: Kill process",
+		  "Memory cgroup out of memory: Kill process" },
 		/* dmesg -r / console level */
 		{ "<4>[  162.598046] press invoked oom-killer:", "press invoked oom-killer:" },
 		{ "<3>Memory cgroup out of memory:", "Memory cgroup out of memory:" },
 		/* syslog + dmesg timestamp */
-		{ "Mar  2 17:35:10 server1 kernel: [2858609.598568] Killed process 11726", "Killed process 11726" },
+		{ "Mar  2 17:35:10 server1 kernel: [2858609.598568] Killed process 11726",
+		  "Killed process 11726" },
 		/* syslog without timestamp */
 		{ "Aug 16 20:29:54 hgzmm3cs239 kernel: Task in /0 killed", "Task in /0 killed" },
 		/* a Tasks-state row is not a timestamp */
-		{ "Oct 27 14:26:24 focal-1 kernel: [ 555355]     0 555355", "[ 555355]     0 555355" },
+		{ "Oct 27 14:26:24 focal-1 kernel: [ 555355]     0 555355",
+		  "[ 555355]     0 555355" },
 		{ "[   4414]     0  4414", "[   4414]     0  4414" },
 		/* dmesg -T */
-		{ "[Thu May 14 23:17:24 2020] python3 invoked oom-killer:", "python3 invoked oom-killer:" },
+		{ "[Thu May 14 23:17:24 2020] python3 invoked oom-killer:",
+		  "python3 invoked oom-killer:" },
 		/* rsyslog high precision */
-		{ "2020-05-08T14:05:34.745916919+08:00 doris-03 kernel: Killed process 1", "Killed process 1" },
+		{ "2020-05-08T14:05:34.745916919+08:00 doris-03 kernel: Killed process 1",
+		  "Killed process 1" },
 		/* bare journal "kernel: " */
-		{ "kernel: java invoked oom-killer: gfp_mask=0xd0", "java invoked oom-killer: gfp_mask=0xd0" },
+		{ "kernel: java invoked oom-killer: gfp_mask=0xd0",
+		  "java invoked oom-killer: gfp_mask=0xd0" },
 		/* messages left alone */
-		{ "Booting paravirtualized kernel on KVM", "Booting paravirtualized kernel on KVM" },
+		{ "Booting paravirtualized kernel on KVM",
+		  "Booting paravirtualized kernel on KVM" },
 		{ "[  pid  ]   uid  tgid total_vm", "[  pid  ]   uid  tgid total_vm" },
 	};
 
@@ -572,13 +605,15 @@ static void test_record_parse(void **state)
 	assert_int_equal(r.seq, 443);
 	assert_int_equal(r.usec, 162569381);
 	assert_int_equal(r.flags, '-');
-	assert_int_equal(r.msg_len, strlen("Memory cgroup out of memory: Killed process 4414 (hog)"));
+	assert_int_equal(r.msg_len,
+			 strlen("Memory cgroup out of memory: Killed process 4414 (hog)"));
 	assert_memory_equal(r.msg, "Memory cgroup out of memory: Killed", 35);
 
 	assert_int_equal(kmsg_parse_record(cont, strlen(cont), &r), 0);
 	assert_int_equal(r.seq, 196);
-	assert_int_equal(r.msg_len,
-			 strlen("acpi PNP0A08:00: _OSC: OS supports [ExtendedConfig ASPM ClockPM Segments MSI HPX-Type3]"));
+	assert_int_equal(
+		r.msg_len,
+		strlen("acpi PNP0A08:00: _OSC: OS supports [ExtendedConfig ASPM ClockPM Segments MSI HPX-Type3]"));
 
 	assert_int_equal(kmsg_parse_record(caller, strlen(caller), &r), 0);
 	assert_int_equal(r.seq, 534);
@@ -589,21 +624,21 @@ static void test_record_malformed(void **state)
 {
 	static const char *const bad[] = {
 		"",
-		"Memory cgroup out of memory: Killed process 4414 (hog)",	/* no header */
-		"3,443,162569381,-Memory cgroup",				/* no ';' */
-		"3,443;msg",							/* short header */
-		"3,443,162569381;msg",						/* no flags */
+		"Memory cgroup out of memory: Killed process 4414 (hog)", /* no header */
+		"3,443,162569381,-Memory cgroup",			  /* no ';' */
+		"3,443;msg",						  /* short header */
+		"3,443,162569381;msg",					  /* no flags */
 		"x,443,162569381,-;msg",
 		"3,,162569381,-;msg",
 		"3,443,162569381,-x;msg",
-		" SUBSYSTEM=acpi",						/* continuation */
+		" SUBSYSTEM=acpi", /* continuation */
 	};
 	struct kmsg_record r = { .seq = 77 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		print_message("  bad: \"%s\"\n", bad[i]);
 		assert_int_equal(kmsg_parse_record(bad[i], strlen(bad[i]), &r), -EINVAL);
-		assert_int_equal(r.seq, 77);	/* untouched */
+		assert_int_equal(r.seq, 77); /* untouched */
 	}
 }
 
@@ -622,9 +657,13 @@ static void test_reader_file_order(void **state)
 		/* the capture is every record from boot: seq 0, 1, 2, ... */
 		assert_int_equal(rec.seq, n);
 		if (n == 0)
-			assert_string_equal(rec.msg, "Linux version 6.18.44-fc-v595 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0");
-		if (n == 196)	/* its " SUBSYSTEM=" lines are dropped */
-			assert_string_equal(rec.msg, "acpi PNP0A08:00: _OSC: OS supports [ExtendedConfig ASPM ClockPM Segments MSI HPX-Type3]");
+			assert_string_equal(
+				rec.msg,
+				"Linux version 6.18.44-fc-v595 (builder@sandboxing) (gcc (GCC) 15.3.0, GNU ld (GNU Binutils) 2.46) #1 SMP PREEMPT_DYNAMIC @0");
+		if (n == 196) /* its " SUBSYSTEM=" lines are dropped */
+			assert_string_equal(
+				rec.msg,
+				"acpi PNP0A08:00: _OSC: OS supports [ExtendedConfig ASPM ClockPM Segments MSI HPX-Type3]");
 		n++;
 	}
 	assert_int_equal(k, -EAGAIN);

@@ -38,7 +38,7 @@ static void test_psi_host(void **state)
 
 static void test_psi_bad(void **state)
 {
-	struct psi p = {.some.total_us = 7};
+	struct psi p = { .some.total_us = 7 };
 
 	assert_int_equal(psi_parse("", &p), -EINVAL);
 	assert_int_equal(psi_parse("full avg10=0.00 avg60=0.00 avg300=0.00 total=1\n", &p),
@@ -206,7 +206,7 @@ static void test_guest_v2(void **state)
 
 static void test_counters_bad(void **state)
 {
-	struct mem_counters m = {.v[MC_PGSCAN] = 7}, a = {0}, b = {0}, d;
+	struct mem_counters m = { .v[MC_PGSCAN] = 7 }, a = { 0 }, b = { 0 }, d;
 
 	assert_int_equal(mem_counters_parse("pgscan\n", &m), -EINVAL);
 	assert_int_equal(mem_counters_parse("pgscan x\n", &m), -EINVAL);
@@ -228,11 +228,11 @@ static void test_counters_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_psi_host),	    cmocka_unit_test(test_psi_bad),
-	    cmocka_unit_test(test_vmstat_host),	    cmocka_unit_test(test_memstat_v1_host),
-	    cmocka_unit_test(test_oom_control_v1),  cmocka_unit_test(test_v1_total_wins),
-	    cmocka_unit_test(test_memstat_v2_keys), cmocka_unit_test(test_guest_v2),
-	    cmocka_unit_test(test_old_vmstat_keys), cmocka_unit_test(test_counters_bad),
+		cmocka_unit_test(test_psi_host),	cmocka_unit_test(test_psi_bad),
+		cmocka_unit_test(test_vmstat_host),	cmocka_unit_test(test_memstat_v1_host),
+		cmocka_unit_test(test_oom_control_v1),	cmocka_unit_test(test_v1_total_wins),
+		cmocka_unit_test(test_memstat_v2_keys), cmocka_unit_test(test_guest_v2),
+		cmocka_unit_test(test_old_vmstat_keys), cmocka_unit_test(test_counters_bad),
 	};
 
 	return cmocka_run_group_tests_name("memstat", tests, NULL, NULL);

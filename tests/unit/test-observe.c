@@ -22,8 +22,8 @@
 /* the run cgroup of kmsg-6.18-memcg-raw.txt */
 #define CG618 "/process_api/ca15a485d53abba314124b5a3267cbb0/exp1"
 
-static struct worker_spec spec_plain = {.name = "hog", .count = 1};
-static struct worker_spec spec_shared = {.name = "sh", .count = 1, .pattern = "shared-mm"};
+static struct worker_spec spec_plain = { .name = "hog", .count = 1 };
+static struct worker_spec spec_shared = { .name = "sh", .count = 1, .pattern = "shared-mm" };
 
 struct counts {
 	unsigned kill, dup, foreign, escaped, marker, panic;
@@ -67,7 +67,7 @@ static struct counts feed_raw(const char *path, struct attrib *a, struct run *r)
 {
 	struct kmsg_reader *km = NULL;
 	struct kmsg_record rec;
-	struct counts n = {0};
+	struct counts n = { 0 };
 
 	a->on_kill = tally_kill;
 	a->on_kill_arg = &n;
@@ -83,8 +83,8 @@ static struct counts feed_raw(const char *path, struct attrib *a, struct run *r)
 static struct counts feed_line(const char *msg, uint64_t seq, uint64_t usec, struct attrib *a,
 			       struct run *r)
 {
-	struct kmsg_record rec = {.seq = seq, .usec = usec, .msg = msg, .msg_len = strlen(msg)};
-	struct counts n = {0};
+	struct kmsg_record rec = { .seq = seq, .usec = usec, .msg = msg, .msg_len = strlen(msg) };
+	struct counts n = { 0 };
 
 	a->on_kill = tally_kill;
 	a->on_kill_arg = &n;
@@ -98,15 +98,15 @@ static struct counts feed_line(const char *msg, uint64_t seq, uint64_t usec, str
 static struct counts feed_lines(const char *const *msgs, unsigned nmsg, struct attrib *a,
 				struct run *r)
 {
-	struct counts n = {0};
+	struct counts n = { 0 };
 
 	a->on_kill = tally_kill;
 	a->on_kill_arg = &n;
 	for (unsigned i = 0; i < nmsg; i++) {
-		struct kmsg_record rec = {.seq = 1000 + i,
-					  .usec = 1000000 + i * 1000,
-					  .msg = msgs[i],
-					  .msg_len = strlen(msgs[i])};
+		struct kmsg_record rec = { .seq = 1000 + i,
+					   .usec = 1000000 + i * 1000,
+					   .msg = msgs[i],
+					   .msg_len = strlen(msgs[i]) };
 
 		tally(&n, attrib_feed(a, r, &rec));
 	}
@@ -119,7 +119,7 @@ static struct counts feed_lines(const char *const *msgs, unsigned nmsg, struct a
 static struct counts feed_text(const char *path, struct attrib *a, struct run *r)
 {
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	struct counts n = {0};
+	struct counts n = { 0 };
 	char line[4096];
 	uint64_t seq = 0;
 
@@ -160,8 +160,8 @@ static struct run *run_with(const char *cgroup, const pid_t *pids, unsigned npid
  * other two (timeout, press) were in the memcg too, so they are ours. */
 static void test_618_memcg_ours(void **state)
 {
-	static const pid_t pids[] = {4413, 4414};
-	struct attrib a = {.confined = true, .helper_pid = 4418};
+	static const pid_t pids[] = { 4413, 4414 };
+	struct attrib a = { .confined = true, .helper_pid = 4418 };
 	struct run *r = run_with(CG618, pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -190,8 +190,8 @@ static void test_618_memcg_ours(void **state)
 /* The same log seen by a concurrent run in a sibling memcg: nothing is its. */
 static void test_618_sibling_run_foreign(void **state)
 {
-	static const pid_t pids[] = {999001, 999002};
-	struct attrib a = {.confined = true, .helper_pid = 999003};
+	static const pid_t pids[] = { 999001, 999002 };
+	struct attrib a = { .confined = true, .helper_pid = 999003 };
 	struct run *r = run_with("/process_api/ca15a485d53abba314124b5a3267cbb0/exp2", pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -212,8 +212,8 @@ static void test_618_sibling_run_foreign(void **state)
  * limit above ours, so the run's own limit did not hold: escaped. */
 static void test_618_ancestor_domain_escaped(void **state)
 {
-	static const pid_t pids[] = {4413, 4414};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 4413, 4414 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with(CG618 "/oomlab-1-x", pids, 2);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -228,8 +228,8 @@ static void test_618_ancestor_domain_escaped(void **state)
 /* Our PID killed by an OOM of another memcg (its task_memcg not ours). */
 static void test_618_our_pid_elsewhere_escaped(void **state)
 {
-	static const pid_t pids[] = {4414};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 4414 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/somewhere/else", pids, 1);
 	struct counts n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
 
@@ -247,8 +247,8 @@ static void test_global_oom(void **state)
 {
 	static const char killed[] = "Out of memory: Killed process 7134 (java) total-vm:100kB, "
 				     "anon-rss:50kB, file-rss:0kB, shmem-rss:0kB";
-	static const pid_t pids[] = {7134};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 7134 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/oomlab/run", pids, 1);
 	struct counts n = feed_text(FIX "kmsg-5.x-global-constraint.txt", &a, r);
 
@@ -278,8 +278,8 @@ static void test_global_oom(void **state)
 /* 4.8: no constraint line, so ours is decided by PID alone. */
 static void test_48_by_pid(void **state)
 {
-	static const pid_t pids[] = {71414};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 71414 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/docker/x", pids, 1);
 	struct counts n = feed_text(FIX "kmsg-4.8-memcg.txt", &a, r);
 
@@ -295,10 +295,10 @@ static void test_48_by_pid(void **state)
  * comes from the run's trigger marker. */
 static void test_dup_and_marker(void **state)
 {
-	static const pid_t pids[] = {10401};
-	struct attrib a = {.confined = true};
-	struct run *r =
-	    run_with("/process_api/12c8a8eeeba4cc56d8d643ca2514554f/oomlab-capture-10389", pids, 1);
+	static const pid_t pids[] = { 10401 };
+	struct attrib a = { .confined = true };
+	struct run *r = run_with(
+		"/process_api/12c8a8eeeba4cc56d8d643ca2514554f/oomlab-capture-10389", pids, 1);
 	struct counts n;
 
 	snprintf(a.token, sizeof(a.token), "run-7-42");
@@ -322,8 +322,8 @@ static void test_dup_and_marker(void **state)
  * a fork-tree child sacrificed for its parent is a victim. */
 static void test_children(void **state)
 {
-	static const pid_t pids[] = {4000, 4001};
-	struct attrib a = {.confined = false};
+	static const pid_t pids[] = { 4000, 4001 };
+	struct attrib a = { .confined = false };
 	struct run *r = run_with("", pids, 2);
 	int inst, child_of;
 	struct counts n;
@@ -362,8 +362,8 @@ static void test_children(void **state)
  * outside its domain. */
 static void test_310_task_in_memcg(void **state)
 {
-	static const pid_t pids[] = {42421};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 42421 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/0", NULL, 0);
 	struct counts n = feed_text(FIX "kmsg-3.10-rhel7-memcg.txt", &a, r);
 
@@ -399,14 +399,14 @@ static void test_310_task_in_memcg(void **state)
 static void test_sacrificed_child(void **state)
 {
 	static const char *const msgs[] = {
-	    "Task in /r killed as a result of limit of /r",
-	    "memory: usage 1024kB, limit 1024kB, failcnt 7",
-	    "Memory cgroup out of memory: Kill process 5000 (parent) score 900 or sacrifice child",
-	    "Killed process 5001 (kid) total-vm:100kB, anon-rss:50kB, file-rss:0kB, "
-	    "shmem-rss:0kB",
+		"Task in /r killed as a result of limit of /r",
+		"memory: usage 1024kB, limit 1024kB, failcnt 7",
+		"Memory cgroup out of memory: Kill process 5000 (parent) score 900 or sacrifice child",
+		"Killed process 5001 (kid) total-vm:100kB, anon-rss:50kB, file-rss:0kB, "
+		"shmem-rss:0kB",
 	};
-	static const pid_t pids[] = {4999, 5000};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 4999, 5000 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/r", pids, 2);
 	struct counts n = feed_lines(msgs, 4, &a, r);
 
@@ -440,18 +440,18 @@ static void test_sacrificed_child(void **state)
 static void test_group_kill(void **state)
 {
 	static const char *const msgs[] = {
-	    "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
-	    "oom_memcg=/r,task_memcg=/r/g,task=big,pid=6000,uid=0",
-	    "Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
-	    "anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0",
-	    "Tasks in /r/g are going to be killed due to memory.oom.group set",
-	    "Memory cgroup out of memory: Killed process 6001 (helper) total-vm:1000kB, "
-	    "anon-rss:90kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:10kB oom_score_adj:0",
-	    "Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
-	    "anon-rss:0kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/r,task_memcg=/r/g,task=big,pid=6000,uid=0",
+		"Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
+		"anon-rss:900kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:100kB oom_score_adj:0",
+		"Tasks in /r/g are going to be killed due to memory.oom.group set",
+		"Memory cgroup out of memory: Killed process 6001 (helper) total-vm:1000kB, "
+		"anon-rss:90kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:10kB oom_score_adj:0",
+		"Memory cgroup out of memory: Killed process 6000 (big) total-vm:1000kB, "
+		"anon-rss:0kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0",
 	};
-	static const pid_t pids[] = {6000};
-	struct attrib a = {.confined = true};
+	static const pid_t pids[] = { 6000 };
+	struct attrib a = { .confined = true };
 	struct run *r = run_with("/r", pids, 1);
 	struct counts n = feed_lines(msgs, 5, &a, r);
 
@@ -475,7 +475,7 @@ static void test_group_kill(void **state)
 	memset(&a, 0, sizeof(a));
 	a.confined = true;
 	r = run_with("/r", pids, 1);
-	n = (struct counts){0};
+	n = (struct counts){ 0 };
 	for (unsigned i = 0; i < 5; i++) {
 		struct counts one = feed_line(msgs[i], 1 + i, 1000 * (1 + i), &a, r);
 
@@ -510,7 +510,7 @@ static void test_cgroup_under(void **state)
 
 static void test_panic(void **state)
 {
-	struct attrib a = {0};
+	struct attrib a = { 0 };
 	struct run *r = run_with("", NULL, 0);
 	struct counts n = feed_line("Kernel panic - not syncing: Out of memory: system-wide "
 				    "panic_on_oom is enabled",
@@ -525,19 +525,19 @@ static void test_panic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_618_memcg_ours),
-	    cmocka_unit_test(test_618_sibling_run_foreign),
-	    cmocka_unit_test(test_618_ancestor_domain_escaped),
-	    cmocka_unit_test(test_618_our_pid_elsewhere_escaped),
-	    cmocka_unit_test(test_global_oom),
-	    cmocka_unit_test(test_48_by_pid),
-	    cmocka_unit_test(test_dup_and_marker),
-	    cmocka_unit_test(test_children),
-	    cmocka_unit_test(test_310_task_in_memcg),
-	    cmocka_unit_test(test_sacrificed_child),
-	    cmocka_unit_test(test_group_kill),
-	    cmocka_unit_test(test_cgroup_under),
-	    cmocka_unit_test(test_panic),
+		cmocka_unit_test(test_618_memcg_ours),
+		cmocka_unit_test(test_618_sibling_run_foreign),
+		cmocka_unit_test(test_618_ancestor_domain_escaped),
+		cmocka_unit_test(test_618_our_pid_elsewhere_escaped),
+		cmocka_unit_test(test_global_oom),
+		cmocka_unit_test(test_48_by_pid),
+		cmocka_unit_test(test_dup_and_marker),
+		cmocka_unit_test(test_children),
+		cmocka_unit_test(test_310_task_in_memcg),
+		cmocka_unit_test(test_sacrificed_child),
+		cmocka_unit_test(test_group_kill),
+		cmocka_unit_test(test_cgroup_under),
+		cmocka_unit_test(test_panic),
 	};
 
 	return cmocka_run_group_tests_name("observe", tests, NULL, NULL);

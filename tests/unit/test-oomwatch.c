@@ -39,7 +39,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	const char *files[] = {"memory.events", "memory.oom_control", "cgroup.event_control"};
+	const char *files[] = { "memory.events", "memory.oom_control", "cgroup.event_control" };
 	char p[128];
 
 	for (unsigned i = 0; i < ARRAY_SIZE(files); i++) {
@@ -108,9 +108,9 @@ static void test_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_v2_counts_oom, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_v1_registers, setup, teardown),
-	    cmocka_unit_test(test_missing),
+		cmocka_unit_test_setup_teardown(test_v2_counts_oom, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_v1_registers, setup, teardown),
+		cmocka_unit_test(test_missing),
 	};
 
 	return cmocka_run_group_tests_name("oomwatch", tests, NULL, NULL);

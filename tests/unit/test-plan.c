@@ -72,9 +72,9 @@ static void test_too_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_instances),
-	    cmocka_unit_test(test_no_expectation_wants_one),
-	    cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_instances),
+		cmocka_unit_test(test_no_expectation_wants_one),
+		cmocka_unit_test(test_too_many),
 	};
 
 	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);

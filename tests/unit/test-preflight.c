@@ -32,12 +32,12 @@ static struct profile *parse(const char *text)
 static struct need_env host(void)
 {
 	return (struct need_env){
-	    .euid = 0,
-	    .cg_probed = true,
-	    .cg_version = CG_V1,
-	    .mem_probed = true,
-	    .mem_total = 24 * GIB,
-	    .mem_available = 20 * GIB,
+		.euid = 0,
+		.cg_probed = true,
+		.cg_version = CG_V1,
+		.mem_probed = true,
+		.mem_total = 24 * GIB,
+		.mem_available = 20 * GIB,
 	};
 }
 
@@ -174,10 +174,10 @@ static void test_host_memory_ancestor(void **state)
 	struct need_env env = host();
 	char why[1024];
 
-	env.bound = (struct hostmem_bound){.limited = true,
-					   .dir = "/sys/fs/cgroup/memory/box",
-					   .limit = 2 * GIB,
-					   .usage = 1 * GIB};
+	env.bound = (struct hostmem_bound){ .limited = true,
+					    .dir = "/sys/fs/cgroup/memory/box",
+					    .limit = 2 * GIB,
+					    .usage = 1 * GIB };
 	assert_string_equal(unmet("[profile]\nmemory_limit = 600M\n[worker a]\nsize = 50M\n", &env,
 				  false, why, sizeof(why)),
 			    "host memory");
@@ -193,18 +193,19 @@ static void test_vm_remedies(void **state)
 	static const struct {
 		const char *text, *need, *says;
 	} cases[] = {
-	    {"[profile]\ntrigger = global\n[worker a]\nsize = 1M\n", "global trigger",
-	     "causes a global OOM"},
-	    {"[profile]\ntrigger = sysrq\n[worker a]\nsize = 1M\n", "global trigger",
-	     "trigger = sysrq"},
-	    {"[profile]\nmemory_limit = 64M\nneeds = vm\n[worker a]\nsize = 1M\n", "vm",
-	     "needs = vm"},
-	    {"[profile]\nmemory_limit = 64M\nsysctl.vm.oom_kill_allocating_task = 1\n"
-	     "[worker a]\nsize = 1M\n",
-	     "sysctls", "sysctl vm.oom_kill_allocating_task"},
-	    {"[profile]\nmemory_limit = 64M\nswap = 64M\n[worker a]\nsize = 1M\n", "swap", "zram"},
-	    {"[profile]\nmemory_limit = 64M\n[worker a]\nsize = 1M\noom_score_adj = -5\n",
-	     "negative adj", "CAP_SYS_RESOURCE"},
+		{ "[profile]\ntrigger = global\n[worker a]\nsize = 1M\n", "global trigger",
+		  "causes a global OOM" },
+		{ "[profile]\ntrigger = sysrq\n[worker a]\nsize = 1M\n", "global trigger",
+		  "trigger = sysrq" },
+		{ "[profile]\nmemory_limit = 64M\nneeds = vm\n[worker a]\nsize = 1M\n", "vm",
+		  "needs = vm" },
+		{ "[profile]\nmemory_limit = 64M\nsysctl.vm.oom_kill_allocating_task = 1\n"
+		  "[worker a]\nsize = 1M\n",
+		  "sysctls", "sysctl vm.oom_kill_allocating_task" },
+		{ "[profile]\nmemory_limit = 64M\nswap = 64M\n[worker a]\nsize = 1M\n", "swap",
+		  "zram" },
+		{ "[profile]\nmemory_limit = 64M\n[worker a]\nsize = 1M\noom_score_adj = -5\n",
+		  "negative adj", "CAP_SYS_RESOURCE" },
 	};
 	char why[1024];
 
@@ -246,12 +247,17 @@ static void test_margin(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plain_host_ok),	 cmocka_unit_test(test_needs_root),
-	    cmocka_unit_test(test_needs_cgroup2),	 cmocka_unit_test(test_no_memcg),
-	    cmocka_unit_test(test_oom_group_v1),	 cmocka_unit_test(test_host_memory_too_big),
-	    cmocka_unit_test(test_host_memory_ancestor), cmocka_unit_test(test_vm_remedies),
-	    cmocka_unit_test(test_runner_vm_only),	 cmocka_unit_test(test_margin),
-	    cmocka_unit_test(test_group_knobs_v1),
+		cmocka_unit_test(test_plain_host_ok),
+		cmocka_unit_test(test_needs_root),
+		cmocka_unit_test(test_needs_cgroup2),
+		cmocka_unit_test(test_no_memcg),
+		cmocka_unit_test(test_oom_group_v1),
+		cmocka_unit_test(test_host_memory_too_big),
+		cmocka_unit_test(test_host_memory_ancestor),
+		cmocka_unit_test(test_vm_remedies),
+		cmocka_unit_test(test_runner_vm_only),
+		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_group_knobs_v1),
 	};
 
 	return cmocka_run_group_tests_name("preflight", tests, NULL, NULL);

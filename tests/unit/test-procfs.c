@@ -84,8 +84,8 @@ static void test_stat_parse(void **state)
 	assert_int_equal(st.starttime, 987654);
 
 	/* cut before starttime, no ')' at all, nothing after the state */
-	assert_int_equal(proc_stat_parse("1 (x) S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0",
-					 &keep), -EINVAL);
+	assert_int_equal(proc_stat_parse("1 (x) S 0 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0", &keep),
+			 -EINVAL);
 	assert_int_equal(proc_stat_parse("1 x S 0", &keep), -EINVAL);
 	assert_int_equal(proc_stat_parse("1 (x)", &keep), -EINVAL);
 	assert_int_equal(proc_stat_parse("", &keep), -EINVAL);
@@ -133,12 +133,9 @@ static void test_mounts_and_cgroup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_snapshot_parent),
-		cmocka_unit_test(test_snapshot_child),
-		cmocka_unit_test(test_missing_pid),
-		cmocka_unit_test(test_totalpages),
-		cmocka_unit_test(test_stat_parse),
-		cmocka_unit_test(test_stat_read),
+		cmocka_unit_test(test_snapshot_parent),	  cmocka_unit_test(test_snapshot_child),
+		cmocka_unit_test(test_missing_pid),	  cmocka_unit_test(test_totalpages),
+		cmocka_unit_test(test_stat_parse),	  cmocka_unit_test(test_stat_read),
 		cmocka_unit_test(test_mounts_and_cgroup),
 	};
 

@@ -31,8 +31,7 @@
 static int check_cwd(void **state)
 {
 	if (access(FIX "good/full.ini", R_OK)) {
-		print_error("run from the repository root: %s not found\n",
-			    FIX "good/full.ini");
+		print_error("run from the repository root: %s not found\n", FIX "good/full.ini");
 		return -1;
 	}
 	return 0;
@@ -110,7 +109,7 @@ static void test_full(void **state)
 	assert_int_equal(cap_from_name("cap_sys_admin", &admin), 0);
 	assert_int_equal(cap_from_name("cap_sys_rawio", &rawio), 0);
 	assert_int_equal(w->caps, CAPS_LIST);
-	assert_int_equal(w->ncaps, 2);	/* CAP_SYS_ADMIN twice counts once */
+	assert_int_equal(w->ncaps, 2); /* CAP_SYS_ADMIN twice counts once */
 	assert_int_equal(w->cap_list[0], admin);
 	assert_int_equal(w->cap_list[1], rawio);
 	assert_int_equal(w->count, 3);
@@ -210,7 +209,7 @@ struct bad_case {
 	const char *file;
 	int line;
 	const char *field;
-	const char *msg;	/* substring of the message */
+	const char *msg; /* substring of the message */
 };
 
 static const struct bad_case bad_cases[] = {
@@ -225,7 +224,8 @@ static const struct bad_case bad_cases[] = {
 	{ "adj-range", 5, "oom_score_adj", "-1000..1000" },
 	{ "nice-range", 5, "nice", "-20..19" },
 	{ "oom-adj-range", 5, "oom_adj", "-17..15" },
-	{ "pattern-and-command", 6, "pattern", "both pattern and command given (command at line 4)" },
+	{ "pattern-and-command", 6, "pattern",
+	  "both pattern and command given (command at line 4)" },
 	{ "unknown-pattern", 4, "pattern", "unknown pattern 'page_touch'" },
 	{ "unknown-cap", 5, "caps", "unknown capability 'cap_sys_bogus'" },
 	{ "unknown-user", 5, "user", "unknown user 'oomlab-no-such-user'" },
@@ -234,7 +234,8 @@ static const struct bad_case bad_cases[] = {
 	{ "name-bad-char", 3, "worker", "use only A-Z a-z 0-9 _ -" },
 	{ "bad-expect", 5, "expect", "'killed first' is not an expectation" },
 	{ "dup-position", 8, "expect", "worker a is already expected to be 'killed 1' (line 5)" },
-	{ "gap-position", 8, "expect", "'killed 3' but no worker is 'killed 2': the kernel cannot kill a 3rd before a 2nd" },
+	{ "gap-position", 8, "expect",
+	  "'killed 3' but no worker is 'killed 2': the kernel cannot kill a 3rd before a 2nd" },
 	{ "dup-key", 6, "size", "given twice in this section (first at line 4)" },
 	{ "dup-key-alias", 6, "ramp_rate", "given twice in this section (first at line 5)" },
 	{ "count-range", 5, "count", "1..64" },
@@ -261,7 +262,7 @@ static const struct bad_case bad_cases[] = {
 static void test_bad(void **state)
 {
 	const struct bad_case *bc = *state;
-	struct profile *p = (struct profile *)0x1;	/* must stay untouched */
+	struct profile *p = (struct profile *)0x1; /* must stay untouched */
 	struct profile_error e;
 	char path[256], buf[512];
 	int r;
@@ -287,8 +288,8 @@ static void test_error_str(void **state)
 	char buf[512];
 
 	assert_int_equal(profile_parse_file(FIX "bad/bad-size.ini", &p, &e), -EINVAL);
-	assert_string_equal(profile_error_str(&e, buf, sizeof(buf)),
-			    FIX "bad/bad-size.ini:7: size: '12XB' is not a size (use e.g. 100M, 4G)");
+	assert_string_equal(profile_error_str(&e, buf, sizeof(buf)), FIX
+			    "bad/bad-size.ini:7: size: '12XB' is not a size (use e.g. 100M, 4G)");
 	assert_int_equal(profile_parse_file(FIX "bad/no-workers.ini", &p, &e), -EINVAL);
 	assert_string_equal(profile_error_str(&e, buf, sizeof(buf)),
 			    FIX "bad/no-workers.ini: no [worker NAME] section");
@@ -310,8 +311,7 @@ static void test_missing_file(void **state)
 }
 
 /* Parse one-worker text; returns the error code, *ret on success. */
-static int parse_worker(const char *body, struct profile **ret,
-			struct profile_error *e)
+static int parse_worker(const char *body, struct profile **ret, struct profile_error *e)
 {
 	char text[512];
 
@@ -325,16 +325,21 @@ static void test_init_hog(void **state)
 	struct profile *p = NULL;
 	struct profile_error e;
 
-	assert_int_equal(profile_parse_string("h.ini", "[profile]\ninit_hog = 80M\n"
+	assert_int_equal(profile_parse_string("h.ini",
+					      "[profile]\ninit_hog = 80M\n"
 					      "trigger = global\n[worker w]\nsize = 1M\n",
-					      &p, &e), 0);
+					      &p, &e),
+			 0);
 	assert_true(p->has_init_hog);
 	assert_int_equal(p->init_hog, 80 * 1024 * 1024);
 	assert_true(p->needs_vm);
 	profile_free(p);
 	p = NULL;
-	assert_int_equal(profile_parse_string("h.ini", "[profile]\ninit_hog = 1500K\n"
-					      "[worker w]\nsize = 1M\n", &p, &e), -EINVAL);
+	assert_int_equal(profile_parse_string("h.ini",
+					      "[profile]\ninit_hog = 1500K\n"
+					      "[worker w]\nsize = 1M\n",
+					      &p, &e),
+			 -EINVAL);
 	assert_null(p);
 	assert_int_equal(e.line, 2);
 	assert_string_equal(e.field, "init_hog");
@@ -415,12 +420,9 @@ static void test_count_bounds(void **state)
 		const char *body;
 		int r;
 	} cases[] = {
-		{ "size = 1M\ncount = 1", 0 },
-		{ "size = 1M\ncount = 64", 0 },	/* "w.64" */
-		{ "size = 1M\ncount = 0", -EINVAL },
-		{ "size = 1M\ncount = 65", -EINVAL },
-		{ "size = 1M\ncount = -1", -EINVAL },
-		{ "size = 1M\ncount = 2x", -EINVAL },
+		{ "size = 1M\ncount = 1", 0 },	      { "size = 1M\ncount = 64", 0 }, /* "w.64" */
+		{ "size = 1M\ncount = 0", -EINVAL },  { "size = 1M\ncount = 65", -EINVAL },
+		{ "size = 1M\ncount = -1", -EINVAL }, { "size = 1M\ncount = 2x", -EINVAL },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -455,8 +457,7 @@ static void test_name_bounds(void **state)
 		struct profile *p = NULL;
 		struct profile_error e;
 
-		assert_int_equal(profile_parse_string("n.ini", cases[i].text, &p, &e),
-				 cases[i].r);
+		assert_int_equal(profile_parse_string("n.ini", cases[i].text, &p, &e), cases[i].r);
 		profile_free(p);
 	}
 }
@@ -515,8 +516,9 @@ static void test_layout(void **state)
 
 	assert_int_equal(profile_parse_string("e.ini", "", &p, &e), -EINVAL);
 	assert_int_equal(e.line, 0);
-	assert_int_equal(profile_parse_string("c.ini", "[profile]\n[worker a]\nsize=\x01\n",
-					      &p, &e), -EINVAL);
+	assert_int_equal(profile_parse_string("c.ini", "[profile]\n[worker a]\nsize=\x01\n", &p,
+					      &e),
+			 -EINVAL);
 	assert_int_equal(e.line, 3);
 }
 
@@ -544,7 +546,7 @@ static void test_parse_size(void **state)
 		{ "18446744073709551615", 0, UINT64_MAX },
 		{ "18446744073709551616", -ERANGE, 0 },
 		{ "16777216T", -ERANGE, 0 },
-		{ "16777215.99T", 0, 0 },	/* checked for r only */
+		{ "16777215.99T", 0, 0 }, /* checked for r only */
 		{ "17179869184G", -ERANGE, 0 },
 		{ "12XB", -EINVAL, 0 },
 		{ "", -EINVAL, 0 },
@@ -555,7 +557,7 @@ static void test_parse_size(void **state)
 		{ "0x10", -EINVAL, 0 },
 		{ "1e3", -EINVAL, 0 },
 		{ "inf", -EINVAL, 0 },
-		{ "1.5", -EINVAL, 0 },	/* a fraction of a byte */
+		{ "1.5", -EINVAL, 0 }, /* a fraction of a byte */
 		{ "4iB", -EINVAL, 0 },
 		{ "10 M", -EINVAL, 0 },
 		{ "1MM", -EINVAL, 0 },
@@ -569,7 +571,7 @@ static void test_parse_size(void **state)
 			print_error("parse_size(\"%s\") = %d\n", cases[i].s, r);
 		assert_int_equal(r, cases[i].r);
 		if (r < 0)
-			assert_int_equal(v, 12345);	/* untouched */
+			assert_int_equal(v, 12345); /* untouched */
 		else if (cases[i].v || !strcmp(cases[i].s, "0"))
 			assert_int_equal(v, cases[i].v);
 	}
@@ -624,7 +626,8 @@ static void test_pattern_table(void **state)
 		unsigned opt;
 		const char *refusal;
 	} keys[] = {
-		{ "children", "2", PATTERN_OPT_CHILDREN, "only for pattern = fork-tree or shared-mm" },
+		{ "children", "2", PATTERN_OPT_CHILDREN,
+		  "only for pattern = fork-tree or shared-mm" },
 		{ "parent_size", "1M", PATTERN_OPT_PARENT_SIZE, "only for pattern = fork-tree" },
 		{ "cycles", "2", PATTERN_OPT_CYCLES,
 		  "only for pattern = page-touch, mmap, populate, thp, file, shmem, mlock or fork-tree" },
@@ -731,11 +734,11 @@ static void test_ramp_units(void **state)
 	struct profile *p = NULL;
 	struct profile_error e;
 
-	assert_parse_error(FIX "bad/ramp-no-unit.ini",
-			   FIX "bad/ramp-no-unit.ini:6: ramp: '1' has no unit: write e.g. 1M "
+	assert_parse_error(FIX "bad/ramp-no-unit.ini", FIX
+			   "bad/ramp-no-unit.ini:6: ramp: '1' has no unit: write e.g. 1M "
 			   "or 50M/s (bytes per second, in whole MiB/s; 0 = as fast as possible)");
-	assert_parse_error(FIX "bad/ramp-not-mib.ini",
-			   FIX "bad/ramp-not-mib.ini:6: ramp: '1536K/s' is not a whole number of "
+	assert_parse_error(FIX "bad/ramp-not-mib.ini", FIX
+			   "bad/ramp-not-mib.ini:6: ramp: '1536K/s' is not a whole number of "
 			   "MiB per second (the worker paces in MiB/s: write e.g. 1M or 50M/s)");
 	assert_int_equal(parse_worker("size = 1M\nramp = 2M/s", &p, &e), 0);
 	assert_int_equal(p->workers[0].ramp_bps, 2 * MIB);
@@ -784,7 +787,7 @@ static void test_not_regular(void **state)
 /* profile_validate(): what cannot be reclaimed must fit memory_limit. */
 struct invalid_case {
 	const char *file;
-	const char *msg;	/* the whole "FILE:LINE: field: msg" after FIX */
+	const char *msg; /* the whole "FILE:LINE: field: msg" after FIX */
 };
 
 static const struct invalid_case invalid_cases[] = {
@@ -842,8 +845,11 @@ static void test_validate(void **state)
 static void test_validate_ok(void **state)
 {
 	static const char *const ok[] = {
-		"good/cache-over-limit.ini", "good/swap-over-limit.ini", "good/minimal.ini",
-		"../../../profiles/mixed-patterns.ini", "../../../profiles/vm/global-ranking.ini",
+		"good/cache-over-limit.ini",
+		"good/swap-over-limit.ini",
+		"good/minimal.ini",
+		"../../../profiles/mixed-patterns.ini",
+		"../../../profiles/vm/global-ranking.ini",
 	};
 	struct profile_error e;
 
@@ -861,7 +867,7 @@ static void test_validate_ok(void **state)
 		struct profile *p = parse_good(FIX "good/limit-below-sum.ini");
 
 		assert_int_equal(profile_validate(p, &e), -EINVAL);
-		assert_int_equal(e.line, 3);	/* memory_limit = 100M */
+		assert_int_equal(e.line, 3); /* memory_limit = 100M */
 		assert_string_equal(e.field, "memory_limit");
 		profile_free(p);
 	}
@@ -876,12 +882,48 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_limit_below_sum),
 		cmocka_unit_test(test_count_max),
-		BAD(0), BAD(1), BAD(2), BAD(3), BAD(4), BAD(5), BAD(6),
-		BAD(7), BAD(8), BAD(9), BAD(10), BAD(11), BAD(12), BAD(13),
-		BAD(14), BAD(15), BAD(16), BAD(17), BAD(18), BAD(19), BAD(20),
-		BAD(21), BAD(22), BAD(23), BAD(24), BAD(25), BAD(26), BAD(27),
-		BAD(28), BAD(29), BAD(30), BAD(31), BAD(32), BAD(33), BAD(34),
-		BAD(35), BAD(36), BAD(37), BAD(38), BAD(39), BAD(40), BAD(41),
+		BAD(0),
+		BAD(1),
+		BAD(2),
+		BAD(3),
+		BAD(4),
+		BAD(5),
+		BAD(6),
+		BAD(7),
+		BAD(8),
+		BAD(9),
+		BAD(10),
+		BAD(11),
+		BAD(12),
+		BAD(13),
+		BAD(14),
+		BAD(15),
+		BAD(16),
+		BAD(17),
+		BAD(18),
+		BAD(19),
+		BAD(20),
+		BAD(21),
+		BAD(22),
+		BAD(23),
+		BAD(24),
+		BAD(25),
+		BAD(26),
+		BAD(27),
+		BAD(28),
+		BAD(29),
+		BAD(30),
+		BAD(31),
+		BAD(32),
+		BAD(33),
+		BAD(34),
+		BAD(35),
+		BAD(36),
+		BAD(37),
+		BAD(38),
+		BAD(39),
+		BAD(40),
+		BAD(41),
 		cmocka_unit_test(test_error_str),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_command_split),

@@ -33,7 +33,7 @@ static void read_tree(const char *root, const pid_t *pids, unsigned n, pid_t lea
 static void test_postgres_tree(void **state)
 {
 	/* cgroup.procs order is not tree order: give it shuffled */
-	const pid_t pids[] = {1845, 1599, 1594, 1600, 1595, 1598, 1596, 4242 /* gone */};
+	const pid_t pids[] = { 1845, 1599, 1594, 1600, 1595, 1598, 1596, 4242 /* gone */ };
 	struct ptree t;
 	char buf[2048];
 	int top;
@@ -62,7 +62,7 @@ static void test_postgres_tree(void **state)
 
 static void test_stress_ng_grandchild(void **state)
 {
-	const pid_t pids[] = {2641, 2640, 2638};
+	const pid_t pids[] = { 2641, 2640, 2638 };
 	struct ptree t;
 	int top;
 
@@ -85,20 +85,23 @@ static void test_stress_ng_grandchild(void **state)
 
 static void test_unkillable_and_orphans(void **state)
 {
-	struct ptree t = {.n = 3};
+	struct ptree t = { .n = 3 };
 	int top;
 
 	/* the service set -1000 on its parent, the child inherits nothing
 	 * more: only the child is a candidate. 300 is an orphan (its parent
 	 * left the tree): a root of its own. */
 	t.p[0] = (struct ptree_proc){
-	    .pid = 200,
-	    .ppid = 1,
-	    .task = {.rss_pages = 9000, .oom_score_adj = -1000, .is_leader = true}};
-	t.p[1] = (struct ptree_proc){
-	    .pid = 201, .ppid = 200, .task = {.rss_pages = 10, .is_leader = true}};
-	t.p[2] = (struct ptree_proc){
-	    .pid = 300, .ppid = 299, .task = {.rss_pages = 5, .is_leader = true}};
+		.pid = 200,
+		.ppid = 1,
+		.task = { .rss_pages = 9000, .oom_score_adj = -1000, .is_leader = true }
+	};
+	t.p[1] = (struct ptree_proc){ .pid = 201,
+				      .ppid = 200,
+				      .task = { .rss_pages = 10, .is_leader = true } };
+	t.p[2] = (struct ptree_proc){ .pid = 300,
+				      .ppid = 299,
+				      .task = { .rss_pages = 5, .is_leader = true } };
 	ptree_order(&t, 200);
 	assert_int_equal(t.p[0].pid, 200);
 	assert_int_equal(t.p[1].pid, 201);
@@ -114,9 +117,9 @@ static void test_unkillable_and_orphans(void **state)
 
 static void test_owner(void **state)
 {
-	struct ptree a = {.n = 1}, b = {.n = 2};
-	const struct ptree *trees[] = {&a, &b};
-	const char *leaves[] = {"/x/oomlab-1-p/w-db", "/x/oomlab-1-p/w-batch"};
+	struct ptree a = { .n = 1 }, b = { .n = 2 };
+	const struct ptree *trees[] = { &a, &b };
+	const char *leaves[] = { "/x/oomlab-1-p/w-db", "/x/oomlab-1-p/w-batch" };
 
 	a.p[0].pid = 10;
 	b.p[0].pid = 20;
@@ -134,23 +137,24 @@ static void test_owner(void **state)
 
 static void test_format_fate(void **state)
 {
-	struct ptree t = {.n = 2};
+	struct ptree t = { .n = 2 };
 	char buf[512];
 
-	t.p[0] = (struct ptree_proc){.pid = 5, .comm = "stress-ng", .fate = PTREE_GONE};
-	t.p[1] = (struct ptree_proc){.pid = 6,
-				     .ppid = 5,
-				     .depth = 1,
-				     .comm = "stress-ng-vm",
-				     .rss_bytes = 80 * MIB,
-				     .oom_score_adj = 1000,
-				     .fate = PTREE_KILLED,
-				     .kill_order = 1};
+	t.p[0] = (struct ptree_proc){ .pid = 5, .comm = "stress-ng", .fate = PTREE_GONE };
+	t.p[1] = (struct ptree_proc){ .pid = 6,
+				      .ppid = 5,
+				      .depth = 1,
+				      .comm = "stress-ng-vm",
+				      .rss_bytes = 80 * MIB,
+				      .oom_score_adj = 1000,
+				      .fate = PTREE_KILLED,
+				      .kill_order = 1 };
 	t.p[1].points.points = 151000;
 	ptree_format(&t, "    ", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "    stress-ng             5"));
 	assert_non_null(strstr(
-	    buf, "      stress-ng-vm          6 rss   80.0M adj  1000 points 151000 killed #1"));
+		buf,
+		"      stress-ng-vm          6 rss   80.0M adj  1000 points 151000 killed #1"));
 	assert_non_null(strstr(buf, "gone"));
 	/* a tiny buffer is cut, never overrun */
 	assert_true(ptree_format(&t, "", buf, 10) < 10);
@@ -160,11 +164,11 @@ static void test_format_fate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_postgres_tree),
-	    cmocka_unit_test(test_stress_ng_grandchild),
-	    cmocka_unit_test(test_unkillable_and_orphans),
-	    cmocka_unit_test(test_owner),
-	    cmocka_unit_test(test_format_fate),
+		cmocka_unit_test(test_postgres_tree),
+		cmocka_unit_test(test_stress_ng_grandchild),
+		cmocka_unit_test(test_unkillable_and_orphans),
+		cmocka_unit_test(test_owner),
+		cmocka_unit_test(test_format_fate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static double ms_since(uint64_t t0)
 
 static void test_sleep_full(void **state)
 {
-	struct run_ctx c = {.deadline_ns = now_ns() + 5000000000ULL};
+	struct run_ctx c = { .deadline_ns = now_ns() + 5000000000ULL };
 	uint64_t t0 = now_ns();
 
 	assert_int_equal(ramp_sleep(&c, 100), 0);
@@ -29,7 +29,7 @@ static void test_sleep_full(void **state)
 /* 8 s of start_delay with the deadline 150 ms away: back at the deadline. */
 static void test_sleep_deadline(void **state)
 {
-	struct run_ctx c = {.deadline_ns = now_ns() + 150000000ULL};
+	struct run_ctx c = { .deadline_ns = now_ns() + 150000000ULL };
 	uint64_t t0 = now_ns();
 
 	assert_int_equal(ramp_sleep(&c, 8000), -ETIMEDOUT);
@@ -38,7 +38,7 @@ static void test_sleep_deadline(void **state)
 
 static void test_sleep_interrupted(void **state)
 {
-	struct run_ctx c = {.deadline_ns = now_ns() + 5000000000ULL};
+	struct run_ctx c = { .deadline_ns = now_ns() + 5000000000ULL };
 	uint64_t t0 = now_ns();
 
 	runner_interrupted = 2;
@@ -50,9 +50,9 @@ static void test_sleep_interrupted(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_sleep_full),
-	    cmocka_unit_test(test_sleep_deadline),
-	    cmocka_unit_test(test_sleep_interrupted),
+		cmocka_unit_test(test_sleep_full),
+		cmocka_unit_test(test_sleep_deadline),
+		cmocka_unit_test(test_sleep_interrupted),
 	};
 
 	return cmocka_run_group_tests_name("ramp", tests, NULL, NULL);

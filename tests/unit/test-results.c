@@ -76,15 +76,13 @@ static void add_kill(struct run *r, uint64_t cons_seq, int instance)
 		char path[512];
 		FILE *f;
 
-		snprintf(path, sizeof(path), "%s%s%s", top ? top : "", top ? "/" : "",
-			 FIXTURE);
+		snprintf(path, sizeof(path), "%s%s%s", top ? top : "", top ? "/" : "", FIXTURE);
 		f = fopen(path, "r");
 		assert_non_null(f);
 		while (fgets(hdr, sizeof(hdr), f)) {
 			uint64_t s, us;
 
-			if (sscanf(hdr, "%*d,%" SCNu64 ",%" SCNu64, &s, &us) == 2 &&
-			    s == k->seq) {
+			if (sscanf(hdr, "%*d,%" SCNu64 ",%" SCNu64, &s, &us) == 2 && s == k->seq) {
 				k->usec = us;
 				break;
 			}
@@ -95,7 +93,8 @@ static void add_kill(struct run *r, uint64_t cons_seq, int instance)
 
 	e->type = OOM_EV_KILLED;
 	e->memcg = true;
-	n = sscanf(k->line, "Memory cgroup out of memory: Killed process %d (%63[^)]) "
+	n = sscanf(k->line,
+		   "Memory cgroup out of memory: Killed process %d (%63[^)]) "
 		   "total-vm:%ldkB, anon-rss:%ldkB, file-rss:%ldkB, shmem-rss:%ldkB, "
 		   "UID:%ld pgtables:%ldkB oom_score_adj:%ld",
 		   &e->pid, e->comm, &e->total_vm_kb, &e->anon_rss_kb, &e->file_rss_kb,
@@ -124,9 +123,8 @@ struct fx {
 	char dir[64];
 };
 
-static void set_inst(struct run *r, unsigned i, const char *name,
-		     const struct worker_spec *w, pid_t pid, uint64_t rss_kb,
-		     unsigned rank, double points)
+static void set_inst(struct run *r, unsigned i, const char *name, const struct worker_spec *w,
+		     pid_t pid, uint64_t rss_kb, unsigned rank, double points)
 {
 	struct instance *in = &r->inst[i];
 
@@ -230,10 +228,12 @@ static int setup(void **state)
 		in->kmsg_kill_idx = (int)i;
 		in->kill_ms = i ? 50.25 : 41.3;
 	}
-	r->counters_before = (struct cg_counters){ .version = CG_V1, .usage = 70 * MIB,
-						   .limit = 64 * MIB };
-	r->counters_after = (struct cg_counters){ .version = CG_V1, .usage = 9 * MIB,
-						  .limit = 64 * MIB, .oom_kill = 4,
+	r->counters_before =
+		(struct cg_counters){ .version = CG_V1, .usage = 70 * MIB, .limit = 64 * MIB };
+	r->counters_after = (struct cg_counters){ .version = CG_V1,
+						  .usage = 9 * MIB,
+						  .limit = 64 * MIB,
+						  .oom_kill = 4,
 						  .failcnt = 1234 };
 	r->outcome = OUTCOME_PASS;
 	run_note(r, "kernel also killed 2 tasks that are not workers (timeout, press)");
@@ -329,14 +329,14 @@ static __attribute__((noinline)) char *table_of(const struct run *r)
 
 /* ---- JSON ---------------------------------------------------------------- */
 
-#define GET(o, k, type)                                                        \
-	({                                                                     \
-		json_t *_v = json_object_get((o), (k));                        \
-		if (!_v)                                                       \
-			fail_msg("missing key %s", (k));                       \
-		if (!json_is_##type(_v))                                       \
-			fail_msg("%s is not " #type, (k));                     \
-		_v;                                                            \
+#define GET(o, k, type)                                    \
+	({                                                 \
+		json_t *_v = json_object_get((o), (k));    \
+		if (!_v)                                   \
+			fail_msg("missing key %s", (k));   \
+		if (!json_is_##type(_v))                   \
+			fail_msg("%s is not " #type, (k)); \
+		_v;                                        \
 	})
 
 static const char *gets_(json_t *o, const char *k)
@@ -488,7 +488,7 @@ static void test_json_broken_no_profile(void **state)
 	assert_non_null(r);
 	r->outcome = OUTCOME_BROK;
 	snprintf(r->reason, sizeof(r->reason), "cannot read profile: No such file");
-	r->counters_after.limit = UINT64_MAX;	/* v2 "max" */
+	r->counters_after.limit = UINT64_MAX; /* v2 "max" */
 	/* comm is bytes: an invalid UTF-8 note must not lose the document */
 	run_note(r, "comm \xff\xfe odd");
 	doc = results_json(r);
@@ -517,7 +517,10 @@ static void test_json_broken_no_profile(void **state)
 static void test_exit_strings(void **state)
 {
 	struct run *r = calloc(1, sizeof(*r));
-	static const struct { int code, status; const char *json, *table; } cases[] = {
+	static const struct {
+		int code, status;
+		const char *json, *table;
+	} cases[] = {
 		{ CLD_EXITED, 3, "exited 3", "exited 3" },
 		{ CLD_DUMPED, SIGSEGV, "dumped core on SIGSEGV", "SIGSEGV" },
 		{ CLD_KILLED, SIGTERM, "killed by SIGTERM", "SIGTERM" },
@@ -575,8 +578,10 @@ static void test_write_default_path(void **state)
 	assert_true(strncmp(path, dir, strlen(dir)) == 0);
 	assert_string_equal(path + strlen(dir) + 1, name);
 	/* the kernel's '/' and ' ' cannot reach the file name */
-	assert_int_equal(sscanf(name, "02-adj-1000-6.1.0-18_cloud_amd64-%4u%2u%2u-%2u%2u%2u-%d.json%n",
-				&y, &mo, &d, &h, &mi, &s, &pid, &n), 7);
+	assert_int_equal(sscanf(name,
+				"02-adj-1000-6.1.0-18_cloud_amd64-%4u%2u%2u-%2u%2u%2u-%d.json%n",
+				&y, &mo, &d, &h, &mi, &s, &pid, &n),
+			 7);
 	assert_int_equal(n, (int)strlen(name));
 	assert_int_equal(pid, getpid());
 	assert_true(y >= 2024 && mo >= 1 && mo <= 12);
@@ -738,26 +743,26 @@ static void test_tap(void **state)
 	assert_non_null(f);
 	results_print_tap(runs, 4, f);
 	fclose(f);
-	assert_string_equal(buf,
-		"TAP version 13\n"
-		"1..4\n"
-		"ok 1 - profiles/claims/02-adj-1000.ini\n"
-		"not ok 2 - profiles/claims/04-nice.ini\n"
-		"  ---\n"
-		"  verdict: fail\n"
-		"  reason: \"nice 19 \\\"doubled\\\" nothing: a\\\\b\"\n"
-		"  kernel: \"6.18.44\"\n"
-		"  notes:\n"
-		"    - \"first note\"\n"
-		"    - \"second\\nline\"\n"
-		"  ...\n"
-		"ok 3 - profiles/claims/11-panic\\#vm.ini # SKIP needs vm: no kernel image\n"
-		"not ok 4 - profiles/broken.ini\n"
-		"  ---\n"
-		"  verdict: broken\n"
-		"  reason: \"cannot create memcg\"\n"
-		"  kernel: \"6.18.44\"\n"
-		"  ...\n");
+	assert_string_equal(
+		buf, "TAP version 13\n"
+		     "1..4\n"
+		     "ok 1 - profiles/claims/02-adj-1000.ini\n"
+		     "not ok 2 - profiles/claims/04-nice.ini\n"
+		     "  ---\n"
+		     "  verdict: fail\n"
+		     "  reason: \"nice 19 \\\"doubled\\\" nothing: a\\\\b\"\n"
+		     "  kernel: \"6.18.44\"\n"
+		     "  notes:\n"
+		     "    - \"first note\"\n"
+		     "    - \"second\\nline\"\n"
+		     "  ...\n"
+		     "ok 3 - profiles/claims/11-panic\\#vm.ini # SKIP needs vm: no kernel image\n"
+		     "not ok 4 - profiles/broken.ini\n"
+		     "  ---\n"
+		     "  verdict: broken\n"
+		     "  reason: \"cannot create memcg\"\n"
+		     "  kernel: \"6.18.44\"\n"
+		     "  ...\n");
 	free(buf);
 	for (int i = 1; i < 4; i++) {
 		run_free_notes(runs[i]);
@@ -917,8 +922,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_default_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_replaces_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_fail_notdir, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_fail_rename_leaves_nothing,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_fail_rename_leaves_nothing, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_junit, setup, teardown),

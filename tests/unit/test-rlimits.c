@@ -49,23 +49,23 @@ static const struct {
 	int line;
 	const char *field, *msg;
 } bad[] = {
-    {"command = nc -l\nready_port = 0", 5, "ready_port", "'0' is not a TCP port (1..65535)"},
-    {"command = nc -l\nready_port = 65536", 5, "ready_port", "'65536' is not a TCP port"},
-    {"command = x\nready_log = a(b", 5, "ready_log", "'a(b' does not compile: "},
-    {"command = x\nready_log = [z-a]", 5, "ready_log", "does not compile: Invalid range end"},
-    {"command = x\nready_cmd = 'unterminated", 5, "ready_cmd", "unterminated 'quote'"},
-    {"command = x\nrlimit.memlock = 1Q", 5, "rlimit.memlock", "'1Q' is not a size"},
-    {"command = x\nrlimit.nofile = -1", 5, "rlimit.nofile", "not a count"},
-    {"command = x\nrlimit.stack = 8M", 5, "rlimit.stack", "unknown limit (rlimit.memlock"},
-    {"command = x\nrlimit.as = 1G\nrlimit.as = 2G", 6, "rlimit.as", "given twice"},
-    {"command = x\nsetup =", 5, "setup", "empty command"},
+	{ "command = nc -l\nready_port = 0", 5, "ready_port", "'0' is not a TCP port (1..65535)" },
+	{ "command = nc -l\nready_port = 65536", 5, "ready_port", "'65536' is not a TCP port" },
+	{ "command = x\nready_log = a(b", 5, "ready_log", "'a(b' does not compile: " },
+	{ "command = x\nready_log = [z-a]", 5, "ready_log", "does not compile: Invalid range end" },
+	{ "command = x\nready_cmd = 'unterminated", 5, "ready_cmd", "unterminated 'quote'" },
+	{ "command = x\nrlimit.memlock = 1Q", 5, "rlimit.memlock", "'1Q' is not a size" },
+	{ "command = x\nrlimit.nofile = -1", 5, "rlimit.nofile", "not a count" },
+	{ "command = x\nrlimit.stack = 8M", 5, "rlimit.stack", "unknown limit (rlimit.memlock" },
+	{ "command = x\nrlimit.as = 1G\nrlimit.as = 2G", 6, "rlimit.as", "given twice" },
+	{ "command = x\nsetup =", 5, "setup", "empty command" },
 };
 
 static void test_bad_keys(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct profile *p = (struct profile *)0x1;
-		struct profile_error e = {0};
+		struct profile_error e = { 0 };
 		char buf[512];
 		int r = parse(bad[i].body, &p, &e);
 
@@ -125,13 +125,13 @@ static void test_good_keys(void **state)
 /* This host: RLIMIT_MEMLOCK 8 MiB soft and hard, root with CAP_IPC_LOCK,
  * without CAP_SYS_RESOURCE. */
 static const struct rlimit_env host = {
-    .soft = {[WORKER_RLIMIT_MEMLOCK] = 8 * MIB,
-	     [WORKER_RLIMIT_AS] = UINT64_MAX,
-	     [WORKER_RLIMIT_NOFILE] = 20000},
-    .hard = {[WORKER_RLIMIT_MEMLOCK] = 8 * MIB,
-	     [WORKER_RLIMIT_AS] = UINT64_MAX,
-	     [WORKER_RLIMIT_NOFILE] = 20000},
-    .cap_ipc_lock = true,
+	.soft = { [WORKER_RLIMIT_MEMLOCK] = 8 * MIB,
+		  [WORKER_RLIMIT_AS] = UINT64_MAX,
+		  [WORKER_RLIMIT_NOFILE] = 20000 },
+	.hard = { [WORKER_RLIMIT_MEMLOCK] = 8 * MIB,
+		  [WORKER_RLIMIT_AS] = UINT64_MAX,
+		  [WORKER_RLIMIT_NOFILE] = 20000 },
+	.cap_ipc_lock = true,
 };
 
 static void test_mlock_short(void **state)
@@ -155,7 +155,7 @@ static void test_mlock_short(void **state)
 	assert_true(rlimit_mlock_short(w, &host, why, sizeof(why)));
 	assert_non_null(strstr(why, "(caps = none)"));
 	/* a limit that covers the size */
-	w->rlimits[WORKER_RLIMIT_MEMLOCK] = (struct worker_rlimit_setting){true, 48 * MIB, 9};
+	w->rlimits[WORKER_RLIMIT_MEMLOCK] = (struct worker_rlimit_setting){ true, 48 * MIB, 9 };
 	assert_false(rlimit_mlock_short(w, &host, why, sizeof(why)));
 	/* ... which this host cannot grant: above the hard limit without
 	 * CAP_SYS_RESOURCE; a guest can */
@@ -178,10 +178,10 @@ static void test_mlock_short(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_values),
-	    cmocka_unit_test(test_bad_keys),
-	    cmocka_unit_test(test_good_keys),
-	    cmocka_unit_test(test_mlock_short),
+		cmocka_unit_test(test_parse_values),
+		cmocka_unit_test(test_bad_keys),
+		cmocka_unit_test(test_good_keys),
+		cmocka_unit_test(test_mlock_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,9 +33,9 @@ static void test_wilson(void **state)
 		unsigned k, n;
 		double lo, hi;
 	} cases[] = {
-	    {5, 5, 0.5655, 1.0},     {3, 5, 0.2307, 0.8824},	{0, 10, 0.0, 0.2775},
-	    {9, 10, 0.5958, 0.9821}, {50, 100, 0.4038, 0.5962}, {1, 1, 0.2065, 1.0},
-	    {0, 0, 0.0, 1.0},
+		{ 5, 5, 0.5655, 1.0 },	   { 3, 5, 0.2307, 0.8824 },	{ 0, 10, 0.0, 0.2775 },
+		{ 9, 10, 0.5958, 0.9821 }, { 50, 100, 0.4038, 0.5962 }, { 1, 1, 0.2065, 1.0 },
+		{ 0, 0, 0.0, 1.0 },
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -79,11 +79,11 @@ static void test_joblog_cut_and_remote(void **state)
 	/* a remote job killed by ssh (255) and by a signal, then a line cut
 	 * short by a SIGKILL of parallel */
 	const char *text =
-	    "Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
-	    "1\tssh -F /t/cfg hostA\t1796114905.927\t     0.659\t0\t0\t0\t0\tbin/oomlab run\n"
-	    "2\tssh -F /t/cfg hostB\t1796114906.000\t     0.010\t0\t0\t255\t0\tbin/oomlab run\n"
-	    "3\t:\t1796114906.100\t     1.500\t0\t0\t-1\t15\tbin/oomlab run\n"
-	    "4\t:\t1796114907.";
+		"Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n"
+		"1\tssh -F /t/cfg hostA\t1796114905.927\t     0.659\t0\t0\t0\t0\tbin/oomlab run\n"
+		"2\tssh -F /t/cfg hostB\t1796114906.000\t     0.010\t0\t0\t255\t0\tbin/oomlab run\n"
+		"3\t:\t1796114906.100\t     1.500\t0\t0\t-1\t15\tbin/oomlab run\n"
+		"4\t:\t1796114907.";
 	struct suite_job *j = NULL;
 	unsigned n = 0;
 
@@ -120,10 +120,10 @@ static void test_docs(void **state)
 		enum suite_verdict v;
 		const char *profile;
 	} c[] = {
-	    {FIX "/runs/1", SV_PASS, "profiles/size-ranking.ini"},
-	    {FIX "/runs/2", SV_FAIL, "profiles/wrong.ini"},
-	    {FIX "/runs/3", SV_SKIP, "profiles/vm/global-ranking.ini"},
-	    {FIX "/runs/4", SV_BROK, "profiles/brok.ini"},
+		{ FIX "/runs/1", SV_PASS, "profiles/size-ranking.ini" },
+		{ FIX "/runs/2", SV_FAIL, "profiles/wrong.ini" },
+		{ FIX "/runs/3", SV_SKIP, "profiles/vm/global-ranking.ini" },
+		{ FIX "/runs/4", SV_BROK, "profiles/brok.ini" },
 	};
 	char **docs = NULL;
 	unsigned n = 0;
@@ -147,7 +147,7 @@ static void test_docs(void **state)
 	assert_int_equal(n, 0);
 	/* not JSON */
 	{
-		struct suite_doc d = {0};
+		struct suite_doc d = { 0 };
 
 		assert_int_equal(suite_doc_read(FIX "/joblog-local", &d), -EINVAL);
 	}
@@ -155,7 +155,7 @@ static void test_docs(void **state)
 
 static void test_status(void **state)
 {
-	struct suite_entry e = {0};
+	struct suite_entry e = { 0 };
 
 	/* 3 passes and a failure: flaky, 3/4, Wilson [0.30, 0.95] */
 	add_docs(&e, FIX "/runs/1");
@@ -215,9 +215,10 @@ static char *report(int (*fn)(const struct suite_report *, FILE *), const struct
 
 static void test_reports(void **state)
 {
-	struct suite_entry e[3] = {0};
+	struct suite_entry e[3] = { 0 };
 	struct suite_report r = {
-	    .e = e, .n = 3, .jobs = 2, .wall_ms = 1234, .joblog = "D/joblog", .vm = true};
+		.e = e, .n = 3, .jobs = 2, .wall_ms = 1234, .joblog = "D/joblog", .vm = true
+	};
 	_cleanup_free_ char *js = NULL, *md = NULL, *xml = NULL, *tap = NULL;
 	json_t *doc, *p0;
 
@@ -284,8 +285,8 @@ static void test_reports(void **state)
 
 static void test_junit_rerun(void **state)
 {
-	struct suite_entry e = {0};
-	struct suite_report r = {.e = &e, .n = 1, .jobs = 1};
+	struct suite_entry e = { 0 };
+	struct suite_report r = { .e = &e, .n = 1, .jobs = 1 };
 	_cleanup_free_ char *xml = NULL;
 
 	e.profile = strdup("p.ini");
@@ -305,13 +306,13 @@ static void test_junit_rerun(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_wilson),
-	    cmocka_unit_test(test_joblog_captured),
-	    cmocka_unit_test(test_joblog_cut_and_remote),
-	    cmocka_unit_test(test_docs),
-	    cmocka_unit_test(test_status),
-	    cmocka_unit_test(test_reports),
-	    cmocka_unit_test(test_junit_rerun),
+		cmocka_unit_test(test_wilson),
+		cmocka_unit_test(test_joblog_captured),
+		cmocka_unit_test(test_joblog_cut_and_remote),
+		cmocka_unit_test(test_docs),
+		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_junit_rerun),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

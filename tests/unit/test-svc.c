@@ -15,8 +15,8 @@
 
 static void test_expand(void **state)
 {
-	char *argv[] = {"postgres", "-D", "{workdir}/data", "-k{workdir}", "{workdir}{workdir}",
-			"{work",    NULL};
+	char *argv[] = { "postgres", "-D", "{workdir}/data", "-k{workdir}", "{workdir}{workdir}",
+			 "{work",    NULL };
 	char **v = svc_expand(argv, "/tmp/w", NULL);
 
 	assert_non_null(v);
@@ -34,7 +34,7 @@ static void test_expand(void **state)
 	assert_null(svc_expand(NULL, "/x", NULL));
 	/* both keys, next to each other and repeated */
 	{
-		char *a2[] = {"-c", "{profiledir}/nginx.conf", "-p{workdir}{profiledir}", NULL};
+		char *a2[] = { "-c", "{profiledir}/nginx.conf", "-p{workdir}{profiledir}", NULL };
 
 		v = svc_expand(a2, "/w", "/etc/p");
 		assert_string_equal(v[1], "/etc/p/nginx.conf");
@@ -76,8 +76,8 @@ static void test_workdir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_expand),
-	    cmocka_unit_test(test_workdir),
+		cmocka_unit_test(test_expand),
+		cmocka_unit_test(test_workdir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,10 +38,10 @@ static void test_parse_lines(void **state)
 
 	/* as captured (irq-info flags, mono clock) */
 	assert_int_equal(
-	    parse("           cache-622     [000] .....   842.813555: "
-		  "mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE\n",
-		  &ev),
-	    0);
+		parse("           cache-622     [000] .....   842.813555: "
+		      "mm_vmscan_memcg_reclaim_begin: order=0 gfp_flags=GFP_HIGHUSER_MOVABLE\n",
+		      &ev),
+		0);
 	assert_int_equal(ev.kind, TR_MEMCG_RECLAIM_BEGIN);
 	assert_int_equal(ev.pid, 622);
 	assert_int_equal(ev.cpu, 0);
@@ -57,21 +57,21 @@ static void test_parse_lines(void **state)
 	assert_int_equal(ev.cpu, 1);
 
 	assert_int_equal(
-	    parse("           cache-622     [001] .....   842.819189: mm_vmscan_throttled: "
-		  "nid=0 usec_timeout=100000 usect_delayed=4000 "
-		  "reason=VMSCAN_THROTTLE_WRITEBACK",
-		  &ev),
-	    0);
+		parse("           cache-622     [001] .....   842.819189: mm_vmscan_throttled: "
+		      "nid=0 usec_timeout=100000 usect_delayed=4000 "
+		      "reason=VMSCAN_THROTTLE_WRITEBACK",
+		      &ev),
+		0);
 	assert_int_equal(ev.kind, TR_THROTTLED);
 	assert_int_equal(ev.delayed_us, 4000);
 	assert_int_equal(ev.reason, 0);
 
 	assert_int_equal(
-	    parse("            anon-654     [001] ...1.   843.202273: mark_victim: pid=654 "
-		  "comm=anon total-vm=133472kB anon-rss=65152kB file-rss:1420kB "
-		  "shmem-rss:0kB uid=0 pgtables=164kB oom_score_adj=0",
-		  &ev),
-	    0);
+		parse("            anon-654     [001] ...1.   843.202273: mark_victim: pid=654 "
+		      "comm=anon total-vm=133472kB anon-rss=65152kB file-rss:1420kB "
+		      "shmem-rss:0kB uid=0 pgtables=164kB oom_score_adj=0",
+		      &ev),
+		0);
 	assert_int_equal(ev.kind, TR_MARK_VICTIM);
 	assert_int_equal(ev.victim, 654);
 	assert_string_equal(ev.victim_comm, "anon");
@@ -89,14 +89,14 @@ static void test_parse_lines(void **state)
 
 	/* pre-6.x mark_victim had only pid= */
 	assert_int_equal(
-	    parse("   oom_reaper-33      [000] .....  9.000100: mark_victim: pid=77", &ev), 0);
+		parse("   oom_reaper-33      [000] .....  9.000100: mark_victim: pid=77", &ev), 0);
 	assert_int_equal(ev.victim, 77);
 	assert_string_equal(ev.victim_comm, "");
 }
 
 static void test_parse_not_ours(void **state)
 {
-	struct tr_event ev = {.pid = 99};
+	struct tr_event ev = { .pid = 99 };
 
 	assert_int_equal(parse("# tracer: nop", &ev), -ENOENT);
 	assert_int_equal(parse("", &ev), -ENOENT);
@@ -124,7 +124,7 @@ static void test_parse_not_ours(void **state)
 static void test_pair_fixture(void **state)
 {
 	_cleanup_free_ char *text = NULL;
-	struct tr_stalls st = {0};
+	struct tr_stalls st = { 0 };
 	struct hist_summary s;
 	const struct tr_victim *v;
 
@@ -181,7 +181,7 @@ static void test_pair_fixture(void **state)
 static void test_pair_guest(void **state)
 {
 	_cleanup_free_ char *text = NULL;
-	struct tr_stalls st = {0};
+	struct tr_stalls st = { 0 };
 	struct hist_summary s;
 	const struct tr_victim *v;
 
@@ -218,26 +218,26 @@ static void test_pair_guest(void **state)
 static void test_pair_synthetic(void **state)
 {
 	static const char text[] =
-	    "# entries-in-buffer/entries-written: 14/20   #P:2\n"
-	    "          a-10 [000] .....   1.000000: mm_vmscan_memcg_reclaim_end: nr_reclaimed=1\n"
-	    "          a-10 [000] .....   1.000010: mm_vmscan_direct_reclaim_begin: order=0 "
-	    "gfp_flags=GFP_HIGHUSER_MOVABLE\n"
-	    "          b-11 [001] .....   1.000020: mm_vmscan_direct_reclaim_begin: order=0 "
-	    "gfp_flags=GFP_HIGHUSER_MOVABLE\n"
-	    "          b-11 [001] .....   1.000520: mm_vmscan_direct_reclaim_end: nr_reclaimed=32\n"
-	    "          a-10 [000] .....   1.002010: mm_vmscan_direct_reclaim_end: nr_reclaimed=12\n"
-	    "CPU:1 [LOST 7 EVENTS]\n"
-	    "          b-11 [001] .....   1.003000: mm_vmscan_memcg_reclaim_begin: order=0 "
-	    "gfp_flags=GFP_KERNEL\n"
-	    "          b-11 [001] .....   1.004000: mm_vmscan_memcg_reclaim_begin: order=0 "
-	    "gfp_flags=GFP_KERNEL\n"
-	    "          b-11 [001] .....   1.004100: mm_vmscan_memcg_reclaim_end: nr_reclaimed=4\n"
-	    "          a-10 [000] ...1.   1.005000: mark_victim: pid=11 comm=b total-vm=1kB\n"
-	    "   oom_reaper-33 [000] .....   3.005000: start_task_reaping: pid=11\n"
-	    "   oom_reaper-33 [000] .....   3.005900: finish_task_reaping: pid=11\n"
-	    "          a-10 [000] .....   3.100000: mm_vmscan_memcg_reclaim_begin: order=0 "
-	    "gfp_flags=GFP_KERNEL\n";
-	struct tr_stalls st = {0};
+		"# entries-in-buffer/entries-written: 14/20   #P:2\n"
+		"          a-10 [000] .....   1.000000: mm_vmscan_memcg_reclaim_end: nr_reclaimed=1\n"
+		"          a-10 [000] .....   1.000010: mm_vmscan_direct_reclaim_begin: order=0 "
+		"gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+		"          b-11 [001] .....   1.000020: mm_vmscan_direct_reclaim_begin: order=0 "
+		"gfp_flags=GFP_HIGHUSER_MOVABLE\n"
+		"          b-11 [001] .....   1.000520: mm_vmscan_direct_reclaim_end: nr_reclaimed=32\n"
+		"          a-10 [000] .....   1.002010: mm_vmscan_direct_reclaim_end: nr_reclaimed=12\n"
+		"CPU:1 [LOST 7 EVENTS]\n"
+		"          b-11 [001] .....   1.003000: mm_vmscan_memcg_reclaim_begin: order=0 "
+		"gfp_flags=GFP_KERNEL\n"
+		"          b-11 [001] .....   1.004000: mm_vmscan_memcg_reclaim_begin: order=0 "
+		"gfp_flags=GFP_KERNEL\n"
+		"          b-11 [001] .....   1.004100: mm_vmscan_memcg_reclaim_end: nr_reclaimed=4\n"
+		"          a-10 [000] ...1.   1.005000: mark_victim: pid=11 comm=b total-vm=1kB\n"
+		"   oom_reaper-33 [000] .....   3.005000: start_task_reaping: pid=11\n"
+		"   oom_reaper-33 [000] .....   3.005900: finish_task_reaping: pid=11\n"
+		"          a-10 [000] .....   3.100000: mm_vmscan_memcg_reclaim_begin: order=0 "
+		"gfp_flags=GFP_KERNEL\n";
+	struct tr_stalls st = { 0 };
 	const struct tr_victim *v;
 
 	assert_int_equal(tr_stalls_parse_text(&st, text, sizeof(text) - 1), 0);
@@ -271,9 +271,9 @@ static void test_kind_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_lines),	   cmocka_unit_test(test_parse_not_ours),
-	    cmocka_unit_test(test_pair_fixture),   cmocka_unit_test(test_pair_guest),
-	    cmocka_unit_test(test_pair_synthetic), cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_parse_lines),    cmocka_unit_test(test_parse_not_ours),
+		cmocka_unit_test(test_pair_fixture),   cmocka_unit_test(test_pair_guest),
+		cmocka_unit_test(test_pair_synthetic), cmocka_unit_test(test_kind_names),
 	};
 
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);

@@ -18,10 +18,10 @@ static void test_table(void **state)
 		const char *name;
 		bool vm, memcg;
 	} want[] = {
-	    {TRIGGER_PRESSURE, "pressure", false, true},
-	    {TRIGGER_LIMIT, "limit", false, true},
-	    {TRIGGER_GLOBAL, "global", true, false},
-	    {TRIGGER_SYSRQ, "sysrq", true, false},
+		{ TRIGGER_PRESSURE, "pressure", false, true },
+		{ TRIGGER_LIMIT, "limit", false, true },
+		{ TRIGGER_GLOBAL, "global", true, false },
+		{ TRIGGER_SYSRQ, "sysrq", true, false },
 	};
 
 	assert_true(ntriggers >= ARRAY_SIZE(want));
@@ -52,7 +52,7 @@ static void test_names_unique(void **state)
 /* The profile stores the index; out of range falls back to pressure. */
 static void test_of(void **state)
 {
-	struct profile p = {.trigger = TRIGGER_SYSRQ};
+	struct profile p = { .trigger = TRIGGER_SYSRQ };
 
 	assert_ptr_equal(trigger_of(&p), triggers[TRIGGER_SYSRQ]);
 	p.trigger = (enum trigger_kind)ntriggers;
@@ -85,10 +85,10 @@ static void test_profile_reads_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_names_unique),
-	    cmocka_unit_test(test_of),
-	    cmocka_unit_test(test_profile_reads_table),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_names_unique),
+		cmocka_unit_test(test_of),
+		cmocka_unit_test(test_profile_reads_table),
 	};
 
 	return cmocka_run_group_tests_name("trigger", tests, NULL, NULL);

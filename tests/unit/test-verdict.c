@@ -150,10 +150,10 @@ static void capture(struct fx *f, enum expect_kind ex_small, unsigned pos_small,
 
 	verdict_predict(f->r);
 	/* /proc/PID/oom_score at the snapshot, machine-scaled (>= 5.9) */
-	s->proc_oom_score = oom_score_proc(oom_badness(OOM_ERA_4_17, &s->task,
-						       MACHINE_PAGES).points, MACHINE_PAGES);
-	b->proc_oom_score = oom_score_proc(oom_badness(OOM_ERA_4_17, &b->task,
-						       MACHINE_PAGES).points, MACHINE_PAGES);
+	s->proc_oom_score = oom_score_proc(
+		oom_badness(OOM_ERA_4_17, &s->task, MACHINE_PAGES).points, MACHINE_PAGES);
+	b->proc_oom_score = oom_score_proc(
+		oom_badness(OOM_ERA_4_17, &b->task, MACHINE_PAGES).points, MACHINE_PAGES);
 	log_kill(f, 4414, "hog");
 	log_kill(f, 4413, "hog");
 	log_kill(f, 4417, "timeout");
@@ -218,14 +218,17 @@ static void test_proc_vs_memcg(void **state)
 	verdict_predict(r);
 	s->proc_oom_score = 1000;
 	b->proc_oom_score = 668;
-	assert_int_equal(oom_score_proc(oom_badness(OOM_ERA_4_17, &s->task,
-						    MACHINE_PAGES).points, MACHINE_PAGES), 1000);
+	assert_int_equal(oom_score_proc(oom_badness(OOM_ERA_4_17, &s->task, MACHINE_PAGES).points,
+					MACHINE_PAGES),
+			 1000);
 	log_kill(f, 102, "big");
 	verdict_decide(r);
 	dump_notes(r);
 	assert_int_equal(r->outcome, OUTCOME_PASS);
-	assert_true(has_note(r, "the kernel chose big although /proc/PID/oom_score ranked "
-			     "small higher (1000 vs 668)", "memcg limit (totalpages=32768)"));
+	assert_true(has_note(r,
+			     "the kernel chose big although /proc/PID/oom_score ranked "
+			     "small higher (1000 vs 668)",
+			     "memcg limit (totalpages=32768)"));
 	assert_true(has_note(r, "big scores 20491 and small 17026", NULL));
 }
 
@@ -249,8 +252,7 @@ static void test_tie(void **state)
 	assert_string_equal(r->reason,
 			    "hog.2 was killed 1st but hog.3 was expected (hog.3 survived)");
 	assert_true(has_note(r, "predicted points 25600 vs 25600: a tie", "LATER"));
-	assert_true(has_note(r, "the kernel killed hog.2 first, the model predicted hog.3",
-			     NULL));
+	assert_true(has_note(r, "the kernel killed hog.2 first, the model predicted hog.3", NULL));
 }
 
 /* 25702 vs 25600 pages in 32768: 0.31% apart, a near-tie */
@@ -266,8 +268,10 @@ static void test_near_tie(void **state)
 	verdict_decide(r);
 	dump_notes(r);
 	assert_int_equal(r->outcome, OUTCOME_FAIL);
-	assert_true(has_note(r, "predicted points 25600 vs 25702 (0.31% of totalpages=32768 "
-			     "apart): a near-tie", NULL));
+	assert_true(has_note(r,
+			     "predicted points 25600 vs 25702 (0.31% of totalpages=32768 "
+			     "apart): a near-tie",
+			     NULL));
 }
 
 /* memory.oom.group: the counter counted one task twice */
@@ -279,7 +283,7 @@ static void test_counter_disagreement(void **state)
 	f->p->oom_group = true;
 	capture(f, EXPECT_KILLED, 0, EXPECT_KILLED, 0);
 	r->counters_before.oom_kill = 2;
-	r->counters_after.oom_kill = 2 + 5;	/* 4 distinct PIDs logged */
+	r->counters_after.oom_kill = 2 + 5; /* 4 distinct PIDs logged */
 	verdict_decide(r);
 	dump_notes(r);
 	assert_int_equal(r->outcome, OUTCOME_PASS);
@@ -367,7 +371,8 @@ static void test_panic(void **state)
 	log_kill(f, 401, "hog");
 	verdict_decide(r);
 	assert_int_equal(r->outcome, OUTCOME_FAIL);
-	assert_string_equal(r->reason, "expected a kernel panic on OOM, none seen (1 kill record(s))");
+	assert_string_equal(r->reason,
+			    "expected a kernel panic on OOM, none seen (1 kill record(s))");
 
 	/* and a panic nobody expected */
 	f->p->run_expect = RUN_EXPECT_KILLS;
@@ -389,7 +394,7 @@ static void test_alloc_fail(void **state)
 	verdict_decide(r);
 	assert_int_equal(r->outcome, OUTCOME_FAIL);
 	assert_string_equal(r->reason, "expected an allocation failure, none reported "
-			    "(0 kill record(s))");
+				       "(0 kill record(s))");
 
 	run_free_notes(r);
 	r->alloc_failed = true;
@@ -402,7 +407,7 @@ static void test_alloc_fail(void **state)
 	dump_notes(r);
 	assert_int_equal(r->outcome, OUTCOME_PASS);
 	assert_string_equal(r->reason, "allocation failed as expected; no expectation; "
-			    "0 kill record(s)");
+				       "0 kill record(s)");
 	assert_true(has_note(r, "exited with status 1", "expected with allocation failures"));
 }
 

@@ -96,8 +96,7 @@ static void test_cpio_roundtrip(void **state)
 	assert_int_equal(cpio_add_data(c, "etc/oomlab/manifest", 0644, "0 0 a.ini\n", 10), 0);
 	assert_int_equal(cpio_add_data(c, "a/b/c/odd", 0600, "xyz", 3), 0);
 	assert_int_equal(cpio_add_symlink(c, "bin/sh", "busybox"), 0);
-	assert_int_equal(cpio_add_file(c, "fixture", 0644,
-				       "tests/fixtures/vm/ldd-oomlab.txt"), 0);
+	assert_int_equal(cpio_add_file(c, "fixture", 0644, "tests/fixtures/vm/ldd-oomlab.txt"), 0);
 	assert_int_equal(cpio_add_file(c, "missing", 0644, "/nonexistent/x"), -ENOENT);
 	assert_int_equal(cpio_finish(c), 0);
 	close(fd);
@@ -139,12 +138,17 @@ static void test_initramfs_console_node(void **state)
 	char path[] = "/tmp/oomlab-test-cpio-XXXXXX";
 	int fd = mkstemp(path);
 	struct vm_guest_profile gp = { .host_path = "tests/fixtures/vm/ldd-oomlab.txt",
-				       .guest_path = "profiles/x.ini", .swap = 64 * MIB };
+				       .guest_path = "profiles/x.ini",
+				       .swap = 64 * MIB };
 	struct vm_kernel k = { .nmodules = 0 };
 	struct vm_initramfs_spec s = {
-		.busybox = "/bin/busybox", .oomlab = "/bin/busybox", .worker = "/bin/busybox",
-		.init_script = "tests/fixtures/vm/ldd-oomlab.txt", .kernel = &k,
-		.profiles = &gp, .nprofiles = 1,
+		.busybox = "/bin/busybox",
+		.oomlab = "/bin/busybox",
+		.worker = "/bin/busybox",
+		.init_script = "tests/fixtures/vm/ldd-oomlab.txt",
+		.kernel = &k,
+		.profiles = &gp,
+		.nprofiles = 1,
 	};
 	char err[256];
 	_cleanup_free_ char *buf = NULL;
@@ -235,7 +239,8 @@ static unsigned count_cpio(const char *dir)
 	unsigned n = 0;
 
 	while (d && (de = readdir(d)))
-		n += strlen(de->d_name) > 5 && !strcmp(de->d_name + strlen(de->d_name) - 5, ".cpio");
+		n += strlen(de->d_name) > 5 &&
+		     !strcmp(de->d_name + strlen(de->d_name) - 5, ".cpio");
 	if (d)
 		closedir(d);
 	return n;
@@ -251,8 +256,13 @@ static void test_initramfs_cached(void **state)
 	struct vm_guest_profile gp = { .guest_path = "profiles/x.ini" };
 	struct vm_kernel k = { .nmodules = 0 };
 	struct vm_initramfs_spec s = {
-		.busybox = "/bin/busybox", .oomlab = "/bin/busybox", .worker = "/bin/busybox",
-		.init_script = init, .kernel = &k, .profiles = &gp, .nprofiles = 1,
+		.busybox = "/bin/busybox",
+		.oomlab = "/bin/busybox",
+		.worker = "/bin/busybox",
+		.init_script = init,
+		.kernel = &k,
+		.profiles = &gp,
+		.nprofiles = 1,
 	};
 	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
 	struct entry e[128];

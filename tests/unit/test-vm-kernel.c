@@ -39,7 +39,8 @@ static void test_pick_zram(void **state)
 	assert_true(pos(k, "/kernel/crypto/lzo-rle.ko") >= 0);
 	/* lz4 needs lz4_compress, zram needs zsmalloc: dependencies first */
 	assert_true(pos(k, "/kernel/lib/lz4/lz4_compress.ko") < pos(k, "/kernel/crypto/lz4.ko"));
-	assert_true(pos(k, "/kernel/mm/zsmalloc.ko") < pos(k, "/kernel/drivers/block/zram/zram.ko"));
+	assert_true(pos(k, "/kernel/mm/zsmalloc.ko") <
+		    pos(k, "/kernel/drivers/block/zram/zram.ko"));
 	/* zram last: its default compressor must be there when it loads */
 	assert_int_equal(pos(k, "/kernel/drivers/block/zram/zram.ko"), 4);
 	assert_string_equal(k->modules[4], "/m/kernel/drivers/block/zram/zram.ko");
@@ -80,7 +81,9 @@ static void test_cache_dir(void **state)
  * oomlab's own sources (bullseye to sid), captured 2026-12-01 */
 static void test_pick_series(void **state)
 {
-	static const struct { const char *spec, *want; } c[] = {
+	static const struct {
+		const char *spec, *want;
+	} c[] = {
 		{ "5.10", "5.10.0-46-cloud-amd64" },
 		/* 6.1 is not 6.12; 6.1.0-57 is newer than bullseye's 6.1.0-0.deb11.52 */
 		{ "6.1", "6.1.0-57-cloud-amd64" },
@@ -119,8 +122,9 @@ static void test_served(void **state)
 
 	assert_int_equal(read_file_str(SEARCH, &text), 0);
 	vm_kernel_served(text, buf, sizeof(buf));
-	assert_string_equal(buf, "5.10 (5.10.0-46-cloud-amd64), 6.1 (6.1.0-57-cloud-amd64), "
-				 "6.12 (6.12.118+deb13-cloud-amd64), 7.2 (7.2.13+deb14-cloud-amd64)");
+	assert_string_equal(buf,
+			    "5.10 (5.10.0-46-cloud-amd64), 6.1 (6.1.0-57-cloud-amd64), "
+			    "6.12 (6.12.118+deb13-cloud-amd64), 7.2 (7.2.13+deb14-cloud-amd64)");
 }
 
 static void test_version_cmp(void **state)
@@ -143,14 +147,18 @@ static void test_packages(void **state)
 	unsigned n = 0;
 
 	assert_int_equal(read_file_str("tests/fixtures/vm/apt-show-linux-image-7.2.13+deb14-"
-				       "cloud-amd64.txt", &sid), 0);
+				       "cloud-amd64.txt",
+				       &sid),
+			 0);
 	assert_int_equal(vm_kernel_packages(sid, "7.2.13+deb14-cloud-amd64", pk, 4, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(pk[0], "linux-image-7.2.13+deb14-cloud-amd64");
 	assert_string_equal(pk[1], "linux-binary-7.2.13+deb14-cloud-amd64");
 	assert_string_equal(pk[2], "linux-modules-7.2.13+deb14-cloud-amd64");
 	assert_int_equal(read_file_str("tests/fixtures/vm/apt-show-linux-image-6.1.0-57-"
-				       "cloud-amd64.txt", &bookworm), 0);
+				       "cloud-amd64.txt",
+				       &bookworm),
+			 0);
 	assert_int_equal(vm_kernel_packages(bookworm, "6.1.0-57-cloud-amd64", pk, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(pk[0], "linux-image-6.1.0-57-cloud-amd64");
@@ -159,12 +167,9 @@ static void test_packages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pick_zram),
-		cmocka_unit_test(test_pick_missing),
-		cmocka_unit_test(test_cache_dir),
-		cmocka_unit_test(test_pick_series),
-		cmocka_unit_test(test_served),
-		cmocka_unit_test(test_version_cmp),
+		cmocka_unit_test(test_pick_zram), cmocka_unit_test(test_pick_missing),
+		cmocka_unit_test(test_cache_dir), cmocka_unit_test(test_pick_series),
+		cmocka_unit_test(test_served),	  cmocka_unit_test(test_version_cmp),
 		cmocka_unit_test(test_packages),
 	};
 

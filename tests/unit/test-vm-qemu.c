@@ -23,7 +23,7 @@
 
 static void touch_later(const char *path)
 {
-	struct timespec ts[2] = {{.tv_sec = time(NULL) + 5}, {.tv_sec = time(NULL) + 5}};
+	struct timespec ts[2] = { { .tv_sec = time(NULL) + 5 }, { .tv_sec = time(NULL) + 5 } };
 
 	/* utimensat changes ctime to now and mtime to what we say */
 	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
@@ -70,7 +70,7 @@ static void test_probe_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_probe_key),
+		cmocka_unit_test(test_probe_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

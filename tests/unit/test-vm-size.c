@@ -54,8 +54,8 @@ static void test_shipped(void **state)
 
 static void test_set_and_edges(void **state)
 {
-	struct profile *ps[3] = {load("profiles/vm/global-ranking.ini"),
-				 load("profiles/claims/01-biggest-first.ini"), NULL};
+	struct profile *ps[3] = { load("profiles/vm/global-ranking.ini"),
+				  load("profiles/claims/01-biggest-first.ini"), NULL };
 	struct profile *big = NULL;
 	struct profile_error err;
 
@@ -64,11 +64,11 @@ static void test_set_and_edges(void **state)
 	assert_int_equal(vm_guest_mem(ps, 0), 256 * MIB);
 	/* global with 300M of workers: 396M -> 416M */
 	assert_int_equal(
-	    profile_parse_string("big.ini",
-				 "[profile]\ntrigger = global\nneeds = vm\n"
-				 "[worker a]\nsize = 100M\ncount = 3\nexpect = killed\n",
-				 &big, &err),
-	    0);
+		profile_parse_string("big.ini",
+				     "[profile]\ntrigger = global\nneeds = vm\n"
+				     "[worker a]\nsize = 100M\ncount = 3\nexpect = killed\n",
+				     &big, &err),
+		0);
 	assert_int_equal(vm_guest_mem(&big, 1), 416 * MIB);
 	profile_free(big);
 	profile_free(ps[0]);
@@ -78,8 +78,8 @@ static void test_set_and_edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_shipped),
-	    cmocka_unit_test(test_set_and_edges),
+		cmocka_unit_test(test_shipped),
+		cmocka_unit_test(test_set_and_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

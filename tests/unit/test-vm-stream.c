@@ -88,18 +88,17 @@ static void test_cut_short(void **state)
 
 static void test_length_mismatch_and_noise(void **state)
 {
-	const char *t =
-		"garbage before\r\n"
-		"\x1b[0m@@OOMLAB-BEGIN 6.1.0-test\r\n"
-		"@@OOMLAB-RESULT 0 1 a.json 6\r\n"
-		"aGVsbG8=\r\n"		/* 5 bytes, header says 6 */
-		"@@END\r\n"
-		"@@OOMLAB-RESULT 1 77 - 0\r\n"
-		"@@END\r\n"
-		"@@OOMLAB-RESULT 2 0 ../../etc/passwd 5\r\n"
-		"aGVsbG8=\r\n"
-		"@@END\r\n"
-		"@@OOMLAB-DONE 2\r\n";
+	const char *t = "garbage before\r\n"
+			"\x1b[0m@@OOMLAB-BEGIN 6.1.0-test\r\n"
+			"@@OOMLAB-RESULT 0 1 a.json 6\r\n"
+			"aGVsbG8=\r\n" /* 5 bytes, header says 6 */
+			"@@END\r\n"
+			"@@OOMLAB-RESULT 1 77 - 0\r\n"
+			"@@END\r\n"
+			"@@OOMLAB-RESULT 2 0 ../../etc/passwd 5\r\n"
+			"aGVsbG8=\r\n"
+			"@@END\r\n"
+			"@@OOMLAB-DONE 2\r\n";
 	struct vm_stream *s = calloc(1, sizeof(*s));
 
 	assert_int_equal(vm_stream_parse(t, strlen(t), s), 0);
@@ -132,10 +131,8 @@ static void test_no_marker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_base64),
-		cmocka_unit_test(test_capture),
-		cmocka_unit_test(test_cut_short),
-		cmocka_unit_test(test_length_mismatch_and_noise),
+		cmocka_unit_test(test_base64),	  cmocka_unit_test(test_capture),
+		cmocka_unit_test(test_cut_short), cmocka_unit_test(test_length_mismatch_and_noise),
 		cmocka_unit_test(test_no_marker),
 	};
 
