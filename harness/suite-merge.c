@@ -23,7 +23,7 @@ int suite_doc_read(const char *path, struct suite_doc *ret)
 {
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, 0, &jerr);
-	struct suite_doc d = { .v = SV_BROK };
+	struct suite_doc d = { .v = OUTCOME_BROK };
 	const char *v;
 
 	if (!doc)
@@ -34,12 +34,8 @@ int suite_doc_read(const char *path, struct suite_doc *ret)
 	}
 	/* results.c writes "verdict": "pass" | "fail" | "broken" | "skip" */
 	v = json_string_value(json_object_get(doc, "verdict"));
-	if (v && !strcmp(v, "pass"))
-		d.v = SV_PASS;
-	else if (v && !strcmp(v, "fail"))
-		d.v = SV_FAIL;
-	else if (v && !strcmp(v, "skip"))
-		d.v = SV_SKIP;
+	if (!v || outcome_parse(v, &d.v) < 0)
+		d.v = OUTCOME_BROK;
 	d.profile = dup_str(doc, "profile");
 	d.kernel = dup_str(doc, "kernel");
 	d.reason = dup_str(doc, "reason");

@@ -15,20 +15,6 @@
 #include "suite.h"
 #include "util.h"
 
-static const char *verdict_word(enum suite_verdict v)
-{
-	switch (v) {
-	case SV_PASS:
-		return "pass";
-	case SV_FAIL:
-		return "fail";
-	case SV_BROK:
-		return "broken";
-	default:
-		return "skip";
-	}
-}
-
 /* the column an entry belongs to: its kernel in a VM matrix, else its host */
 static const char *column_of(const struct suite_report *r, const struct suite_entry *e)
 {
@@ -191,7 +177,7 @@ int suite_report_markdown(const struct suite_report *r, FILE *f)
 		const char *why = e->error;
 
 		for (unsigned k = 0; !why && k < e->nruns; k++)
-			if (e->runs[k].v != SV_PASS && e->runs[k].reason)
+			if (e->runs[k].v != OUTCOME_PASS && e->runs[k].reason)
 				why = e->runs[k].reason;
 		if (!why || (e->status == SUITE_STABLE && !e->fail))
 			continue;
@@ -237,8 +223,8 @@ static void xml_esc(FILE *f, const char *s)
 static void junit_elem(FILE *f, const char *tag, const struct suite_run *run)
 {
 	fprintf(f, "    <%s message=\"", tag);
-	xml_esc(f, run->reason ? run->reason : verdict_word(run->v));
-	fprintf(f, "\" type=\"%s\"", verdict_word(run->v));
+	xml_esc(f, run->reason ? run->reason : outcome_name(run->v));
+	fprintf(f, "\" type=\"%s\"", outcome_name(run->v));
 	if (run->path) {
 		fputs("><system-out>", f);
 		xml_esc(f, run->path);
@@ -288,20 +274,21 @@ int suite_report_junit(const struct suite_report *r, FILE *f)
 		} else if (e->status == SUITE_FLAKY && e->pass) {
 			/* passed at least once: flaky, not failed (Surefire) */
 			for (unsigned k = 0; k < e->nruns; k++)
-				if (e->runs[k].v == SV_FAIL)
+				if (e->runs[k].v == OUTCOME_FAIL)
 					junit_elem(f, "flakyFailure", &e->runs[k]);
-				else if (e->runs[k].v == SV_BROK)
+				else if (e->runs[k].v == OUTCOME_BROK)
 					junit_elem(f, "flakyError", &e->runs[k]);
 		} else {
 			/* never passed: the first failure, the others as reruns */
 			for (unsigned k = 0; k < e->nruns; k++) {
-				enum suite_verdict v = e->runs[k].v;
+				enum outcome v = e->runs[k].v;
 
-				if (v != SV_FAIL && v != SV_BROK)
+				if (v != OUTCOME_FAIL && v != OUTCOME_BROK)
 					continue;
 				junit_elem(f,
-					   first ? (v == SV_FAIL ? "failure" : "error")
-						 : (v == SV_FAIL ? "rerunFailure" : "rerunError"),
+					   first ? (v == OUTCOME_FAIL ? "failure" : "error")
+						 : (v == OUTCOME_FAIL ? "rerunFailure"
+								      : "rerunError"),
 					   &e->runs[k]);
 				first = false;
 			}

@@ -45,8 +45,8 @@ const char *suite_status_name(enum suite_status s)
 	}
 }
 
-int suite_entry_add_run(struct suite_entry *e, enum suite_verdict v, const char *path,
-			const char *reason, double wall_ms)
+int suite_entry_add_run(struct suite_entry *e, enum outcome v, const char *path, const char *reason,
+			double wall_ms)
 {
 	struct suite_run *nr = realloc(e->runs, (e->nruns + 1) * sizeof(*nr));
 	struct suite_run r = { .v = v, .wall_ms = wall_ms };
@@ -75,13 +75,13 @@ void suite_entry_stats(struct suite_entry *e)
 	e->pass = e->fail = e->broken = e->skip = 0;
 	for (unsigned i = 0; i < e->nruns; i++) {
 		switch (e->runs[i].v) {
-		case SV_PASS:
+		case OUTCOME_PASS:
 			e->pass++;
 			break;
-		case SV_FAIL:
+		case OUTCOME_FAIL:
 			e->fail++;
 			break;
-		case SV_BROK:
+		case OUTCOME_BROK:
 			e->broken++;
 			break;
 		default:

@@ -822,7 +822,7 @@ static int merge(const struct suite *s, struct suite_report *r)
 				why = NULL;
 			en = entry_for(r, cap, sp->path, kernel, host, NULL);
 			if (!en ||
-			    suite_entry_add_run(en, SV_BROK, NULL, why, j->runtime * 1000) < 0)
+			    suite_entry_add_run(en, OUTCOME_BROK, NULL, why, j->runtime * 1000) < 0)
 				e = -ENOMEM;
 		}
 		free(seen);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "run.h" /* enum outcome: one spelling of the verdicts */
 
 /* `oomlab suite ARGS...` (argv[0] = "suite"). */
 int suite_main(int argc, char **argv);
@@ -61,15 +62,8 @@ int suite_joblog_parse(const char *text, struct suite_job **ret, unsigned *ret_n
 
 /* ---- suite-merge.c ---- */
 
-enum suite_verdict {
-	SV_PASS,
-	SV_FAIL,
-	SV_BROK,
-	SV_SKIP
-};
-
 struct suite_run {
-	enum suite_verdict v;
+	enum outcome v;
 	char *path;   /* result document, NULL if none */
 	char *reason; /* may be NULL */
 	double wall_ms;
@@ -90,8 +84,8 @@ struct suite_entry {
 };
 
 /* Add one run (takes copies of path and reason). */
-int suite_entry_add_run(struct suite_entry *e, enum suite_verdict v, const char *path,
-			const char *reason, double wall_ms);
+int suite_entry_add_run(struct suite_entry *e, enum outcome v, const char *path, const char *reason,
+			double wall_ms);
 void suite_entry_stats(struct suite_entry *e);
 void suite_entry_free(struct suite_entry *e);
 
@@ -101,7 +95,7 @@ void suite_entry_free(struct suite_entry *e);
  * malloc'ed (NULL when absent).
  */
 struct suite_doc {
-	enum suite_verdict v;
+	enum outcome v;
 	char *profile;
 	char *kernel;
 	char *reason;

@@ -117,13 +117,13 @@ static void test_docs(void **state)
 {
 	static const struct {
 		const char *dir;
-		enum suite_verdict v;
+		enum outcome v;
 		const char *profile;
 	} c[] = {
-		{ FIX "/runs/1", SV_PASS, "profiles/size-ranking.ini" },
-		{ FIX "/runs/2", SV_FAIL, "profiles/wrong.ini" },
-		{ FIX "/runs/3", SV_SKIP, "profiles/vm/global-ranking.ini" },
-		{ FIX "/runs/4", SV_BROK, "profiles/brok.ini" },
+		{ FIX "/runs/1", OUTCOME_PASS, "profiles/size-ranking.ini" },
+		{ FIX "/runs/2", OUTCOME_FAIL, "profiles/wrong.ini" },
+		{ FIX "/runs/3", OUTCOME_SKIP, "profiles/vm/global-ranking.ini" },
+		{ FIX "/runs/4", OUTCOME_BROK, "profiles/brok.ini" },
 	};
 	char **docs = NULL;
 	unsigned n = 0;
