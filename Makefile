@@ -138,7 +138,8 @@ header-check:
 FORMAT_SRC := $(wildcard harness/*.c stressors/*.c stressors/*.h include/*.h \
 		tests/unit/*.c tests/integration/*.c tests/fuzz/*.c bench/*.c)
 format-check:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	@$(if $(Q),echo '  FORMAT  --dry-run --Werror')
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRC)
 
 check: deps all
 	$(Q)$(MAKE) --no-print-directory header-check
