@@ -3,6 +3,7 @@
  * The "bench" JSON section (bench.h): a pure function of its inputs.
  */
 #include <math.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "bench.h"
@@ -222,4 +223,69 @@ int bench_json(const struct bench_in *in, json_t **ret)
 	}
 	*ret = o;
 	return 0;
+}
+
+static double hms(const json_t *o, const char *k)
+{
+	return json_number_value(json_object_get(o, k)) / 1e6;
+}
+
+void bench_print_table(const json_t *bench, FILE *out)
+{
+	const json_t *ph = json_object_get(bench, "phases");
+	const json_t *st = json_object_get(bench, "stalls");
+	const json_t *psi = json_object_get(bench, "psi");
+	const json_t *kc = json_object_get(bench, "kill_chain");
+	static const char *const stalls[] = { "memcg_reclaim", "direct_reclaim", "throttled" };
+	static const char *const chain[] = { "first_reclaim_ms", "oom_event_ms", "mark_victim_ms",
+					     "kmsg_ms",		 "pidfd_ms",	 "usage_drop_ms",
+					     "reaped_ms" };
+	size_t i;
+	const json_t *k;
+
+	fprintf(out, "%-14s %10s %10s %10s %10s %10s %10s  (fault latency, ms)\n", "phase", "count",
+		"p50", "p90", "p99", "p99.9", "max");
+	for (unsigned p = 0; p < SB_LAT_NPHASES; p++) {
+		const json_t *h = json_object_get(ph, bench_phase_name(p));
+
+		fprintf(out,
+			"%-14s %10" JSON_INTEGER_FORMAT " %10.4f %10.4f %10.4f %10.4f %10.4f\n",
+			bench_phase_name(p), json_integer_value(json_object_get(h, "count")),
+			hms(h, "p50_ns"), hms(h, "p90_ns"), hms(h, "p99_ns"), hms(h, "p999_ns"),
+			hms(h, "max_ns"));
+	}
+	if (json_object_get(st, "missing")) {
+		fprintf(out, "stalls: missing: %s\n",
+			json_string_value(json_object_get(st, "missing")));
+	} else {
+		for (i = 0; i < ARRAY_SIZE(stalls); i++) {
+			const json_t *h = json_object_get(st, stalls[i]);
+
+			fprintf(out,
+				"%-14s %10" JSON_INTEGER_FORMAT
+				" %10.4f %10.4f %10.4f %10.4f %10.4f  (stall)\n",
+				stalls[i], json_integer_value(json_object_get(h, "count")),
+				hms(h, "p50_ns"), hms(h, "p90_ns"), hms(h, "p99_ns"),
+				hms(h, "p999_ns"), hms(h, "max_ns"));
+		}
+	}
+	if (json_is_object(psi))
+		fprintf(out,
+			"psi (%s): some %" JSON_INTEGER_FORMAT " us, full %" JSON_INTEGER_FORMAT
+			" us\n",
+			json_string_value(json_object_get(psi, "scope")),
+			json_integer_value(json_object_get(psi, "some_us")),
+			json_integer_value(json_object_get(psi, "full_us")));
+	json_array_foreach(kc, i, k)
+	{
+		fprintf(out, "kill %s:", json_string_value(json_object_get(k, "victim")));
+		for (size_t j = 0; j < ARRAY_SIZE(chain); j++) {
+			const json_t *v = json_object_get(k, chain[j]);
+
+			if (json_is_number(v))
+				fprintf(out, " %.*s %.3f", (int)(strlen(chain[j]) - 3), chain[j],
+					json_number_value(v));
+		}
+		fputc('\n', out);
+	}
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cli.h"
 #include "fileio.h"
 #include "results.h"
@@ -197,6 +198,8 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 		}
 		if (!quiet && !tap) {
 			results_print_table(r, stdout);
+			if (r->bench)
+				bench_print_table(r->bench, stdout);
 			if (written)
 				printf("result: %s\n\n", written);
 		}

@@ -95,7 +95,7 @@ static int cmd_check(int argc, char **argv)
 	return r < 0 ? 2 : 0;
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_or_bench(int argc, char **argv, bool bench)
 {
 	static const struct option opts[] = {
 		{ "results-dir", required_argument, NULL, 'd' },
@@ -109,7 +109,8 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cli_run_opts o = { .results_dir = "results", .run = { .era = OOM_ERA_AUTO } };
+	struct cli_run_opts o = { .results_dir = "results",
+				  .run = { .era = OOM_ERA_AUTO, .bench = bench } };
 	int c, np;
 
 	optind = 1;
@@ -175,6 +176,17 @@ static int cmd_run(int argc, char **argv)
 	return cli_run(&o, np, argv + optind);
 }
 
+static int cmd_run(int argc, char **argv)
+{
+	return run_or_bench(argc, argv, false);
+}
+
+/* A run plus the reclaim benchmark's section and tables (docs/bench.md). */
+static int cmd_bench(int argc, char **argv)
+{
+	return run_or_bench(argc, argv, true);
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	usage(stdout);
@@ -183,6 +195,8 @@ static int cmd_help(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "[OPTIONS] PROFILE...", "run profiles (real OOMs in a memcg)", true },
+	{ "bench", cmd_bench, "[OPTIONS] PROFILE...",
+	  "a run with per-phase fault latency, stalls, PSI", true },
 	{ "check", cmd_check, "PROFILE...", "validate profiles, run nothing", false },
 	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)",
 	  true },

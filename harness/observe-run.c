@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "bench-run.h"
 #include "observe.h"
 #include "procfs.h"
 #include "groups.h"
@@ -63,6 +64,7 @@ bool observe_reap(struct run_ctx *c, struct instance *in)
 	if (waitid(P_PIDFD, (id_t)in->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
 		return false;
 	in->died = true;
+	in->reaped_ns = now_ns();
 	in->exit_code = si.si_code;
 	in->exit_status = si.si_status;
 	if (!in->kill_ms && c->r->t_trigger_ns)
@@ -99,8 +101,10 @@ void observe(struct run_ctx *c)
 	uint64_t settle_until = 0;
 
 	for (;;) {
-		struct pollfd pfd[RUN_MAX_INSTANCES + 2];
+		struct pollfd pfd[RUN_MAX_INSTANCES + 3];
 		unsigned n = 0, d;
+		short ev = 0;
+		int ofd = bench_run_fd(c, &ev);
 
 		for (unsigned i = 0; i < r->ninst; i++)
 			if (r->inst[i].pidfd >= 0)
@@ -110,11 +114,14 @@ void observe(struct run_ctx *c)
 			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
 		if (c->km)
 			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
+		if (ofd >= 0) /* the OOM notification's time: bench's kill chain */
+			pfd[n++] = (struct pollfd){ .fd = ofd, .events = ev };
 		poll(pfd, n, 5);
 
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
 			break; /* the machine, not the memcg, ran out */
+		bench_run_poll(c);
 		for (unsigned i = 0; i < r->ninst; i++)
 			observe_reap(c, &r->inst[i]);
 		if (r->panicked && !settle_until)
@@ -125,6 +132,7 @@ void observe(struct run_ctx *c)
 			seen_deaths = d;
 			if (d >= c->kills_wanted || observe_deaths(r) == r->ninst) {
 				trigger_stop(c);
+				bench_run_oom_over(c);
 				if (!settle_until)
 					settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 			}

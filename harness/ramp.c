@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "bench-run.h"
 #include "procfs.h"
 #include "ramp.h"
 #include "groups.h"
@@ -191,6 +192,7 @@ void ramp(struct run_ctx *c)
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
 			return;
+		bench_run_poll(c);
 		for (unsigned i = 0; i < r->ninst; i++) {
 			struct instance *in = &r->inst[i];
 			char why[700];

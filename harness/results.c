@@ -494,6 +494,8 @@ struct json_t *results_json(const struct run *r)
 	jset(doc, "kmsg_lost", ju64(r->kmsg_lost), &bad);
 	jset(doc, "panicked", json_boolean(r->panicked), &bad);
 	jset(doc, "alloc_failed", json_boolean(r->alloc_failed), &bad);
+	if (r->bench)
+		jset(doc, "bench", json_incref(r->bench), &bad);
 
 	if (bad) {
 		json_decref(doc);

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "run.h"
 #include "util.h"
 
@@ -51,6 +53,8 @@ void run_free_notes(struct run *r)
 		r->notes[i] = NULL;
 	}
 	r->nnotes = 0;
+	json_decref(r->bench);
+	r->bench = NULL;
 	/* the services' trees (svc.h) are kept for the results until here */
 	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
 		free(r->inst[i].svc);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "bench-run.h"
 #include "cgroup.h"
 #include "groups.h"
 #include "kmsg.h"
@@ -151,6 +152,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 		run_set_outcome(r, OUTCOME_BROK, "cannot create the scoreboard: %s", strerror(-e));
 		goto out;
 	}
+	bench_run_start(&c);
 	e = kmsg_open("/dev/kmsg", true, &c.km);
 	if (e < 0)
 		run_note(r,
@@ -172,6 +174,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 		goto out;
 	observe(&c);
 out:
+	bench_run_finish(&c);
 	teardown(&c);
 verdict:
 	r->t_end_ns = now_ns();

@@ -28,6 +28,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "hist.h"
@@ -82,5 +83,8 @@ const char *bench_phase_name(enum sb_lat_phase p);
 json_t *bench_hist_json(const struct hist *h);
 /* The whole section. 0 or -ENOMEM; *ret untouched on failure. */
 int bench_json(const struct bench_in *in, json_t **ret);
+/* The section's phases as a table (count, p50, p90, p99, p99.9, max), the
+ * stalls, PSI and the kill chain: what `oomlab bench` prints. */
+void bench_print_table(const json_t *bench, FILE *out);
 
 #endif

@@ -22,6 +22,7 @@
 #include "sysctls.h"
 
 struct trigger;
+struct bench_run;
 
 struct run_ctx {
 	struct run *r;
@@ -60,6 +61,8 @@ struct run_ctx {
 	/* a worker's own leaf (its memory_limit; on v2 every worker once the
 	 * tree has children), by instance; NULL: it joins its group */
 	struct oomlab_cg *leaf[RUN_MAX_INSTANCES];
+	/* the latency phase and, for `oomlab bench`, its probes (bench-run.c) */
+	struct bench_run *bench;
 };
 
 static inline struct sb_slot *run_slot(struct run_ctx *c, unsigned k)

@@ -52,6 +52,7 @@ struct instance {
 	unsigned kill_order; /* 1-based, 0 = survived */
 	double kill_ms;	     /* since trigger */
 	int kmsg_kill_idx;   /* index into run->kills, -1 */
+	uint64_t reaped_ns;  /* pidfd readable: waitid saw it die (now_ns()) */
 	unsigned nchild;     /* fork-tree / shared-mm children at the snapshot */
 	pid_t child_pids[16];
 	unsigned child_dead;  /* of those, dead when observing ended */
@@ -112,6 +113,8 @@ struct run {
 	/* verdict */
 	enum outcome outcome;
 	char reason[512]; /* one line: why SKIP/BROK/FAIL */
+	/* `oomlab bench`: the document's "bench" section (bench.h), else NULL */
+	struct json_t *bench;
 	unsigned nnotes;
 	char *notes[RUN_MAX_NOTES]; /* explanations, cross-check findings */
 };

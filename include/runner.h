@@ -26,6 +26,7 @@ struct run_opts {
 	enum oom_era era; /* OOM_ERA_AUTO = from uname */
 	bool in_vm;	  /* inside an oomlab guest: global OOM allowed */
 	bool verbose;
+	bool bench; /* oomlab bench: trace, PSI, counters, kill chain into r->bench */
 	/* Progress for a live display; the library itself prints nothing.
 	 * RUN_EV_RAMP comes about every 100 ms while workers ramp. */
 	void (*on_event)(const struct run *r, enum run_event ev, unsigned idx,
