@@ -227,7 +227,7 @@ int bench_json(const struct bench_in *in, json_t **ret)
 
 static double hms(const json_t *o, const char *k)
 {
-	return json_number_value(json_object_get(o, k)) / 1e6;
+	return json_number_value(json_object_get(o, k)) / 1e3;
 }
 
 void bench_print_table(const json_t *bench, FILE *out)
@@ -243,13 +243,13 @@ void bench_print_table(const json_t *bench, FILE *out)
 	size_t i;
 	const json_t *k;
 
-	fprintf(out, "%-14s %10s %10s %10s %10s %10s %10s  (fault latency, ms)\n", "phase", "count",
+	fprintf(out, "%-14s %10s %10s %10s %10s %10s %10s  (fault latency, us)\n", "phase", "count",
 		"p50", "p90", "p99", "p99.9", "max");
 	for (unsigned p = 0; p < SB_LAT_NPHASES; p++) {
 		const json_t *h = json_object_get(ph, bench_phase_name(p));
 
 		fprintf(out,
-			"%-14s %10" JSON_INTEGER_FORMAT " %10.4f %10.4f %10.4f %10.4f %10.4f\n",
+			"%-14s %10" JSON_INTEGER_FORMAT " %10.1f %10.1f %10.1f %10.1f %10.1f\n",
 			bench_phase_name(p), json_integer_value(json_object_get(h, "count")),
 			hms(h, "p50_ns"), hms(h, "p90_ns"), hms(h, "p99_ns"), hms(h, "p999_ns"),
 			hms(h, "max_ns"));
@@ -263,7 +263,7 @@ void bench_print_table(const json_t *bench, FILE *out)
 
 			fprintf(out,
 				"%-14s %10" JSON_INTEGER_FORMAT
-				" %10.4f %10.4f %10.4f %10.4f %10.4f  (stall)\n",
+				" %10.1f %10.1f %10.1f %10.1f %10.1f  (stall)\n",
 				stalls[i], json_integer_value(json_object_get(h, "count")),
 				hms(h, "p50_ns"), hms(h, "p90_ns"), hms(h, "p99_ns"),
 				hms(h, "p999_ns"), hms(h, "max_ns"));
