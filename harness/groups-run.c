@@ -100,15 +100,9 @@ void groups_setup(struct run_ctx *c)
 	int depth_max = 0;
 	char path[256];
 
-	bool any_limit = false, any_svc = false, v2_leaves;
 	char why[512] = "";
 
-	for (unsigned i = 0; i < p->nworkers; i++) {
-		any_limit |= p->workers[i].has_memory_limit;
-		any_svc |= svc_wanted(&p->workers[i]);
-	}
-	/* v2: a service's leaf makes the run's cgroup a parent too */
-	if ((!p->ngroups && !any_limit && !(any_svc && cg_version(c->cg) == CG_V2)) || !c->cg)
+	if (!c->cg)
 		return;
 	for (unsigned i = 0; i < p->ngroups; i++)
 		if (p->groups[i].depth > depth_max)
@@ -138,12 +132,14 @@ void groups_setup(struct run_ctx *c)
 	if (run_stopped(r))
 		return;
 	/*
-	 * v2's no internal processes rule: a cgroup whose children have the
-	 * memory controller holds no process, so once the tree has a child
-	 * every worker and the pressure process live in leaves of their own
-	 * (v1 has no such rule: only a worker with a limit needs one).
+	 * Every worker gets a leaf of its own (w-NAME under its group), so
+	 * its memory, parent and children alike, is that leaf's usage (issue
+	 * 8). On v2 the no internal processes rule (a cgroup whose children
+	 * have the memory controller holds no process) then puts the
+	 * pressure process in a leaf too; v1 has no such rule, and the
+	 * pressure process watches every leaf's counter instead
+	 * (groups_pressure_counters).
 	 */
-	v2_leaves = cg_version(c->cg) == CG_V2 && (p->ngroups || any_limit || any_svc);
 	for (unsigned i = 0; i < r->ninst; i++) {
 		const struct worker_spec *w = r->inst[i].spec;
 		struct cg_setting set = { CG_KNOB_MAX, w ? w->memory_limit : 0 };
@@ -151,7 +147,7 @@ void groups_setup(struct run_ctx *c)
 		int e;
 
 		/* a service's leaf is svc-stage.c's (svc_prepare), limit included */
-		if (!w || svc_wanted(w) || (!w->has_memory_limit && !v2_leaves))
+		if (!w || svc_wanted(w))
 			continue;
 		snprintf(name, sizeof(name), "w-%s", r->inst[i].name);
 		e = cg_create_child(worker_parent_cgroup(c, &r->inst[i]), name, &set,
@@ -161,7 +157,7 @@ void groups_setup(struct run_ctx *c)
 					       "cannot create the cgroup of worker %s: %s",
 					       r->inst[i].name, strerror(-e));
 	}
-	if (v2_leaves) {
+	if (cg_version(c->cg) == CG_V2) {
 		int e = cg_create_child(groups_trigger_cg(c), "oomlab-pressure", NULL, 0,
 					&c->pressure_cg);
 
@@ -262,11 +258,44 @@ int groups_read_counters(struct run_ctx *c, struct cg_counters *ret)
 	return 0;
 }
 
-const char *groups_pressure_counter(struct run_ctx *c)
+/* Is cg the cgroup top or below it? */
+static bool cg_at_or_below(const struct oomlab_cg *cg, const struct oomlab_cg *top)
 {
-	if (c->r->cg_version == CG_V1)
-		return cg_oom_counter_file(groups_trigger_cg(c));
-	return cg_oom_counter_file(c->cg);
+	const char *p = cg_path(cg), *t = cg_path(top);
+	size_t n = t ? strlen(t) : 0;
+
+	return p && t && !strncmp(p, t, n) && (p[n] == 0 || p[n] == '/');
+}
+
+static void add_counter(const struct oomlab_cg *cg, const struct oomlab_cg *top,
+			const char **ret, unsigned max, unsigned *n)
+{
+	const char *f = cg_oom_counter_file(cg);
+
+	if (f && *n < max && cg_at_or_below(cg, top))
+		ret[(*n)++] = f;
+}
+
+unsigned groups_pressure_counters(struct run_ctx *c, const char **ret, unsigned max)
+{
+	struct oomlab_cg *top = groups_trigger_cg(c);
+	unsigned n = 0;
+
+	if (c->r->cg_version != CG_V1) {
+		add_counter(c->cg, c->cg, ret, max, &n);
+		return n;
+	}
+	add_counter(top, top, ret, max, &n);
+	for (unsigned i = 0; i < c->p->ngroups; i++)
+		if (c->gcg[i] != top)
+			add_counter(c->gcg[i], top, ret, max, &n);
+	add_counter(c->pressure_cg, top, ret, max, &n);
+	for (unsigned i = 0; i < c->r->ninst && i < RUN_MAX_INSTANCES; i++) {
+		add_counter(c->leaf[i], top, ret, max, &n);
+		if (c->r->inst[i].svc)
+			add_counter(c->r->inst[i].svc->leaf, top, ret, max, &n);
+	}
+	return n;
 }
 
 void groups_read_mem(struct run_ctx *c, struct group_mem *ret)

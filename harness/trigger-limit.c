@@ -53,7 +53,7 @@ static int limit_start(struct run_ctx *c)
 			    "used");
 		r->trigger_used = "pressure (limit on v1)";
 		c->trig = &trigger_pressure;
-		return trigger_pressure_spawn(c, groups_pressure_counter(c));
+		return trigger_pressure_spawn(c, NULL);
 	}
 	if (e < 0)
 		run_set_outcome(r, OUTCOME_BROK, "cannot lower the memory limit: %s", strerror(-e));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "groups.h"
+#include "pattern.h"
 #include "procfs.h"
 #include "run-ctx.h"
 #include "trigger.h"
@@ -19,9 +20,12 @@
 
 int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 {
-	char *argv[] = { c->wpath,	    "--pattern", "pressure",	 "--name",
-			 "oomlab-pressure", "--chunk",	 PRESSURE_CHUNK, "--oom-counter",
-			 (char *)counter,   NULL };
+	const char *files[PATTERN_MAX_OOM_COUNTERS];
+	char *argv[8 + 2 * PATTERN_MAX_OOM_COUNTERS + 1] = {
+		c->wpath, "--pattern", "pressure", "--name", "oomlab-pressure", "--chunk",
+		PRESSURE_CHUNK,
+	};
+	unsigned na = 7, nf = 0;
 	struct spawn_req req = {
 		.name = "oomlab-pressure",
 		.cg = groups_pressure_cg(c),
@@ -36,6 +40,15 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 	char err[400];
 	int e;
 
+	if (counter)
+		files[nf++] = counter;
+	else
+		nf = groups_pressure_counters(c, files, ARRAY_SIZE(files));
+	for (unsigned i = 0; i < nf; i++) {
+		argv[na++] = "--oom-counter";
+		argv[na++] = (char *)files[i];
+	}
+	argv[na] = NULL;
 	/*
 	 * The pressure process must be the last candidate the kernel picks:
 	 * its memfd pages are not in its RSS, so its badness is tiny; where we
@@ -57,7 +70,7 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 
 static int pressure_start(struct run_ctx *c)
 {
-	return trigger_pressure_spawn(c, groups_pressure_counter(c));
+	return trigger_pressure_spawn(c, NULL);
 }
 
 /* The whole VM runs out: the pressure process counts global kills. */

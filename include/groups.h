@@ -100,10 +100,13 @@ void groups_snapshot(struct run_ctx *c);
  */
 int groups_read_counters(struct run_ctx *c, struct cg_counters *ret);
 /*
- * The file whose "oom_kill N" the pressure process watches to pause after
- * a kill: the run's (hierarchical) on v2, the trigger group's on v1.
+ * The files whose "oom_kill N" the pressure process sums to pause after a
+ * kill, into ret[max]: the run's memory.events (hierarchical) on v2; on v1
+ * every memcg of the OOM domain (the trigger group's and each group and
+ * leaf below it), as v1 counts a kill only in the victim's own memcg. The
+ * number of files (0 without a cgroup).
  */
-const char *groups_pressure_counter(struct run_ctx *c);
+unsigned groups_pressure_counters(struct run_ctx *c, const char **ret, unsigned max);
 /*
  * Each group's anon, file and swap bytes into ret[] (struct run's
  * group_before/group_after): v2 memory.stat anon/file and

@@ -15,6 +15,9 @@
 
 #include "scoreboard.h"
 
+/* the run's cgroup, its groups, one leaf per worker and the pressure's */
+#define PATTERN_MAX_OOM_COUNTERS 288
+
 struct worker_opts {
 	const char *name;	 /* comm, <= 15 chars */
 	uint64_t size;		 /* bytes to reach */
@@ -24,7 +27,10 @@ struct worker_opts {
 	const char *dir;	 /* file pattern: directory for its file */
 	unsigned children;	 /* fork-tree: number of children */
 	uint64_t parent_size;	 /* fork-tree: bytes the parent holds itself */
-	const char *oom_counter; /* pressure: file with an "oom_kill N" line */
+	/* pressure: files with an "oom_kill N" line, their kills summed (v1
+	 * counts a kill only in the victim's own memcg: one file per memcg) */
+	const char *oom_counter[PATTERN_MAX_OOM_COUNTERS];
+	unsigned noom_counters;
 	uint64_t chunk;		 /* pressure: bytes per step */
 	struct sb_slot *slot;	 /* never NULL: a private dummy when standalone */
 	bool quiet;

@@ -53,6 +53,8 @@ int trigger_next(struct run_ctx *c, unsigned victims);
 void trigger_stop(struct run_ctx *c);
 
 /* Shared by the triggers that run a pressure process (trigger-pressure.c). */
+/* counter: the one file to watch (/proc/vmstat), NULL for the OOM domain's
+ * memcgs (groups_pressure_counters) */
 int trigger_pressure_spawn(struct run_ctx *c, const char *counter);
 int trigger_pressure_next(struct run_ctx *c, unsigned victims);
 void trigger_pressure_stop(struct run_ctx *c);

@@ -63,7 +63,7 @@ static void usage(FILE *f)
 		"  -d, --dir DIR          file pattern: directory (default $TMPDIR, /tmp)\n"
 		"  -k, --children N       fork-tree: number of children\n"
 		"      --parent-size SIZE fork-tree: bytes the parent holds itself\n"
-		"      --oom-counter FILE pressure: file with an \"oom_kill N\" line\n"
+		"      --oom-counter FILE pressure: file with an \"oom_kill N\" line (repeatable: summed)\n"
 		"      --chunk SIZE       pressure: bytes per step (default 1M)\n"
 		"      --no-latency       do not time faults (the probe-overhead baseline)\n"
 		"      --scoreboard-fd FD, --slot K   (or $%s, $%s)\n"
@@ -251,7 +251,13 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case OPT_OOM_COUNTER:
-			o.oom_counter = optarg;
+			/* repeatable: one file per memcg of the domain (v1) */
+			if (o.noom_counters == PATTERN_MAX_OOM_COUNTERS) {
+				log_err(-E2BIG, "more than %d --oom-counter files",
+					PATTERN_MAX_OOM_COUNTERS);
+				return EXIT_USAGE;
+			}
+			o.oom_counter[o.noom_counters++] = optarg;
 			break;
 		case OPT_CHUNK:
 			if (parse_u64_opt("--chunk", optarg, &o.chunk) < 0)

@@ -12,8 +12,8 @@
  * lowering memory.limit_in_bytes below usage fails with EBUSY instead of
  * OOM-killing, so a trigger has to allocate.
  *
- * After each chunk it reads the "oom_kill N" line of --oom-counter (v1
- * memory.oom_control, v2 memory.events, /proc/vmstat) and pauses after
+ * After each chunk it reads the "oom_kill N" line of each --oom-counter
+ * (v1 memory.oom_control, v2 memory.events, /proc/vmstat) and pauses after
  * every kill until the harness bumps slot->go_gen (or sets slot->stop), so
  * the harness can observe one kill at a time.
  */
@@ -29,6 +29,26 @@
 static int read_counter(const char *path, uint64_t *ret)
 {
 	return read_keyed_u64(path, "oom_kill", ret);
+}
+
+/*
+ * New kills since the last call, summed over the counter files. v1 counts
+ * a kill only in the victim's own memcg (memcg_memory_event on the
+ * victim's, no hierarchy), so the harness passes every memcg of the
+ * domain; v2's memory.events is hierarchical and one file does. Each file
+ * keeps its own last value: one that cannot be read now (its cgroup gone)
+ * is skipped without making the sum go down and up again.
+ */
+static uint64_t new_kills(const struct worker_opts *o, uint64_t *last)
+{
+	uint64_t d = 0, n;
+
+	for (unsigned i = 0; i < o->noom_counters; i++)
+		if (read_counter(o->oom_counter[i], &n) == 0 && n > last[i]) {
+			d += n - last[i];
+			last[i] = n;
+		}
+	return d;
 }
 
 /* Paused until the harness says go (0) or a stop (-EINTR). */
@@ -51,15 +71,16 @@ static int pressure_run(const struct worker_opts *o)
 {
 	struct sb_slot *s = o->slot;
 	_cleanup_close_ int fd = -1;
-	uint64_t off = 0, last = 0, t0;
+	uint64_t off = 0, kills = 0, t0;
+	uint64_t last[PATTERN_MAX_OOM_COUNTERS] = { 0 };
 	char buf[16];
 	int r;
 
 	fd = memfd_create("oomlab-pressure", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (o->oom_counter) {
-		r = read_counter(o->oom_counter, &last);
+	for (unsigned i = 0; i < o->noom_counters; i++) {
+		r = read_counter(o->oom_counter[i], &last[i]);
 		if (r < 0)
 			return r;
 	}
@@ -88,12 +109,12 @@ static int pressure_run(const struct worker_opts *o)
 			slot_add_bytes(s, (int64_t)len);
 			progress(o);
 		}
-		/* a counter that cannot be read now (cgroup gone) is skipped */
-		if (o->oom_counter && read_counter(o->oom_counter, &n) == 0 && n > last) {
-			__atomic_fetch_add(&s->oom_kills_seen, n - last, __ATOMIC_RELAXED);
-			last = n;
+		n = new_kills(o, last);
+		if (n) {
+			__atomic_fetch_add(&s->oom_kills_seen, n, __ATOMIC_RELAXED);
+			kills += n;
 			if (!o->quiet)
-				log_info("oom_kill %llu after %s", (unsigned long long)n,
+				log_info("oom_kill %llu after %s", (unsigned long long)kills,
 					 format_size(off, buf));
 			if (pause_for_go(o) < 0)
 				break;

@@ -12,9 +12,10 @@ order=$(jget '[.workers | map(select(.killed)) | sort_by(.kill_order)[] | .name]
 [ "$order" = big ] || fail "killed: $order"
 [ "$(jget '.workers[] | select(.name == "outside") | .in_domain')" = false ] ||
 	fail "outside counted as a candidate"
+# every worker has a leaf of its own (w-NAME) under its group
 case $(jget '.kills[0].task_memcg') in
-*/oomlab-*/parent/child) ;;
-*) fail "the kill's task_memcg is $(jget '.kills[0].task_memcg'), not .../parent/child" ;;
+*/oomlab-*/parent/child/w-big) ;;
+*) fail "the kill's task_memcg is $(jget '.kills[0].task_memcg'), not .../parent/child/w-big" ;;
 esac
 case $(jget '.kills[0].oom_memcg') in
 */oomlab-*/parent/child) ;;
