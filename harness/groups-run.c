@@ -267,8 +267,8 @@ static bool cg_at_or_below(const struct oomlab_cg *cg, const struct oomlab_cg *t
 	return p && t && !strncmp(p, t, n) && (p[n] == 0 || p[n] == '/');
 }
 
-static void add_counter(const struct oomlab_cg *cg, const struct oomlab_cg *top,
-			const char **ret, unsigned max, unsigned *n)
+static void add_counter(const struct oomlab_cg *cg, const struct oomlab_cg *top, const char **ret,
+			unsigned max, unsigned *n)
 {
 	const char *f = cg_oom_counter_file(cg);
 

@@ -22,8 +22,8 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 {
 	const char *files[PATTERN_MAX_OOM_COUNTERS];
 	char *argv[8 + 2 * PATTERN_MAX_OOM_COUNTERS + 1] = {
-		c->wpath, "--pattern", "pressure", "--name", "oomlab-pressure", "--chunk",
-		PRESSURE_CHUNK,
+		c->wpath,	   "--pattern", "pressure",	"--name",
+		"oomlab-pressure", "--chunk",	PRESSURE_CHUNK,
 	};
 	unsigned na = 7, nf = 0;
 	struct spawn_req req = {

@@ -19,20 +19,20 @@
 #define PATTERN_MAX_OOM_COUNTERS 288
 
 struct worker_opts {
-	const char *name;	 /* comm, <= 15 chars */
-	uint64_t size;		 /* bytes to reach */
-	uint64_t ramp_bps;	 /* bytes/s, 0 = as fast as possible */
-	int64_t hold_ms;	 /* -1 = hold until signalled */
-	unsigned cycles;	 /* free/re-touch cycles after reaching size */
-	const char *dir;	 /* file pattern: directory for its file */
-	unsigned children;	 /* fork-tree: number of children */
-	uint64_t parent_size;	 /* fork-tree: bytes the parent holds itself */
+	const char *name;     /* comm, <= 15 chars */
+	uint64_t size;	      /* bytes to reach */
+	uint64_t ramp_bps;    /* bytes/s, 0 = as fast as possible */
+	int64_t hold_ms;      /* -1 = hold until signalled */
+	unsigned cycles;      /* free/re-touch cycles after reaching size */
+	const char *dir;      /* file pattern: directory for its file */
+	unsigned children;    /* fork-tree: number of children */
+	uint64_t parent_size; /* fork-tree: bytes the parent holds itself */
 	/* pressure: files with an "oom_kill N" line, their kills summed (v1
 	 * counts a kill only in the victim's own memcg: one file per memcg) */
 	const char *oom_counter[PATTERN_MAX_OOM_COUNTERS];
 	unsigned noom_counters;
-	uint64_t chunk;		 /* pressure: bytes per step */
-	struct sb_slot *slot;	 /* never NULL: a private dummy when standalone */
+	uint64_t chunk;	      /* pressure: bytes per step */
+	struct sb_slot *slot; /* never NULL: a private dummy when standalone */
 	bool quiet;
 	bool standalone;   /* slot is the dummy: nobody will say "go on" */
 	char *const *argv; /* init: the command after "--", NULL if none */
