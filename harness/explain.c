@@ -16,23 +16,6 @@
 #include "explain.h"
 #include "util.h"
 
-const char *oom_constraint_name(enum oom_constraint c)
-{
-	switch (c) {
-	case OOM_CONSTRAINT_NONE:
-		return "CONSTRAINT_NONE";
-	case OOM_CONSTRAINT_CPUSET:
-		return "CONSTRAINT_CPUSET";
-	case OOM_CONSTRAINT_MEMORY_POLICY:
-		return "CONSTRAINT_MEMORY_POLICY";
-	case OOM_CONSTRAINT_MEMCG:
-		return "CONSTRAINT_MEMCG";
-	case OOM_CONSTRAINT_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
 /* Logs carry any bytes: JSON strings must be UTF-8, so invalid sequences
  * become U+FFFD. */
 static json_t *jstr(const char *s)

@@ -1577,3 +1577,21 @@ int kmsg_write_marker(const char *path, const char *text)
 		return -EIO;
 	return 0;
 }
+
+/* "CONSTRAINT_MEMCG" as the kernel spells it; "unknown" for UNKNOWN. */
+const char *oom_constraint_name(enum oom_constraint c)
+{
+	switch (c) {
+	case OOM_CONSTRAINT_NONE:
+		return "CONSTRAINT_NONE";
+	case OOM_CONSTRAINT_CPUSET:
+		return "CONSTRAINT_CPUSET";
+	case OOM_CONSTRAINT_MEMORY_POLICY:
+		return "CONSTRAINT_MEMORY_POLICY";
+	case OOM_CONSTRAINT_MEMCG:
+		return "CONSTRAINT_MEMCG";
+	case OOM_CONSTRAINT_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}

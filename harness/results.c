@@ -50,21 +50,10 @@ static const char *expect_str(const struct worker_spec *w, char buf[static 32])
 	return "any";
 }
 
+/* JSON null for a constraint the kernel did not name */
 static const char *constraint_str(enum oom_constraint c)
 {
-	switch (c) {
-	case OOM_CONSTRAINT_NONE:
-		return "CONSTRAINT_NONE";
-	case OOM_CONSTRAINT_CPUSET:
-		return "CONSTRAINT_CPUSET";
-	case OOM_CONSTRAINT_MEMORY_POLICY:
-		return "CONSTRAINT_MEMORY_POLICY";
-	case OOM_CONSTRAINT_MEMCG:
-		return "CONSTRAINT_MEMCG";
-	case OOM_CONSTRAINT_UNKNOWN:
-		break;
-	}
-	return NULL;
+	return c == OOM_CONSTRAINT_UNKNOWN ? NULL : oom_constraint_name(c);
 }
 
 /* "killed by SIGKILL", "dumped core (SIGSEGV)", "exited 0", "alive". */

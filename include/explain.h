@@ -212,7 +212,6 @@ int explain_read_fd(int fd, struct oom_assembler *a, struct explain_stats *st);
 void *explain_report_json(const struct oom_report *rep);
 /* The human table of one event. */
 void explain_report_print(const struct oom_report *rep, FILE *f);
-const char *oom_constraint_name(enum oom_constraint c);
 
 /* `oomlab explain [--json FILE|-] [--follow] [--model ERA] [FILE...]` */
 int explain_main(int argc, char **argv);

@@ -222,4 +222,7 @@ void kmsg_close(struct kmsg_reader *r);
  * line shorter than oom_event.marker, else -EINVAL. */
 int kmsg_write_marker(const char *path, const char *text);
 
+/* The kernel's spelling of c ("CONSTRAINT_MEMCG"); "unknown" for UNKNOWN. */
+const char *oom_constraint_name(enum oom_constraint c);
+
 #endif
