@@ -50,3 +50,27 @@ run_profile() {
 }
 
 jget() { jq -r "$1" "$TMP/result.json"; }
+
+# live_in_memcg NAME LIMIT: build tests/integration/test-NAME-live.c, make
+# a scratch memcg of ours limited to LIMIT (v1 or v2 knob) and run the
+# binary with the worker and that memcg; its output is in $TMP/out (and
+# shown), its exit code in $rc, the memcg in $cg (removed at exit).
+live_in_memcg() {
+	local name=$1 limit=$2 base knob
+	make -s -C "$TOP" "build/tests/integration/$name-live" >/dev/null || fail "build"
+	base=$(our_memcg)
+	cg=$base/oomlab-$name-$$
+	if [ -f "$base/memory.limit_in_bytes" ]; then
+		knob=memory.limit_in_bytes
+	elif grep -qw memory "$base/cgroup.controllers" 2>/dev/null; then
+		knob=memory.max
+	else
+		skip "no memory cgroup controller"
+	fi
+	mkdir "$cg" || fail "cannot create $cg"
+	trap 'rmdir "$cg" 2>/dev/null; rm -rf "$TMP"' EXIT
+	echo "$limit" >"$cg/$knob" || fail "cannot limit $cg"
+	"$TOP/build/tests/integration/$name-live" "$TOP/build/oomlab-worker" "$cg" >"$TMP/out" 2>&1
+	rc=$?
+	sed 's/^/    /' "$TMP/out"
+}
