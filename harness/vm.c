@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "badness.h"
+#include "bench.h"
 #include "cli.h"
 #include "fileio.h"
 #include "profile.h"
@@ -38,19 +39,26 @@ struct vm_opts {
 	uint64_t timeout_ms; /* 0 = from the profiles */
 	const char *results_dir;
 	bool keep;
+	bool bench;	 /* oomlab vm bench: `oomlab bench` in the guest */
+	unsigned repeat; /* bench: runs per profile (1) */
+	bool fresh;	 /* bench: a boot per run, not N runs in one boot */
 };
 
 struct item {
 	const char *path; /* as given (expanded from a dir) */
 	struct profile *p;
 	enum outcome outcome;
-	char result[PATH_MAX]; /* JSON written on the host */
+	char result[PATH_MAX]; /* JSON written on the host (the last one) */
 	char reason[256];
+	char **runs; /* vm bench: every run's JSON on the host, in order */
+	unsigned nruns;
+	bool bad_input; /* the guest refused the profile (exit 2, FILE:LINE) */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: oomlab vm run [OPTIONS] PROFILE|DIR...\n"
+	      "       oomlab vm bench [OPTIONS] [--repeat N] [--fresh] PROFILE|DIR...\n"
 	      "       oomlab vm kernels [--fetch [VERSION|SERIES]]\n"
 	      "\n"
 	      "run options:\n"
@@ -64,6 +72,9 @@ static void usage(FILE *f)
 	      "  --timeout S            per boot (default 60 s + the profiles' timeouts)\n"
 	      "  --results-dir DIR      where results go (default results)\n"
 	      "  --keep                 keep the initramfs and logs; print where\n"
+	      "bench: `oomlab bench` in the guest (docs/bench.md)\n"
+	      "  --repeat N             N runs per profile, in one boot (default 1)\n"
+	      "  --fresh                a boot per run instead\n"
 	      "exit: 0 pass, 1 fail, 2 broken, 77 skip\n",
 	      f);
 }
@@ -410,7 +421,86 @@ static void save_console(const char *console, const struct item *it, const char 
 		log_warn("cannot save the console log as %s", dst);
 }
 
-static void boot_items(const struct env *env, struct item *items, unsigned *idx, unsigned n)
+/* The worse of two runs' outcomes, for a profile run N times: a broken
+ * run breaks the series, a failure beats a pass. */
+static enum outcome worse(enum outcome a, enum outcome b)
+{
+	static const int rank[] = { [OUTCOME_PASS] = 0, [OUTCOME_FAIL] = 2, [OUTCOME_BROK] = 3 };
+	int ra = a == OUTCOME_SKIP ? 1 : rank[a], rb = b == OUTCOME_SKIP ? 1 : rank[b];
+
+	return ra >= rb ? a : b;
+}
+
+/* One complete result of the guest, written into the results directory.
+ * 0 or -errno (the item is then BROK). */
+static int take_result(const struct vm_opts *o, struct item *it, const struct vm_result *vr)
+{
+	_cleanup_free_ char *fixed = NULL, *wrote = NULL;
+	char name[256], reason[256] = "";
+	size_t flen = vr->len;
+	char **nr;
+	enum outcome out;
+	int e;
+
+	snprintf(name, sizeof(name), "%s", vr->file);
+	/* the result names the profile as the user gave it */
+	fixed = with_host_profile(vr->json, it->path, &flen);
+	/* never over another result: guests' PIDs repeat boot after boot,
+	 * so their names can */
+	e = results_write_json_doc(o->results_dir, name, fixed ? fixed : vr->json,
+				   fixed ? flen : vr->len, &wrote);
+	if (e < 0) {
+		log_err(e, "cannot write %s/%s", o->results_dir, name);
+		it->outcome = OUTCOME_BROK;
+		return e;
+	}
+	snprintf(it->result, sizeof(it->result), "%s", wrote);
+	nr = realloc(it->runs, (it->nruns + 1) * sizeof(*nr));
+	if (!nr)
+		return -ENOMEM;
+	it->runs = nr;
+	it->runs[it->nruns] = TAKE_PTR(wrote);
+	out = json_outcome(vr->json, vr->rc, reason, sizeof(reason));
+	if (!it->nruns || worse(out, it->outcome) != it->outcome) {
+		it->outcome = out;
+		snprintf(it->reason, sizeof(it->reason), "%s", reason);
+	}
+	it->nruns++;
+	return 0;
+}
+
+/*
+ * The guest's oomlab refused the profile (exit 2, no result): its
+ * "PATH:LINE: field: what" lines are on the console. Said again here with
+ * the host's path, so bad input reads the same in a guest as on the host.
+ */
+static bool guest_bad_input(const char *console, const char *guest_path, struct item *it)
+{
+	size_t gl = strlen(guest_path);
+	bool found = false;
+
+	for (const char *l = console; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t len = nl ? (size_t)(nl - l) : strlen(l);
+
+		if (len > gl && !strncmp(l, guest_path, gl) && l[gl] == ':') {
+			int n = (int)(len - gl);
+
+			while (n > 0 && (l[gl + n - 1] == '\r'))
+				n--;
+			fprintf(stderr, "%s%.*s\n", it->path, n, l + gl);
+			if (!found)
+				snprintf(it->reason, sizeof(it->reason), "%s%.*s", it->path, n,
+					 l + gl);
+			found = true;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return found;
+}
+
+static void boot_items(const struct env *env, struct item *items, unsigned *idx, unsigned n,
+		       unsigned repeat)
 {
 	const struct vm_opts *o = env->o;
 	const char *td = getenv("TMPDIR");
@@ -420,6 +510,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
 	struct vm_stream *st = calloc(1, sizeof(*st));
 	struct vm_boot b = { 0 };
+	_cleanup_free_ char *append = NULL;
 	uint64_t timeout = o->timeout_ms, mem = o->mem;
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
@@ -445,10 +536,15 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		guest_path(it->path, i, gp[i].guest_path, sizeof(gp[i].guest_path));
 		gp[i].swap = it->p->has_swap ? it->p->swap : 0;
 		if (!o->timeout_ms)
-			timeout += it->p->timeout_ms ? it->p->timeout_ms : 30000;
+			timeout += (it->p->timeout_ms ? it->p->timeout_ms : 30000) * repeat;
 	}
 	if (!o->timeout_ms)
 		timeout += 60000; /* boot, ramp and reporting under TCG */
+	/* vm/init.sh reads what to run from the kernel command line: the
+	 * manifest stays one line per profile */
+	if (o->bench && asprintf(&append, "oomlab.cmd=bench oomlab.repeat=%u%s%s", repeat,
+				 o->append ? " " : "", o->append ? o->append : "") < 0)
+		append = NULL;
 	if (!mem) {
 		/* --mem not given: sized from the profiles of this boot */
 		struct profile **ps = calloc(n, sizeof(*ps));
@@ -496,7 +592,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		.mem = mem,
 		.cpus = o->cpus,
 		.accel = env->accel,
-		.append = o->append,
+		.append = append ? append : o->append,
 		.console_log = con,
 		.results_log = res,
 		.timeout_ms = timeout,
@@ -544,37 +640,37 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	for (unsigned i = 0; i < n; i++) {
 		struct item *it = &items[idx[i]];
 		struct vm_result *vr = NULL;
+		unsigned got = 0, before = it->nruns;
 		char why[256];
 
-		for (unsigned j = 0; j < st->n; j++)
-			if (st->res[j].index == i && st->res[j].complete)
-				vr = &st->res[j];
 		if (b.interrupted) {
 			it->outcome = OUTCOME_BROK;
 			snprintf(it->reason, sizeof(it->reason), "interrupted");
 			continue; /* an interrupted run is no result */
 		}
-		if (vr && vr->json) {
-			_cleanup_free_ char *fixed = NULL, *wrote = NULL;
-			char name[256];
-			size_t flen = vr->len;
-
-			snprintf(name, sizeof(name), "%s", vr->file);
-			/* the result names the profile as the user gave it */
-			fixed = with_host_profile(vr->json, it->path, &flen);
-			/* never over another result: guests' PIDs repeat boot
-			 * after boot, so their names can */
-			e = results_write_json_doc(o->results_dir, name, fixed ? fixed : vr->json,
-						   fixed ? flen : vr->len, &wrote);
-			if (e == 0)
-				snprintf(it->result, sizeof(it->result), "%s", wrote);
-			if (e < 0) {
-				log_err(e, "cannot write %s/%s", o->results_dir, name);
-				it->outcome = OUTCOME_BROK;
+		/* every complete result of this profile: `vm bench --repeat N`
+		 * sends N, in order */
+		for (unsigned j = 0; j < st->n; j++) {
+			if (st->res[j].index != i || !st->res[j].complete)
 				continue;
+			vr = &st->res[j];
+			if (vr->json) {
+				got++;
+				take_result(o, it, vr);
 			}
-			it->outcome =
-				json_outcome(vr->json, vr->rc, it->reason, sizeof(it->reason));
+		}
+		if (got) {
+			if (got < repeat) {
+				it->outcome = OUTCOME_BROK;
+				snprintf(it->reason, sizeof(it->reason),
+					 "%u of %u runs came back from the guest (%s)",
+					 it->nruns - before, repeat,
+					 b.timed_out ? "timed out" : "see the console log");
+			}
+		} else if (vr && vr->rc == 2 && guest_bad_input(console, gp[i].guest_path, it)) {
+			it->outcome = OUTCOME_BROK;
+			it->bad_input = true;
+			continue; /* no run, no result: bad input, as on the host */
 		} else if (it->p->run_expect == RUN_EXPECT_PANIC && panic) {
 			snprintf(why, sizeof(why), "%s",
 				 oom_panic ? "the kernel panicked on out of memory, as expected "
@@ -601,9 +697,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 				snprintf(why, sizeof(why), "QEMU failed: %.200s", qerr);
 			else if (vr)
 				snprintf(why, sizeof(why),
-					 "oomlab run in the guest exited %d "
+					 "oomlab %s in the guest exited %d "
 					 "without a result (its error is in the console log)",
-					 vr->rc);
+					 o->bench ? "bench" : "run", vr->rc);
 			else if (!st->begun)
 				snprintf(why, sizeof(why),
 					 "the guest never reported (kernel did "
@@ -628,7 +724,23 @@ out:
 
 /* ---- subcommands ---- */
 
-static int cmd_run(int argc, char **argv)
+/* What `oomlab bench` prints after a run, from the documents that came
+ * back: one run's tables. */
+static void print_bench(const struct item *it)
+{
+	for (unsigned r = 0; r < it->nruns; r++) {
+		json_t *doc = json_load_file(it->runs[r], 0, NULL);
+		const json_t *bench = doc ? json_object_get(doc, "bench") : NULL;
+
+		if (bench) {
+			printf("== %s (run %u of %u): %s\n", it->path, r + 1, it->nruns, it->runs[r]);
+			bench_print_table(bench, stdout);
+		}
+		json_decref(doc);
+	}
+}
+
+static int cmd_run(int argc, char **argv, bool bench)
 {
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, 'k' },
@@ -639,11 +751,13 @@ static int cmd_run(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "results-dir", required_argument, NULL, 'd' },
 		{ "keep", no_argument, NULL, 'K' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "fresh", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vm_opts o = { .cpus = 1, .results_dir = "results" };
+	struct vm_opts o = { .cpus = 1, .results_dir = "results", .bench = bench, .repeat = 1 };
 	struct env env = { .o = &o };
 	struct vm_kernel k;
 	char bindir[PATH_MAX];
@@ -699,6 +813,20 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'K':
 			o.keep = true;
+			break;
+		case 'r':
+			if (!bench || parse_int(optarg, 1, 100, &l) < 0) {
+				log_err(0, "--repeat %s: 1..100, and only with vm bench", optarg);
+				return 2;
+			}
+			o.repeat = (unsigned)l;
+			break;
+		case 'f':
+			if (!bench) {
+				log_err(0, "--fresh: only with vm bench");
+				return 2;
+			}
+			o.fresh = true;
 			break;
 		case 'v':
 			log_verbose = 1;
@@ -789,14 +917,22 @@ static int cmd_run(int argc, char **argv)
 	 * panics the guest or makes PID 1 hold memory (init_hog: PID 1 keeps
 	 * it until the guest ends, which would starve the profiles after it).
 	 */
+	/*
+	 * vm bench --repeat N: the N runs of a profile share that boot
+	 * (oomlab restores every knob it sets, init resets the zram device
+	 * between runs), except for the profiles with a boot of their own,
+	 * whose state a running guest cannot put back: a boot per run for
+	 * them, and for all with --fresh (cold caches each time).
+	 */
 	for (unsigned i = 0; i < np; i++)
-		if (!own_boot(items[i].p))
+		if (!own_boot(items[i].p) && !o.fresh)
 			idx[nidx++] = i;
 	if (nidx && !vm_interrupted)
-		boot_items(&env, items, idx, nidx);
+		boot_items(&env, items, idx, nidx, o.repeat);
 	for (unsigned i = 0; i < np && !vm_interrupted; i++)
-		if (own_boot(items[i].p))
-			boot_items(&env, items, &i, 1);
+		for (unsigned r = 0; r < o.repeat && !vm_interrupted; r++)
+			if (own_boot(items[i].p) || o.fresh)
+				boot_items(&env, items, &i, 1, 1);
 
 	printf("%-48s %-5s %s\n", "profile", "", "result / reason");
 	for (unsigned i = 0; i < np; i++) {
@@ -808,11 +944,17 @@ static int cmd_run(int argc, char **argv)
 		printf("%-48s %-5s %s%s%s\n", it->path, outcome_word(it->outcome), it->result,
 		       *it->reason && *it->result ? ": " : "", it->reason);
 	}
+	for (unsigned i = 0; bench && i < np; i++)
+		print_bench(&items[i]);
 	rc = vm_interrupted ? 2 : aggregate_exit(outs, np);
 out:
 	for (unsigned i = 0; i < np; i++) {
-		if (items)
+		if (items) {
 			profile_free(items[i].p);
+			for (unsigned r = 0; r < items[i].nruns; r++)
+				free(items[i].runs[r]);
+			free(items[i].runs);
+		}
 		free(paths[i]);
 	}
 	free(paths);
@@ -876,7 +1018,9 @@ int vm_main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "run"))
-		return cmd_run(argc - 1, argv + 1);
+		return cmd_run(argc - 1, argv + 1, false);
+	if (!strcmp(argv[1], "bench"))
+		return cmd_run(argc - 1, argv + 1, true);
 	if (!strcmp(argv[1], "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {

@@ -65,6 +65,16 @@ zram_off() {
 	echo 1 > /sys/block/zram0/reset 2>/dev/null
 }
 
+# What to run: `oomlab run` (vm run), or `oomlab bench` REPEAT times per
+# profile (vm bench: oomlab.cmd=bench oomlab.repeat=N on the command line).
+cmd=run repeat=1
+for a in $(cat /proc/cmdline); do
+	case $a in
+	oomlab.cmd=bench) cmd=bench ;;
+	oomlab.repeat=[0-9]*) repeat=${a#oomlab.repeat=} ;;
+	esac
+done
+
 pass=0 fail=0 brok=0 skip=0
 [ -n "$FROM" ] && read -r pass fail brok skip < /tmp/oomlab-counts
 while read -r idx swap path; do
@@ -79,9 +89,12 @@ while read -r idx swap path; do
 		exec "$(command -v oomlab-worker)" --pattern init --size "${hog}M" --name init \
 			--quiet -- /bin/sh "$0" --from "$idx"
 	fi
-	dir=/results/$idx
+	run=1
+	while [ $run -le $repeat ]; do
+	dir=/results/$idx/$run
 	mkdir -p "$dir"
 	rc=
+	# a fresh swap device per run: what the last run swapped out is gone
 	if [ "$swap" != 0 ]; then
 		load_modules
 		zram_on "$swap" || { log "$path: no zram swap in this guest"; rc=77; }
@@ -90,7 +103,7 @@ while read -r idx swap path; do
 		cd /
 		# oomlab itself must survive a global OOM: -1000 (every worker
 		# gets its own adj set by oomlab's spawn, nothing inherits this)
-		(echo -1000 > /proc/self/oom_score_adj; exec oomlab run --results-dir "$dir" "$path" < /dev/null)
+		(echo -1000 > /proc/self/oom_score_adj; exec oomlab $cmd --results-dir "$dir" "$path" < /dev/null)
 		rc=$?
 	fi
 	[ "$swap" != 0 ] && zram_off
@@ -99,10 +112,13 @@ while read -r idx swap path; do
 	if [ -n "$f" ]; then
 		say "@@OOMLAB-RESULT $idx $rc ${f##*/} $(wc -c < "$f")"
 		base64 "$f" > $OUT
+		rm -f "$f" # the guest's RAM is the guest's memory
 	else
 		say "@@OOMLAB-RESULT $idx $rc - 0"
 	fi
 	say "@@END"
+	run=$((run + 1))
+	done
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	1) fail=$((fail + 1)) ;;
