@@ -9,6 +9,7 @@
 #include "fileio.h"
 #include "results.h"
 #include "runner.h"
+#include "sysctls.h"
 #include "util.h"
 
 /* Inside an oomlab guest the kernel command line carries oomlab.guest=1:
@@ -139,6 +140,25 @@ static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 	fflush(stdout);
 }
 
+/* The profiles' sysctl/sysfs knobs: refused on the host (this machine is
+ * shared), and in a guest each file must exist and take its value. */
+static int check_knobs(struct profile **ps, int np, bool in_vm)
+{
+	int bad = 0;
+
+	for (int i = 0; i < np; i++) {
+		struct profile_error err = { 0 };
+		char buf[700];
+
+		if ((in_vm ? knobs_check_guest(ps[i], NULL, true, &err)
+			   : knobs_check_host(ps[i], &err)) < 0) {
+			fprintf(stderr, "%s\n", profile_error_str(&err, buf, sizeof(buf)));
+			bad++;
+		}
+	}
+	return bad ? -EINVAL : 0;
+}
+
 int cli_run(const struct cli_run_opts *o, int np, char **paths)
 {
 	const char *results_dir = o->results_dir ? o->results_dir : "results";
@@ -159,6 +179,8 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 		goto out; /* bad input: nothing was started */
 
 	ro.in_vm = oomlab_detect_vm();
+	if (check_knobs(ps, np, ro.in_vm) < 0)
+		goto out; /* bad input too */
 	if (!quiet && !tap) {
 		tty = isatty(STDOUT_FILENO);
 		ro.on_event = show_event;

@@ -449,32 +449,65 @@ static int set_run_expect(struct parse_ctx *c, const char *v)
 }
 
 /*
- * sysctl.<name> = integer. Only the OOM-relevant families: vm.* and
- * kernel.panic*; the name becomes a /proc/sys path, so no empty
- * components (no "..") and no other characters.
+ * The knobs: sysctl.<name> = integer, only the OOM-relevant families
+ * (vm.* and kernel.panic*); sysfs.<name> = a word, only kernel.mm.*
+ * (/sys/kernel/mm: MGLRU, THP, KSM). The name becomes a /proc/sys or /sys
+ * path, so no empty components (no "..") and no other characters.
+ * Whether the running kernel has the file, and takes the value, is
+ * checked in the guest before the run (sysctls.c: knobs_check).
  */
-static int set_sysctl(struct parse_ctx *c, const char *name, const char *v)
+static int set_knob(struct parse_ctx *c, bool sysfs, const char *name, const char *v)
 {
 	struct sysctl_setting *s;
 	long n = 0;
 
-	if (strncmp(name, "vm.", 3) && strncmp(name, "kernel.panic", 12))
-		return fail(c, "only vm.* and kernel.panic* sysctls may be set");
+	if (sysfs ? strncmp(name, "kernel.mm.", 10)
+		  : strncmp(name, "vm.", 3) && strncmp(name, "kernel.panic", 12))
+		return fail(c, sysfs ? "only kernel.mm.* sysfs knobs may be set"
+				     : "only vm.* and kernel.panic* sysctls may be set");
 	if (strlen(name) >= sizeof(s->name))
-		return fail(c, "sysctl name too long");
+		return fail(c, "%s name too long", sysfs ? "sysfs" : "sysctl");
 	for (const char *i = name; *i; i++) {
-		if (!isalnum((unsigned char)*i) && *i != '_' && *i != '.')
-			return fail(c, "'%c' in a sysctl name", *i);
+		if (!isalnum((unsigned char)*i) && *i != '_' && *i != '.' && (!sysfs || *i != '-'))
+			return fail(c, "'%c' in a %s name", *i, sysfs ? "sysfs" : "sysctl");
 		if (*i == '.' && (i[1] == '.' || !i[1]))
-			return fail(c, "empty component in a sysctl name");
+			return fail(c, "empty component in a %s name", sysfs ? "sysfs" : "sysctl");
 	}
-	if (parse_int(v, LONG_MIN, LONG_MAX, &n) < 0)
+	if (!sysfs && parse_int(v, LONG_MIN, LONG_MAX, &n) < 0)
 		return fail(c, "'%s' is not an integer", v);
+	if (sysfs) {
+		/* one word: what the kernel's store functions parse (y, n,
+		 * 0x0007, madvise); nothing that could be two writes */
+		if (!*v || strlen(v) >= sizeof(s->value))
+			return fail(c, "'%s': a value of 1 to %zu characters", v,
+				    sizeof(s->value) - 1);
+		for (const char *i = v; *i; i++)
+			if (!isalnum((unsigned char)*i) && *i != '_' && *i != '-' && *i != '.')
+				return fail(c, "'%s': '%c' in a sysfs value", v, *i);
+		/* mm/vmscan.c enabled_store(): y, n or a number (capability bits) */
+		if (!strcmp(name, "kernel.mm.lru_gen.enabled") && strcmp(v, "y") &&
+		    strcmp(v, "n") &&
+		    !(parse_int(v, 0, INT_MAX, &n) == 0 ||
+		      (v[0] == '0' && (v[1] == 'x' || v[1] == 'X') && v[2] &&
+		       strspn(v + 2, "0123456789abcdefABCDEF") == strlen(v + 2))))
+			return fail(c, "'%s': y, n or the capability bits (0x0007)", v);
+	}
+	/* the bounds every kernel has; a kernel's own tighter ones are its
+	 * EINVAL, seen in the guest before the run */
+	if (!sysfs && !strcmp(name, "vm.swappiness") && (n < 0 || n > 200))
+		return fail(c, "'%s': 0..200 (100 before 5.8)", v);
+	if (!sysfs && !strcmp(name, "vm.watermark_scale_factor") && (n < 1 || n > 3000))
+		return fail(c, "'%s': 1..3000", v);
 	if (c->p->nsysctls >= PROFILE_MAX_SYSCTLS)
-		return fail(c, "more than %d sysctls", PROFILE_MAX_SYSCTLS);
+		return fail(c, "more than %d sysctl/sysfs knobs", PROFILE_MAX_SYSCTLS);
 	s = &c->p->sysctls[c->p->nsysctls++];
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	snprintf(s->value, sizeof(s->value), "%ld", n);
+	if (sysfs)
+		snprintf(s->value, sizeof(s->value), "%s", v);
+	else
+		snprintf(s->value, sizeof(s->value), "%ld", n);
+	s->sysfs = sysfs;
+	s->line = c->line;
 	return 0;
 }
 
@@ -1497,7 +1530,9 @@ static int handle_key(struct parse_ctx *c, const char *key, const char *v)
 	switch (c->sec) {
 	case SEC_PROFILE:
 		if (!strncmp(key, "sysctl.", 7))
-			return set_sysctl(c, key + 7, v);
+			return set_knob(c, false, key + 7, v);
+		if (!strncmp(key, "sysfs.", 6))
+			return set_knob(c, true, key + 6, v);
 		keys = profile_keys;
 		break;
 	case SEC_CLAIM:

@@ -25,6 +25,7 @@
 #include "profile.h"
 #include "results.h"
 #include "run.h"
+#include "sysctls.h"
 #include "util.h"
 #include "vm.h"
 
@@ -733,7 +734,8 @@ static void print_bench(const struct item *it)
 		const json_t *bench = doc ? json_object_get(doc, "bench") : NULL;
 
 		if (bench) {
-			printf("== %s (run %u of %u): %s\n", it->path, r + 1, it->nruns, it->runs[r]);
+			printf("== %s (run %u of %u): %s\n", it->path, r + 1, it->nruns,
+			       it->runs[r]);
 			bench_print_table(bench, stdout);
 		}
 		json_decref(doc);
@@ -898,6 +900,27 @@ static int cmd_run(int argc, char **argv, bool bench)
 	if (get_kernel(o.kernel, &k) < 0)
 		goto out;
 	env.k = &k;
+	{
+		/* a knob the guest kernel cannot have (lru_gen on 5.10): said
+		 * now, as bad input, not after a boot */
+		char config[PATH_MAX + 8];
+		const char *sl = strrchr(k.vmlinuz, '/');
+		int bad = 0;
+
+		snprintf(config, sizeof(config), "%.*s/config", sl ? (int)(sl - k.vmlinuz) : 1,
+			 sl ? k.vmlinuz : ".");
+		for (unsigned i = 0; i < np; i++) {
+			struct profile_error err = { 0 };
+			char buf[700];
+
+			if (knobs_check_config(items[i].p, config, k.version, &err) < 0) {
+				fprintf(stderr, "%s\n", profile_error_str(&err, buf, sizeof(buf)));
+				bad++;
+			}
+		}
+		if (bad)
+			goto out;
+	}
 	cli_install_signals(on_signal);
 
 	env.accel = o.accel;

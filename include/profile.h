@@ -86,9 +86,15 @@ struct worker_rlimit_setting {
 	int line;
 };
 
+/*
+ * A knob the run sets and restores (VM only): sysctl.NAME is
+ * /proc/sys/NAME, sysfs.NAME is /sys/NAME, dots for slashes.
+ */
 struct sysctl_setting {
-	char name[64]; /* e.g. "vm.panic_on_oom" */
+	char name[64]; /* e.g. "vm.panic_on_oom", "kernel.mm.lru_gen.enabled" */
 	char value[32];
+	bool sysfs; /* sysfs.NAME, else sysctl.NAME */
+	int line;   /* in the profile, for FILE:LINE errors */
 };
 
 /*
