@@ -20,7 +20,8 @@ vm_need() {
 	export TMPDIR="$TMP/tmp"
 }
 
-# vm_run EXPECTED_EXIT ARGS...: oomlab vm run under TCG into $TMP/res.
+# vm_run EXPECTED_EXIT ARGS...: oomlab vm run (VM_CMD=bench: vm bench) under
+# TCG into $TMP/res.
 vm_run() {
 	local want=$1 rc
 	shift
@@ -37,12 +38,12 @@ vm_run() {
 			fi
 		done
 	fi
-	"$OOMLAB" vm run --accel tcg --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
+	"$OOMLAB" vm ${VM_CMD:-run} --accel tcg --results-dir "$TMP/res" "$@" >"$TMP/out" 2>&1
 	rc=$?
 	if [ "$rc" != "$want" ]; then
 		sed 's/^/    /' "$TMP/out"
 		tail -n 30 "$TMP"/res/*console.log 2>/dev/null | sed 's/^/    | /'
-		fail "oomlab vm run $*: exit $rc, expected $want"
+		fail "oomlab vm ${VM_CMD:-run} $*: exit $rc, expected $want"
 	fi
 }
 
