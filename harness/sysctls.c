@@ -178,6 +178,10 @@ void sysctls_apply(struct run_ctx *c)
 					       k->sysfs ? "sysfs" : "sysctl", k->name, k->value,
 					       strerror(-e));
 		s->set = true;
+		/* in the document: a comparison of two runs must be able to
+		 * say which knobs each ran under */
+		run_note(c->r, "%s %s = %s (was %s)", k->sysfs ? "sysfs" : "sysctl", k->name,
+			 k->value, s->old);
 	}
 }
 
