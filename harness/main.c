@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "badness.h"
+#include "bench-cmd.h"
 #include "claims.h"
 #include "cli.h"
 #include "explain.h"
@@ -95,7 +96,7 @@ static int cmd_check(int argc, char **argv)
 	return r < 0 ? 2 : 0;
 }
 
-static int run_or_bench(int argc, char **argv, bool bench)
+static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "results-dir", required_argument, NULL, 'd' },
@@ -110,7 +111,7 @@ static int run_or_bench(int argc, char **argv, bool bench)
 		{ 0 },
 	};
 	struct cli_run_opts o = { .results_dir = "results",
-				  .run = { .era = OOM_ERA_AUTO, .bench = bench } };
+				  .run = { .era = OOM_ERA_AUTO } };
 	int c, np;
 
 	optind = 1;
@@ -176,17 +177,6 @@ static int run_or_bench(int argc, char **argv, bool bench)
 	return cli_run(&o, np, argv + optind);
 }
 
-static int cmd_run(int argc, char **argv)
-{
-	return run_or_bench(argc, argv, false);
-}
-
-/* A run plus the reclaim benchmark's section and tables (docs/bench.md). */
-static int cmd_bench(int argc, char **argv)
-{
-	return run_or_bench(argc, argv, true);
-}
-
 static int cmd_help(int argc, char **argv)
 {
 	usage(stdout);
@@ -195,8 +185,8 @@ static int cmd_help(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "[OPTIONS] PROFILE...", "run profiles (real OOMs in a memcg)", true },
-	{ "bench", cmd_bench, "[OPTIONS] PROFILE...",
-	  "a run with per-phase fault latency, stalls, PSI", true },
+	{ "bench", bench_main, "[OPTIONS] PROFILE|DIR...",
+	  "a run with per-phase fault latency, stalls, PSI; --repeat, --compare", true },
 	{ "check", cmd_check, "PROFILE...", "validate profiles, run nothing", false },
 	{ "claims", claims_main, "[OPTIONS] [DIR]", "run the claims suite (profiles/claims)",
 	  true },
