@@ -110,8 +110,7 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct cli_run_opts o = { .results_dir = "results",
-				  .run = { .era = OOM_ERA_AUTO } };
+	struct cli_run_opts o = { .results_dir = "results", .run = { .era = OOM_ERA_AUTO } };
 	int c, np;
 
 	optind = 1;
