@@ -283,6 +283,8 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 	if (load_profiles((int)np, paths, ps) < 0)
 		goto out; /* bad input: nothing was started */
 	ro.in_vm = oomlab_detect_vm();
+	if (cli_check_knobs(ps, (int)np, ro.in_vm) < 0)
+		goto out; /* bad input too: a knob on the host, or one the guest lacks */
 	ro.on_event = show_progress;
 	ro.arg = &pg;
 	cli_install_signals(on_signal);

@@ -140,9 +140,7 @@ static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 	fflush(stdout);
 }
 
-/* The profiles' sysctl/sysfs knobs: refused on the host (this machine is
- * shared), and in a guest each file must exist and take its value. */
-static int check_knobs(struct profile **ps, int np, bool in_vm)
+int cli_check_knobs(struct profile *const *ps, int np, bool in_vm)
 {
 	int bad = 0;
 
@@ -179,7 +177,7 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 		goto out; /* bad input: nothing was started */
 
 	ro.in_vm = oomlab_detect_vm();
-	if (check_knobs(ps, np, ro.in_vm) < 0)
+	if (cli_check_knobs(ps, np, ro.in_vm) < 0)
 		goto out; /* bad input too */
 	if (!quiet && !tap) {
 		tty = isatty(STDOUT_FILENO);

@@ -17,8 +17,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "badness.h"
+#include "bench-stats.h"
 #include "bench.h"
 #include "cli.h"
 #include "fileio.h"
@@ -725,21 +727,68 @@ out:
 
 /* ---- subcommands ---- */
 
-/* What `oomlab bench` prints after a run, from the documents that came
- * back: one run's tables. */
-static void print_bench(const struct item *it)
+/* One run's tables, from its document on the host. */
+static void print_run(const struct item *it, unsigned r)
 {
-	for (unsigned r = 0; r < it->nruns; r++) {
-		json_t *doc = json_load_file(it->runs[r], 0, NULL);
-		const json_t *bench = doc ? json_object_get(doc, "bench") : NULL;
+	json_t *doc = json_load_file(it->runs[r], 0, NULL);
+	const json_t *bench = doc ? json_object_get(doc, "bench") : NULL;
 
-		if (bench) {
-			printf("== %s (run %u of %u): %s\n", it->path, r + 1, it->nruns,
-			       it->runs[r]);
-			bench_print_table(bench, stdout);
-		}
-		json_decref(doc);
+	if (bench) {
+		printf("== %s (run %u of %u): %s\n", it->path, r + 1, it->nruns, it->runs[r]);
+		bench_print_table(bench, stdout);
 	}
+	json_decref(doc);
+}
+
+/*
+ * What `oomlab bench` prints after its runs, from the documents that came
+ * back: one run's tables, or for --repeat N the summary of the N runs
+ * (bench-stats.c: medians with bootstrap intervals), written beside them
+ * as SCENARIO-summary-KERNEL-UTC.json for `oomlab bench --compare`.
+ * 0, or 2 when the runs could not be summarised.
+ */
+static int print_bench(const struct vm_opts *o, const struct item *it)
+{
+	_cleanup_free_ char *text = NULL, *wrote = NULL;
+	const char *scen, *kern;
+	char why[700], name[256], stamp[32];
+	json_t *sum = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int e;
+
+	if (it->nruns < 2 || log_verbose)
+		for (unsigned r = 0; r < it->nruns; r++)
+			print_run(it, r);
+	if (it->nruns < 2)
+		return 0;
+	e = bench_summary_files((const char *const *)it->runs, it->nruns, &sum, why, sizeof(why));
+	if (e < 0) {
+		log_err(e == -EINVAL ? 0 : e, "%s: no summary of its %u runs%s%s", it->path,
+			it->nruns, e == -EINVAL ? ": " : "", e == -EINVAL ? why : "");
+		return 2;
+	}
+	printf("\n== %s: %u runs in the guest\n", it->path, it->nruns);
+	bench_summary_print(sum, stdout);
+	scen = json_string_value(json_object_get(sum, "scenario"));
+	kern = json_string_value(json_array_get(json_object_get(sum, "kernels"), 0));
+	if (!gmtime_r(&now, &tm) || !strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm))
+		snprintf(stamp, sizeof(stamp), "0");
+	snprintf(name, sizeof(name), "%s-summary-%s-%s.json", scen ? scen : "bench",
+		 kern ? kern : "guest", stamp);
+	for (char *c = name; *c; c++)
+		if (*c == '/' || *c == ' ')
+			*c = '_';
+	text = json_dumps(sum, JSON_INDENT(2));
+	json_decref(sum);
+	e = text ? results_write_json_doc(o->results_dir, name, text, strlen(text), &wrote)
+		 : -ENOMEM;
+	if (e < 0) {
+		log_err(e, "%s: cannot write the summary", it->path);
+		return 2;
+	}
+	printf("summary: %s\n", wrote);
+	return 0;
 }
 
 static int cmd_run(int argc, char **argv, bool bench)
@@ -967,9 +1016,10 @@ static int cmd_run(int argc, char **argv, bool bench)
 		printf("%-48s %-5s %s%s%s\n", it->path, outcome_word(it->outcome), it->result,
 		       *it->reason && *it->result ? ": " : "", it->reason);
 	}
-	for (unsigned i = 0; bench && i < np; i++)
-		print_bench(&items[i]);
 	rc = vm_interrupted ? 2 : aggregate_exit(outs, np);
+	for (unsigned i = 0; bench && !vm_interrupted && i < np; i++)
+		if (print_bench(&o, &items[i]))
+			rc = 2;
 out:
 	for (unsigned i = 0; i < np; i++) {
 		if (items) {

@@ -28,6 +28,12 @@ void cli_install_signals(void (*handler)(int));
  */
 int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_create);
 
+/* The profiles' sysctl/sysfs knobs, before a run or bench starts: refused
+ * on the host (this machine is shared), and in a guest each file must
+ * exist and take its value (sysctls.h). Each error printed as FILE:LINE:
+ * field: what; -EINVAL if any. */
+int cli_check_knobs(struct profile *const *ps, int np, bool in_vm);
+
 /* `oomlab run`: what its options say. */
 struct cli_run_opts {
 	const char *results_dir; /* NULL: results */

@@ -12,8 +12,8 @@ grep -q oomlab.guest=1 /proc/cmdline && skip "inside an oomlab guest"
 printf '[profile]\nmemory_limit = 32M\ntimeout = 5s\nsysctl.vm.swappiness = 10\n[worker a]\nsize = 4M\n' \
 	>"$TMP/host.ini"
 swp=$(cat /proc/sys/vm/swappiness)
-for cmd in run bench; do
-	"$OOMLAB" $cmd --no-json "$TMP/host.ini" >"$TMP/out" 2>&1
+for cmd in run bench "bench --repeat 3"; do
+	"$OOMLAB" $cmd --results-dir "$TMP/hres" "$TMP/host.ini" >"$TMP/out" 2>&1
 	rc=$?
 	[ $rc = 2 ] || fail "oomlab $cmd, a knob on the host: exit $rc: $(cat "$TMP/out")"
 	grep -q "^$TMP/host.ini:4: sysctl.vm.swappiness: only a guest may set this" "$TMP/out" ||
