@@ -7,6 +7,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "fileio.h"
+#include "progress.h"
 #include "results.h"
 #include "runner.h"
 #include "sysctls.h"
@@ -101,14 +102,25 @@ static void on_signal(int sig)
 	runner_interrupted = sig;
 }
 
+struct show {
+	bool tty;
+	struct progress progress; /* the status line on stderr, if a terminal */
+};
+
 /* The live part of the display: ramp progress (redrawn in place on a
  * terminal), the trigger, each kill as the kernel logs it. */
 static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 		       const uint64_t *touched, void *arg)
 {
-	bool tty = *(bool *)arg;
+	struct show *sh = arg;
+	bool tty = sh->tty;
 	char b1[16], b2[16];
 
+	/* stdout's lines go where the status line is drawn: erase it first
+	 * (it comes back at the next round); its ramp line is that status */
+	if (ev == RUN_EV_RAMP && sh->progress.on)
+		return;
+	progress_clear(&sh->progress);
 	switch (ev) {
 	case RUN_EV_RAMP:
 	case RUN_EV_RAMPED:
@@ -163,7 +175,8 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 {
 	const char *results_dir = o->results_dir ? o->results_dir : "results";
 	const char *json = o->json, *junit = o->junit;
-	bool tap = o->tap, quiet = o->quiet, nojson = o->no_json, tty = false;
+	bool tap = o->tap, quiet = o->quiet, nojson = o->no_json;
+	struct show sh = { .tty = false };
 	struct run_opts ro = o->run;
 	struct profile **ps = NULL;
 	struct run **runs = NULL;
@@ -181,10 +194,14 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 	ro.in_vm = oomlab_detect_vm();
 	if (check_knobs(ps, np, ro.in_vm) < 0)
 		goto out; /* bad input too */
+	progress_init(&sh.progress, -1);
 	if (!quiet && !tap) {
-		tty = isatty(STDOUT_FILENO);
+		sh.tty = isatty(STDOUT_FILENO);
+		progress_init(&sh.progress, STDERR_FILENO);
 		ro.on_event = show_event;
-		ro.arg = &tty;
+		ro.arg = &sh;
+		if (sh.progress.on)
+			ro.progress = &sh.progress;
 	}
 	cli_install_signals(on_signal);
 	for (int i = 0; i < np; i++) {
