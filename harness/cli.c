@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bench-plot.h"
 #include "bench.h"
 #include "cli.h"
 #include "fileio.h"
@@ -171,6 +172,50 @@ static int check_knobs(struct profile **ps, int np, bool in_vm)
 	return bad ? -EINVAL : 0;
 }
 
+/* The scenario's name for the plots' files: the profile's file name
+ * without its directory and .ini. */
+static void plot_name(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	if (n > 4 && !strcmp(b + n - 4, ".ini"))
+		n -= 4;
+	snprintf(buf, len, "%.*s", (int)n, b);
+}
+
+/* --plot DIR: the SVGs of the bench section; without gnuplot the document
+ * stays as it is and this says why the plots are missing. */
+static void plot_run(const struct run *r, const char *dir, bool quiet)
+{
+	struct bench_plot_in in = { .bench = r->bench };
+	struct bench_plot_out out;
+	char name[128], why[BENCH_PLOT_WHY_MAX];
+	int e;
+
+	if (!r->bench) {
+		log_warn("plot: %s has no bench section (%s): no plots", r->profile->path,
+			 outcome_word(r->outcome));
+		return;
+	}
+	e = mkdir_p(dir, 0755);
+	if (e < 0) {
+		log_warn("plot: missing: cannot create %s: %s", dir, strerror(-e));
+		return;
+	}
+	plot_name(r->profile->path, name, sizeof(name));
+	in.title = name;
+	in.limit = r->profile->has_memory_limit ? r->profile->memory_limit : 0;
+	if (bench_plot(&in, dir, name, &out, why) < 0) {
+		log_warn("plot: missing: %s", why);
+		return;
+	}
+	if (!quiet)
+		printf("plot: %s/%s %s/%s\n", dir, out.cdf_svg, dir, out.timeline_svg);
+}
+
 int cli_run(const struct cli_run_opts *o, int np, char **paths)
 {
 	const char *results_dir = o->results_dir ? o->results_dir : "results";
@@ -239,9 +284,12 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 			results_print_table(r, stdout);
 			if (r->bench)
 				bench_print_table(r->bench, stdout);
-			if (written)
-				printf("result: %s\n\n", written);
 		}
+		fflush(stdout);
+		if (o->plot_dir)
+			plot_run(r, o->plot_dir, quiet || tap);
+		if (!quiet && !tap && written)
+			printf("result: %s\n\n", written);
 		fflush(stdout);
 	}
 	if (tap)

@@ -33,6 +33,7 @@ struct cli_run_opts {
 	const char *results_dir; /* NULL: results */
 	const char *json, *junit;
 	bool tap, quiet, no_json;
+	const char *plot_dir; /* oomlab bench --plot DIR: the SVGs (bench-plot.h), NULL */
 	struct run_opts run;
 };
 /* Load, validate and run each profile; write results; the exit code. */
