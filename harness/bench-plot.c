@@ -457,7 +457,7 @@ int bench_plot_timeline_script(const struct bench_plot_in *in, const char *sampl
 		lo, hi, ytop);
 	/* the trigger, the axis' 0; each kill: a line through both panels */
 	fprintf(out, "set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#888888' dt 4\n"
-		     "set label 'trigger' at 0, graph 0.03 left offset 0.3,0 tc rgb '#666666'\n");
+		     "set label 'trigger' at 0, graph 0.97 right offset -0.3,0 tc rgb '#666666'\n");
 	json_array_foreach(evs, i, e)
 	{
 		double t = json_number_value(json_object_get(e, "t_ms"));
