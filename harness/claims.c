@@ -327,13 +327,14 @@ int claims_main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 1 },
 		{ "kernel", required_argument, NULL, 2 },
 		{ "accel", required_argument, NULL, 3 },
+		{ "suite", required_argument, NULL, 4 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *dir = "profiles/claims", *md = NULL, *jpath = NULL;
 	/* no --mem: vm run sizes the guest from the claims it runs */
-	const char *mem = NULL, *kernel = NULL, *accel = NULL;
+	const char *mem = NULL, *kernel = NULL, *accel = NULL, *suite = NULL;
 	struct run_opts ro = { .era = OOM_ERA_AUTO };
 	struct claim_row *rows = NULL;
 	struct profile **ps = NULL;
@@ -379,6 +380,9 @@ int claims_main(int argc, char **argv)
 		case 3:
 			accel = optarg;
 			break;
+		case 4:
+			suite = optarg;
+			break;
 		case 'v':
 			log_verbose = 1;
 			ro.verbose = true;
@@ -387,10 +391,15 @@ int claims_main(int argc, char **argv)
 			puts("usage: oomlab claims [--repeat N] [--model ERA] [--markdown FILE]\n"
 			     "                     [--json FILE] [--vm [--mem SIZE] [--kernel K[,K...]]\n"
 			     "                     [--accel A]] [DIR]\n"
+			     "       oomlab claims --suite D|D/suite.json [--markdown FILE]\n"
 			     "Runs every claim profile in DIR (default profiles/claims) N times\n"
 			     "(default 3) and prints CONFIRMED / REFUTED per claim, with the\n"
 			     "evidence and what every era's model says. Claims that need a VM\n"
-			     "SKIP on the host; --vm runs them in a QEMU guest (oomlab vm run).");
+			     "SKIP on the host; --vm runs them in a QEMU guest (oomlab vm run).\n"
+			     "--vm --kernel A,B,... is a claims x kernels suite; --suite judges\n"
+			     "the runs of a suite already run (oomlab suite --kernel LIST DIR)\n"
+			     "into that table. --markdown rewrites the table's generated block\n"
+			     "of FILE in place (the rest of FILE stays).");
 			return 0;
 		default:
 			return 2;
@@ -404,6 +413,22 @@ int claims_main(int argc, char **argv)
 		return 2;
 	if (vm && kernel && strchr(kernel, ','))
 		return claims_matrix(dir, kernel, repeat, accel, md);
+	if (suite) {
+		_cleanup_free_ char *sj = NULL, *cmd = NULL;
+		struct stat st;
+
+		bool is_dir = stat(suite, &st) == 0 && S_ISDIR(st.st_mode);
+
+		if (asprintf(&sj, is_dir ? "%s/suite.json" : "%s", suite) < 0) {
+			sj = NULL; /* undefined after a failed asprintf */
+			return 2;
+		}
+		if (asprintf(&cmd, "oomlab claims --suite %s", suite) < 0) {
+			cmd = NULL;
+			return 2;
+		}
+		return claims_matrix_report(sj, cmd, md);
+	}
 	if (list_profiles(dir, &paths, &n) < 0 || n == 0) {
 		log_err(0, "%s: no claim profiles (*.ini)", dir);
 		return 2;
