@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admission.h"
 #include "bench-plot.h"
 #include "bench.h"
 #include "cli.h"
@@ -311,4 +312,45 @@ out:
 	free(runs);
 	free(outs);
 	return rc;
+}
+
+static void say_waiting(const struct admission_view *v, void *arg)
+{
+	char need[16], avail[16], res[16];
+
+	log_info("admission: waiting for %s of free memory: %s available, %s reserved by "
+		 "%u running job%s of this suite",
+		 format_size(v->need, need), format_size(v->available, avail),
+		 format_size(v->reserved, res), v->jobs, v->jobs == 1 ? "" : "s");
+	*(bool *)arg = true;
+}
+
+int cli_wait_memfree(const char *size)
+{
+	const char *ledger = getenv(ADMISSION_ENV);
+	uint64_t need, waited = 0;
+	bool waits = false;
+	int how = 1;
+	char b[16];
+	int e;
+
+	if (parse_size(size, &need) < 0) {
+		log_err(0, "--wait-memfree %s: a size (e.g. 288M)", size);
+		return -EINVAL;
+	}
+	e = admission_wait("/proc", ledger && *ledger ? ledger : NULL, need, 500, NULL, say_waiting,
+			   &waits, &how, &waited);
+	if (e < 0) {
+		log_err(e, "--wait-memfree %s: cannot ask for admission%s%s", size,
+			ledger ? " in " : "", ledger ? ledger : "");
+		return e;
+	}
+	if (how == 2)
+		log_warn("admission: %s is more than is free, and no other job of this suite "
+			 "runs: starting anyway (the run's preflight decides)",
+			 format_size(need, b));
+	else if (waits)
+		log_info("admission: %s admitted after %.1f s", format_size(need, b),
+			 (double)waited / 1000.0);
+	return 0;
 }

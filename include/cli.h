@@ -28,6 +28,14 @@ void cli_install_signals(void (*handler)(int));
  */
 int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_create);
 
+/*
+ * --wait-memfree SIZE (a suite's jobs: admission.h): wait until
+ * MemAvailable covers SIZE and the needs of the suite's other admitted
+ * jobs ($OOMLAB_ADMISSION), saying once that it waits and why, and how
+ * long it waited. 0, or -errno after logging the cause.
+ */
+int cli_wait_memfree(const char *size);
+
 /* `oomlab run`: what its options say. */
 struct cli_run_opts {
 	const char *results_dir; /* NULL: results */
