@@ -176,14 +176,11 @@ int claims_matrix_print(const json_t *suite, FILE *f, struct claims_matrix_sum *
 	return 0;
 }
 
-/* The block of a Markdown file the matrix owns, rewritten in place. */
-#define BLOCK_BEGIN "<!-- oomlab claims matrix: begin (generated; do not edit) -->\n"
-#define BLOCK_END "<!-- oomlab claims matrix: end -->"
-
 struct md_fill {
 	const char *head; /* the file before the block (NULL: none) */
 	size_t head_len;
-	const char *table;
+	const char *title; /* a new file's (NULL: none) */
+	const char *begin, *text, *end;
 	const char *tail; /* from the end marker on (NULL: none) */
 };
 
@@ -193,27 +190,24 @@ static int fill_md(FILE *f, const void *arg)
 
 	if (m->head)
 		fwrite(m->head, 1, m->head_len, f);
+	else if (m->title)
+		fputs(m->title, f);
+	fprintf(f, "%s\n%s", m->begin, m->text);
+	if (m->tail)
+		fputs(m->tail, f);
 	else
-		fputs("# OOM claims x kernels\n\n", f);
-	fputs(BLOCK_BEGIN, f);
-	fputs(m->table, f);
-	fputs(m->tail ? m->tail : BLOCK_END "\n", f);
+		fprintf(f, "%s\n", m->end);
 	return ferror(f) ? -EIO : 0;
 }
 
-/*
- * Write the table into md: between the block markers if md has them (the
- * rest of the file, the prose around the table, stays as it is), else as
- * the whole file.
- */
-static int write_md(const char *md, const char *table)
+int claims_md_write_block(const char *md, const char *title, const char *begin, const char *end,
+			  const char *text)
 {
 	_cleanup_free_ char *old = NULL;
-	struct md_fill m = { .table = table };
+	struct md_fill m = { .title = title, .begin = begin, .text = text, .end = end };
 	const char *b, *t;
 
-	if (read_file_str(md, &old) == 0 && (b = strstr(old, BLOCK_BEGIN)) &&
-	    (t = strstr(b, BLOCK_END))) {
+	if (read_file_str(md, &old) == 0 && (b = strstr(old, begin)) && (t = strstr(b, end))) {
 		m.head = old;
 		m.head_len = (size_t)(b - old);
 		m.tail = t;
@@ -271,7 +265,8 @@ int claims_matrix_report(const char *suite_json, const char *cmd, const char *md
 	}
 	fputs(text, stdout);
 	if (md) {
-		e = write_md(md, text);
+		e = claims_md_write_block(md, "# OOM claims x kernels\n\n", CLAIMS_MATRIX_BEGIN,
+					  CLAIMS_MATRIX_END, text);
 		if (e < 0) {
 			log_err(e, "cannot write %s", md);
 			return 2;

@@ -16,9 +16,24 @@ int claims_matrix(const char *dir, const char *kernels, unsigned repeat, const c
 		  const char *md);
 
 /* --suite D: the table of a suite already run (D/suite.json), printed and
- * (md) written into md's generated block; cmd is named in its first line.
+ * (md) written into md's generated matrix block (claims_md_write_block);
+ * cmd is named in its first line.
  * Exit code: 0, 1 when some cell's runs disagree, 2 when one has no answer. */
 int claims_matrix_report(const char *suite_json, const char *cmd, const char *md);
+
+/*
+ * The generated block of a Markdown file, rewritten in place: the text
+ * between the lines begin and end (markers of its own, HTML comments) is
+ * replaced and the rest of md stays. A file without the block is replaced
+ * by title (may be NULL) and the block, as before there were blocks. 0 or
+ * -errno.
+ */
+int claims_md_write_block(const char *md, const char *title, const char *begin, const char *end,
+			  const char *text);
+#define CLAIMS_HOST_BEGIN "<!-- oomlab claims: begin (generated; do not edit) -->"
+#define CLAIMS_HOST_END "<!-- oomlab claims: end -->"
+#define CLAIMS_MATRIX_BEGIN "<!-- oomlab claims matrix: begin (generated; do not edit) -->"
+#define CLAIMS_MATRIX_END "<!-- oomlab claims matrix: end -->"
 
 /* One cell: every run of a claim on a kernel, judged. */
 struct claims_matrix_cell {
