@@ -42,6 +42,8 @@ static void usage(FILE *f)
 	      "  --json FILE         the result (one profile), the summary (--repeat, one\n"
 	      "                      scenario) or the comparison, written to FILE\n"
 	      "  --results-dir DIR   where results go (default: results)\n"
+	      "  --plot DIR          gnuplot SVGs of each run: DIR/bench-NAME-cdf.svg (latency\n"
+	      "                      CDF by phase) and -timeline.svg (usage, kills, stalls)\n"
 	      "  --model ERA, --tap, --junit FILE, --no-json, -q, -v: as for oomlab run\n"
 	      "                      (--tap, --junit, --no-json not with --repeat)\n"
 	      "exit: as run (0 pass, 1 fail, 2 broken or bad input, 77 skip); --compare 0,\n"
@@ -404,6 +406,7 @@ int bench_main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "compare", no_argument, NULL, 'c' },
+		{ "plot", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -465,6 +468,9 @@ int bench_main(int argc, char **argv)
 		case 'c':
 			do_compare = true;
 			break;
+		case 'p':
+			o.plot_dir = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -472,6 +478,11 @@ int bench_main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	/* a run's plots (bench-plot.c); the summary of N runs has none yet */
+	if (o.plot_dir && (repeat || do_compare)) {
+		log_err(0, "--plot draws the plots of single runs: not with --repeat or --compare");
+		return 2;
 	}
 	if (do_compare) {
 		if (argc - optind != 2 || repeat) {
@@ -502,6 +513,8 @@ int bench_main(int argc, char **argv)
 			    : cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
 			goto out;
 		if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
+			goto out;
+		if (o.plot_dir && cli_check_output("--plot", o.plot_dir, true, true) < 0)
 			goto out;
 		rc = cli_run(&o, (int)np, paths);
 		goto out;

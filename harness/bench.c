@@ -21,6 +21,23 @@ const char *bench_phase_name(enum sb_lat_phase p)
 	return (unsigned)p < SB_LAT_NPHASES ? phase_names[p] : NULL;
 }
 
+static const char *const ev_names[BENCH_EV_NKINDS] = {
+	[BENCH_EV_MEMCG_RECLAIM] = "memcg_reclaim",
+	[BENCH_EV_DIRECT_RECLAIM] = "direct_reclaim",
+	[BENCH_EV_THROTTLED] = "throttled",
+	[BENCH_EV_OOM_EVENT] = "oom_event",
+	[BENCH_EV_MARK_VICTIM] = "mark_victim",
+	[BENCH_EV_KMSG_KILL] = "kmsg_kill",
+	[BENCH_EV_USAGE_DROP] = "usage_drop",
+	[BENCH_EV_PIDFD] = "pidfd",
+	[BENCH_EV_REAPED] = "reaped",
+};
+
+const char *bench_ev_name(enum bench_ev_kind k)
+{
+	return (unsigned)k < BENCH_EV_NKINDS ? ev_names[k] : NULL;
+}
+
 /* json_int_t is 64-bit signed: larger is not a count we could have. */
 static json_t *ju64(uint64_t v)
 {
@@ -174,12 +191,26 @@ static json_t *sample_json(const struct bench_in *in, const struct bench_sample 
 	return o;
 }
 
+static json_t *event_json(const struct bench_in *in, const struct bench_event *e, bool *bad)
+{
+	json_t *o = json_object();
+	const char *k = bench_ev_name(e->kind);
+
+	jset(o, "t_ms", jms(e->t_ns, in->t0_ns), bad);
+	jset(o, "kind", k ? json_string(k) : json_null(), bad);
+	jset(o, "task", e->task ? json_string(e->task) : json_null(), bad);
+	jset(o, "pid", e->pid ? json_integer(e->pid) : json_null(), bad);
+	jset(o, "dur_ms", e->dur_ns ? json_real(round((double)e->dur_ns / 1e3) / 1e3) : json_null(),
+	     bad);
+	return o;
+}
+
 int bench_json(const struct bench_in *in, json_t **ret)
 {
 	struct hist *all = NULL, *one = NULL;
 	json_t *o = json_object(), *pw = json_object(), *kc = json_array(), *tl = json_array();
-	json_t *sd = json_object();
-	bool bad = !o || !pw || !kc || !tl || !sd;
+	json_t *sd = json_object(), *ev = json_array(), *ti = json_object();
+	bool bad = !o || !pw || !kc || !tl || !sd || !ev || !ti;
 
 	/* 15 KiB each: off the stack */
 	all = calloc(SB_LAT_NPHASES, sizeof(*all));
@@ -215,6 +246,15 @@ int bench_json(const struct bench_in *in, json_t **ret)
 		jappend(tl, sample_json(in, &in->timeline[i], &bad), &bad);
 	jset(o, "timeline", tl, &bad);
 	tl = NULL;
+	for (size_t i = 0; i < in->nevents; i++)
+		jappend(ev, event_json(in, &in->events[i], &bad), &bad);
+	jset(o, "events", ev, &bad);
+	ev = NULL;
+	jset(ti, "every_ms", json_real((double)in->timeline_every_ns / 1e6), &bad);
+	jset(ti, "decimations", json_integer(in->timeline_decimations), &bad);
+	jset(ti, "events_dropped", ju64(in->events_dropped), &bad);
+	jset(o, "timeline_info", ti, &bad);
+	ti = NULL;
 	free(all);
 	free(one);
 	if (bad) {

@@ -4,9 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admission.h"
+#include "bench-plot.h"
 #include "bench.h"
 #include "cli.h"
 #include "fileio.h"
+#include "progress.h"
 #include "results.h"
 #include "runner.h"
 #include "sysctls.h"
@@ -101,14 +104,25 @@ static void on_signal(int sig)
 	runner_interrupted = sig;
 }
 
+struct show {
+	bool tty;
+	struct progress progress; /* the status line on stderr, if a terminal */
+};
+
 /* The live part of the display: ramp progress (redrawn in place on a
  * terminal), the trigger, each kill as the kernel logs it. */
 static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 		       const uint64_t *touched, void *arg)
 {
-	bool tty = *(bool *)arg;
+	struct show *sh = arg;
+	bool tty = sh->tty;
 	char b1[16], b2[16];
 
+	/* stdout's lines go where the status line is drawn: erase it first
+	 * (it comes back at the next round); its ramp line is that status */
+	if (ev == RUN_EV_RAMP && sh->progress.on)
+		return;
+	progress_clear(&sh->progress);
 	switch (ev) {
 	case RUN_EV_RAMP:
 	case RUN_EV_RAMPED:
@@ -157,11 +171,56 @@ int cli_check_knobs(struct profile *const *ps, int np, bool in_vm)
 	return bad ? -EINVAL : 0;
 }
 
+/* The scenario's name for the plots' files: the profile's file name
+ * without its directory and .ini. */
+static void plot_name(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	if (n > 4 && !strcmp(b + n - 4, ".ini"))
+		n -= 4;
+	snprintf(buf, len, "%.*s", (int)n, b);
+}
+
+/* --plot DIR: the SVGs of the bench section; without gnuplot the document
+ * stays as it is and this says why the plots are missing. */
+static void plot_run(const struct run *r, const char *dir, bool quiet)
+{
+	struct bench_plot_in in = { .bench = r->bench };
+	struct bench_plot_out out;
+	char name[128], why[BENCH_PLOT_WHY_MAX];
+	int e;
+
+	if (!r->bench) {
+		log_warn("plot: %s has no bench section (%s): no plots", r->profile->path,
+			 outcome_word(r->outcome));
+		return;
+	}
+	e = mkdir_p(dir, 0755);
+	if (e < 0) {
+		log_warn("plot: missing: cannot create %s: %s", dir, strerror(-e));
+		return;
+	}
+	plot_name(r->profile->path, name, sizeof(name));
+	in.title = name;
+	in.limit = r->profile->has_memory_limit ? r->profile->memory_limit : 0;
+	if (bench_plot(&in, dir, name, &out, why) < 0) {
+		log_warn("plot: missing: %s", why);
+		return;
+	}
+	if (!quiet)
+		printf("plot: %s/%s %s/%s\n", dir, out.cdf_svg, dir, out.timeline_svg);
+}
+
 int cli_run(const struct cli_run_opts *o, int np, char **paths)
 {
 	const char *results_dir = o->results_dir ? o->results_dir : "results";
 	const char *json = o->json, *junit = o->junit;
-	bool tap = o->tap, quiet = o->quiet, nojson = o->no_json, tty = false;
+	bool tap = o->tap, quiet = o->quiet, nojson = o->no_json;
+	struct show sh = { .tty = false };
 	struct run_opts ro = o->run;
 	struct profile **ps = NULL;
 	struct run **runs = NULL;
@@ -179,10 +238,14 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 	ro.in_vm = oomlab_detect_vm();
 	if (cli_check_knobs(ps, np, ro.in_vm) < 0)
 		goto out; /* bad input too */
+	progress_init(&sh.progress, -1);
 	if (!quiet && !tap) {
-		tty = isatty(STDOUT_FILENO);
+		sh.tty = isatty(STDOUT_FILENO);
+		progress_init(&sh.progress, STDERR_FILENO);
 		ro.on_event = show_event;
-		ro.arg = &tty;
+		ro.arg = &sh;
+		if (sh.progress.on)
+			ro.progress = &sh.progress;
 	}
 	cli_install_signals(on_signal);
 	for (int i = 0; i < np; i++) {
@@ -220,9 +283,12 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 			results_print_table(r, stdout);
 			if (r->bench)
 				bench_print_table(r->bench, stdout);
-			if (written)
-				printf("result: %s\n\n", written);
 		}
+		fflush(stdout);
+		if (o->plot_dir)
+			plot_run(r, o->plot_dir, quiet || tap);
+		if (!quiet && !tap && written)
+			printf("result: %s\n\n", written);
 		fflush(stdout);
 	}
 	if (tap)
@@ -244,4 +310,45 @@ out:
 	free(runs);
 	free(outs);
 	return rc;
+}
+
+static void say_waiting(const struct admission_view *v, void *arg)
+{
+	char need[16], avail[16], res[16];
+
+	log_info("admission: waiting for %s of free memory: %s available, %s reserved by "
+		 "%u running job%s of this suite",
+		 format_size(v->need, need), format_size(v->available, avail),
+		 format_size(v->reserved, res), v->jobs, v->jobs == 1 ? "" : "s");
+	*(bool *)arg = true;
+}
+
+int cli_wait_memfree(const char *size)
+{
+	const char *ledger = getenv(ADMISSION_ENV);
+	uint64_t need, waited = 0;
+	bool waits = false;
+	int how = 1;
+	char b[16];
+	int e;
+
+	if (parse_size(size, &need) < 0) {
+		log_err(0, "--wait-memfree %s: a size (e.g. 288M)", size);
+		return -EINVAL;
+	}
+	e = admission_wait("/proc", ledger && *ledger ? ledger : NULL, need, 500, NULL, say_waiting,
+			   &waits, &how, &waited);
+	if (e < 0) {
+		log_err(e, "--wait-memfree %s: cannot ask for admission%s%s", size,
+			ledger ? " in " : "", ledger ? ledger : "");
+		return e;
+	}
+	if (how == 2)
+		log_warn("admission: %s is more than is free, and no other job of this suite "
+			 "runs: starting anyway (the run's preflight decides)",
+			 format_size(need, b));
+	else if (waits)
+		log_info("admission: %s admitted after %.1f s", format_size(need, b),
+			 (double)waited / 1000.0);
+	return 0;
 }

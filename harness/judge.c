@@ -76,8 +76,12 @@ static enum claim_answer kill_lines_logged(const json_t *doc)
 
 /*
  * The processes sharing the victim's mm die with it: judged on the deaths,
- * since 6.x no longer logs the sharers it kills. A run without a worker
- * whose pattern shares its mm cannot answer.
+ * since 6.x no longer logs the sharers it kills. The claim is about the
+ * victim's mm only: the kernel must have chosen the mm-sharing worker (any
+ * of its processes: each shows the same rss), and then every sharer must
+ * be dead. What else died afterwards (another worker killed by a later OOM)
+ * says nothing about it. A run without such a worker, or whose worker
+ * died of something else than a kill of its mm, did not ask the claim.
  */
 static enum claim_answer mm_sharers_die(const json_t *doc)
 {
@@ -95,6 +99,9 @@ static enum claim_answer mm_sharers_die(const json_t *doc)
 		if (!strcmp(json_str(w, "exit"), "alive") || !n ||
 		    (size_t)json_integer_value(json_object_get(w, "children_dead")) != n)
 			return ANSWER_REFUTED;
+		/* dead, but not by a kill of its mm: the claim was not asked */
+		if (!json_is_true(json_object_get(w, "killed")))
+			return ANSWER_BROKEN;
 	}
 	return any ? ANSWER_CONFIRMED : ANSWER_BROKEN;
 }

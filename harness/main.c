@@ -54,6 +54,8 @@ static void usage(FILE *f)
 	      "  --tap               TAP on stdout instead of the table\n"
 	      "  --junit FILE        also write JUnit XML\n"
 	      "  --no-json           do not write JSON results\n"
+	      "  --wait-memfree SIZE first wait until SIZE of memory is free (a suite's\n"
+	      "                      jobs: each waits for its own need, saying so)\n"
 	      "  -q, --quiet         no table\n"
 	      "  -v, --verbose       debug log, worker output\n"
 	      "exit: 0 pass, 1 fail, 2 broken (or bad input), 77 skip\n",
@@ -105,12 +107,14 @@ static int cmd_run(int argc, char **argv)
 		{ "tap", no_argument, NULL, 't' },
 		{ "junit", required_argument, NULL, 'u' },
 		{ "no-json", no_argument, NULL, 'n' },
+		{ "wait-memfree", required_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct cli_run_opts o = { .results_dir = "results", .run = { .era = OOM_ERA_AUTO } };
+	const char *wait_memfree = NULL;
 	int c, np;
 
 	optind = 1;
@@ -118,6 +122,9 @@ static int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'd':
 			o.results_dir = optarg;
+			break;
+		case 'w':
+			wait_memfree = optarg;
 			break;
 		case 'j':
 			o.json = optarg;
@@ -172,6 +179,9 @@ static int cmd_run(int argc, char **argv)
 		    : cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
 		return 2;
 	if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
+		return 2;
+	/* a suite's job: its own memory need, before anything starts */
+	if (wait_memfree && cli_wait_memfree(wait_memfree) < 0)
 		return 2;
 	return cli_run(&o, np, argv + optind);
 }

@@ -116,7 +116,7 @@ void observe(struct run_ctx *c)
 			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
 		if (ofd >= 0) /* the OOM notification's time: bench's kill chain */
 			pfd[n++] = (struct pollfd){ .fd = ofd, .events = ev };
-		poll(pfd, n, 5);
+		poll(pfd, n, bench_run_wait_ms(c, 5));
 
 		observe_kmsg_drain(c);
 		if (run_stopped(r))

@@ -15,7 +15,10 @@
 #include "util.h"
 #include "worker-spawn.h"
 
-#define SLEEP_SLICE_MS 20 /* how late an interrupt or the deadline is noticed */
+/* how late an interrupt or the deadline is noticed, and how stale the
+ * latency phase may get while a start_delay waits (the workers already
+ * running keep faulting: bench_run_poll each slice) */
+#define SLEEP_SLICE_MS 5
 
 int ramp_scoreboard_create(struct run_ctx *c, unsigned nslots)
 {
@@ -50,7 +53,7 @@ int ramp_scoreboard_create(struct run_ctx *c, unsigned nslots)
 	return 0;
 }
 
-int ramp_sleep(const struct run_ctx *c, uint64_t ms)
+int ramp_sleep(struct run_ctx *c, uint64_t ms)
 {
 	uint64_t until = now_ns() + ms * 1000000ULL;
 
@@ -70,6 +73,7 @@ int ramp_sleep(const struct run_ctx *c, uint64_t ms)
 		ts = (struct timespec){ .tv_sec = (time_t)(left / 1000000000ULL),
 					.tv_nsec = (long)(left % 1000000000ULL) };
 		nanosleep(&ts, NULL); /* EINTR: the loop looks at the flag */
+		bench_run_poll(c);
 	}
 }
 

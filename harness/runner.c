@@ -121,6 +121,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 		 c.t_start_ns % 1000000);
 
 	preflight(&c);
+	bench_run_check(&c); /* a bench that cannot reach reclaim: BROK, nothing started */
 	if (run_stopped(r))
 		goto verdict;
 	e = plan_build(p, r, &c.kills_wanted);
@@ -164,6 +165,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	if (run_stopped(r))
 		goto out;
 	ramp(&c);
+	bench_run_ramped(&c);
 	if (run_stopped(r) || r->alloc_failed)
 		goto out;
 	snapshot(&c);

@@ -31,6 +31,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "admission.h"
 #include "child.h"
 #include "fileio.h"
 #include "profile.h"
@@ -251,6 +252,8 @@ static void parse_profiles(struct suite *s)
 
 /* ---- the job list ---- */
 
+static uint64_t vm_job_need(const struct suite *s);
+
 static unsigned nvalid(const struct suite *s)
 {
 	unsigned n = 0;
@@ -303,6 +306,8 @@ static int write_jobs(struct suite *s, char **ret_text)
 					fprintf(f, "\t--mem\t%s", s->mem);
 				if (s->accel)
 					fprintf(f, "\t--accel\t%s", s->accel);
+				fprintf(f, "\t--wait-memfree\t%lluk",
+					(unsigned long long)(vm_job_need(s) / KIB));
 				for (unsigned i = 0; i < s->npr; i++)
 					if (!s->pr[i].error)
 						fprintf(f, "\t%s", job_path(s, &s->pr[i]));
@@ -317,7 +322,8 @@ static int write_jobs(struct suite *s, char **ret_text)
 				continue;
 			seq = ++s->njobs;
 			s->job[seq - 1] = (struct sjob){ .first = i, .n = 1 };
-			fprintf(f, "run\t-q\t--results-dir\truns/%u\t%s\n", seq,
+			fprintf(f, "run\t-q\t--results-dir\truns/%u\t--wait-memfree\t%lluk\t%s\n",
+				seq, (unsigned long long)(s->pr[i].need / KIB),
 				job_path(s, &s->pr[i]));
 		}
 	}
@@ -387,36 +393,53 @@ static uint64_t mem_available(void)
 	return read_keyed_u64("/proc/meminfo", "MemAvailable:", &kb) == 0 ? kb * KIB : 0;
 }
 
-/*
- * What one job may take: a host run its limit (plus the harness), a guest
- * its memory plus QEMU's. parallel --memfree starts a job only while that
- * much is free, so concurrent runs never add up to more than the machine
- * has; parallel waits (and kills the youngest job, requeued, if free memory
- * falls under half of it).
- */
-static uint64_t job_need(const struct suite *s)
+/* A guest job: the guest's memory (sized from the profiles it runs, or
+ * --mem) plus QEMU's own; the same for every kernel. */
+static uint64_t vm_job_need(const struct suite *s)
 {
-	uint64_t need = 0;
+	struct profile **ps = calloc(s->npr ? s->npr : 1, sizeof(*ps));
+	unsigned n = 0;
+	uint64_t m = 0;
+
+	if (!ps)
+		return 0;
+	for (unsigned i = 0; i < s->npr; i++)
+		if (s->pr[i].p)
+			ps[n++] = s->pr[i].p;
+	if (!s->mem || parse_size(s->mem, &m) < 0)
+		m = vm_guest_mem(ps, n);
+	free(ps);
+	return m + QEMU_OVERHEAD;
+}
+
+/*
+ * What a job may take: a host run its limit (plus the harness), a guest
+ * its memory plus QEMU's. Each job waits for its own need (--wait-memfree,
+ * admission.h: the suite's jobs share D/admission, so jobs started together
+ * do not all count the same free memory). parallel --memfree, one threshold
+ * for all, gets the smallest need: no job starts while not even that is
+ * free, and parallel still kills the youngest job (requeued) if free memory
+ * falls under half of it. With the largest need there (as before), one big
+ * profile held every small one back.
+ */
+static void job_needs(const struct suite *s, uint64_t *ret_min, uint64_t *ret_max)
+{
+	uint64_t lo = 0, hi = 0;
 
 	if (s->nkernels) {
-		struct profile **ps = calloc(s->npr, sizeof(*ps));
-		unsigned n = 0;
-		uint64_t m = 0;
-
-		if (!ps)
-			return 0;
-		for (unsigned i = 0; i < s->npr; i++)
-			if (s->pr[i].p)
-				ps[n++] = s->pr[i].p;
-		if (!s->mem || parse_size(s->mem, &m) < 0)
-			m = vm_guest_mem(ps, n);
-		free(ps);
-		return m + QEMU_OVERHEAD;
+		lo = hi = vm_job_need(s);
+	} else {
+		for (unsigned i = 0; i < s->npr; i++) {
+			if (!s->pr[i].p)
+				continue;
+			if (!lo || s->pr[i].need < lo)
+				lo = s->pr[i].need;
+			if (s->pr[i].need > hi)
+				hi = s->pr[i].need;
+		}
 	}
-	for (unsigned i = 0; i < s->npr; i++)
-		if (s->pr[i].p && s->pr[i].need > need)
-			need = s->pr[i].need;
-	return need;
+	*ret_min = lo;
+	*ret_max = hi;
 }
 
 /* ---- running parallel ---- */
@@ -564,11 +587,15 @@ static int run_parallel(struct suite *s, uint64_t memfree)
 	 * `oomlab run` removes its cgroup on INT, `oomlab vm run` its QEMU).
 	 */
 	{
-		char ph[PATH_MAX + 32];
-		char *env[] = { ph, NULL };
+		char ph[PATH_MAX + 32], adm[PATH_MAX + 32];
+		/* the jobs' admission ledger (admission.h); remote jobs do not
+		 * get it (parallel passes no environment without --env), and
+		 * there each job waits for its own need alone */
+		char *env[] = { ph, adm, NULL };
 		struct child_process cp = CHILD_PROCESS_INIT;
 
 		snprintf(ph, sizeof(ph), "PARALLEL_HOME=%s/.parallel", s->dir);
+		snprintf(adm, sizeof(adm), ADMISSION_ENV "=%s/admission", s->dir);
 		mkdir(ph + strlen("PARALLEL_HOME="), 0700);
 		cp.argv = argv;
 		cp.env = env;
@@ -931,7 +958,7 @@ int suite_main(int argc, char **argv)
 	const char *dir = NULL, *kernels = NULL;
 	_cleanup_free_ char *jobs_text = NULL, *old_jobs = NULL, *jobs_path = NULL;
 	char def_dir[64];
-	uint64_t t0 = now_ns(), memfree, avail;
+	uint64_t t0 = now_ns(), memfree, maxneed, avail;
 	int c, e, rc = 2, prc;
 	long l;
 
@@ -1074,23 +1101,32 @@ int suite_main(int argc, char **argv)
 		s.resume = false; /* nothing to resume: a fresh start */
 	}
 
-	memfree = job_need(&s);
+	job_needs(&s, &memfree, &maxneed);
 	avail = mem_available();
-	if (avail && memfree > avail - avail / 10) {
+	if (avail && maxneed > avail - avail / 10) {
 		char b1[16], b2[16];
 
-		/* parallel would wait for ever; the run itself SKIPs a limit the
-		 * machine cannot hold (with the figures) */
+		/* the run itself SKIPs a limit the machine cannot hold (with the
+		 * figures); its wait starts it once no job of ours runs */
 		log_warn("admission: a job may need %s, %s is available: jobs start one "
 			 "at a time when memory is free",
-			 format_size(memfree, b1), format_size(avail, b2));
-		memfree = avail / 2;
-	} else if (avail && memfree * s.jobs > avail) {
+			 format_size(maxneed, b1), format_size(avail, b2));
+	} else if (avail && maxneed * s.jobs > avail) {
 		char b1[16], b2[16];
 
 		log_info("admission: %u jobs x %s exceed the %s available: jobs wait for "
-			 "free memory (parallel --memfree)",
-			 s.jobs, format_size(memfree, b1), format_size(avail, b2));
+			 "free memory (parallel --memfree, then each job's --wait-memfree)",
+			 s.jobs, format_size(maxneed, b1), format_size(avail, b2));
+	}
+	/* parallel would wait for ever */
+	if (avail && memfree > avail - avail / 10)
+		memfree = avail / 2;
+	if (s.dry_run && memfree) {
+		char b1[16], b2[16];
+
+		log_info("admission: parallel --memfree %s (the smallest job's need); each job "
+			 "waits for its own (--wait-memfree, up to %s)",
+			 format_size(memfree, b1), format_size(maxneed, b2));
 	}
 	if (!s.quiet)
 		log_info("suite %s: %u job%s (%u profile%s%s), %u at once%s", s.dir, s.njobs,

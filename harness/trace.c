@@ -262,8 +262,11 @@ void tr_stalls_free(struct tr_stalls *st)
 {
 	free(st->victims);
 	free(st->pending);
+	free(st->spans);
 	st->victims = NULL;
 	st->pending = NULL;
+	st->spans = NULL;
+	st->nspans = st->cap_spans = 0;
 	st->nvictims = st->npending = st->cap_victims = st->cap_pending = 0;
 }
 
@@ -319,6 +322,27 @@ static void first_stall(struct tr_stalls *st, uint64_t ts)
 		st->first_stall_ns = ts;
 }
 
+/* The timeline marks each stall where it happened: keep the first ones
+ * (bounded: a reclaim storm has hundreds of thousands). */
+static int span_add(struct tr_stalls *st, const struct tr_event *ev, enum tr_span_kind kind,
+		    uint64_t begin_ns, uint64_t dur_ns)
+{
+	struct tr_span *sp;
+
+	if (st->nspans >= TR_MAX_SPANS) {
+		st->spans_dropped++;
+		return 0;
+	}
+	if (grow((void **)&st->spans, &st->cap_spans, st->nspans, sizeof(*sp)) < 0)
+		return -ENOMEM;
+	sp = &st->spans[st->nspans++];
+	*sp = (struct tr_span){
+		.begin_ns = begin_ns, .dur_ns = dur_ns, .pid = ev->pid, .kind = kind
+	};
+	memcpy(sp->comm, ev->comm, sizeof(sp->comm));
+	return 0;
+}
+
 int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 {
 	uint8_t direct = ev->kind == TR_DIRECT_RECLAIM_BEGIN || ev->kind == TR_DIRECT_RECLAIM_END;
@@ -351,6 +375,9 @@ int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 		}
 		hist_record(direct ? &st->direct_reclaim : &st->memcg_reclaim,
 			    ev->ts_ns >= pd->begin_ns ? ev->ts_ns - pd->begin_ns : 0);
+		if (span_add(st, ev, direct ? TR_SPAN_DIRECT : TR_SPAN_MEMCG, pd->begin_ns,
+			     ev->ts_ns >= pd->begin_ns ? ev->ts_ns - pd->begin_ns : 0) < 0)
+			return -ENOMEM;
 		*pd = st->pending[--st->npending];
 		break;
 	case TR_THROTTLED:
@@ -359,6 +386,11 @@ int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 			    ev->ts_ns - (ev->delayed_us * 1000 <= ev->ts_ns ? ev->delayed_us * 1000
 									    : ev->ts_ns));
 		hist_record(&st->throttled, ev->delayed_us * 1000);
+		if (span_add(st, ev, TR_SPAN_THROTTLED,
+			     ev->ts_ns - (ev->delayed_us * 1000 <= ev->ts_ns ? ev->delayed_us * 1000
+									     : ev->ts_ns),
+			     ev->delayed_us * 1000) < 0)
+			return -ENOMEM;
 		break;
 	case TR_MARK_VICTIM:
 	case TR_START_REAPING:

@@ -75,6 +75,7 @@ static void usage(FILE *f)
 	      "  --timeout S            per boot (default 60 s + the profiles' timeouts)\n"
 	      "  --results-dir DIR      where results go (default results)\n"
 	      "  --keep                 keep the initramfs and logs; print where\n"
+	      "  --wait-memfree SIZE    first wait until SIZE of memory is free (a suite's job)\n"
 	      "bench: `oomlab bench` in the guest (docs/bench.md)\n"
 	      "  --repeat N             N runs per profile, in one boot (default 1)\n"
 	      "  --fresh                a boot per run instead\n"
@@ -804,6 +805,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		{ "keep", no_argument, NULL, 'K' },
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "fresh", no_argument, NULL, 'f' },
+		{ "wait-memfree", required_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -816,6 +818,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 	unsigned np = 0, *idx = NULL, nidx = 0;
 	struct item *items = NULL;
 	enum outcome *outs = NULL;
+	const char *wait_memfree = NULL;
 	int c, e, rc = 2;
 	long l;
 
@@ -878,6 +881,9 @@ static int cmd_run(int argc, char **argv, bool bench)
 				return 2;
 			}
 			o.fresh = true;
+			break;
+		case 'W':
+			wait_memfree = optarg;
 			break;
 		case 'v':
 			log_verbose = 1;
@@ -947,6 +953,9 @@ static int cmd_run(int argc, char **argv, bool bench)
 		goto out;
 	}
 	if (get_kernel(o.kernel, &k) < 0)
+		goto out;
+	/* a suite's job: the guest and QEMU's need, before QEMU starts */
+	if (wait_memfree && cli_wait_memfree(wait_memfree) < 0)
 		goto out;
 	env.k = &k;
 	{

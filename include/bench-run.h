@@ -9,8 +9,27 @@
 #define OOMLAB_BENCH_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct run_ctx;
+struct profile;
+
+/*
+ * Can a bench profile reach reclaim (some memcg's usage at its limit, so
+ * charges reclaim first)? 1 yes: the workers fill the run's, a group's or
+ * a leaf's limit, or a worker expects a kill (the trigger fills the memcg
+ * to the OOM), or there is no memcg; 0 no, why says so with the figures
+ * (the limit, the sum of the workers' sizes); -1 not known before the run
+ * (a command worker without a size). Pure.
+ */
+int bench_reaches_reclaim(const struct profile *p, char *why, size_t len);
+/* oomlab bench, before anything starts: BROK when it cannot. */
+void bench_run_check(struct run_ctx *c);
+/* After the ramp: what validation could not tell (-1 above) and no
+ * reclaim phase happened: BROK with the figures measured. */
+void bench_run_ramped(struct run_ctx *c);
+/* observe's poll timeout: 1 ms while a victim's usage drop is awaited. */
+int bench_run_wait_ms(const struct run_ctx *c, int normal_ms);
 
 /* After the memcg exists, before any worker: open what the run watches.
  * Never stops the run: what cannot be had is said in the document. */

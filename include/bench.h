@@ -15,13 +15,17 @@
  *     "kill_chain": [{"victim", "pid", "first_reclaim_ms", "oom_event_ms",
  *                     "mark_victim_ms", "kmsg_ms", "pidfd_ms",
  *                     "usage_drop_ms", "reaped_ms"}],   ms from the trigger, null = not seen
- *     "timeline": [{"t_ms", "usage_bytes", "rss_bytes": {NAME: N}}]
+ *     "timeline": [{"t_ms", "usage_bytes", "rss_bytes": {NAME: N}}],
+ *     "events": [{"t_ms", "kind", "task", "pid", "dur_ms"}],   time order
+ *     "timeline_info": {"every_ms", "decimations", "events_dropped"}
  *   }
  *   H = {"count", "mean_ns", "min_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
  *        "max_ns", "buckets": [[LO_NS, HI_NS, COUNT], ...]}  (non-empty buckets)
  *
  * PHASE is below_limit, reclaim, swap, oom (enum sb_lat_phase); all four
- * are always present.
+ * are always present. An event's kind is one of bench_ev_names (enum
+ * bench_ev_kind); dur_ms is a stall's length, null for instants; task and
+ * pid are the victim's (a kill) or the stalled task's, null if not known.
  */
 #ifndef OOMLAB_BENCH_H
 #define OOMLAB_BENCH_H
@@ -61,6 +65,27 @@ struct bench_sample {
 	const uint64_t *rss_bytes; /* one per worker, in->workers order */
 };
 
+enum bench_ev_kind {
+	BENCH_EV_MEMCG_RECLAIM,	 /* a memcg reclaim stall (begin, duration) */
+	BENCH_EV_DIRECT_RECLAIM, /* a global direct reclaim stall */
+	BENCH_EV_THROTTLED,	 /* reclaim throttling (its start, the sleep) */
+	BENCH_EV_OOM_EVENT,	 /* the memcg's OOM notification seen */
+	BENCH_EV_MARK_VICTIM,	 /* oom/mark_victim */
+	BENCH_EV_KMSG_KILL,	 /* the kernel's kill line */
+	BENCH_EV_USAGE_DROP,	 /* the victim's memory left the memcg */
+	BENCH_EV_PIDFD,		 /* pidfd readable: the victim is dead */
+	BENCH_EV_REAPED,	 /* oom/finish_task_reaping */
+	BENCH_EV_NKINDS,
+};
+
+struct bench_event {
+	uint64_t t_ns;
+	uint64_t dur_ns; /* stalls; 0 for instants */
+	enum bench_ev_kind kind;
+	int32_t pid;	  /* 0 = not known */
+	const char *task; /* NULL = not known */
+};
+
 struct bench_in {
 	uint64_t t0_ns; /* the trigger: times are ms from here */
 	const struct bench_worker *workers;
@@ -75,10 +100,17 @@ struct bench_in {
 	size_t nkills;
 	const struct bench_sample *timeline;
 	size_t ntimeline;
+	uint64_t timeline_every_ns; /* the samples' interval (after decimation) */
+	unsigned timeline_decimations;
+	const struct bench_event *events; /* time order */
+	size_t nevents;
+	uint64_t events_dropped;
 };
 
 /* "below_limit", "reclaim", "swap", "oom"; NULL past the end. */
 const char *bench_phase_name(enum sb_lat_phase p);
+/* "memcg_reclaim", ..., "reaped"; NULL past the end. */
+const char *bench_ev_name(enum bench_ev_kind k);
 /* H of one histogram (above). NULL on allocation failure. */
 json_t *bench_hist_json(const struct hist *h);
 /* The whole section. 0 or -ENOMEM; *ret untouched on failure. */

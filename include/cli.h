@@ -34,11 +34,20 @@ int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_cr
  * field: what; -EINVAL if any. */
 int cli_check_knobs(struct profile *const *ps, int np, bool in_vm);
 
+/*
+ * --wait-memfree SIZE (a suite's jobs: admission.h): wait until
+ * MemAvailable covers SIZE and the needs of the suite's other admitted
+ * jobs ($OOMLAB_ADMISSION), saying once that it waits and why, and how
+ * long it waited. 0, or -errno after logging the cause.
+ */
+int cli_wait_memfree(const char *size);
+
 /* `oomlab run`: what its options say. */
 struct cli_run_opts {
 	const char *results_dir; /* NULL: results */
 	const char *json, *junit;
 	bool tap, quiet, no_json;
+	const char *plot_dir; /* oomlab bench --plot DIR: the SVGs (bench-plot.h), NULL */
 	struct run_opts run;
 };
 /* Load, validate and run each profile; write results; the exit code. */

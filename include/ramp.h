@@ -20,7 +20,7 @@ int ramp_scoreboard_create(struct run_ctx *c, unsigned nslots);
  * Sleep ms, or less: until c->deadline_ns or an interrupt. 0 when slept
  * in full, -ETIMEDOUT at the deadline, -EINTR on runner_interrupted.
  */
-int ramp_sleep(const struct run_ctx *c, uint64_t ms);
+int ramp_sleep(struct run_ctx *c, uint64_t ms);
 
 /* Spawn every instance; BROK/SKIP with the cause, BROK at the timeout or an
  * interrupt (start delays included). */

@@ -22,6 +22,8 @@ enum run_event {
 	RUN_EV_KILL, /* idx: index into r->kills */
 };
 
+struct progress;
+
 struct run_opts {
 	enum oom_era era; /* OOM_ERA_AUTO = from uname */
 	bool in_vm;	  /* inside an oomlab guest: global OOM allowed */
@@ -32,6 +34,9 @@ struct run_opts {
 	void (*on_event)(const struct run *r, enum run_event ev, unsigned idx,
 			 const uint64_t *touched, void *arg);
 	void *arg;
+	/* a status line on a terminal during ramp and observe (progress.h);
+	 * NULL: none */
+	struct progress *progress;
 };
 
 /* Set by the signal handlers of main: the run stops, cleans up, BROK. */

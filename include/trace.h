@@ -77,6 +77,21 @@ struct tr_pending {
 	uint64_t begin_ns;
 };
 
+/* One stall, for the bench timeline: the first TR_MAX_SPANS are kept. */
+enum tr_span_kind {
+	TR_SPAN_MEMCG,
+	TR_SPAN_DIRECT,
+	TR_SPAN_THROTTLED
+};
+#define TR_MAX_SPANS 4096
+
+struct tr_span {
+	uint64_t begin_ns, dur_ns;
+	int32_t pid;
+	char comm[16];
+	enum tr_span_kind kind;
+};
+
 struct tr_stalls {
 	struct hist memcg_reclaim; /* begin..end per task, ns */
 	struct hist direct_reclaim;
@@ -91,6 +106,9 @@ struct tr_stalls {
 	uint64_t first_stall_ns; /* the first reclaim begin or throttle, 0 = none */
 	struct tr_victim *victims;
 	size_t nvictims;
+	struct tr_span *spans; /* in the order they ended */
+	size_t nspans, cap_spans;
+	uint64_t spans_dropped; /* past TR_MAX_SPANS */
 	/* open begins, one per task and kind */
 	struct tr_pending *pending;
 	size_t npending, cap_pending, cap_victims;

@@ -77,6 +77,7 @@ struct world {
 	struct bench_kill kill;
 	uint64_t rss[2][2];
 	struct bench_sample tl[2];
+	struct bench_event ev[2];
 	struct bench_in in;
 };
 
@@ -131,6 +132,18 @@ static void world_init(struct world *x)
 		.nkills = 1,
 		.timeline = x->tl,
 		.ntimeline = 2,
+		.timeline_every_ns = 5000000,
+		.events = x->ev,
+		.nevents = 2,
+	};
+	/* before the trigger: negative; a stall has its length */
+	x->ev[0] = (struct bench_event){ .t_ns = T0 - 1500000,
+					 .dur_ns = 42000,
+					 .kind = BENCH_EV_MEMCG_RECLAIM,
+					 .pid = 622,
+					 .task = "cache" };
+	x->ev[1] = (struct bench_event){
+		.t_ns = x->kill.kmsg_ns, .kind = BENCH_EV_KMSG_KILL, .pid = 654, .task = "anon.1"
 	};
 }
 
@@ -216,6 +229,18 @@ static void test_section(void **state)
 	assert_int_equal(geti(b, "timeline/1/usage_bytes"), 63 * MIB);
 	assert_int_equal(geti(b, "timeline/0/rss_bytes/anon.1"), 10 * MIB);
 	assert_int_equal(geti(b, "timeline/1/rss_bytes/anon.1"), 0);
+	assert_near(getr(b, "timeline_info/every_ms"), 5.0);
+	assert_int_equal(geti(b, "timeline_info/decimations"), 0);
+
+	/* events on the same axis */
+	assert_int_equal(json_array_size(get(b, "events")), 2);
+	assert_near(getr(b, "events/0/t_ms"), -1.5);
+	assert_string_equal(json_string_value(get(b, "events/0/kind")), "memcg_reclaim");
+	assert_near(getr(b, "events/0/dur_ms"), 0.042);
+	assert_string_equal(json_string_value(get(b, "events/1/kind")), "kmsg_kill");
+	assert_string_equal(json_string_value(get(b, "events/1/task")), "anon.1");
+	assert_int_equal(geti(b, "events/1/pid"), 654);
+	assert_true(json_is_null(get(b, "events/1/dur_ms")));
 	json_decref(b);
 	world_free(&x);
 }

@@ -171,6 +171,18 @@ static void test_mm_sharers_die(void **state)
 	d = sharers_doc("fail", "alive", 2);
 	assert_int_equal(judge_answer(CLAIM_JUDGE_MM_SHARERS_DIE, d), ANSWER_REFUTED);
 	json_decref(d);
+	/* a later OOM killed the bystander after the sharers died: the
+	 * run FAILs its "survives", the claim (about the victim's mm) holds */
+	d = sharers_doc("fail", "killed", 2);
+	json_object_set_new(json_array_get(json_object_get(d, "workers"), 1), "killed",
+			    json_true());
+	add_kill(d, "other", 504, KILLED_LINE);
+	assert_int_equal(judge_answer(CLAIM_JUDGE_MM_SHARERS_DIE, d), ANSWER_CONFIRMED);
+	json_decref(d);
+	/* dead, but no kill of its mm was logged: not the claim's question */
+	d = sharers_doc("fail", "exited 1", 2);
+	assert_int_equal(judge_answer(CLAIM_JUDGE_MM_SHARERS_DIE, d), ANSWER_BROKEN);
+	json_decref(d);
 	/* the run's own SKIP wins over any judge */
 	d = sharers_doc("skip", "alive", 0);
 	assert_int_equal(judge_answer(CLAIM_JUDGE_MM_SHARERS_DIE, d), ANSWER_SKIP);

@@ -151,6 +151,8 @@ static void test_pair_fixture(void **state)
 	assert_int_equal(s.count, 6);
 	assert_int_equal(st.throttled.sum_ns, (0 + 0 + 4000 + 28000 + 32000 + 8000) * 1000ULL);
 	assert_int_equal(s.max_ns, 32000000);
+	/* every pair and throttle is a span of the timeline */
+	assert_int_equal(st.nspans, 276 + 6);
 
 	/* the first stall: the first memcg reclaim begin */
 	assert_int_equal(st.first_stall_ns, 842813555000ULL);
@@ -257,6 +259,17 @@ static void test_pair_synthetic(void **state)
 	assert_int_equal(v->mark_ns, 1005000000ULL);
 	assert_int_equal(v->reap_start_ns, 3005000000ULL);
 	assert_int_equal(v->reap_end_ns, 3005900000ULL);
+	/* the timeline's stalls, in the order they ended, each where it began */
+	assert_int_equal(st.nspans, 3);
+	assert_int_equal(st.spans[0].kind, TR_SPAN_DIRECT);
+	assert_int_equal(st.spans[0].begin_ns, 1000020000ULL);
+	assert_int_equal(st.spans[0].dur_ns, 500000);
+	assert_string_equal(st.spans[0].comm, "b");
+	assert_int_equal(st.spans[1].pid, 10);
+	assert_int_equal(st.spans[1].dur_ns, 2000000);
+	assert_int_equal(st.spans[2].kind, TR_SPAN_MEMCG);
+	assert_int_equal(st.spans[2].begin_ns, 1004000000ULL);
+	assert_int_equal(st.spans_dropped, 0);
 	tr_stalls_free(&st);
 }
 
