@@ -20,6 +20,7 @@
 #include "rlimits.h"
 #include "runner.h"
 #include "suite.h"
+#include "sysctls.h"
 #include "util.h"
 #include "vm.h"
 
@@ -91,6 +92,15 @@ static int cmd_check(int argc, char **argv)
 			if (rlimit_unsettable(&ps[i]->workers[w], &env, why, sizeof(why)))
 				printf("%s:%d: warning: %s: the run SKIPs here\n", argv[i + 1],
 				       ps[i]->workers[w].line, why);
+		}
+		{
+			/* legal in a guest (vm run/bench), refused by run on the host */
+			struct profile_error ke = { 0 };
+			char kb[700];
+
+			if (ps[i] && !oomlab_detect_vm() && knobs_check_host(ps[i], &ke) < 0)
+				printf("%s (warning: oomlab run/bench refuse it here)\n",
+				       profile_error_str(&ke, kb, sizeof(kb)));
 		}
 		profile_free(ps[i]);
 	}

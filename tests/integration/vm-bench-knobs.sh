@@ -20,6 +20,10 @@ for cmd in run bench "bench --repeat 3"; do
 		fail "oomlab $cmd: reason: $(cat "$TMP/out")"
 done
 [ "$(cat /proc/sys/vm/swappiness)" = "$swp" ] || fail "the host's swappiness changed"
+# check: legal (a guest may run it), but said in advance
+"$OOMLAB" check "$TMP/host.ini" >"$TMP/out" 2>&1 || fail "check: exit $?: $(cat "$TMP/out")"
+grep -q "^$TMP/host.ini:4: sysctl.vm.swappiness: .*(warning: oomlab run/bench refuse it here)" \
+	"$TMP/out" || fail "check gave no warning: $(cat "$TMP/out")"
 vm_need
 # before a boot: 5.10 has no MGLRU (no boot is made, so this is cheap)
 mk() { printf '[profile]\nneeds = vm\nmemory_limit = 32M\ntimeout = 20s\n%s\n[worker a]\npattern = mmap\nsize = 8M\nexpect = killed 1\n' "$1" >"$TMP/$2.ini"; }
