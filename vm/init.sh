@@ -77,6 +77,11 @@ done
 
 pass=0 fail=0 brok=0 skip=0
 [ -n "$FROM" ] && read -r pass fail brok skip < /tmp/oomlab-counts
+# Run-major (A1 B1 A2 B2 ...): the host's load drifts, and under TCG the
+# guest's speed with it; interleaved, the drift spreads over every profile
+# instead of biasing the last (as oomlab bench --repeat on a host).
+run=1
+while [ $run -le $repeat ]; do
 while read -r idx swap path; do
 	[ -n "$FROM" ] && [ "$idx" -lt "$FROM" ] && continue
 	# init_hog = NM: PID 1 must hold N MiB while this profile runs, so
@@ -89,8 +94,6 @@ while read -r idx swap path; do
 		exec "$(command -v oomlab-worker)" --pattern init --size "${hog}M" --name init \
 			--quiet -- /bin/sh "$0" --from "$idx"
 	fi
-	run=1
-	while [ $run -le $repeat ]; do
 	dir=/results/$idx/$run
 	mkdir -p "$dir"
 	rc=
@@ -117,8 +120,6 @@ while read -r idx swap path; do
 		say "@@OOMLAB-RESULT $idx $rc - 0"
 	fi
 	say "@@END"
-	run=$((run + 1))
-	done
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	1) fail=$((fail + 1)) ;;
@@ -126,6 +127,8 @@ while read -r idx swap path; do
 	*) brok=$((brok + 1)) ;;
 	esac
 done < /etc/oomlab/manifest
+run=$((run + 1))
+done
 
 if [ $brok -gt 0 ]; then agg=2
 elif [ $fail -gt 0 ]; then agg=1
