@@ -6,10 +6,18 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-vm.sh"
 vm_need
-VM_CMD=bench vm_run 0 --repeat 3 "$TOP/profiles/bench/anon-oom.ini"
+# two profiles: the guest runs them in rounds (0 1 0 1 0 1 on ttyS1)
+mkdir -p "$TMP/b"
+sed 's/^size = 56M/size = 48M/' "$TOP/profiles/bench/anon-oom.ini" >"$TMP/b/anon-small.ini"
+VM_CMD=bench vm_run 0 --repeat 3 --keep "$TOP/profiles/bench/anon-oom.ini" "$TMP/b/anon-small.ini"
 [ "$(grep -c 'booting' "$TMP/out")" = 1 ] || fail "not one boot: $(grep booting "$TMP/out")"
+kept=$(sed -n 's/.*kept \(.*\) (initramfs.*/\1/p' "$TMP/out")
+order=$(awk '/^@@OOMLAB-RESULT/ {printf "%s ", $2}' "$kept/results.log")
+rm -rf "$kept"
+[ "$order" = "0 1 0 1 0 1 " ] || fail "runs not in rounds: $order"
 n=$(ls "$TMP"/res/anon-oom-*.json | grep -vc summary)
 [ "$n" = 3 ] || fail "$n result documents, expected 3: $(ls "$TMP/res")"
+ls "$TMP"/res/anon-small-summary-*.json >/dev/null 2>&1 || fail "no summary of anon-small"
 s=$(ls "$TMP"/res/anon-oom-summary-*.json 2>/dev/null | head -n 1)
 [ -n "$s" ] || fail "no summary document: $(ls "$TMP/res")"
 [ "$(jq -r .kind "$s")" = oomlab-bench-summary ] || fail "$s: kind $(jq -r .kind "$s")"
