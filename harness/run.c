@@ -55,10 +55,12 @@ void run_free_notes(struct run *r)
 	r->nnotes = 0;
 	json_decref(r->bench);
 	r->bench = NULL;
-	/* the services' trees (svc.h) are kept for the results until here */
+	/* the services and trees are kept for the results until here */
 	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
 		free(r->inst[i].svc);
 		r->inst[i].svc = NULL;
+		free(r->inst[i].tree);
+		r->inst[i].tree = NULL;
 	}
 }
 

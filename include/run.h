@@ -57,7 +57,8 @@ struct instance {
 	pid_t child_pids[16];
 	unsigned child_dead;  /* of those, dead when observing ended */
 	bool skip_ramp_wait;  /* command worker without size */
-	struct svc_inst *svc; /* a command worker's leaf, output, tree (svc.h); NULL */
+	struct svc_inst *svc; /* a command worker's leaf, output (svc.h); NULL */
+	struct ptree *tree;   /* its processes, each a candidate (ptree.h); NULL */
 	bool outside_domain;  /* its group is not in the OOM domain: no candidate */
 	bool group_kill;      /* memory.oom.group: dies with the victim */
 };
