@@ -143,6 +143,13 @@ out:
 	cap_free(cur);
 }
 
+int spawn_identity_pre_exec(const struct child_process *cp, void *spec)
+{
+	if (spec)
+		apply_identity(spec, cp);
+	return 0;
+}
+
 /*
  * In the child, before exec: the controls only the process itself can
  * set. PDEATHSIG, stdio and the scoreboard fd are the child API's part.

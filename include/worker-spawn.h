@@ -51,6 +51,15 @@ enum spawn_fail {
 int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 		   enum spawn_fail *ret_fail, char *errbuf, size_t errlen);
 
+struct child_process;
+/*
+ * A child API pre-exec hook (child.h) giving a process the worker's
+ * identity only: spec's user (uid, gid) and caps, as apply_identity sets
+ * them for the worker itself. For the commands that act for a worker
+ * (ready_cmd), so they see what it sees (its files, its sockets).
+ */
+int spawn_identity_pre_exec(const struct child_process *cp, void *spec);
+
 /* argv for oomlab-worker running spec under name; free with argv_free. */
 char **worker_argv(const char *worker_path, const struct worker_spec *spec, const char *name);
 void argv_free(char **argv);
