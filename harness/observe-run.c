@@ -74,6 +74,14 @@ bool observe_reap(struct run_ctx *c, struct instance *in)
 	return true;
 }
 
+bool observe_any_exited(void)
+{
+	siginfo_t si = { 0 };
+
+	/* an error (ECHILD: no children at all) says nothing to reap */
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0;
+}
+
 /* Which of the workers' children died with them (claims 8 and 9): gone
  * from /proc, or a zombie waiting for its reaper. */
 static void children_dead(struct run *r)
@@ -122,8 +130,9 @@ void observe(struct run_ctx *c)
 		if (run_stopped(r))
 			break; /* the machine, not the memcg, ran out */
 		bench_run_poll(c);
-		for (unsigned i = 0; i < r->ninst; i++)
-			observe_reap(c, &r->inst[i]);
+		if (observe_any_exited())
+			for (unsigned i = 0; i < r->ninst; i++)
+				observe_reap(c, &r->inst[i]);
 		if (r->panicked && !settle_until)
 			settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 
