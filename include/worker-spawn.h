@@ -36,7 +36,19 @@ struct spawn_req {
 	int out_fd;	      /* > 0: stdout+stderr go here (a service's memfd) */
 	uint64_t deadline_ns; /* the run's (now_ns()); 0 = none: bounds cpu_burn */
 	const volatile sig_atomic_t *interrupted; /* set: kill the child, -EINTR */
+	/* > 0: the child puts RLIMIT_NOFILE's soft limit back to this before
+	 * exec (the harness raised its own for the workers' pidfds) */
+	uint64_t nofile_soft;
 };
+
+/*
+ * The harness holds a pidfd per worker: make RLIMIT_NOFILE's soft limit
+ * room for n of them and `spare` more, up to the hard limit (raising the
+ * soft limit needs no privilege). 0, with *ret_old_soft the soft limit
+ * before (0 when it was not changed); -EMFILE when the hard limit is too
+ * low, with *ret_hard.
+ */
+int spawn_fd_room(unsigned n, unsigned spare, uint64_t *ret_old_soft, uint64_t *ret_hard);
 
 enum spawn_fail {
 	SPAWN_OK = 0,
