@@ -455,6 +455,9 @@ struct json_t *results_json(const struct run *r)
 	jset(doc, "notes", a, &bad);
 
 	jset(doc, "ramp_ms", jreal(r->ramp_ms), &bad);
+	jset(doc, "spawn_ms", jreal(r->spawn_ms), &bad);
+	jset(doc, "snapshot_ms", jreal(r->snapshot_ms), &bad);
+	jset(doc, "ranked_ms", jreal(r->ranked_ms), &bad);
 	jset(doc, "wall_ms", jreal(r->wall_ms), &bad);
 
 	a = json_array();

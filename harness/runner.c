@@ -107,6 +107,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 		.pressure_pidfd = -1,
 		.page_size = page > 0 ? (uint64_t)page : 4096,
 	};
+	uint64_t t_setup = 0, t_spawn, t_snap;
 	int e;
 
 	r->profile = p;
@@ -141,6 +142,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	cgroup_setup(&c);
 	if (run_stopped(r))
 		goto out;
+	t_setup = now_ns();
 	groups_setup(&c);
 	if (run_stopped(r))
 		goto out;
@@ -161,16 +163,22 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 			 "only, without the kernel's own record",
 			 strerror(-e));
 
+	t_spawn = now_ns();
 	ramp_spawn_all(&c);
 	if (run_stopped(r))
 		goto out;
+	r->spawn_ms = (double)(now_ns() - t_spawn) / 1e6;
 	ramp(&c);
 	bench_run_ramped(&c);
 	if (run_stopped(r) || r->alloc_failed)
 		goto out;
+	t_snap = now_ns();
 	snapshot(&c);
 	if (run_stopped(r))
 		goto out;
+	/* the many-workers benchmark's figure: leaves, spawn, ramp, ranking */
+	r->snapshot_ms = (double)(now_ns() - t_snap) / 1e6;
+	r->ranked_ms = (double)(now_ns() - t_setup) / 1e6;
 	trigger(&c);
 	if (run_stopped(r))
 		goto out;

@@ -16,7 +16,7 @@
 #include "scoreboard.h"
 
 /* the run's cgroup, its groups, one leaf per worker and the pressure's */
-#define PATTERN_MAX_OOM_COUNTERS 288
+#define PATTERN_MAX_OOM_COUNTERS 1042 /* RUN_MAX_INSTANCES + PROFILE_MAX_GROUPS + 2 */
 
 struct worker_opts {
 	const char *name;     /* comm, <= 15 chars */

@@ -17,7 +17,7 @@
 #include "kmsg.h"
 #include "profile.h"
 
-#define RUN_MAX_INSTANCES 256
+#define RUN_MAX_INSTANCES 1024 /* profile.c MAX_INSTANCES; count <= 512 */
 #define RUN_MAX_KILLS 256
 #define RUN_MAX_NOTES 64
 
@@ -87,6 +87,9 @@ struct run {
 	uint64_t t_trigger_ns;
 	uint64_t t_end_ns;
 	double ramp_ms;
+	double spawn_ms;    /* ramp_spawn_all: every worker started */
+	double snapshot_ms; /* the snapshot and the model's ranking */
+	double ranked_ms;   /* from the workers' leaves to the ranking done */
 	double wall_ms;
 	const char *trigger_used; /* e.g. "pressure" (v1 fallback noted) */
 	bool in_vm;		  /* ran inside an oomlab VM guest */
