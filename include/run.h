@@ -61,6 +61,8 @@ struct instance {
 	struct ptree *tree;   /* its processes, each a candidate (ptree.h); NULL */
 	bool outside_domain;  /* its group is not in the OOM domain: no candidate */
 	bool group_kill;      /* memory.oom.group: dies with the victim */
+	/* when observe entered the poll that saw it die (bench's kill chain), 0 */
+	uint64_t reaped_poll_ns;
 };
 
 /* A kill as the kernel recorded it (kmsg), matched to an instance. */
