@@ -5,7 +5,9 @@
  * victims are dead, the trigger is spent, a BROK, or the timeout.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -102,29 +104,77 @@ static void children_dead(struct run *r)
 	}
 }
 
+/*
+ * The kill is seen when observe's poll wakes on the victim's pidfd; on a
+ * busy machine that wake-up waits for a CPU behind the workers and
+ * everything else (measured here, 2 CPUs under load: 1-5 ms from the
+ * victim's last switch to the harness's waitid at nice 0). Observing, the
+ * harness runs 10 nice levels above where it was (CAP_SYS_NICE; without
+ * it, as it was): it sleeps in poll nearly all the time, so the CPU it
+ * takes from the workers is its few microseconds per wake-up. Nothing is
+ * spawned while observing, so no worker inherits it; restored after.
+ */
+#define OBSERVE_NICE_BOOST 10
+
+static int observe_boost(void)
+{
+	int old;
+
+	errno = 0;
+	old = getpriority(PRIO_PROCESS, 0);
+	if (old == -1 && errno)
+		return INT_MIN;
+	if (setpriority(PRIO_PROCESS, 0,
+			old - OBSERVE_NICE_BOOST < -20 ? -20 : old - OBSERVE_NICE_BOOST) < 0)
+		return INT_MIN;
+	return old;
+}
+
+static void observe_unboost(int old)
+{
+	if (old != INT_MIN)
+		(void)setpriority(PRIO_PROCESS, 0, old);
+}
+
 void observe(struct run_ctx *c)
 {
 	struct run *r = c->r;
 	unsigned seen_deaths = 0;
 	uint64_t settle_until = 0;
+	int nice0 = observe_boost();
 
 	for (;;) {
 		struct pollfd pfd[RUN_MAX_INSTANCES + 3];
-		unsigned n = 0, d;
+		unsigned who[RUN_MAX_INSTANCES], n = 0, nw, d;
+		uint64_t t_poll;
 		short ev = 0;
 		int ofd = bench_run_fd(c, &ev);
 
 		for (unsigned i = 0; i < r->ninst; i++)
-			if (r->inst[i].pidfd >= 0)
+			if (r->inst[i].pidfd >= 0) {
+				who[n] = i;
 				pfd[n++] =
 					(struct pollfd){ .fd = r->inst[i].pidfd, .events = POLLIN };
+			}
+		nw = n;
 		if (c->pressure_pidfd >= 0)
 			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
 		if (c->km)
 			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
 		if (ofd >= 0) /* the OOM notification's time: bench's kill chain */
 			pfd[n++] = (struct pollfd){ .fd = ofd, .events = ev };
+		t_poll = now_ns();
 		poll(pfd, n, bench_run_wait_ms(c, 5));
+		/*
+		 * A readable pidfd first: its waitid time is the kill chain's
+		 * pidfd_ms ("the kill is seen"), so it is taken as poll returns,
+		 * not after the kmsg drain and the counters (an OOM report is
+		 * some 50 kmsg records to parse).
+		 */
+		for (unsigned k = 0; k < nw; k++)
+			if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR) &&
+			    observe_reap(c, &r->inst[who[k]]))
+				r->inst[who[k]].reaped_poll_ns = t_poll;
 
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
@@ -169,6 +219,7 @@ void observe(struct run_ctx *c)
 			break;
 		}
 	}
+	observe_unboost(nice0);
 	observe_kmsg_drain(c);
 	if (c->km)
 		attrib_end(&c->att, r);
