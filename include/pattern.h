@@ -31,6 +31,9 @@ struct worker_opts {
 	 * counts a kill only in the victim's own memcg: one file per memcg) */
 	const char *oom_counter[PATTERN_MAX_OOM_COUNTERS];
 	unsigned noom_counters;
+	/* pressure: a v1 memcg directory whose OOM notification says when
+	 * to read those (stressors/pressure.c); NULL: after every step */
+	const char *oom_notify;
 	uint64_t chunk;	      /* pressure: bytes per step */
 	struct sb_slot *slot; /* never NULL: a private dummy when standalone */
 	bool quiet;
