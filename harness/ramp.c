@@ -77,23 +77,24 @@ int ramp_sleep(struct run_ctx *c, uint64_t ms)
 	}
 }
 
-/* pidfds the harness holds besides the workers': pressure, kmsg, oomwatch,
- * the error pipe of a spawn, services' memfds and pipes, stdio */
+/* fds the harness holds besides two per worker (its pidfd, and for
+ * `oomlab bench` the timeline's fd on its leaf's usage): pressure, kmsg,
+ * oomwatch, the error pipe of a spawn, services' memfds and pipes, stdio */
 #define SPARE_FDS 64
 
 void ramp_spawn_all(struct run_ctx *c)
 {
 	struct run *r = c->r;
 	uint64_t nofile_soft = 0, hard = 0;
-	int e0 = spawn_fd_room(r->ninst, SPARE_FDS, &nofile_soft, &hard);
+	int e0 = spawn_fd_room(2 * r->ninst, SPARE_FDS, &nofile_soft, &hard);
 
 	/* a pidfd per worker (512 with count = 512): the default soft limit
 	 * of 1024 is near, and the hard limit may be lower */
 	if (e0 == -EMFILE)
 		return run_set_outcome(r, OUTCOME_BROK,
-				       "%u workers need %u file descriptors (a pidfd each), "
+				       "%u workers need %u file descriptors (two each), "
 				       "RLIMIT_NOFILE's hard limit is %" PRIu64,
-				       r->ninst, r->ninst + SPARE_FDS, hard);
+				       r->ninst, 2 * r->ninst + SPARE_FDS, hard);
 
 	for (unsigned i = 0; i < r->ninst && !run_stopped(r); i++) {
 		struct instance *in = &r->inst[i];
