@@ -264,6 +264,7 @@ static int write_summary(const json_t *s, const char *dir, const char *json_out,
 struct scen_runs {
 	char **paths; /* result documents with a bench section */
 	size_t n;
+	bool skipped; /* its first run SKIPped: not run again */
 };
 
 static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np, char **paths)
@@ -296,11 +297,14 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 	for (unsigned rep = 0; rep < repeat; rep++)
 		for (size_t i = 0; i < np; i++) {
 			_cleanup_free_ char *written = NULL;
-			struct run *r = calloc(1, sizeof(*r));
+			struct run *r;
 			char scen[256];
 			uint64_t t = now_ns();
 			int e;
 
+			if (sr[i].skipped)
+				continue;
+			r = calloc(1, sizeof(*r));
 			if (!r)
 				goto out;
 			pg.k = nout + 1;
@@ -335,6 +339,14 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 					bench_print_table(r->bench, stdout);
 			}
 			fflush(stdout);
+			/* A SKIP is the preflight's, from what this machine
+			 * lacks (a VM, cgroup v2): every repeat would SKIP
+			 * alike, so the scenario is not run again. */
+			if (r->outcome == OUTCOME_SKIP && !sr[i].n) {
+				printf("    %s: not run again\n", r->reason);
+				sr[i].skipped = true;
+				pg.total -= repeat - rep - 1;
+			}
 			/* a run stopped before it measured (SKIP, an early BROK)
 			 * has no figures to summarize */
 			if (written && r->bench &&
@@ -350,6 +362,10 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 		char why[700];
 		int e;
 
+		if (sr[i].skipped) {
+			printf("\n%s: SKIP: no summary\n", ps[i]->path);
+			continue;
+		}
 		if (!sr[i].n) {
 			log_err(0, "%s: no run has a bench section: no summary", ps[i]->path);
 			rc = 2;
