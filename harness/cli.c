@@ -292,6 +292,14 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 				outs[i] = OUTCOME_BROK;
 			}
 		}
+		/* OOMLAB_TIMINGS=1: where the run's time went, on stderr (the
+		 * guest's init sets it when the host asked: vm run --timings) */
+		if (getenv("OOMLAB_TIMINGS")) {
+			char tl[400];
+
+			if (run_timings_str(r, now_ns(), tl, sizeof(tl)) == 0)
+				log_info("%s", tl);
+		}
 		if (!quiet && !tap) {
 			results_print_table(r, stdout);
 			if (r->bench)

@@ -45,6 +45,9 @@ struct vm_opts {
 	bool bench;	 /* oomlab vm bench: `oomlab bench` in the guest */
 	unsigned repeat; /* bench: runs per profile (1) */
 	bool fresh;	 /* bench: a boot per run, not N runs in one boot */
+	bool timings;	     /* --timings: where the time goes, host and guest */
+	uint64_t t_start_ns; /* vm run entered */
+	uint64_t t_ready_ns; /* kernel found, accelerator known */
 };
 
 struct item {
@@ -76,6 +79,7 @@ static void usage(FILE *f)
 	      "  --results-dir DIR      where results go (default results)\n"
 	      "  --keep                 keep the initramfs and logs; print where\n"
 	      "  --wait-memfree SIZE    first wait until SIZE of memory is free (a suite's job)\n"
+	      "  --timings              print where the time went (host and guest stages)\n"
 	      "bench: `oomlab bench` in the guest (docs/bench.md)\n"
 	      "  --repeat N             N runs per profile, in one boot (default 1)\n"
 	      "  --fresh                a boot per run instead\n"
@@ -503,6 +507,51 @@ static bool guest_bad_input(const char *console, const char *guest_path, struct 
 	return found;
 }
 
+/*
+ * --timings: the guest's stamps from the console ("@@OOMLAB-T STAGE
+ * SECONDS" from init, "timings: ..." from oomlab run, both on the guest's
+ * clock: seconds since boot) and the host's own marks. What QEMU's wall
+ * time holds beyond the guest's last stamp is QEMU's start, the firmware
+ * and the kernel's decompression (before the guest clock runs) and the
+ * reboot.
+ */
+static void print_timings(const struct vm_opts *o, const char *console, double init_ms,
+			  double qemu_ms, uint64_t t_boot_ns, uint64_t t_qemu_ns, uint64_t t_end_ns)
+{
+	char line[1024] = "", *w = line;
+	double prev = 0, last = 0;
+	const char *p = console;
+
+	log_info("timings, host (ms): start to kernel and accel %.1f, initramfs %.1f, "
+		 "qemu %.1f, results %.1f; total %.1f",
+		 (double)(o->t_ready_ns - o->t_start_ns) / 1e6, init_ms, qemu_ms,
+		 (double)(t_end_ns - t_qemu_ns) / 1e6, (double)(t_end_ns - o->t_start_ns) / 1e6);
+	(void)t_boot_ns;
+	while (p && (p = strstr(p, "@@OOMLAB-T ")) != NULL) {
+		char stage[32];
+		double sec;
+
+		p += 11;
+		if (sscanf(p, "%31s %lf", stage, &sec) != 2)
+			continue;
+		w += snprintf(w, sizeof(line) - (size_t)(w - line), "%s%s %.2f", *line ? ", " : "",
+			      stage, sec - prev);
+		if (w >= line + sizeof(line))
+			break;
+		prev = last = sec;
+	}
+	log_info("timings, guest (s, each since the one before; init: since boot): %s", line);
+	if (last > 0)
+		log_info("timings: qemu beyond the guest's clock (start, firmware, decompression, "
+			 "reboot): %.2f s",
+			 qemu_ms / 1000 - last);
+	for (p = console; p && (p = strstr(p, "timings: start ")) != NULL; p++) {
+		size_t l = strcspn(p, "\r\n");
+
+		log_info("guest oomlab run %.*s", (int)l, p);
+	}
+}
+
 static void boot_items(const struct env *env, struct item *items, unsigned *idx, unsigned n,
 		       unsigned repeat)
 {
@@ -519,6 +568,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
 	char qerr[256] = "";
+	char bench_args[64] = "";
+	uint64_t t_boot = now_ns(), t_init = 0, t_qemu = 0;
 	int e;
 
 	snprintf(tmp, sizeof(tmp), "%.4000s/oomlab-vm-XXXXXX", td && *td == '/' ? td : "/tmp");
@@ -546,8 +597,14 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		timeout += 60000; /* boot, ramp and reporting under TCG */
 	/* vm/init.sh reads what to run from the kernel command line: the
 	 * manifest stays one line per profile */
-	if (o->bench && asprintf(&append, "oomlab.cmd=bench oomlab.repeat=%u%s%s", repeat,
-				 o->append ? " " : "", o->append ? o->append : "") < 0)
+	if (o->bench)
+		snprintf(bench_args, sizeof(bench_args), " oomlab.cmd=bench oomlab.repeat=%u",
+			 repeat);
+	/* ours first, the user's --append last (it can override them) */
+	if (asprintf(&append, "%s%s%s%s", bench_args,
+		     /* init.sh stamps its stages, oomlab run prints its own */
+		     o->timings ? " oomlab.timings=1" : "", o->append ? " " : "",
+		     o->append ? o->append : "") < 0)
 		append = NULL;
 	if (!mem) {
 		/* --mem not given: sized from the profiles of this boot */
@@ -580,6 +637,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		if (kc && asprintf(&ic, "%s/initramfs", kc) < 0)
 			ic = NULL;
 		e = vm_initramfs_build_cached(&spec, ic, initrd, &hit, err, sizeof(err));
+		t_init = now_ns() - t0;
 		log_debug("initramfs %s in %.1f ms", hit ? "from the cache" : "built",
 			  (double)(now_ns() - t0) / 1e6);
 	}
@@ -605,6 +663,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG", (unsigned long long)(mem / MIB),
 		 o->cpus, n, n == 1 ? "" : "s");
 	e = vm_qemu_run(&q, &b);
+	t_qemu = now_ns();
 	if (e < 0) {
 		log_err(e, "cannot run QEMU");
 		for (unsigned i = 0; i < n; i++)
@@ -716,6 +775,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		}
 		save_console(con, it, o->results_dir);
 	}
+	if (o->timings)
+		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu, now_ns());
 out:
 	if (o->keep)
 		log_info("kept %s (initramfs, console.log, results.log)", tmp);
@@ -806,11 +867,16 @@ static int cmd_run(int argc, char **argv, bool bench)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "fresh", no_argument, NULL, 'f' },
 		{ "wait-memfree", required_argument, NULL, 'W' },
+		{ "timings", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vm_opts o = { .cpus = 1, .results_dir = "results", .bench = bench, .repeat = 1 };
+	struct vm_opts o = { .cpus = 1,
+			     .results_dir = "results",
+			     .bench = bench,
+			     .repeat = 1,
+			     .t_start_ns = now_ns() };
 	struct env env = { .o = &o };
 	struct vm_kernel k;
 	char bindir[PATH_MAX];
@@ -884,6 +950,9 @@ static int cmd_run(int argc, char **argv, bool bench)
 			break;
 		case 'W':
 			wait_memfree = optarg;
+			break;
+		case 'T':
+			o.timings = true;
 			break;
 		case 'v':
 			log_verbose = 1;
@@ -992,6 +1061,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		log_debug("accel auto: %s%s", kvm ? "kvm" : "tcg",
 			  cached ? " (remembered in the cache: oomlab/kvm-probe)" : "");
 	}
+	o.t_ready_ns = now_ns();
 
 	/*
 	 * One boot for all the others, then one each for a profile that

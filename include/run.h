@@ -78,8 +78,24 @@ struct kill_record {
 	char constraint_line[512];
 };
 
+/* Stage boundaries of a run (now_ns(), CLOCK_MONOTONIC, which in a guest
+ * is time since boot): where the time goes, for OOMLAB_TIMINGS. Each mark
+ * is when that stage ended; 0 if it never ran. */
+enum run_stage {
+	RUN_T_START,	/* run_profile entered */
+	RUN_T_SETUP,	/* preflight, sysctls, memcg, groups, scoreboard, kmsg */
+	RUN_T_SPAWN,	/* workers started */
+	RUN_T_RAMP,	/* workers hold their memory */
+	RUN_T_SNAPSHOT, /* ranks read */
+	RUN_T_TRIGGER,	/* trigger started */
+	RUN_T_OBSERVE,	/* kills seen, settled */
+	RUN_T_TEARDOWN, /* workers reaped, memcg removed */
+	RUN_T_N,
+};
+
 struct run {
 	const struct profile *profile;
+	uint64_t t_stage_ns[RUN_T_N];
 	char kernel[128]; /* uname -r */
 	enum oom_era era; /* model used */
 	bool era_forced;  /* --model given */
@@ -131,5 +147,10 @@ const char *outcome_name(enum outcome o);		/* "pass", "fail", "broken", "skip" *
 const char *outcome_word(enum outcome o);		/* "PASS", "FAIL", "BROK", "SKIP" */
 const char *outcome_junit(enum outcome o);		/* "failure", "error", "skipped", NULL */
 int outcome_parse(const char *name, enum outcome *ret); /* outcome_name's inverse */
+/* One line, "timings: start S s; setup MS spawn MS ... results MS ms": the
+ * stage marks as durations (kills: trigger to the last victim reaped;
+ * settle: from then to the end of observing); t_results_ns: when the
+ * result was written (0: not). -ENODATA if the run never started. */
+int run_timings_str(const struct run *r, uint64_t t_results_ns, char *buf, size_t len);
 
 #endif

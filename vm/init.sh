@@ -17,9 +17,20 @@ if [ "$1" = --from ]; then
 fi
 say() { echo "$*" > $OUT; }
 log() { echo "oomlab-init: $*"; }
+# vm run --timings (oomlab.timings=1): stage stamps on the console, in
+# seconds since boot (/proc/uptime, 10 ms steps), and oomlab run's own
+# breakdown (OOMLAB_TIMINGS); the host adds its side and prints both.
+stamp() { :; }
 
 if [ -z "$FROM" ]; then
 mount -t proc proc /proc
+case " $(cat /proc/cmdline) " in
+*" oomlab.timings=1 "*)
+	export OOMLAB_TIMINGS=1
+	stamp() { read -r up _ < /proc/uptime; echo "@@OOMLAB-T $1 $up"; }
+	;;
+esac
+stamp init
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs -o mode=1777 tmp /tmp
@@ -36,6 +47,7 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 stty -F $OUT raw -echo 2>/dev/null
 
 say "@@OOMLAB-BEGIN $(uname -r)"
+stamp setup
 
 fi # setup
 
@@ -101,11 +113,13 @@ while read -r idx swap path; do
 	fi
 	if [ -z "$rc" ]; then
 		cd /
+		stamp run
 		# oomlab itself must survive a global OOM: -1000 (every worker
 		# gets its own adj set by oomlab's spawn, nothing inherits this)
 		(echo -1000 > /proc/self/oom_score_adj; exec oomlab $cmd --results-dir "$dir" "$path" < /dev/null)
 		rc=$?
 	fi
+	stamp ran
 	[ "$swap" != 0 ] && zram_off
 	f=
 	for x in "$dir"/*.json; do [ -f "$x" ] && f=$x; done
@@ -117,6 +131,7 @@ while read -r idx swap path; do
 		say "@@OOMLAB-RESULT $idx $rc - 0"
 	fi
 	say "@@END"
+	stamp sent
 	run=$((run + 1))
 	done
 	case $rc in
@@ -134,5 +149,6 @@ else agg=77
 fi
 say "@@OOMLAB-DONE $agg"
 sync
+stamp reboot
 # reboot=t + -no-reboot: QEMU exits at once (no ACPI poweroff wait)
 reboot -f
