@@ -94,6 +94,14 @@ static int start_qemu(const struct vm_qemu_opts *o, const char *accel_cpu, const
 	argv[n++] = "isa-debug-exit,iobase=0xf4,iosize=0x04";
 	argv[n] = NULL;
 
+	if (o->args_out) {
+		/* the boot as run, to replay (bench/vm-boot.sh boots the same
+		 * machine bare); a debug aid, so a failure to write it is no error */
+		_cleanup_fclose_ FILE *f = fopen(o->args_out, "we");
+
+		for (unsigned i = 0; f && i < n; i++)
+			fprintf(f, "%s\n", argv[i]);
+	}
 	if (log) {
 		lf = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (lf < 0)

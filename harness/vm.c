@@ -409,7 +409,31 @@ struct env {
 	char worker[PATH_MAX];
 	char init[PATH_MAX];
 	enum vm_accel accel; /* resolved */
+	char thp[16];	     /* the kernel's configured THP default, "" unknown */
 };
+
+/*
+ * THP as the kernel is configured (its config beside vmlinuz in the
+ * cache; --kernel FILE has none): the guest's init sets it, because the
+ * kernel switches THP off on machines under 512 MiB (vm/init.sh says why).
+ */
+static void kernel_thp(const struct vm_kernel *k, char *buf, size_t len)
+{
+	_cleanup_free_ char *cfg = NULL;
+	char path[PATH_MAX + 8];
+	const char *sl = strrchr(k->vmlinuz, '/');
+
+	*buf = '\0';
+	if (!sl)
+		return;
+	snprintf(path, sizeof(path), "%.*s/config", (int)(sl - k->vmlinuz), k->vmlinuz);
+	if (read_file_str(path, &cfg) < 0 || !strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE=y\n"))
+		return;
+	if (strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE_ALWAYS=y\n"))
+		snprintf(buf, len, "always");
+	else if (strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE_MADVISE=y\n"))
+		snprintf(buf, len, "madvise");
+}
 
 static void save_console(const char *console, const struct item *it, const char *dir)
 {
@@ -558,7 +582,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const struct vm_opts *o = env->o;
 	const char *td = getenv("TMPDIR");
 	char tmp[PATH_MAX];
-	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], err[512] = "";
+	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], args[PATH_MAX], err[512] = "";
 	struct vm_guest_profile *gp = calloc(n, sizeof(*gp));
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
 	struct vm_stream *st = calloc(1, sizeof(*st));
@@ -584,6 +608,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	snprintf(initrd, sizeof(initrd), "%.4000s/initramfs.cpio", tmp);
 	snprintf(con, sizeof(con), "%.4000s/console.log", tmp);
 	snprintf(res, sizeof(res), "%.4000s/results.log", tmp);
+	snprintf(args, sizeof(args), "%.4000s/qemu.args", tmp);
 	for (unsigned i = 0; i < n; i++) {
 		struct item *it = &items[idx[i]];
 
@@ -600,8 +625,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	if (o->bench)
 		snprintf(bench_args, sizeof(bench_args), " oomlab.cmd=bench oomlab.repeat=%u",
 			 repeat);
-	/* ours first, the user's --append last (it can override them) */
-	if (asprintf(&append, "%s%s%s%s", bench_args,
+	/* ours first, the user's --append last (it can override them: the
+	 * last oomlab.thp= counts) */
+	if (asprintf(&append, "%s%s%s%s%s%s", *env->thp ? "oomlab.thp=" : "", env->thp, bench_args,
 		     /* init.sh stamps its stages, oomlab run prints its own */
 		     o->timings ? " oomlab.timings=1" : "", o->append ? " " : "",
 		     o->append ? o->append : "") < 0)
@@ -658,6 +684,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		.console_log = con,
 		.results_log = res,
 		.timeout_ms = timeout,
+		.args_out = o->keep ? args : NULL,
 	};
 	log_info("booting %s (%s, %llu MiB, %u CPU) with %u profile%s", kname,
 		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG", (unsigned long long)(mem / MIB),
@@ -779,7 +806,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu, now_ns());
 out:
 	if (o->keep)
-		log_info("kept %s (initramfs, console.log, results.log)", tmp);
+		log_info("kept %s (initramfs, console.log, results.log, qemu.args)", tmp);
 	else
 		vm_rmtree(tmp);
 	vm_stream_free(st);
@@ -1048,6 +1075,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		if (bad)
 			goto out;
 	}
+	kernel_thp(&k, env.thp, sizeof(env.thp));
 	cli_install_signals(on_signal);
 
 	env.accel = o.accel;
