@@ -24,7 +24,9 @@ stamp() { :; }
 
 if [ -z "$FROM" ]; then
 mount -t proc proc /proc
-case " $(cat /proc/cmdline) " in
+# read once, with the shell's own read: each fork costs ms under TCG
+read -r cmdline < /proc/cmdline
+case " $cmdline " in
 *" oomlab.timings=1 "*)
 	export OOMLAB_TIMINGS=1
 	stamp() { read -r up _ < /proc/uptime; echo "@@OOMLAB-T $1 $up"; }
@@ -41,7 +43,7 @@ mount -t tmpfs -o mode=1777 tmp /tmp
 # and the guest is that small only to make its OOMs cheap: a real machine
 # running this kernel has THP as configured. It also spares TCG 511 of
 # every 512 anon page faults (a ramp's cost here).
-for a in $(cat /proc/cmdline); do
+for a in $cmdline; do
 	case $a in
 	oomlab.thp=*) thp=${a#oomlab.thp=} ;;
 	esac
@@ -93,7 +95,8 @@ zram_off() {
 # What to run: `oomlab run` (vm run), or `oomlab bench` REPEAT times per
 # profile (vm bench: oomlab.cmd=bench oomlab.repeat=N on the command line).
 cmd=run repeat=1
-for a in $(cat /proc/cmdline); do
+[ -n "$cmdline" ] || read -r cmdline < /proc/cmdline # --from: a new shell
+for a in $cmdline; do
 	case $a in
 	oomlab.cmd=bench) cmd=bench ;;
 	oomlab.repeat=[0-9]*) repeat=${a#oomlab.repeat=} ;;
