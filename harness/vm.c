@@ -592,7 +592,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
 	char qerr[256] = "";
-	char bench_args[64] = "";
+	char bench_args[96] = ""; /* vm bench, init_hog: read by init.sh */
 	uint64_t t_boot = now_ns(), t_init = 0, t_qemu = 0;
 	int e;
 
@@ -625,6 +625,13 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	if (o->bench)
 		snprintf(bench_args, sizeof(bench_args), " oomlab.cmd=bench oomlab.repeat=%u",
 			 repeat);
+	for (unsigned i = 0; i < n; i++)
+		if (items[idx[i]].p->has_init_hog) {
+			/* init.sh looks for init_hog in the profiles only then */
+			strncat(bench_args, " oomlab.init_hog=1",
+				sizeof(bench_args) - strlen(bench_args) - 1);
+			break;
+		}
 	/* ours first, the user's --append last (it can override them: the
 	 * last oomlab.thp= counts) */
 	if (asprintf(&append, "%s%s%s%s%s%s", *env->thp ? "oomlab.thp=" : "", env->thp, bench_args,
