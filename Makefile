@@ -191,6 +191,7 @@ fuzz-check:
 BENCH_BIN := $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 $(BENCH_BIN): $(B)/bench/%: $(B)/plain/bench/%.o $(B)/plain/harness/util.o
 	@$(if $(Q),echo '  LD      $@')
+	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_W)
 
 bench: all $(BENCH_BIN)

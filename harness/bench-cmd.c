@@ -11,7 +11,9 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -192,6 +194,9 @@ struct progress {
 	unsigned rep, repeat;
 	const char *scenario;
 	uint64_t t0_ns; /* the first run's start */
+	pthread_t ticker;
+	bool ticking;
+	atomic_bool stop;
 };
 
 static double since_s(uint64_t t0)
@@ -199,18 +204,47 @@ static double since_s(uint64_t t0)
 	return (double)(now_ns() - t0) / 1e9;
 }
 
-/* On a terminal one line redrawn while a run ramps; elsewhere nothing
- * until the run's own line (logs get one line a run). */
-static void show_progress(const struct run *r, enum run_event ev, unsigned idx,
-			  const uint64_t *touched, void *arg)
+/* On a terminal one line, redrawn twice a second by a thread of its own
+ * for as long as a run lasts: the run's own events stop while workers
+ * hold, sleep in a start_delay or wait for a kill, and a 60 s run must
+ * not look hung. Elsewhere nothing until the run's line (a log gets one
+ * line a run). */
+static void *tick(void *arg)
 {
-	const struct progress *p = arg;
+	struct progress *p = arg;
+
+	for (unsigned n = 0; !atomic_load(&p->stop); n++) {
+		if (n % 5 == 0) {
+			printf("\r\033[Krun %u/%u (%s %u/%u)  elapsed %.1f s", p->k, p->total,
+			       p->scenario, p->rep, p->repeat, since_s(p->t0_ns));
+			fflush(stdout);
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	}
+	return NULL;
+}
+
+static void ticker_start(struct progress *p)
+{
+	sigset_t all, old;
 
 	if (!p->tty)
 		return;
-	printf("\r\033[Krun %u/%u (%s %u/%u)  elapsed %.1f s", p->k, p->total, p->scenario, p->rep,
-	       p->repeat, since_s(p->t0_ns));
-	fflush(stdout);
+	atomic_store(&p->stop, false);
+	/* signals go to the main thread, whose handler stops the run */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	p->ticking = pthread_create(&p->ticker, NULL, tick, p) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void ticker_stop(struct progress *p)
+{
+	if (!p->ticking)
+		return;
+	atomic_store(&p->stop, true);
+	pthread_join(p->ticker, NULL);
+	p->ticking = false;
 }
 
 static const char *scenario_of(const char *path, char *buf, size_t len)
@@ -264,6 +298,7 @@ static int write_summary(const json_t *s, const char *dir, const char *json_out,
 struct scen_runs {
 	char **paths; /* result documents with a bench section */
 	size_t n;
+	bool skipped; /* its first run SKIPped: not run again */
 };
 
 static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np, char **paths)
@@ -287,8 +322,6 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 	ro.in_vm = oomlab_detect_vm();
 	if (cli_check_knobs(ps, (int)np, ro.in_vm) < 0)
 		goto out; /* bad input too: a knob on the host, or one the guest lacks */
-	ro.on_event = show_progress;
-	ro.arg = &pg;
 	cli_install_signals(on_signal);
 	/* Interleaved (A1 B1 A2 B2 ...), not A1 A2 ... B1 B2: the load of the
 	 * other sessions on this machine drifts over minutes, and interleaving
@@ -296,20 +329,26 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 	for (unsigned rep = 0; rep < repeat; rep++)
 		for (size_t i = 0; i < np; i++) {
 			_cleanup_free_ char *written = NULL;
-			struct run *r = calloc(1, sizeof(*r));
+			struct run *r;
 			char scen[256];
 			uint64_t t = now_ns();
 			int e;
 
+			if (sr[i].skipped)
+				continue;
+			r = calloc(1, sizeof(*r));
 			if (!r)
 				goto out;
 			pg.k = nout + 1;
 			pg.rep = rep + 1;
 			pg.scenario = scenario_of(ps[i]->path, scen, sizeof(scen));
-			show_progress(NULL, RUN_EV_RAMP, 0, NULL, &pg);
+			ticker_start(&pg);
 			run_profile(ps[i], &ro, r);
+			ticker_stop(&pg);
 			outs[nout++] = r->outcome;
 			if (runner_interrupted) {
+				if (pg.tty)
+					putchar('\n'); /* off the progress line */
 				log_err(0,
 					"%s: interrupted; workers killed, cgroup removed, no "
 					"result or summary written",
@@ -335,6 +374,14 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 					bench_print_table(r->bench, stdout);
 			}
 			fflush(stdout);
+			/* A SKIP is the preflight's, from what this machine
+			 * lacks (a VM, cgroup v2): every repeat would SKIP
+			 * alike, so the scenario is not run again. */
+			if (r->outcome == OUTCOME_SKIP && !sr[i].n) {
+				printf("    %s: not run again\n", r->reason);
+				sr[i].skipped = true;
+				pg.total -= repeat - rep - 1;
+			}
 			/* a run stopped before it measured (SKIP, an early BROK)
 			 * has no figures to summarize */
 			if (written && r->bench &&
@@ -350,6 +397,10 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 		char why[700];
 		int e;
 
+		if (sr[i].skipped) {
+			printf("\n%s: SKIP: no summary\n", ps[i]->path);
+			continue;
+		}
 		if (!sr[i].n) {
 			log_err(0, "%s: no run has a bench section: no summary", ps[i]->path);
 			rc = 2;

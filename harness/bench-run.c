@@ -609,6 +609,7 @@ static void finish_full(struct run_ctx *c, struct bench_run *b)
 			.pidfd_ns = v->reaped_ns,
 			.usage_drop_ns =
 				kr->instance < RUN_MAX_INSTANCES ? b->drop_ns[kr->instance] : 0,
+			.poll_ns = v->reaped_poll_ns,
 		};
 		if (c->att.have_marker && kr->usec >= c->att.marker_usec)
 			k[nk].kmsg_ns = r->t_trigger_ns + (kr->usec - c->att.marker_usec) * 1000;

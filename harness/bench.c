@@ -162,6 +162,7 @@ static json_t *kill_json(const struct bench_in *in, size_t i, bool *bad)
 {
 	const struct bench_kill *k = &in->kills[i];
 	const struct tr_victim *v = in->stalls ? tr_stalls_victim(in->stalls, k->pid) : NULL;
+	const struct tr_exit *x = in->stalls ? tr_stalls_exit(in->stalls, k->pid) : NULL;
 	uint64_t first = k->first_reclaim_ns;
 	json_t *o = json_object();
 
@@ -173,6 +174,14 @@ static json_t *kill_json(const struct bench_in *in, size_t i, bool *bad)
 	jset(o, "oom_event_ms", jms(k->oom_event_ns, in->t0_ns), bad);
 	jset(o, "mark_victim_ms", jms(v ? v->mark_ns : 0, in->t0_ns), bad);
 	jset(o, "kmsg_ms", jms(k->kmsg_ns, in->t0_ns), bad);
+	/* the victim's side: SIGKILL taken, exit begun, last switch (pidfd
+	 * readable in the kernel); pidfd_ms - dead_ms is the harness's part */
+	jset(o, "sigkill_ms", jms(x ? x->sigkill_ns : 0, in->t0_ns), bad);
+	jset(o, "exit_ms", jms(x ? x->exit_ns : 0, in->t0_ns), bad);
+	jset(o, "dead_ms", jms(x ? x->dead_ns : 0, in->t0_ns), bad);
+	/* poll_ms > dead_ms: the harness was busy elsewhere when the victim
+	 * died; else pidfd_ms - dead_ms is its wake-up from poll */
+	jset(o, "poll_ms", jms(k->poll_ns, in->t0_ns), bad);
 	jset(o, "pidfd_ms", jms(k->pidfd_ns, in->t0_ns), bad);
 	jset(o, "usage_drop_ms", jms(k->usage_drop_ns, in->t0_ns), bad);
 	jset(o, "reaped_ms", jms(v ? v->reap_end_ns : 0, in->t0_ns), bad);
@@ -278,8 +287,9 @@ void bench_print_table(const json_t *bench, FILE *out)
 	const json_t *kc = json_object_get(bench, "kill_chain");
 	static const char *const stalls[] = { "memcg_reclaim", "direct_reclaim", "throttled" };
 	static const char *const chain[] = { "first_reclaim_ms", "oom_event_ms", "mark_victim_ms",
-					     "kmsg_ms",		 "pidfd_ms",	 "usage_drop_ms",
-					     "reaped_ms" };
+					     "kmsg_ms",		 "sigkill_ms",	 "exit_ms",
+					     "dead_ms",		 "poll_ms",	 "pidfd_ms",
+					     "usage_drop_ms",	 "reaped_ms" };
 	size_t i;
 	const json_t *k;
 

@@ -104,6 +104,8 @@ static void on_signal(int sig)
 	runner_interrupted = sig;
 }
 
+#define RAMP_LIST_MAX 16 /* workers named one by one on the ramp line */
+
 struct show {
 	bool tty;
 	struct progress progress; /* the status line on stderr, if a terminal */
@@ -130,7 +132,18 @@ static void show_event(const struct run *r, enum run_event ev, unsigned idx,
 			return;
 		fputs(tty ? "\r\033[K" : "", stdout);
 		printf("ramp ");
-		for (unsigned i = 0; i < r->ninst; i++)
+		if (r->ninst > RAMP_LIST_MAX) {
+			/* count = 512: one line of totals, not 512 entries */
+			uint64_t t = 0, want = 0;
+
+			for (unsigned i = 0; i < r->ninst; i++) {
+				t += touched[i];
+				want += r->inst[i].spec->size;
+			}
+			printf(" %u workers %s/%s", r->ninst, format_size(t, b1),
+			       format_size(want, b2));
+		}
+		for (unsigned i = 0; r->ninst <= RAMP_LIST_MAX && i < r->ninst; i++)
 			printf(" %s %s/%s", r->inst[i].name, format_size(touched[i], b1),
 			       format_size(r->inst[i].spec->size, b2));
 		if (ev == RUN_EV_RAMPED)
@@ -278,6 +291,14 @@ int cli_run(const struct cli_run_opts *o, int np, char **paths)
 				log_err(e, "cannot write the result of %s", ps[i]->path);
 				outs[i] = OUTCOME_BROK;
 			}
+		}
+		/* OOMLAB_TIMINGS=1: where the run's time went, on stderr (the
+		 * guest's init sets it when the host asked: vm run --timings) */
+		if (getenv("OOMLAB_TIMINGS")) {
+			char tl[400];
+
+			if (run_timings_str(r, now_ns(), tl, sizeof(tl)) == 0)
+				log_info("%s", tl);
 		}
 		if (!quiet && !tap) {
 			results_print_table(r, stdout);

@@ -7,6 +7,7 @@
  * what the kernel wrote), and name a judge of their own; adding one is a
  * name in profile.c's claim_judges[] and a line in judges[] below.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -199,6 +200,38 @@ static enum expect_kind parse_expect(const char *s, unsigned *ret_pos)
 }
 
 /*
+ * A worker read as a tree (results' "tree", each process with its model
+ * input) stands in the ranking as the process the era's model takes first
+ * from it: the kernel ranks processes, not trees, and <= 2.6.35 charges a
+ * parent half its children's total_vm (claim 8), so which process that is
+ * depends on the era. Without a tree, the worker's own model_input.
+ */
+static int tree_task(const json_t *w, enum oom_era era, uint64_t totalpages, struct task_mem *ret)
+{
+	json_t *tree = json_object_get(w, "tree"), *p;
+	struct badness best = { .unkillable = true };
+	bool found = false;
+	size_t i;
+
+	json_array_foreach(tree, i, p)
+	{
+		struct task_mem t;
+		struct badness b;
+
+		if (task_mem_from_json(json_object_get(p, "model_input"), &t) < 0)
+			continue;
+		b = oom_badness(era, &t, totalpages);
+		if (!found || (best.unkillable && !b.unkillable) ||
+		    (!b.unkillable && b.points > best.points)) {
+			best = b;
+			*ret = t;
+			found = true;
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
+/*
  * Would the era's model satisfy the claim's expectations on this result's
  * tasks? Replays the ranking; the first K killable tasks are the victims,
  * K being the number of kills the profile waits for.
@@ -222,7 +255,9 @@ int judge_model_holds(enum claim_judge j, const json_t *doc, enum oom_era era)
 		return -1;
 	json_array_foreach(workers, i, w)
 	{
-		if (n >= RUN_MAX_INSTANCES ||
+		if (n >= RUN_MAX_INSTANCES)
+			return -1;
+		if (tree_task(w, era, totalpages, &tasks[n]) < 0 &&
 		    task_mem_from_json(json_object_get(w, "model_input"), &tasks[n]) < 0)
 			return -1;
 		expect[n] = parse_expect(json_str(w, "expect"), &pos_expect[n]);

@@ -117,9 +117,21 @@ int ktrace_open(const char *tracing_dir, const char *name, struct ktrace **ret, 
 	}
 	/* not fatal: the default per-CPU size just holds fewer stalls */
 	tracefs_instance_set_buffer_size(t->inst, KTRACE_BUFFER_KB, -1);
-	for (unsigned k = 0; k < TR_NKINDS; k++)
+	for (unsigned k = 0; k < TR_NKINDS; k++) {
+		/*
+		 * sched_switch only as a task's last switch, as a zombie: the
+		 * filter first, or every switch of ours fills the buffer.
+		 * prev_state is __trace_sched_switch_state()'s, where since
+		 * 4.14 a state is 1 << (its TASK_REPORT index - 1): X (EXIT_DEAD)
+		 * 16, Z (EXIT_ZOMBIE) 32. No filter, no event.
+		 */
+		if (k == TR_TASK_DEAD &&
+		    tracefs_event_file_write(t->inst, tr_kind_system(k), tr_kind_event(k), "filter",
+					     "prev_state & 48") < 0)
+			continue;
 		if (tracefs_event_enable(t->inst, tr_kind_system(k), tr_kind_event(k)) == 0)
 			kinds |= 1u << k;
+	}
 	if (!(kinds & (1u << TR_MEMCG_RECLAIM_BEGIN)) || !(kinds & (1u << TR_MEMCG_RECLAIM_END))) {
 		snprintf(why, KTRACE_WHY_MAX,
 			 "%s: no vmscan/mm_vmscan_memcg_reclaim_* events "

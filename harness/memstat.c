@@ -111,6 +111,12 @@ static const char *const counter_names[MC_N] = {
 	[MC_THP_FAULT_ALLOC] = "thp_fault_alloc",
 	[MC_THP_FAULT_FALLBACK] = "thp_fault_fallback",
 	[MC_OOM_KILL] = "oom_kill",
+	[MC_THP_FAULT_FALLBACK_CHARGE] = "thp_fault_fallback_charge",
+	[MC_COMPACT_STALL] = "compact_stall",
+	[MC_COMPACT_FAIL] = "compact_fail",
+	[MC_COMPACT_SUCCESS] = "compact_success",
+	[MC_VMSCAN_IMMEDIATE_RECLAIM] = "nr_vmscan_immediate_reclaim",
+	[MC_VMSCAN_WRITE] = "nr_vmscan_write",
 };
 
 const char *mem_counter_name(enum mem_counter c)

@@ -5,7 +5,9 @@
  * victims are dead, the trigger is spent, a BROK, or the timeout.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -74,6 +76,14 @@ bool observe_reap(struct run_ctx *c, struct instance *in)
 	return true;
 }
 
+bool observe_any_exited(void)
+{
+	siginfo_t si = { 0 };
+
+	/* an error (ECHILD: no children at all) says nothing to reap */
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0;
+}
+
 /* Which of the workers' children died with them (claims 8 and 9): gone
  * from /proc, or a zombie waiting for its reaper. */
 static void children_dead(struct run *r)
@@ -94,36 +104,119 @@ static void children_dead(struct run *r)
 	}
 }
 
+/*
+ * The kill is seen when observe's poll wakes on the victim's pidfd; on a
+ * busy machine that wake-up waits for a CPU behind the workers and
+ * everything else (measured here, 2 CPUs under load: 1-5 ms from the
+ * victim's last switch to the harness's waitid at nice 0). Observing, the
+ * harness runs 10 nice levels above where it was (CAP_SYS_NICE; without
+ * it, as it was): it sleeps in poll nearly all the time, so the CPU it
+ * takes from the workers is its few microseconds per wake-up. Nothing is
+ * spawned while observing, so no worker inherits it; restored after.
+ */
+#define OBSERVE_NICE_BOOST 10
+
+static int observe_boost(void)
+{
+	int old;
+
+	errno = 0;
+	old = getpriority(PRIO_PROCESS, 0);
+	if (old == -1 && errno)
+		return INT_MIN;
+	if (setpriority(PRIO_PROCESS, 0,
+			old - OBSERVE_NICE_BOOST < -20 ? -20 : old - OBSERVE_NICE_BOOST) < 0)
+		return INT_MIN;
+	return old;
+}
+
+static void observe_unboost(int old)
+{
+	if (old != INT_MIN)
+		(void)setpriority(PRIO_PROCESS, 0, old);
+}
+
+/*
+ * The settle can end early when nothing can make another kill: the
+ * pressure process is stopped and reaped (its allocations, and any OOM
+ * kill they made, ended with it: the kernel logs a kill in the allocating
+ * task's context, before that task can exit), every victim the kernel
+ * logged is dead and reaped, and every other worker holds still (no
+ * cycles to come, no children that may still be dying, no service). The
+ * full SETTLE_MS is kept for bench (the kill chain's late instants) and
+ * for the other triggers. In a TCG guest the wait was 8% of a boot.
+ */
+#define SETTLE_QUIET_MS 20
+
+static bool settled(struct run_ctx *c, uint64_t settle_until)
+{
+	const struct run *r = c->r;
+
+	if (c->o->bench || r->panicked || c->pressure_pid > 0 || c->pressure_pidfd >= 0 ||
+	    !c->trig || (strcmp(c->trig->name, "pressure") && strcmp(c->trig->name, "global")))
+		return false;
+	if (now_ns() + (SETTLE_MS - SETTLE_QUIET_MS) * 1000000ULL < settle_until)
+		return false;
+	for (unsigned i = 0; i < r->ninst; i++) {
+		const struct instance *in = &r->inst[i];
+
+		if (in->died)
+			continue;
+		if (in->killed || in->svc || in->nchild || !in->spec || in->spec->cycles ||
+		    __atomic_load_n(&run_slot(c, in->slot)->phase, __ATOMIC_ACQUIRE) !=
+			    SB_PHASE_HOLDING)
+			return false;
+	}
+	return true;
+}
+
 void observe(struct run_ctx *c)
 {
 	struct run *r = c->r;
 	unsigned seen_deaths = 0;
 	uint64_t settle_until = 0;
+	int nice0 = observe_boost();
 
 	for (;;) {
 		struct pollfd pfd[RUN_MAX_INSTANCES + 3];
-		unsigned n = 0, d;
+		unsigned who[RUN_MAX_INSTANCES], n = 0, nw, d;
+		uint64_t t_poll;
 		short ev = 0;
 		int ofd = bench_run_fd(c, &ev);
 
 		for (unsigned i = 0; i < r->ninst; i++)
-			if (r->inst[i].pidfd >= 0)
+			if (r->inst[i].pidfd >= 0) {
+				who[n] = i;
 				pfd[n++] =
 					(struct pollfd){ .fd = r->inst[i].pidfd, .events = POLLIN };
+			}
+		nw = n;
 		if (c->pressure_pidfd >= 0)
 			pfd[n++] = (struct pollfd){ .fd = c->pressure_pidfd, .events = POLLIN };
 		if (c->km)
 			pfd[n++] = (struct pollfd){ .fd = kmsg_fd(c->km), .events = POLLIN };
 		if (ofd >= 0) /* the OOM notification's time: bench's kill chain */
 			pfd[n++] = (struct pollfd){ .fd = ofd, .events = ev };
+		t_poll = now_ns();
 		poll(pfd, n, bench_run_wait_ms(c, 5));
+		/*
+		 * A readable pidfd first: its waitid time is the kill chain's
+		 * pidfd_ms ("the kill is seen"), so it is taken as poll returns,
+		 * not after the kmsg drain and the counters (an OOM report is
+		 * some 50 kmsg records to parse).
+		 */
+		for (unsigned k = 0; k < nw; k++)
+			if (pfd[k].revents & (POLLIN | POLLHUP | POLLERR) &&
+			    observe_reap(c, &r->inst[who[k]]))
+				r->inst[who[k]].reaped_poll_ns = t_poll;
 
 		observe_kmsg_drain(c);
 		if (run_stopped(r))
 			break; /* the machine, not the memcg, ran out */
 		bench_run_poll(c);
-		for (unsigned i = 0; i < r->ninst; i++)
-			observe_reap(c, &r->inst[i]);
+		if (observe_any_exited())
+			for (unsigned i = 0; i < r->ninst; i++)
+				observe_reap(c, &r->inst[i]);
 		if (r->panicked && !settle_until)
 			settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 
@@ -145,7 +238,7 @@ void observe(struct run_ctx *c)
 			if (e > 0)
 				settle_until = now_ns() + SETTLE_MS * 1000000ULL;
 		}
-		if (settle_until && now_ns() >= settle_until)
+		if (settle_until && (now_ns() >= settle_until || settled(c, settle_until)))
 			break;
 		if (runner_interrupted) {
 			run_set_outcome(r, OUTCOME_BROK, "interrupted by signal %d",
@@ -160,6 +253,7 @@ void observe(struct run_ctx *c)
 			break;
 		}
 	}
+	observe_unboost(nice0);
 	observe_kmsg_drain(c);
 	if (c->km)
 		attrib_end(&c->att, r);

@@ -130,11 +130,14 @@ enum attrib_kind observe_kill_record_add(struct attrib *a, struct run *r,
 		k->child_of = inst >= 0 ? inst : child_of;
 	}
 	/* A shared-mm worker dies with whichever of its mm sharers the kernel
-	 * picked (all processes on the mm are SIGKILLed): that is its kill. */
+	 * picked (all processes on the mm are SIGKILLed): that is its kill.
+	 * A worker read as a tree at the snapshot (a service, a fork-tree)
+	 * is its tree: the kill of any of its processes is its kill. */
 	if (k->instance < 0 && k->child_of >= 0) {
-		const struct worker_spec *s = r->inst[k->child_of].spec;
+		const struct instance *o = &r->inst[k->child_of];
 
-		if (pattern_has_flag(s->pattern, PATTERN_F_SHARED_MM) || r->inst[k->child_of].svc)
+		if ((o->spec && pattern_has_flag(o->spec->pattern, PATTERN_F_SHARED_MM)) ||
+		    o->svc || o->tree)
 			k->instance = k->child_of;
 	}
 	/* A service is its leaf's tree: any of its processes, forked after
@@ -390,9 +393,10 @@ unsigned observe_victims(const struct run *r)
 {
 	unsigned n = observe_deaths(r);
 
-	/* a service whose tree lost a process is a victim, alive or not */
+	/* a tree (a service, a fork-tree) that lost a process is a victim,
+	 * alive or not */
 	for (unsigned i = 0; i < r->ninst; i++)
-		n += r->inst[i].svc && r->inst[i].killed && !r->inst[i].died;
+		n += (r->inst[i].svc || r->inst[i].tree) && r->inst[i].killed && !r->inst[i].died;
 
 	for (unsigned i = 0; i < r->nkills; i++)
 		if (r->kills[i].instance < 0 && r->kills[i].child_of >= 0)

@@ -50,6 +50,7 @@ int ptree_read(const char *proc, const pid_t *pids, unsigned n, uint64_t page_si
 		};
 		snprintf(p->task.name, sizeof(p->task.name), "%s", s.comm);
 	}
+	t.top = -1;
 	*ret = t;
 	return 0;
 }
@@ -82,7 +83,7 @@ static void visit(const struct ptree *src, pid_t pid, unsigned depth, bool *done
 
 void ptree_order(struct ptree *t, pid_t root)
 {
-	struct ptree src = *t, dst = { .truncated = t->truncated };
+	struct ptree src = *t, dst = { .truncated = t->truncated, .top = -1 };
 	bool done[PTREE_MAX] = { false };
 
 	qsort(src.p, src.n, sizeof(src.p[0]), by_pid);
@@ -98,6 +99,19 @@ void ptree_order(struct ptree *t, pid_t root)
 	*t = dst;
 }
 
+void ptree_children_vm(struct ptree *t)
+{
+	for (unsigned i = 0; i < t->n; i++) {
+		struct task_mem *m = &t->p[i].task;
+
+		m->nchildren = 0;
+		for (unsigned j = 0; j < t->n; j++)
+			if (j != i && t->p[j].ppid == t->p[i].pid &&
+			    m->nchildren < ARRAY_SIZE(m->children_vm_pages))
+				m->children_vm_pages[m->nchildren++] = t->p[j].task.total_vm_pages;
+	}
+}
+
 int ptree_score(struct ptree *t, enum oom_era era, uint64_t totalpages)
 {
 	int best = -1;
@@ -111,6 +125,7 @@ int ptree_score(struct ptree *t, enum oom_era era, uint64_t totalpages)
 		if (best < 0 || p->points.points > t->p[best].points.points)
 			best = (int)i;
 	}
+	t->top = best;
 	return best;
 }
 

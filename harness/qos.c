@@ -32,15 +32,19 @@ int qos_parse(const char *s, enum qos_class *ret)
 }
 
 /*
- * kubelet's GetContainerOOMScoreAdjust (kubernetes/kubernetes,
- * pkg/kubelet/qos/policy.go, read 2026-12-01 in the version with the
- * PodLevelResources branch, v1.32+; the oldest copies, e.g. commit
- * 71a55a45, still had guaranteed at -998):
+ * kubelet's GetContainerOOMScoreAdjust, kubernetes/kubernetes
+ * pkg/kubelet/qos/policy.go, kubernetes v1.32+: the copy read 2026-12-01
+ * has the PodLevelResources branch (that feature gate is v1.32's) and the
+ * sidecar rule; the search index holds no tag or commit for it. Every
+ * branch below is the same there since PR #71269 ("Set the oom_score_adj
+ * of guaranteed pod to -997", 2019); the stored copies from before it
+ * (commits 71a55a45, 00bdb3fa) have guaranteed at -998, a floor of 2.
  *   guaranteed (and node-critical pods): -997; besteffort: 1000;
- *   burstable: 1000 - (1000 * request) / capacity in int64 arithmetic,
- *   then below 1000 + (-997) = 3 it is 3 ("a guaranteed pod using 100% of
- *   memory can have an OOM score of 10"), and exactly 1000 (request 0,
- *   or under 1/1000 of the node) is 999, one below besteffort.
+ *   burstable: 1000 - (1000 * request) / capacity in int64 arithmetic
+ *   (Go's division truncates), then below 1000 + (-997) = 3 it is 3 ("a
+ *   guaranteed pod using 100% of memory can have an OOM score of 10"),
+ *   and exactly 1000 (request 0, or under 1/1000 of the node) is 999,
+ *   one below besteffort.
  * capacity is the node's memory capacity (cAdvisor's MachineInfo). The
  * pod-level-requests share and the sidecar's min-of-regular-containers
  * rule change only the request that goes in; a profile gives that request.

@@ -77,9 +77,24 @@ int ramp_sleep(struct run_ctx *c, uint64_t ms)
 	}
 }
 
+/* fds the harness holds besides two per worker (its pidfd, and for
+ * `oomlab bench` the timeline's fd on its leaf's usage): pressure, kmsg,
+ * oomwatch, the error pipe of a spawn, services' memfds and pipes, stdio */
+#define SPARE_FDS 64
+
 void ramp_spawn_all(struct run_ctx *c)
 {
 	struct run *r = c->r;
+	uint64_t nofile_soft = 0, hard = 0;
+	int e0 = spawn_fd_room(2 * r->ninst, SPARE_FDS, &nofile_soft, &hard);
+
+	/* a pidfd per worker (512 with count = 512): the default soft limit
+	 * of 1024 is near, and the hard limit may be lower */
+	if (e0 == -EMFILE)
+		return run_set_outcome(r, OUTCOME_BROK,
+				       "%u workers need %u file descriptors (two each), "
+				       "RLIMIT_NOFILE's hard limit is %" PRIu64,
+				       r->ninst, 2 * r->ninst + SPARE_FDS, hard);
 
 	for (unsigned i = 0; i < r->ninst && !run_stopped(r); i++) {
 		struct instance *in = &r->inst[i];
@@ -93,6 +108,7 @@ void ramp_spawn_all(struct run_ctx *c)
 			.quiet = !c->o->verbose,
 			.deadline_ns = c->deadline_ns,
 			.interrupted = &runner_interrupted,
+			.nofile_soft = nofile_soft,
 		};
 		enum spawn_fail fail;
 		int e;
@@ -187,6 +203,7 @@ void ramp(struct run_ctx *c)
 
 	for (;;) {
 		unsigned ready = 0;
+		bool exited;
 
 		if (runner_interrupted)
 			return run_set_outcome(r, OUTCOME_BROK,
@@ -197,6 +214,7 @@ void ramp(struct run_ctx *c)
 		if (run_stopped(r))
 			return;
 		bench_run_poll(c);
+		exited = observe_any_exited();
 		for (unsigned i = 0; i < r->ninst; i++) {
 			struct instance *in = &r->inst[i];
 			char why[700];
@@ -208,7 +226,7 @@ void ramp(struct run_ctx *c)
 			 * exit reads as "ended during ramp-up" (claim 12 BROKEN
 			 * under SAN=1, where this loop runs slower).
 			 */
-			if (observe_reap(c, in) &&
+			if ((exited || in->died) && observe_reap(c, in) &&
 			    (in->spec->argv || __atomic_load_n(&s->phase, __ATOMIC_ACQUIRE) !=
 						       SB_PHASE_ALLOC_FAILED)) {
 				if (in->killed)

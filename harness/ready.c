@@ -13,6 +13,7 @@
 #include "child.h"
 #include "ready.h"
 #include "util.h"
+#include "worker-spawn.h"
 
 bool ready_explicit(const struct worker_spec *s)
 {
@@ -116,6 +117,10 @@ static int poll_cmd(struct ready *r, const volatile sig_atomic_t *interrupted)
 	cp.out = CHILD_IO_NULL;
 	cp.err = CHILD_IO_NULL;
 	cp.pdeathsig = true;
+	/* as the worker: a check of its socket or data directory must see
+	 * what the worker sees (a postgres socket is the postgres user's) */
+	cp.pre_exec = spawn_identity_pre_exec;
+	cp.pre_exec_arg = (void *)r->spec;
 	cp.deadline_ns = now_ns() + READY_CMD_TIMEOUT_MS * 1000000ULL;
 	cp.interrupted = interrupted;
 	e = child_run(&cp);

@@ -186,11 +186,12 @@ static json_t *argv_json(char *const *argv, bool *bad)
 	return a;
 }
 
-/* A service's process tree (svc.h): each process with its rss, adj,
- * points and fate; the worker's kill names the process it was. */
+/* A worker's process tree (ptree.h): each process with its rss, adj,
+ * points, fate and model input (so any era can be replayed per process);
+ * the worker's kill names the process it was. */
 static json_t *tree_json(const struct instance *in, bool *bad)
 {
-	const struct ptree *t = &in->svc->tree;
+	const struct ptree *t = in->tree;
 	json_t *a = json_array();
 
 	for (unsigned i = 0; a && i < t->n; i++) {
@@ -205,9 +206,10 @@ static json_t *tree_json(const struct instance *in, bool *bad)
 		jset(o, "oom_score_adj", json_integer(p->oom_score_adj), bad);
 		jset(o, "points", p->points.unkillable ? json_null() : jreal(p->points.points),
 		     bad);
-		jset(o, "first_candidate", json_boolean((int)i == in->svc->top), bad);
+		jset(o, "first_candidate", json_boolean((int)i == t->top), bad);
 		jset(o, "fate", jstr(ptree_fate_name(p->fate)), bad);
 		jset(o, "kill", p->kill_order ? json_integer(p->kill_order) : json_null(), bad);
+		jset(o, "model_input", task_mem_to_json(&p->task), bad);
 		jappend(a, o, bad);
 	}
 	return a;
@@ -254,8 +256,8 @@ static json_t *worker_json(const struct instance *in, bool *bad)
 		jset(o, "children", kids, bad);
 	}
 	jset(o, "children_dead", json_integer(in->child_dead), bad);
-	if (in->svc) {
-		const struct ptree *t = &in->svc->tree;
+	if (in->tree) {
+		const struct ptree *t = in->tree;
 		int first = -1;
 
 		for (unsigned i = 0; i < t->n; i++)
@@ -453,6 +455,9 @@ struct json_t *results_json(const struct run *r)
 	jset(doc, "notes", a, &bad);
 
 	jset(doc, "ramp_ms", jreal(r->ramp_ms), &bad);
+	jset(doc, "spawn_ms", jreal(r->spawn_ms), &bad);
+	jset(doc, "snapshot_ms", jreal(r->snapshot_ms), &bad);
+	jset(doc, "ranked_ms", jreal(r->ranked_ms), &bad);
 	jset(doc, "wall_ms", jreal(r->wall_ms), &bad);
 
 	a = json_array();
@@ -787,10 +792,10 @@ void results_print_table(const struct run *r, FILE *out)
 				in->group_kill ? " (oom.group)" : "");
 		}
 		fputc('\n', out);
-		if (in->svc && in->svc->tree.n) {
+		if (in->tree && in->tree->n) {
 			char tree[PTREE_MAX * 100];
 
-			ptree_format(&in->svc->tree, "    ", tree, sizeof(tree));
+			ptree_format(in->tree, "    ", tree, sizeof(tree));
 			fputs(tree, out);
 		}
 	}

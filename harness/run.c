@@ -55,10 +55,12 @@ void run_free_notes(struct run *r)
 	r->nnotes = 0;
 	json_decref(r->bench);
 	r->bench = NULL;
-	/* the services' trees (svc.h) are kept for the results until here */
+	/* the services and trees are kept for the results until here */
 	for (unsigned i = 0; i < r->ninst && i < RUN_MAX_INSTANCES; i++) {
 		free(r->inst[i].svc);
 		r->inst[i].svc = NULL;
+		free(r->inst[i].tree);
+		r->inst[i].tree = NULL;
 	}
 }
 
@@ -113,4 +115,40 @@ int outcome_parse(const char *name, enum outcome *ret)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+/* ms between two stage marks, 0 when either is missing */
+static double stage_ms(uint64_t a, uint64_t b)
+{
+	return a && b > a ? (double)(b - a) / 1e6 : 0;
+}
+
+int run_timings_str(const struct run *r, uint64_t t_results_ns, char *buf, size_t len)
+{
+	const uint64_t *t = r->t_stage_ns;
+	uint64_t killed = 0;
+	int n;
+
+	if (!t[RUN_T_START])
+		return -ENODATA;
+	/* the last kill the run waited for: its victim reaped (pidfd) */
+	for (unsigned i = 0; i < r->ninst; i++)
+		if (r->inst[i].killed && r->inst[i].reaped_ns > killed)
+			killed = r->inst[i].reaped_ns;
+	if (killed < t[RUN_T_TRIGGER] || killed > t[RUN_T_OBSERVE])
+		killed = 0;
+	n = snprintf(buf, len,
+		     "timings: start %.3f s; setup %.1f spawn %.1f ramp %.1f snapshot %.1f "
+		     "trigger %.1f kills %.1f settle %.1f teardown %.1f results %.1f ms",
+		     (double)t[RUN_T_START] / 1e9, stage_ms(t[RUN_T_START], t[RUN_T_SETUP]),
+		     stage_ms(t[RUN_T_SETUP], t[RUN_T_SPAWN]),
+		     stage_ms(t[RUN_T_SPAWN], t[RUN_T_RAMP]),
+		     stage_ms(t[RUN_T_RAMP], t[RUN_T_SNAPSHOT]),
+		     stage_ms(t[RUN_T_SNAPSHOT], t[RUN_T_TRIGGER]),
+		     stage_ms(t[RUN_T_TRIGGER], killed ? killed : t[RUN_T_OBSERVE]),
+		     killed ? stage_ms(killed, t[RUN_T_OBSERVE]) : 0,
+		     stage_ms(t[RUN_T_OBSERVE] ? t[RUN_T_OBSERVE] : t[RUN_T_SPAWN],
+			      t[RUN_T_TEARDOWN]),
+		     stage_ms(t[RUN_T_TEARDOWN], t_results_ns));
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

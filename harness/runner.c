@@ -107,12 +107,14 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 		.pressure_pidfd = -1,
 		.page_size = page > 0 ? (uint64_t)page : 4096,
 	};
+	uint64_t t_setup = 0, t_spawn, t_snap;
 	int e;
 
 	r->profile = p;
 	r->outcome = OUTCOME_PASS;
 	r->in_vm = o->in_vm;
 	c.t_start_ns = now_ns();
+	r->t_stage_ns[RUN_T_START] = c.t_start_ns;
 	kernel_release(r);
 	r->era = o->era != OOM_ERA_AUTO ? o->era : oom_era_from_release(r->kernel);
 	r->era_forced = o->era != OOM_ERA_AUTO;
@@ -141,6 +143,7 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 	cgroup_setup(&c);
 	if (run_stopped(r))
 		goto out;
+	t_setup = now_ns();
 	groups_setup(&c);
 	if (run_stopped(r))
 		goto out;
@@ -160,24 +163,37 @@ int run_profile(const struct profile *p, const struct run_opts *o, struct run *r
 			 "cannot read /dev/kmsg (%s): the kill order comes from waitid "
 			 "only, without the kernel's own record",
 			 strerror(-e));
+	r->t_stage_ns[RUN_T_SETUP] = now_ns();
 
+	t_spawn = now_ns();
 	ramp_spawn_all(&c);
+	r->t_stage_ns[RUN_T_SPAWN] = now_ns();
 	if (run_stopped(r))
 		goto out;
+	r->spawn_ms = (double)(now_ns() - t_spawn) / 1e6;
 	ramp(&c);
+	r->t_stage_ns[RUN_T_RAMP] = now_ns();
 	bench_run_ramped(&c);
 	if (run_stopped(r) || r->alloc_failed)
 		goto out;
+	t_snap = now_ns();
 	snapshot(&c);
+	r->t_stage_ns[RUN_T_SNAPSHOT] = now_ns();
 	if (run_stopped(r))
 		goto out;
+	/* the many-workers benchmark's figure: leaves, spawn, ramp, ranking */
+	r->snapshot_ms = (double)(now_ns() - t_snap) / 1e6;
+	r->ranked_ms = (double)(now_ns() - t_setup) / 1e6;
 	trigger(&c);
+	r->t_stage_ns[RUN_T_TRIGGER] = now_ns();
 	if (run_stopped(r))
 		goto out;
 	observe(&c);
+	r->t_stage_ns[RUN_T_OBSERVE] = now_ns();
 out:
 	bench_run_finish(&c);
 	teardown(&c);
+	r->t_stage_ns[RUN_T_TEARDOWN] = now_ns();
 verdict:
 	r->t_end_ns = now_ns();
 	r->wall_ms = (double)(r->t_end_ns - c.t_start_ns) / 1e6;

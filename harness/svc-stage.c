@@ -54,7 +54,6 @@ void svc_prepare(struct run_ctx *c)
 		if (!s)
 			return run_set_outcome(r, OUTCOME_BROK, "out of memory");
 		s->out_fd = -1;
-		s->top = -1;
 		in->svc = s;
 		if (parent) {
 			e = svc_leaf_create(parent, in->name,
@@ -242,39 +241,66 @@ bool svc_ramped(struct run_ctx *c, struct instance *in)
 	return !in->spec->size || svc_bytes(in) >= in->spec->size / 10 * 9;
 }
 
+/* A worker's leaf: a service's own (svc_prepare), a pattern worker's
+ * groups-run.c's; NULL without a memcg. */
+static struct oomlab_cg *worker_leaf(struct run_ctx *c, unsigned i)
+{
+	const struct instance *in = &c->r->inst[i];
+
+	if (in->svc)
+		return in->svc->leaf;
+	return i < RUN_MAX_INSTANCES ? c->leaf[i] : NULL;
+}
+
 void svc_snapshot(struct run_ctx *c)
 {
 	struct run *r = c->r;
 
 	for (unsigned i = 0; i < r->ninst; i++) {
 		struct instance *in = &r->inst[i];
-		struct svc_inst *s = in->svc;
+		struct oomlab_cg *leaf = worker_leaf(c, i);
 		pid_t pids[PTREE_MAX * 2];
+		struct ptree *t;
 		unsigned n;
 
-		if (!s || !s->leaf)
+		if (!leaf)
 			continue;
-		n = svc_leaf_pids(s->leaf, pids, ARRAY_SIZE(pids));
-		ptree_read("/proc", pids, n, c->page_size, &s->tree);
-		ptree_order(&s->tree, in->pid);
-		s->top = ptree_score(&s->tree, r->era, r->totalpages);
+		n = svc_leaf_pids(leaf, pids, ARRAY_SIZE(pids));
+		/* a one-process pattern worker is its own task, as before */
+		if (!in->svc && n < 2)
+			continue;
+		t = in->tree ? in->tree : calloc(1, sizeof(*t));
+		if (!t)
+			return run_set_outcome(r, OUTCOME_BROK, "out of memory");
+		in->tree = t;
+		ptree_read("/proc", pids, n, c->page_size, t);
+		ptree_order(t, in->pid);
+		ptree_children_vm(t);
+		/* legacy oom_adj is the profile's, inherited by the whole tree
+		 * at fork; only the <= 2.6.35 model reads it */
+		for (unsigned j = 0; !in->svc && j < t->n; j++) {
+			t->p[j].task.has_oom_adj = in->task.has_oom_adj;
+			t->p[j].task.oom_adj = in->task.oom_adj;
+		}
+		ptree_score(t, r->era, r->totalpages);
 		/* every process of the tree is a candidate of its own: the
 		 * worker's rank is its first candidate's (a tree's first kill
 		 * is its kill_order) */
-		if (s->top >= 0) {
-			const struct ptree_proc *t = &s->tree.p[s->top];
+		if (t->top >= 0) {
+			const struct ptree_proc *top = &t->p[t->top];
+			bool oom_adj = in->task.has_oom_adj && !in->svc;
 
-			in->task = t->task;
-			in->task.has_oom_adj = false;
+			in->task = top->task;
+			in->task.has_oom_adj = oom_adj;
 			snprintf(in->task.name, sizeof(in->task.name), "%s", in->name);
-			in->oom_score_adj = t->oom_score_adj;
-			in->proc_oom_score = t->oom_score;
+			in->oom_score_adj = top->oom_score_adj;
+			in->proc_oom_score = top->oom_score;
 		}
-		in->rss_bytes = ptree_rss(&s->tree);
+		in->rss_bytes = ptree_rss(t);
 		in->nchild = 0;
-		for (unsigned j = 0; j < s->tree.n && in->nchild < ARRAY_SIZE(in->child_pids); j++)
-			if (s->tree.p[j].pid != in->pid)
-				in->child_pids[in->nchild++] = s->tree.p[j].pid;
+		for (unsigned j = 0; j < t->n && in->nchild < ARRAY_SIZE(in->child_pids); j++)
+			if (t->p[j].pid != in->pid)
+				in->child_pids[in->nchild++] = t->p[j].pid;
 	}
 }
 
@@ -310,15 +336,15 @@ void svc_fates(struct run_ctx *c)
 	struct run *r = c->r;
 
 	for (unsigned i = 0; i < r->ninst; i++) {
-		struct svc_inst *s = r->inst[i].svc;
+		struct ptree *t = r->inst[i].tree;
 		pid_t now[PTREE_MAX * 2];
 		unsigned n;
 
-		if (!s)
+		if (!t)
 			continue;
-		n = svc_leaf_pids(s->leaf, now, ARRAY_SIZE(now));
-		for (unsigned j = 0; j < s->tree.n; j++) {
-			struct ptree_proc *p = &s->tree.p[j];
+		n = svc_leaf_pids(worker_leaf(c, i), now, ARRAY_SIZE(now));
+		for (unsigned j = 0; j < t->n; j++) {
+			struct ptree_proc *p = &t->p[j];
 			bool there = false;
 
 			for (unsigned k = 0; k < n; k++)

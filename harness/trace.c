@@ -21,6 +21,9 @@ static const struct {
 	[TR_MARK_VICTIM] = { "oom", "mark_victim" },
 	[TR_START_REAPING] = { "oom", "start_task_reaping" },
 	[TR_FINISH_REAPING] = { "oom", "finish_task_reaping" },
+	[TR_SIGNAL_DELIVER] = { "signal", "signal_deliver" },
+	[TR_PROCESS_EXIT] = { "sched", "sched_process_exit" },
+	[TR_TASK_DEAD] = { "sched", "sched_switch" },
 };
 
 /* include/trace/events/vmscan.h, enum vmscan_throttle_state (5.16) */
@@ -141,10 +144,29 @@ static int parse_fields(struct tr_event *ev, const char *s, const char *end)
 		/* fall through */
 	case TR_START_REAPING:
 	case TR_FINISH_REAPING:
+	case TR_PROCESS_EXIT:
 		if (field_u64(s, end, "pid", &v) < 0 || v > INT32_MAX)
 			return -EINVAL;
 		ev->victim = (int32_t)v;
 		return 0;
+	case TR_SIGNAL_DELIVER:
+		/* delivered to the task the line runs in */
+		if (field_u64(s, end, "sig", &v) < 0 || v > INT32_MAX)
+			return -EINVAL;
+		ev->sig = (int32_t)v;
+		ev->victim = ev->pid;
+		return 0;
+	case TR_TASK_DEAD: {
+		/* only a task's last switch is ours: any other is no event */
+		const char *st = field(s, end, "prev_state");
+
+		if (!st || (*st != 'Z' && *st != 'X'))
+			return -ENOENT;
+		if (field_u64(s, end, "prev_pid", &v) < 0 || v > INT32_MAX)
+			return -EINVAL;
+		ev->victim = (int32_t)v;
+		return 0;
+	}
 	default:
 		return 0;
 	}
@@ -155,7 +177,7 @@ int tr_parse_line(const char *line, size_t len, struct tr_event *ret)
 	const char *end = line + len, *p, *cpu_open = NULL, *dash = NULL, *ts, *ev_name, *colon;
 	struct tr_event ev = { .reason = -1 };
 	uint64_t v;
-	int kind = -1;
+	int kind = -1, r;
 
 	while (end > line && (end[-1] == '\n' || end[-1] == '\r'))
 		end--;
@@ -250,8 +272,9 @@ int tr_parse_line(const char *line, size_t len, struct tr_event *ret)
 	if (parse_ts(ts, colon, &ev.ts_ns) < 0)
 		return -EINVAL;
 	p = ev_name + strlen(kinds[kind].event) + 1;
-	if (parse_fields(&ev, p, end) < 0)
-		return -EINVAL;
+	r = parse_fields(&ev, p, end);
+	if (r < 0)
+		return r == -ENOENT ? r : -EINVAL;
 	*ret = ev;
 	return 0;
 }
@@ -263,10 +286,13 @@ void tr_stalls_free(struct tr_stalls *st)
 	free(st->victims);
 	free(st->pending);
 	free(st->spans);
+	free(st->exits);
 	st->victims = NULL;
 	st->pending = NULL;
 	st->spans = NULL;
 	st->nspans = st->cap_spans = 0;
+	st->exits = NULL;
+	st->nexits = st->cap_exits = 0;
 	st->nvictims = st->npending = st->cap_victims = st->cap_pending = 0;
 }
 
@@ -305,6 +331,28 @@ const struct tr_victim *tr_stalls_victim(const struct tr_stalls *st, int32_t pid
 	for (size_t i = 0; i < st->nvictims; i++)
 		if (st->victims[i].pid == pid)
 			return &st->victims[i];
+	return NULL;
+}
+
+static struct tr_exit *exit_get(struct tr_stalls *st, int32_t pid)
+{
+	struct tr_exit *x;
+
+	for (size_t i = 0; i < st->nexits; i++)
+		if (st->exits[i].pid == pid)
+			return &st->exits[i];
+	if (grow((void **)&st->exits, &st->cap_exits, st->nexits, sizeof(*x)) < 0)
+		return NULL;
+	x = &st->exits[st->nexits++];
+	*x = (struct tr_exit){ .pid = pid };
+	return x;
+}
+
+const struct tr_exit *tr_stalls_exit(const struct tr_stalls *st, int32_t pid)
+{
+	for (size_t i = 0; i < st->nexits; i++)
+		if (st->exits[i].pid == pid)
+			return &st->exits[i];
 	return NULL;
 }
 
@@ -348,6 +396,7 @@ int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 	uint8_t direct = ev->kind == TR_DIRECT_RECLAIM_BEGIN || ev->kind == TR_DIRECT_RECLAIM_END;
 	struct tr_pending *pd;
 	struct tr_victim *v;
+	struct tr_exit *x;
 
 	switch (ev->kind) {
 	case TR_MEMCG_RECLAIM_BEGIN:
@@ -411,6 +460,22 @@ int tr_stalls_add(struct tr_stalls *st, const struct tr_event *ev)
 		} else {
 			v->reap_end_ns = ev->ts_ns;
 		}
+		break;
+	case TR_SIGNAL_DELIVER:
+	case TR_PROCESS_EXIT:
+	case TR_TASK_DEAD:
+		/* other signals are no exits */
+		if (ev->kind == TR_SIGNAL_DELIVER && ev->sig != 9)
+			return 0;
+		x = exit_get(st, ev->victim);
+		if (!x)
+			return -ENOMEM;
+		if (ev->kind == TR_SIGNAL_DELIVER && !x->sigkill_ns)
+			x->sigkill_ns = ev->ts_ns;
+		else if (ev->kind == TR_PROCESS_EXIT && !x->exit_ns)
+			x->exit_ns = ev->ts_ns;
+		else if (ev->kind == TR_TASK_DEAD)
+			x->dead_ns = ev->ts_ns;
 		break;
 	default:
 		return 0;

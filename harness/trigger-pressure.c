@@ -17,11 +17,12 @@
 #include "worker-spawn.h"
 
 #define PRESSURE_CHUNK "1M"
+#define NOTIFY_MIN_COUNTERS 16 /* below, a scan per step is cheap */
 
 int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 {
 	const char *files[PATTERN_MAX_OOM_COUNTERS];
-	char *argv[8 + 2 * PATTERN_MAX_OOM_COUNTERS + 1] = {
+	char *argv[8 + 2 * PATTERN_MAX_OOM_COUNTERS + 2 + 1] = {
 		c->wpath,	   "--pattern", "pressure",	"--name",
 		"oomlab-pressure", "--chunk",	PRESSURE_CHUNK,
 	};
@@ -47,6 +48,12 @@ int trigger_pressure_spawn(struct run_ctx *c, const char *counter)
 	for (unsigned i = 0; i < nf; i++) {
 		argv[na++] = "--oom-counter";
 		argv[na++] = (char *)files[i];
+	}
+	/* v1 with many leaves (count = 512): the counters after an OOM
+	 * notification of the pressure's own memcg, not after every 1 MiB */
+	if (!counter && nf > NOTIFY_MIN_COUNTERS && cg_version(c->cg) == CG_V1) {
+		argv[na++] = "--oom-notify";
+		argv[na++] = (char *)cg_path(groups_pressure_cg(c));
 	}
 	argv[na] = NULL;
 	/*

@@ -522,7 +522,7 @@ static bool cross_check(struct run *r, char *reason, size_t rlen)
 		const struct instance *in = &r->inst[i];
 		char head[160];
 
-		if (in->killed && !in->died && !in->svc)
+		if (in->killed && !in->died && !in->svc && !in->tree)
 			run_note(r,
 				 "the kernel logged killing %s (pid %d) but waitid saw no death "
 				 "before the run ended",

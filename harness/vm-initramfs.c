@@ -342,8 +342,11 @@ int vm_ldd(const char *binary, char ***ret_paths, unsigned *ret_n)
 
 /* ---- the initramfs ---- */
 
-static int add_binary_with_libs(struct cpio *c, const char *name, const char *src, char *err,
-				size_t errlen)
+/* A binary and the libraries ldd names, each library once per archive:
+ * oomlab and oomlab-worker share libc and the ELF interpreter, and a
+ * second copy is 2 MiB more for the guest's kernel to unpack (TCG). */
+static int add_binary_with_libs(struct cpio *c, const char *name, const char *src, char ***seen,
+				unsigned *nseen, char *err, size_t errlen)
 {
 	char **libs = NULL;
 	unsigned n = 0;
@@ -360,13 +363,28 @@ static int add_binary_with_libs(struct cpio *c, const char *name, const char *sr
 		return e;
 	}
 	for (unsigned i = 0; i < n && e == 0; i++) {
+		bool dup = false;
+		char **ns;
+
+		for (unsigned j = 0; j < *nseen && !dup; j++)
+			dup = !strcmp((*seen)[j], libs[i]);
+		if (dup)
+			continue;
 		/* same path in the guest, content of the symlink's target */
 		e = cpio_add_file(c, libs[i], 0755, libs[i]);
-		if (e == -EEXIST)
-			e = 0;
-		if (e < 0)
+		if (e < 0) {
 			snprintf(err, errlen, "cannot add %s (needed by %s): %s", libs[i], src,
 				 strerror(-e));
+			break;
+		}
+		ns = realloc(*seen, (*nseen + 1) * sizeof(*ns));
+		if (!ns) {
+			e = -ENOMEM;
+			break;
+		}
+		*seen = ns;
+		(*seen)[(*nseen)++] = libs[i];
+		libs[i] = NULL; /* owned by seen now */
 	}
 	paths_free(libs, n);
 	return e;
@@ -431,12 +449,18 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 		snprintf(err, errlen, "cannot add %s: %s", s->init_script, strerror(-e));
 		return e;
 	}
-	e = add_binary_with_libs(c, "bin/oomlab", s->oomlab, err, errlen);
-	if (e < 0)
-		return e;
-	e = add_binary_with_libs(c, "bin/oomlab-worker", s->worker, err, errlen);
-	if (e < 0)
-		return e;
+	{
+		char **seen = NULL;
+		unsigned nseen = 0;
+
+		e = add_binary_with_libs(c, "bin/oomlab", s->oomlab, &seen, &nseen, err, errlen);
+		if (!e)
+			e = add_binary_with_libs(c, "bin/oomlab-worker", s->worker, &seen, &nseen,
+						 err, errlen);
+		paths_free(seen, nseen);
+		if (e < 0)
+			return e;
+	}
 
 	/* modules: /lib/modules/oomlab/NN-name.ko in load order */
 	modf = open_memstream(&modlist, &modlen);
@@ -643,7 +667,7 @@ static bool libs_unchanged(const char *text)
 int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t len)
 {
 	/* a new layout of the base part must not reuse old archives */
-	static const char version[] = "oomlab-initramfs-base-1";
+	static const char version[] = "oomlab-initramfs-base-2"; /* 2: libraries once */
 	struct fnv2 h = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
 	int e;
 

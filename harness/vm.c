@@ -45,6 +45,9 @@ struct vm_opts {
 	bool bench;	 /* oomlab vm bench: `oomlab bench` in the guest */
 	unsigned repeat; /* bench: runs per profile (1) */
 	bool fresh;	 /* bench: a boot per run, not N runs in one boot */
+	bool timings;	     /* --timings: where the time goes, host and guest */
+	uint64_t t_start_ns; /* vm run entered */
+	uint64_t t_ready_ns; /* kernel found, accelerator known */
 };
 
 struct item {
@@ -76,6 +79,7 @@ static void usage(FILE *f)
 	      "  --results-dir DIR      where results go (default results)\n"
 	      "  --keep                 keep the initramfs and logs; print where\n"
 	      "  --wait-memfree SIZE    first wait until SIZE of memory is free (a suite's job)\n"
+	      "  --timings              print where the time went (host and guest stages)\n"
 	      "bench: `oomlab bench` in the guest (docs/bench.md)\n"
 	      "  --repeat N             N runs per profile, in one boot (default 1)\n"
 	      "  --fresh                a boot per run instead\n"
@@ -405,7 +409,31 @@ struct env {
 	char worker[PATH_MAX];
 	char init[PATH_MAX];
 	enum vm_accel accel; /* resolved */
+	char thp[16];	     /* the kernel's configured THP default, "" unknown */
 };
+
+/*
+ * THP as the kernel is configured (its config beside vmlinuz in the
+ * cache; --kernel FILE has none): the guest's init sets it, because the
+ * kernel switches THP off on machines under 512 MiB (vm/init.sh says why).
+ */
+static void kernel_thp(const struct vm_kernel *k, char *buf, size_t len)
+{
+	_cleanup_free_ char *cfg = NULL;
+	char path[PATH_MAX + 8];
+	const char *sl = strrchr(k->vmlinuz, '/');
+
+	*buf = '\0';
+	if (!sl)
+		return;
+	snprintf(path, sizeof(path), "%.*s/config", (int)(sl - k->vmlinuz), k->vmlinuz);
+	if (read_file_str(path, &cfg) < 0 || !strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE=y\n"))
+		return;
+	if (strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE_ALWAYS=y\n"))
+		snprintf(buf, len, "always");
+	else if (strstr(cfg, "\nCONFIG_TRANSPARENT_HUGEPAGE_MADVISE=y\n"))
+		snprintf(buf, len, "madvise");
+}
 
 static void save_console(const char *console, const struct item *it, const char *dir)
 {
@@ -503,13 +531,58 @@ static bool guest_bad_input(const char *console, const char *guest_path, struct 
 	return found;
 }
 
+/*
+ * --timings: the guest's stamps from the console ("@@OOMLAB-T STAGE
+ * SECONDS" from init, "timings: ..." from oomlab run, both on the guest's
+ * clock: seconds since boot) and the host's own marks. What QEMU's wall
+ * time holds beyond the guest's last stamp is QEMU's start, the firmware
+ * and the kernel's decompression (before the guest clock runs) and the
+ * reboot.
+ */
+static void print_timings(const struct vm_opts *o, const char *console, double init_ms,
+			  double qemu_ms, uint64_t t_boot_ns, uint64_t t_qemu_ns, uint64_t t_end_ns)
+{
+	char line[1024] = "", *w = line;
+	double prev = 0, last = 0;
+	const char *p = console;
+
+	log_info("timings, host (ms): start to kernel and accel %.1f, initramfs %.1f, "
+		 "qemu %.1f, results %.1f; total %.1f",
+		 (double)(o->t_ready_ns - o->t_start_ns) / 1e6, init_ms, qemu_ms,
+		 (double)(t_end_ns - t_qemu_ns) / 1e6, (double)(t_end_ns - o->t_start_ns) / 1e6);
+	(void)t_boot_ns;
+	while (p && (p = strstr(p, "@@OOMLAB-T ")) != NULL) {
+		char stage[32];
+		double sec;
+
+		p += 11;
+		if (sscanf(p, "%31s %lf", stage, &sec) != 2)
+			continue;
+		w += snprintf(w, sizeof(line) - (size_t)(w - line), "%s%s %.2f", *line ? ", " : "",
+			      stage, sec - prev);
+		if (w >= line + sizeof(line))
+			break;
+		prev = last = sec;
+	}
+	log_info("timings, guest (s, each since the one before; init: since boot): %s", line);
+	if (last > 0)
+		log_info("timings: qemu beyond the guest's clock (start, firmware, decompression, "
+			 "reboot): %.2f s",
+			 qemu_ms / 1000 - last);
+	for (p = console; p && (p = strstr(p, "timings: start ")) != NULL; p++) {
+		size_t l = strcspn(p, "\r\n");
+
+		log_info("guest oomlab run %.*s", (int)l, p);
+	}
+}
+
 static void boot_items(const struct env *env, struct item *items, unsigned *idx, unsigned n,
 		       unsigned repeat)
 {
 	const struct vm_opts *o = env->o;
 	const char *td = getenv("TMPDIR");
 	char tmp[PATH_MAX];
-	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], err[512] = "";
+	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], args[PATH_MAX], err[512] = "";
 	struct vm_guest_profile *gp = calloc(n, sizeof(*gp));
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
 	struct vm_stream *st = calloc(1, sizeof(*st));
@@ -519,6 +592,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
 	char qerr[256] = "";
+	char bench_args[96] = ""; /* vm bench, init_hog: read by init.sh */
+	uint64_t t_boot = now_ns(), t_init = 0, t_qemu = 0;
 	int e;
 
 	snprintf(tmp, sizeof(tmp), "%.4000s/oomlab-vm-XXXXXX", td && *td == '/' ? td : "/tmp");
@@ -533,6 +608,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	snprintf(initrd, sizeof(initrd), "%.4000s/initramfs.cpio", tmp);
 	snprintf(con, sizeof(con), "%.4000s/console.log", tmp);
 	snprintf(res, sizeof(res), "%.4000s/results.log", tmp);
+	snprintf(args, sizeof(args), "%.4000s/qemu.args", tmp);
 	for (unsigned i = 0; i < n; i++) {
 		struct item *it = &items[idx[i]];
 
@@ -546,8 +622,22 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		timeout += 60000; /* boot, ramp and reporting under TCG */
 	/* vm/init.sh reads what to run from the kernel command line: the
 	 * manifest stays one line per profile */
-	if (o->bench && asprintf(&append, "oomlab.cmd=bench oomlab.repeat=%u%s%s", repeat,
-				 o->append ? " " : "", o->append ? o->append : "") < 0)
+	if (o->bench)
+		snprintf(bench_args, sizeof(bench_args), " oomlab.cmd=bench oomlab.repeat=%u",
+			 repeat);
+	for (unsigned i = 0; i < n; i++)
+		if (items[idx[i]].p->has_init_hog) {
+			/* init.sh looks for init_hog in the profiles only then */
+			strncat(bench_args, " oomlab.init_hog=1",
+				sizeof(bench_args) - strlen(bench_args) - 1);
+			break;
+		}
+	/* ours first, the user's --append last (it can override them: the
+	 * last oomlab.thp= counts) */
+	if (asprintf(&append, "%s%s%s%s%s%s", *env->thp ? "oomlab.thp=" : "", env->thp, bench_args,
+		     /* init.sh stamps its stages, oomlab run prints its own */
+		     o->timings ? " oomlab.timings=1" : "", o->append ? " " : "",
+		     o->append ? o->append : "") < 0)
 		append = NULL;
 	if (!mem) {
 		/* --mem not given: sized from the profiles of this boot */
@@ -580,6 +670,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		if (kc && asprintf(&ic, "%s/initramfs", kc) < 0)
 			ic = NULL;
 		e = vm_initramfs_build_cached(&spec, ic, initrd, &hit, err, sizeof(err));
+		t_init = now_ns() - t0;
 		log_debug("initramfs %s in %.1f ms", hit ? "from the cache" : "built",
 			  (double)(now_ns() - t0) / 1e6);
 	}
@@ -600,11 +691,13 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		.console_log = con,
 		.results_log = res,
 		.timeout_ms = timeout,
+		.args_out = o->keep ? args : NULL,
 	};
 	log_info("booting %s (%s, %llu MiB, %u CPU) with %u profile%s", kname,
 		 env->accel == VM_ACCEL_KVM ? "KVM" : "TCG", (unsigned long long)(mem / MIB),
 		 o->cpus, n, n == 1 ? "" : "s");
 	e = vm_qemu_run(&q, &b);
+	t_qemu = now_ns();
 	if (e < 0) {
 		log_err(e, "cannot run QEMU");
 		for (unsigned i = 0; i < n; i++)
@@ -716,9 +809,11 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		}
 		save_console(con, it, o->results_dir);
 	}
+	if (o->timings)
+		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu, now_ns());
 out:
 	if (o->keep)
-		log_info("kept %s (initramfs, console.log, results.log)", tmp);
+		log_info("kept %s (initramfs, console.log, results.log, qemu.args)", tmp);
 	else
 		vm_rmtree(tmp);
 	vm_stream_free(st);
@@ -806,11 +901,16 @@ static int cmd_run(int argc, char **argv, bool bench)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "fresh", no_argument, NULL, 'f' },
 		{ "wait-memfree", required_argument, NULL, 'W' },
+		{ "timings", no_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct vm_opts o = { .cpus = 1, .results_dir = "results", .bench = bench, .repeat = 1 };
+	struct vm_opts o = { .cpus = 1,
+			     .results_dir = "results",
+			     .bench = bench,
+			     .repeat = 1,
+			     .t_start_ns = now_ns() };
 	struct env env = { .o = &o };
 	struct vm_kernel k;
 	char bindir[PATH_MAX];
@@ -884,6 +984,9 @@ static int cmd_run(int argc, char **argv, bool bench)
 			break;
 		case 'W':
 			wait_memfree = optarg;
+			break;
+		case 'T':
+			o.timings = true;
 			break;
 		case 'v':
 			log_verbose = 1;
@@ -979,6 +1082,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		if (bad)
 			goto out;
 	}
+	kernel_thp(&k, env.thp, sizeof(env.thp));
 	cli_install_signals(on_signal);
 
 	env.accel = o.accel;
@@ -992,6 +1096,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		log_debug("accel auto: %s%s", kvm ? "kvm" : "tcg",
 			  cached ? " (remembered in the cache: oomlab/kvm-probe)" : "");
 	}
+	o.t_ready_ns = now_ns();
 
 	/*
 	 * One boot for all the others, then one each for a profile that

@@ -143,6 +143,13 @@ out:
 	cap_free(cur);
 }
 
+int spawn_identity_pre_exec(const struct child_process *cp, void *spec)
+{
+	if (spec)
+		apply_identity(spec, cp);
+	return 0;
+}
+
 /*
  * In the child, before exec: the controls only the process itself can
  * set. PDEATHSIG, stdio and the scoreboard fd are the child API's part.
@@ -194,6 +201,16 @@ static int spawn_pre_exec(const struct child_process *cp, void *arg)
 	}
 	if (s && s->cpu_burn_ms)
 		burn_cpu(cp, s->cpu_burn_ms, req->deadline_ns);
+	if (req->nofile_soft) {
+		struct rlimit rl;
+
+		/* the worker sees the soft limit it would have had without the
+		 * harness's pidfds; rlimit.nofile, below, may set its own */
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = (rlim_t)req->nofile_soft;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	if (s) {
 		enum worker_rlimit which;
 
@@ -264,6 +281,28 @@ int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 	*ret_pidfd = TAKE_FD(cp.pidfd);
 	*ret_fail = SPAWN_OK;
 	child_release(&cp);
+	return 0;
+}
+
+int spawn_fd_room(unsigned n, unsigned spare, uint64_t *ret_old_soft, uint64_t *ret_hard)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)n + spare;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -errno;
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want) {
+		*ret_old_soft = 0;
+		return 0;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want) {
+		*ret_hard = (uint64_t)rl.rlim_max;
+		return -EMFILE;
+	}
+	*ret_old_soft = (uint64_t)rl.rlim_cur;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -errno;
 	return 0;
 }
 

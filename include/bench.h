@@ -13,8 +13,10 @@
  *     "psi": {"scope": "cgroup"|"system", "some_us", "full_us"} or null,
  *     "stat_delta": {"memcg": {KEY: N}, "system": {KEY: N}},
  *     "kill_chain": [{"victim", "pid", "first_reclaim_ms", "oom_event_ms",
- *                     "mark_victim_ms", "kmsg_ms", "pidfd_ms",
- *                     "usage_drop_ms", "reaped_ms"}],   ms from the trigger, null = not seen
+ *                     "mark_victim_ms", "kmsg_ms", "sigkill_ms", "exit_ms",
+ *                     "dead_ms", "poll_ms", "pidfd_ms", "usage_drop_ms", "reaped_ms"}],
+ *                   ms from the trigger, null = not seen; sigkill/exit/dead
+ *                   from the trace (trace.h struct tr_exit)
  *     "timeline": [{"t_ms", "usage_bytes", "rss_bytes": {NAME: N}}],
  *     "events": [{"t_ms", "kind", "task", "pid", "dur_ms"}],   time order
  *     "timeline_info": {"every_ms", "decimations", "events_dropped"}
@@ -55,6 +57,7 @@ struct bench_kill {
 	uint64_t oom_event_ns;	/* v1 eventfd / v2 memory.events poll */
 	uint64_t kmsg_ns;	/* the kernel's kill line */
 	uint64_t pidfd_ns;	/* pidfd readable */
+	uint64_t poll_ns;	/* the harness entered the poll that saw it (0: not by poll) */
 	uint64_t usage_drop_ns; /* memcg usage fell */
 				/* mark_victim and reaping come from in->stalls' victims, by pid */
 };

@@ -59,6 +59,19 @@ enum mem_counter {
 	MC_THP_FAULT_ALLOC,
 	MC_THP_FAULT_FALLBACK,
 	MC_OOM_KILL,
+	/*
+	 * The thp and dirty-cache scenarios (issue 9): a huge page whose
+	 * memcg charge failed and fell back to small pages (>= 5.9, its own
+	 * counter beside thp_fault_fallback); compaction; folios reclaim met
+	 * dirty or under writeback and left marked PG_reclaim
+	 * (nr_vmscan_immediate_reclaim), and pages reclaim wrote out itself.
+	 */
+	MC_THP_FAULT_FALLBACK_CHARGE,
+	MC_COMPACT_STALL,
+	MC_COMPACT_FAIL,
+	MC_COMPACT_SUCCESS,
+	MC_VMSCAN_IMMEDIATE_RECLAIM,
+	MC_VMSCAN_WRITE,
 	MC_N,
 };
 

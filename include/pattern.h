@@ -16,7 +16,7 @@
 #include "scoreboard.h"
 
 /* the run's cgroup, its groups, one leaf per worker and the pressure's */
-#define PATTERN_MAX_OOM_COUNTERS 288
+#define PATTERN_MAX_OOM_COUNTERS 1042 /* RUN_MAX_INSTANCES + PROFILE_MAX_GROUPS + 2 */
 
 struct worker_opts {
 	const char *name;     /* comm, <= 15 chars */
@@ -31,6 +31,9 @@ struct worker_opts {
 	 * counts a kill only in the victim's own memcg: one file per memcg) */
 	const char *oom_counter[PATTERN_MAX_OOM_COUNTERS];
 	unsigned noom_counters;
+	/* pressure: a v1 memcg directory whose OOM notification says when
+	 * to read those (stressors/pressure.c); NULL: after every step */
+	const char *oom_notify;
 	uint64_t chunk;	      /* pressure: bytes per step */
 	struct sb_slot *slot; /* never NULL: a private dummy when standalone */
 	bool quiet;

@@ -46,6 +46,7 @@ struct ptree {
 	unsigned n;
 	struct ptree_proc p[PTREE_MAX];
 	unsigned truncated; /* processes beyond PTREE_MAX, not kept */
+	int top;	    /* ptree_score's answer: the first candidate, -1 */
 };
 
 /*
@@ -59,11 +60,19 @@ int ptree_read(const char *proc, const pid_t *pids, unsigned n, uint64_t page_si
  * is a root too: reparented orphans). */
 void ptree_order(struct ptree *t, pid_t root);
 /*
+ * Each process's children_vm_pages from its children in the tree: <= 2.6.35
+ * badness() added half of each child's total_vm (a child with an mm of its
+ * own, walking p->children), so the 2.6.35 model needs them per process
+ * (claim 8). Call after ptree_order.
+ */
+void ptree_children_vm(struct ptree *t);
+/*
  * Score every process under era's model with totalpages, and return the
  * index of the one the kernel would take first from this tree (the
  * highest points among the killable; ties: the first in tree order, as
  * the kernel's task walk meets a parent before the children it forked),
- * or -1 if every process is unkillable (or the tree is empty).
+ * or -1 if every process is unkillable (or the tree is empty). Also
+ * stored in t->top.
  */
 int ptree_score(struct ptree *t, enum oom_era era, uint64_t totalpages);
 /* Index of pid in t, -1. */

@@ -17,7 +17,7 @@
 #include "kmsg.h"
 #include "profile.h"
 
-#define RUN_MAX_INSTANCES 256
+#define RUN_MAX_INSTANCES 1024 /* profile.c MAX_INSTANCES; count <= 512 */
 #define RUN_MAX_KILLS 256
 #define RUN_MAX_NOTES 64
 
@@ -57,9 +57,12 @@ struct instance {
 	pid_t child_pids[16];
 	unsigned child_dead;  /* of those, dead when observing ended */
 	bool skip_ramp_wait;  /* command worker without size */
-	struct svc_inst *svc; /* a command worker's leaf, output, tree (svc.h); NULL */
+	struct svc_inst *svc; /* a command worker's leaf, output (svc.h); NULL */
+	struct ptree *tree;   /* its processes, each a candidate (ptree.h); NULL */
 	bool outside_domain;  /* its group is not in the OOM domain: no candidate */
 	bool group_kill;      /* memory.oom.group: dies with the victim */
+	/* when observe entered the poll that saw it die (bench's kill chain), 0 */
+	uint64_t reaped_poll_ns;
 };
 
 /* A kill as the kernel recorded it (kmsg), matched to an instance. */
@@ -75,8 +78,24 @@ struct kill_record {
 	char constraint_line[512];
 };
 
+/* Stage boundaries of a run (now_ns(), CLOCK_MONOTONIC, which in a guest
+ * is time since boot): where the time goes, for OOMLAB_TIMINGS. Each mark
+ * is when that stage ended; 0 if it never ran. */
+enum run_stage {
+	RUN_T_START,	/* run_profile entered */
+	RUN_T_SETUP,	/* preflight, sysctls, memcg, groups, scoreboard, kmsg */
+	RUN_T_SPAWN,	/* workers started */
+	RUN_T_RAMP,	/* workers hold their memory */
+	RUN_T_SNAPSHOT, /* ranks read */
+	RUN_T_TRIGGER,	/* trigger started */
+	RUN_T_OBSERVE,	/* kills seen, settled */
+	RUN_T_TEARDOWN, /* workers reaped, memcg removed */
+	RUN_T_N,
+};
+
 struct run {
 	const struct profile *profile;
+	uint64_t t_stage_ns[RUN_T_N];
 	char kernel[128]; /* uname -r */
 	enum oom_era era; /* model used */
 	bool era_forced;  /* --model given */
@@ -86,6 +105,9 @@ struct run {
 	uint64_t t_trigger_ns;
 	uint64_t t_end_ns;
 	double ramp_ms;
+	double spawn_ms;    /* ramp_spawn_all: every worker started */
+	double snapshot_ms; /* the snapshot and the model's ranking */
+	double ranked_ms;   /* from the workers' leaves to the ranking done */
 	double wall_ms;
 	const char *trigger_used; /* e.g. "pressure" (v1 fallback noted) */
 	bool in_vm;		  /* ran inside an oomlab VM guest */
@@ -125,5 +147,10 @@ const char *outcome_name(enum outcome o);		/* "pass", "fail", "broken", "skip" *
 const char *outcome_word(enum outcome o);		/* "PASS", "FAIL", "BROK", "SKIP" */
 const char *outcome_junit(enum outcome o);		/* "failure", "error", "skipped", NULL */
 int outcome_parse(const char *name, enum outcome *ret); /* outcome_name's inverse */
+/* One line, "timings: start S s; setup MS spawn MS ... results MS ms": the
+ * stage marks as durations (kills: trigger to the last victim reaped;
+ * settle: from then to the end of observing); t_results_ns: when the
+ * result was written (0: not). -ENODATA if the run never started. */
+int run_timings_str(const struct run *r, uint64_t t_results_ns, char *buf, size_t len);
 
 #endif

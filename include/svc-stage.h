@@ -40,8 +40,10 @@ const char *svc_last_lines(const struct instance *in, char *buf, size_t len);
  * reason: "; <the mlock limit>" or "; its last output:\n..."; "" if
  * nothing is known. */
 const char *svc_ramp_why(const struct instance *in, char *buf, size_t len);
-/* Snapshot: each service's tree, ranked per process; the instance's model
- * input becomes its tree's first candidate. Needs r->totalpages. */
+/* Snapshot: each service's tree, and each pattern worker's whose leaf holds
+ * more than one process (fork-tree, shared-mm), into in->tree, ranked per
+ * process; the instance's model input becomes its tree's first candidate.
+ * Needs r->totalpages. */
 void svc_snapshot(struct run_ctx *c);
 /*
  * v1 counts an OOM kill only in the victim's own memcg (mm/memcontrol.c
@@ -52,7 +54,7 @@ void svc_snapshot(struct run_ctx *c);
 void svc_add_leaf_counters(const struct run *r, struct cg_counters *cnt);
 /* Which service a kill belongs to by the kernel's task_memcg; -1. */
 int svc_owner_by_memcg(const struct run *r, const char *task_memcg);
-/* After observing: each tree process's fate (killed #N, gone, alive). */
+/* After observing: each tree's processes' fates (killed #N, gone, alive). */
 void svc_fates(struct run_ctx *c);
 /* Teardown, before the run's cgroup goes: teardown commands, SIGTERM,
  * grace, SIGKILL; leaves and the workdir removed. */

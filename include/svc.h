@@ -36,8 +36,6 @@ struct svc_inst {
 	char **argv;	   /* command with {workdir} expanded */
 	char **ready_argv; /* ready_cmd with {workdir} expanded */
 	bool ready;	   /* the explicit readiness checks held */
-	struct ptree tree; /* read at the snapshot; fates after observing */
-	int top;	   /* the tree's first candidate (index), -1 */
 	void *rdy;	   /* struct ready (ready.h) */
 };
 

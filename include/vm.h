@@ -161,6 +161,7 @@ struct vm_qemu_opts {
 	const char *console_log; /* ttyS0 */
 	const char *results_log; /* ttyS1 */
 	uint64_t timeout_ms;
+	const char *args_out; /* NULL, or a file for QEMU's argv, one per line (--keep) */
 };
 
 struct vm_boot {

@@ -36,7 +36,19 @@ struct spawn_req {
 	int out_fd;	      /* > 0: stdout+stderr go here (a service's memfd) */
 	uint64_t deadline_ns; /* the run's (now_ns()); 0 = none: bounds cpu_burn */
 	const volatile sig_atomic_t *interrupted; /* set: kill the child, -EINTR */
+	/* > 0: the child puts RLIMIT_NOFILE's soft limit back to this before
+	 * exec (the harness raised its own for the workers' pidfds) */
+	uint64_t nofile_soft;
 };
+
+/*
+ * The harness holds a pidfd per worker: make RLIMIT_NOFILE's soft limit
+ * room for n of them and `spare` more, up to the hard limit (raising the
+ * soft limit needs no privilege). 0, with *ret_old_soft the soft limit
+ * before (0 when it was not changed); -EMFILE when the hard limit is too
+ * low, with *ret_hard.
+ */
+int spawn_fd_room(unsigned n, unsigned spare, uint64_t *ret_old_soft, uint64_t *ret_hard);
 
 enum spawn_fail {
 	SPAWN_OK = 0,
@@ -50,6 +62,15 @@ enum spawn_fail {
  */
 int spawn_instance(const struct spawn_req *req, pid_t *ret_pid, int *ret_pidfd,
 		   enum spawn_fail *ret_fail, char *errbuf, size_t errlen);
+
+struct child_process;
+/*
+ * A child API pre-exec hook (child.h) giving a process the worker's
+ * identity only: spec's user (uid, gid) and caps, as apply_identity sets
+ * them for the worker itself. For the commands that act for a worker
+ * (ready_cmd), so they see what it sees (its files, its sockets).
+ */
+int spawn_identity_pre_exec(const struct child_process *cp, void *spec);
 
 /* argv for oomlab-worker running spec under name; free with argv_free. */
 char **worker_argv(const char *worker_path, const struct worker_spec *spec, const char *name);

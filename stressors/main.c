@@ -25,6 +25,7 @@ enum {
 	OPT_SLOT,
 	OPT_PARENT_SIZE,
 	OPT_OOM_COUNTER,
+	OPT_OOM_NOTIFY,
 	OPT_CHUNK,
 	OPT_NO_LATENCY,
 };
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "children", required_argument, NULL, 'k' },
 	{ "parent-size", required_argument, NULL, OPT_PARENT_SIZE },
 	{ "oom-counter", required_argument, NULL, OPT_OOM_COUNTER },
+	{ "oom-notify", required_argument, NULL, OPT_OOM_NOTIFY },
 	{ "chunk", required_argument, NULL, OPT_CHUNK },
 	{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 	{ "scoreboard-fd", required_argument, NULL, OPT_SCOREBOARD_FD },
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 		"  -k, --children N       fork-tree: number of children\n"
 		"      --parent-size SIZE fork-tree: bytes the parent holds itself\n"
 		"      --oom-counter FILE pressure: file with an \"oom_kill N\" line (repeatable: summed)\n"
+		"      --oom-notify DIR   pressure: read the counters after DIR's (v1 memcg) OOM\n"
+		"                         notification, not after every step\n"
 		"      --chunk SIZE       pressure: bytes per step (default 1M)\n"
 		"      --no-latency       do not time faults (the probe-overhead baseline)\n"
 		"      --scoreboard-fd FD, --slot K   (or $%s, $%s)\n"
@@ -258,6 +262,9 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.oom_counter[o.noom_counters++] = optarg;
+			break;
+		case OPT_OOM_NOTIFY:
+			o.oom_notify = optarg;
 			break;
 		case OPT_CHUNK:
 			if (parse_u64_opt("--chunk", optarg, &o.chunk) < 0)

@@ -17,12 +17,38 @@ if [ "$1" = --from ]; then
 fi
 say() { echo "$*" > $OUT; }
 log() { echo "oomlab-init: $*"; }
+# vm run --timings (oomlab.timings=1): stage stamps on the console, in
+# seconds since boot (/proc/uptime, 10 ms steps), and oomlab run's own
+# breakdown (OOMLAB_TIMINGS); the host adds its side and prints both.
+stamp() { :; }
 
 if [ -z "$FROM" ]; then
 mount -t proc proc /proc
+# read once, with the shell's own read: each fork costs ms under TCG
+read -r cmdline < /proc/cmdline
+case " $cmdline " in
+*" oomlab.timings=1 "*)
+	export OOMLAB_TIMINGS=1
+	stamp() { read -r up _ < /proc/uptime; echo "@@OOMLAB-T $1 $up"; }
+	;;
+esac
+stamp init
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs -o mode=1777 tmp /tmp
+# oomlab.thp=always|madvise: THP as this kernel is configured
+# (CONFIG_TRANSPARENT_HUGEPAGE_ALWAYS/_MADVISE; the host read the config).
+# The kernel switches THP off on machines under 512 MiB (mm/huge_memory.c,
+# hugepage_init: "the extra memory used could hurt more than it helps"),
+# and the guest is that small only to make its OOMs cheap: a real machine
+# running this kernel has THP as configured. It also spares TCG 511 of
+# every 512 anon page faults (a ramp's cost here).
+for a in $cmdline; do
+	case $a in
+	oomlab.thp=*) thp=${a#oomlab.thp=} ;;
+	esac
+done
+[ -n "$thp" ] && echo "$thp" > /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null
 # memory_recursiveprot (5.7+), as systemd mounts it: a group's memory.min
 # and memory.low cover its children (the workers' leaves) too; without it a
 # child with memory.min 0 gets no protection from its parent's.
@@ -36,6 +62,7 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 stty -F $OUT raw -echo 2>/dev/null
 
 say "@@OOMLAB-BEGIN $(uname -r)"
+stamp setup
 
 fi # setup
 
@@ -65,13 +92,16 @@ zram_off() {
 	echo 1 > /sys/block/zram0/reset 2>/dev/null
 }
 
-# What to run: `oomlab run` (vm run), or `oomlab bench` REPEAT times per
-# profile (vm bench: oomlab.cmd=bench oomlab.repeat=N on the command line).
+# What to run: `oomlab run` (vm run), or `oomlab bench` in REPEAT rounds
+# over the profiles (vm bench: oomlab.cmd=bench oomlab.repeat=N on the
+# command line).
 cmd=run repeat=1
-for a in $(cat /proc/cmdline); do
+[ -n "$cmdline" ] || read -r cmdline < /proc/cmdline # --from: a new shell
+for a in $cmdline; do
 	case $a in
 	oomlab.cmd=bench) cmd=bench ;;
 	oomlab.repeat=[0-9]*) repeat=${a#oomlab.repeat=} ;;
+	oomlab.init_hog=1) hogs=1 ;;
 	esac
 done
 
@@ -88,7 +118,10 @@ while read -r idx swap path; do
 	# that the global init is the biggest task (claim 14). A shell cannot
 	# hold memory cheaply, so PID 1 becomes oomlab-worker --pattern init,
 	# which holds it and runs the rest of this script as its child.
-	hog=$(sed -n 's/^[[:space:]]*init_hog[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[mM].*/\1/p' "$path" | head -n 1)
+	# (oomlab.init_hog=1: the host saw one in this boot; else no sed and
+	# head to fork for each profile, a few ms each under TCG)
+	hog=
+	[ -n "$hogs" ] && hog=$(sed -n 's/^[[:space:]]*init_hog[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[mM].*/\1/p' "$path" | head -n 1)
 	if [ -n "$hog" ] && [ "$$" = 1 ]; then
 		echo "$pass $fail $brok $skip" > /tmp/oomlab-counts
 		exec "$(command -v oomlab-worker)" --pattern init --size "${hog}M" --name init \
@@ -104,11 +137,13 @@ while read -r idx swap path; do
 	fi
 	if [ -z "$rc" ]; then
 		cd /
+		stamp run
 		# oomlab itself must survive a global OOM: -1000 (every worker
 		# gets its own adj set by oomlab's spawn, nothing inherits this)
 		(echo -1000 > /proc/self/oom_score_adj; exec oomlab $cmd --results-dir "$dir" "$path" < /dev/null)
 		rc=$?
 	fi
+	stamp ran
 	[ "$swap" != 0 ] && zram_off
 	f=
 	for x in "$dir"/*.json; do [ -f "$x" ] && f=$x; done
@@ -120,6 +155,7 @@ while read -r idx swap path; do
 		say "@@OOMLAB-RESULT $idx $rc - 0"
 	fi
 	say "@@END"
+	stamp sent
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	1) fail=$((fail + 1)) ;;
@@ -137,5 +173,6 @@ else agg=77
 fi
 say "@@OOMLAB-DONE $agg"
 sync
+stamp reboot
 # reboot=t + -no-reboot: QEMU exits at once (no ACPI poweroff wait)
 reboot -f

@@ -81,4 +81,12 @@ refused "a missing file" "$TMP/none.json: cannot read it" "$A" "$TMP/none.json"
 grep -q 'interval not available' "$TMP/out" || fail "--repeat 1 does not say the interval is not available"
 jq -e '.runs == 1 and .figures["phases.below_limit.p50_ns"].ci95 == null' "$TMP/one.json" >/dev/null ||
 	fail "--repeat 1: $(jq -c '.figures["phases.below_limit.p50_ns"]' "$TMP/one.json")"
+# a scenario this host SKIPs is run once, not N times, and has no summary
+sed 's/^\[profile\]$/[profile]\nneeds = vm/' "$PROF" >"$TMP/vm-only.ini"
+"$OOMLAB" bench --repeat 3 --results-dir "$TMP/d" "$TMP/vm-only.ini" >"$TMP/out" 2>&1
+rc=$?
+sed 's/^/    /' "$TMP/out"
+[ "$rc" = 77 ] || fail "a SKIPped scenario: exit $rc, expected 77"
+grep -q 'not run again' "$TMP/out" || fail "a SKIPped scenario: not said it is not run again"
+[ "$(ls "$TMP/d" | wc -l)" = 1 ] || fail "a SKIPped scenario: $(ls "$TMP/d" | wc -l) documents, expected 1"
 assert_clean

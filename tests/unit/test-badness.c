@@ -469,6 +469,72 @@ static void test_margin(void **state)
 	assert_true(isnan(oom_margin_pct(OOM_ERA_4_17, 300, 100, 0)));
 }
 
+/*
+ * oom_rank sorts (O(n log n)); the kernel selects one victim per OOM. The
+ * sort must give the order of the kernel's loop (oom_evaluate_task, each
+ * era's tie rule) run kill after kill: here that loop, written out, on
+ * 1024 tasks with many equal scores, leaders and non-leaders, unkillables.
+ */
+static int ref_select(enum oom_tie tie, const struct task_mem *t, const struct badness *b,
+		      const bool *gone, unsigned n)
+{
+	int chosen = -1;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (gone[i] || b[i].unkillable)
+			continue;
+		if (chosen >= 0) {
+			double p = b[i].points, c = b[chosen].points;
+
+			if (tie == OOM_TIE_FIRST && p <= c)
+				continue;
+			if (tie == OOM_TIE_LATER && p < c)
+				continue;
+			if (tie == OOM_TIE_FIRST_LEADER &&
+			    (p < c || (p == c && t[chosen].is_leader)))
+				continue;
+		}
+		chosen = (int)i;
+	}
+	return chosen;
+}
+
+static void test_rank_is_the_selection_loop(void **state)
+{
+	static struct task_mem t[OOM_RANK_MAX];
+	static struct badness b[OOM_RANK_MAX];
+	static unsigned order[OOM_RANK_MAX], want[OOM_RANK_MAX];
+	static bool gone[OOM_RANK_MAX];
+	const enum oom_era eras[] = { OOM_ERA_4_17, OOM_ERA_3_8, OOM_ERA_2_6_36, OOM_ERA_2_6_35 };
+	unsigned seed = 12345;
+
+	(void)state;
+	for (size_t e = 0; e < ARRAY_SIZE(eras); e++) {
+		enum oom_tie tie = oom_era_info(eras[e])->tie;
+		unsigned n = OOM_RANK_MAX, k = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* 8 sizes only: plenty of ties */
+			t[i] = task((pid_t)(100 + i), 1000 * (1 + (seed >> 16) % 8), 0,
+				    (seed >> 8) % 16 == 0 ? -1000 : 0);
+			t[i].is_leader = (seed >> 4) % 3 != 0;
+		}
+		oom_rank(eras[e], t, n, 1000000, order, b);
+		memset(gone, 0, sizeof(gone));
+		for (int c; (c = ref_select(tie, t, b, gone, n)) >= 0;) {
+			gone[c] = true;
+			want[k++] = (unsigned)c;
+		}
+		for (unsigned i = 0; i < n; i++)
+			if (!gone[i])
+				want[k++] = i;
+		assert_int_equal(k, n);
+		for (unsigned i = 0; i < n; i++)
+			assert_int_equal(order[i], want[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -486,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_era_detection),
 		cmocka_unit_test(test_era_table),
 		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_rank_is_the_selection_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

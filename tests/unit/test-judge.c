@@ -136,6 +136,51 @@ static void test_expectations(void **state)
 	}
 }
 
+/*
+ * Claim 8's shape as results.c writes a tree worker: model_input is the
+ * tree's first candidate under the run's model (4.17: a 25M child), and
+ * "tree" has every process's own input, the parent's with its children's
+ * total_vm. Each era is replayed on the process it would take first from
+ * the tree: <= 2.6.35 the parent (20M + half of 4 x 25M = 70M, above
+ * solo's 60M), since 2.6.36 a child (25M, below it).
+ */
+static void test_tree_replay(void **state)
+{
+	struct task_mem parent = { .pid = 10,
+				   .rss_pages = 5120,
+				   .total_vm_pages = 5120,
+				   .nchildren = 4,
+				   .is_leader = true };
+	struct task_mem child = {
+		.pid = 11, .rss_pages = 6400, .total_vm_pages = 6400, .is_leader = true
+	};
+	json_t *d = doc_new("fail", "solo was expected to survive but was killed 1st");
+	json_t *w = worker("tree", "fork-tree", "any", "alive", false, 6400, 0);
+	json_t *tree = json_array();
+
+	for (unsigned i = 0; i < 4; i++)
+		parent.children_vm_pages[i] = 6400;
+	json_array_append_new(tree, json_pack("{s:o}", "model_input", task_mem_to_json(&parent)));
+	for (unsigned i = 0; i < 4; i++) {
+		child.pid = (pid_t)(11 + i);
+		json_array_append_new(tree,
+				      json_pack("{s:o}", "model_input", task_mem_to_json(&child)));
+	}
+	add_worker(d, worker("solo", "page-touch", "survives", "killed", true, 15360, 0));
+	/* without its tree the worker is its first candidate, a child: no era
+	 * charges it anything */
+	add_worker(d, json_deep_copy(w));
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_2_6_35), 0);
+	json_array_remove(json_object_get(d, "workers"), 1);
+	json_object_set_new(w, "tree", tree);
+	add_worker(d, w);
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_2_6_35), 1);
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_2_6_36), 0);
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_3_8), 0);
+	assert_int_equal(judge_model_holds(CLAIM_JUDGE_EXPECTATIONS, d, OOM_ERA_4_17), 0);
+	json_decref(d);
+}
+
 /* shared-mm sharer (2 children) and a bystander */
 static json_t *sharers_doc(const char *verdict, const char *sharer_exit, int children_dead)
 {
@@ -336,6 +381,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_expectations),
+		cmocka_unit_test(test_tree_replay),
 		cmocka_unit_test(test_mm_sharers_die),
 		cmocka_unit_test(test_first_kill_allocating),
 		cmocka_unit_test(test_kill_lines_logged),

@@ -79,8 +79,12 @@ static void test_vmstat_host(void **state)
 	assert_int_equal(b.v[MC_PGMAJFAULT], 751);
 	/* every counter of the table is in 6.18's vmstat (pgscan derived) */
 	assert_int_equal(b.have, (1u << MC_N) - 1);
-	/* thp_fault_fallback_charge and pgscan_direct_throttle are not ours */
+	/* pgscan_direct_throttle is no scan; thp_fault_fallback_charge is counted apart */
 	assert_int_equal(b.v[MC_THP_FAULT_FALLBACK], 0);
+	/* the capture's 192M of written page cache: reclaim met dirty or
+	 * writeback folios and marked them for immediate reclaim */
+	assert_int_equal(d.v[MC_VMSCAN_IMMEDIATE_RECLAIM], 10752 - 9216);
+	assert_int_equal(d.v[MC_THP_FAULT_FALLBACK_CHARGE], 0);
 }
 
 static void test_memstat_v1_host(void **state)

@@ -15,6 +15,7 @@
 #include "kmsg.h"
 #include "observe.h"
 #include "profile.h"
+#include "ptree.h"
 #include "run.h"
 #include "util.h"
 
@@ -355,6 +356,44 @@ static void test_children(void **state)
 	free(r);
 }
 
+/* A pattern worker read as a tree at the snapshot (fork-tree: its leaf
+ * held three processes) is its tree: the kill of its child 4413 is its
+ * kill, counted once as a victim, and a later kill of another of its
+ * processes does not move its kill_order. Without a tree (test_children)
+ * the same kill stays a sacrificed child. */
+static void test_tree_child_is_worker(void **state)
+{
+	static const pid_t pids[] = { 4000, 4001 };
+	struct attrib a = { .confined = false };
+	struct run *r = run_with("", pids, 2);
+	struct ptree t = { .n = 3, .top = 1 };
+	struct counts n;
+
+	t.p[0] = (struct ptree_proc){ .pid = 4001, .ppid = 1, .comm = "big" };
+	t.p[1] = (struct ptree_proc){ .pid = 4413, .ppid = 4001, .comm = "big.c0" };
+	t.p[2] = (struct ptree_proc){ .pid = 4414, .ppid = 4001, .comm = "big.c1" };
+	r->inst[1].tree = &t;
+	r->inst[1].nchild = 2;
+	r->inst[1].child_pids[0] = 4413;
+	r->inst[1].child_pids[1] = 4414;
+
+	n = feed_raw(FIX "kmsg-6.18-memcg-raw.txt", &a, r);
+	assert_int_equal(n.kill, 4);
+	/* 4414 is killed first, then 4413: both big's, its first kill counts */
+	assert_int_equal(r->kills[0].instance, 1);
+	assert_int_equal(r->kills[1].instance, 1);
+	assert_int_equal(r->kills[1].child_of, 1);
+	assert_true(r->inst[1].killed);
+	assert_int_equal(r->inst[1].kill_order, 1);
+	assert_int_equal(r->inst[1].kmsg_kill_idx, 0);
+	assert_false(r->inst[0].killed);
+	/* alive (waitid saw no death of 4001), but a victim: once */
+	assert_int_equal(observe_victims(r), 1);
+	r->inst[1].tree = NULL;
+	attrib_free(&a);
+	free(r);
+}
+
 /* 3.10 (RHEL 7), before 4.19's oom-kill: line: the victim's memcg is only
  * in "Task in /0 killed as a result of limit of /0", lines before the
  * kill. The run in /0 owns 42421 by its memcg though the PID is not one
@@ -533,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_48_by_pid),
 		cmocka_unit_test(test_dup_and_marker),
 		cmocka_unit_test(test_children),
+		cmocka_unit_test(test_tree_child_is_worker),
 		cmocka_unit_test(test_310_task_in_memcg),
 		cmocka_unit_test(test_sacrificed_child),
 		cmocka_unit_test(test_group_kill),

@@ -238,8 +238,8 @@ static const struct bad_case bad_cases[] = {
 	  "'killed 3' but no worker is 'killed 2': the kernel cannot kill a 3rd before a 2nd" },
 	{ "dup-key", 6, "size", "given twice in this section (first at line 4)" },
 	{ "dup-key-alias", 6, "ramp_rate", "given twice in this section (first at line 5)" },
-	{ "count-range", 5, "count", "1..64" },
-	{ "too-many-instances", 17, "count", "320 instances in all; at most 256" },
+	{ "count-range", 5, "count", "1..512" },
+	{ "too-many-instances", 17, "count", "1280 instances in all; at most 1024" },
 	{ "nth-with-count", 5, "expect", "'killed 1' names one victim but count = 3" },
 	{ "children-not-fork-tree", 4, "children", "only for pattern = fork-tree" },
 	{ "missing-size", 4, "size", "required for pattern workers" },
@@ -420,8 +420,8 @@ static void test_count_bounds(void **state)
 		const char *body;
 		int r;
 	} cases[] = {
-		{ "size = 1M\ncount = 1", 0 },	      { "size = 1M\ncount = 64", 0 }, /* "w.64" */
-		{ "size = 1M\ncount = 0", -EINVAL },  { "size = 1M\ncount = 65", -EINVAL },
+		{ "size = 1M\ncount = 1", 0 },	      { "size = 1M\ncount = 512", 0 }, /* "w.512" */
+		{ "size = 1M\ncount = 0", -EINVAL },  { "size = 1M\ncount = 513", -EINVAL },
 		{ "size = 1M\ncount = -1", -EINVAL }, { "size = 1M\ncount = 2x", -EINVAL },
 	};
 

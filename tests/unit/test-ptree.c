@@ -5,7 +5,9 @@
  * with five auxiliary processes and one backend (1845) holding a 64 MiB
  * datum, and `stress-ng --vm 1 --vm-bytes 80M --vm-keep`: the parent
  * (2638), its stressor (2640, "stress-ng-vm") and the stressor's child
- * (2641) that touched the 80 MiB at oom_score_adj 1000.
+ * (2641) that touched the 80 MiB at oom_score_adj 1000; and oomlab-worker's
+ * fork-tree (-s 70M --parent-size 20M --children 2): the parent "tree"
+ * (32600) and its children tree.c0 and tree.c1 (25M each).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 
 #define PG "tests/fixtures/proc/postgres"
 #define SNG "tests/fixtures/proc/stress-ng"
+#define FT "tests/fixtures/proc/fork-tree"
 #define PAGE 4096
 /* a 512 MiB memcg */
 #define TOTAL (512 * MIB / PAGE)
@@ -81,6 +84,38 @@ static void test_stress_ng_grandchild(void **state)
 	assert_int_equal(t.p[top].pid, 2641);
 	/* adj 1000 adds the whole memcg: points > totalpages */
 	assert_true(t.p[top].points.points > (double)TOTAL);
+}
+
+/*
+ * A pattern worker's tree: each process its own candidate. Since 2.6.36
+ * each is scored on its own rss, so a child (25M) is the first candidate,
+ * not the 20M parent; <= 2.6.35 charged the parent half of each child's
+ * total_vm (claim 8), so under that model the parent comes first.
+ */
+static void test_fork_tree(void **state)
+{
+	const pid_t pids[] = { 32602, 32600, 32601 };
+	struct ptree t;
+	int top;
+
+	read_tree(FT, pids, ARRAY_SIZE(pids), 32600, &t);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.p[0].pid, 32600);
+	assert_string_equal(t.p[1].comm, "tree.c0");
+	assert_int_equal(t.p[2].depth, 1);
+	ptree_children_vm(&t);
+	assert_int_equal(t.p[0].task.nchildren, 2);
+	assert_int_equal(t.p[0].task.children_vm_pages[0], t.p[1].task.total_vm_pages);
+	assert_int_equal(t.p[0].task.children_vm_pages[1], t.p[2].task.total_vm_pages);
+	assert_int_equal(t.p[1].task.nchildren, 0);
+	top = ptree_score(&t, OOM_ERA_4_17, TOTAL);
+	assert_int_equal(t.top, top);
+	assert_int_equal(t.p[top].ppid, 32600); /* a child: the first of equals */
+	assert_int_equal(t.p[top].pid, 32601);
+	top = ptree_score(&t, OOM_ERA_2_6_35, TOTAL);
+	assert_int_equal(t.p[top].pid, 32600);
+	/* total_vm 23012 kB + (28132 + 28132) / 2 kB against 28132 kB */
+	assert_true(t.p[0].points.points > 1.5 * t.p[1].points.points);
 }
 
 static void test_unkillable_and_orphans(void **state)
@@ -164,11 +199,9 @@ static void test_format_fate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_postgres_tree),
-		cmocka_unit_test(test_stress_ng_grandchild),
-		cmocka_unit_test(test_unkillable_and_orphans),
-		cmocka_unit_test(test_owner),
-		cmocka_unit_test(test_format_fate),
+		cmocka_unit_test(test_postgres_tree), cmocka_unit_test(test_stress_ng_grandchild),
+		cmocka_unit_test(test_fork_tree),     cmocka_unit_test(test_unkillable_and_orphans),
+		cmocka_unit_test(test_owner),	      cmocka_unit_test(test_format_fate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

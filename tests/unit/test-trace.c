@@ -281,12 +281,68 @@ static void test_kind_names(void **state)
 	assert_null(tr_kind_event(TR_NKINDS));
 }
 
+/*
+ * A victim's exit, lines as captured here (6.18, trace clock mono): a
+ * 512 MiB process SIGKILLed; sched_process_exit fires 8 us after the
+ * signal (6.18 moved it before exit_mm), the last switch as a zombie
+ * 413 ms later, when exit_mmap was done. Other signals and switches of
+ * live tasks are no exits.
+ */
+static void test_exit_chain(void **state)
+{
+	static const char text[] =
+		"         python3-28402   [000] d..1. 11038.996026: signal_deliver: sig=9 errno=0 "
+		"code=0 sa_handler=0 sa_flags=0\n"
+		"         python3-28402   [000] ..... 11038.996034: sched_process_exit: "
+		"comm=python3 pid=28402 prio=120 group_dead=true\n"
+		"         python3-28285   [001] d..1. 11039.001000: signal_deliver: sig=17 errno=0 "
+		"code=1 sa_handler=0 sa_flags=0\n"
+		"         python3-28285   [001] d..2. 11039.002000: sched_switch: prev_comm=python3 "
+		"prev_pid=28285 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 "
+		"next_prio=120\n"
+		"         python3-28402   [000] d..2. 11039.409319: sched_switch: prev_comm=python3 "
+		"prev_pid=28402 prev_prio=120 prev_state=Z ==> next_comm=python3 next_pid=28285 "
+		"next_prio=120\n";
+	struct tr_stalls st = { 0 };
+	const struct tr_exit *x;
+	struct tr_event ev;
+
+	(void)state;
+	assert_int_equal(parse("         python3-28402   [000] d..1. 11038.996026: signal_deliver: "
+			       "sig=9 errno=0 code=0 sa_handler=0 sa_flags=0",
+			       &ev),
+			 0);
+	assert_int_equal(ev.kind, TR_SIGNAL_DELIVER);
+	assert_int_equal(ev.sig, 9);
+	assert_int_equal(ev.victim, 28402);
+	assert_int_equal(tr_stalls_parse_text(&st, text, sizeof(text) - 1), 0);
+	assert_int_equal(st.bad_lines, 0);
+	assert_int_equal(st.nexits, 1);
+	assert_null(tr_stalls_exit(&st, 28285));
+	x = tr_stalls_exit(&st, 28402);
+	assert_non_null(x);
+	assert_int_equal(x->sigkill_ns, 11038996026000ULL);
+	assert_int_equal(x->exit_ns, 11038996034000ULL);
+	assert_int_equal(x->dead_ns, 11039409319000ULL);
+	/* a live task's switch is no event; a last one without its pid is broken */
+	assert_int_equal(parse("  a-1 [000] ..... 1.000000: sched_switch: prev_comm=a prev_pid=1 "
+			       "prev_prio=120 prev_state=R+ ==> next_comm=b next_pid=2",
+			       &ev),
+			 -ENOENT);
+	assert_int_equal(parse("  a-1 [000] ..... 1.000000: sched_switch: prev_comm=a "
+			       "prev_state=Z ==> next_comm=b next_pid=2",
+			       &ev),
+			 -EINVAL);
+	tr_stalls_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_lines),    cmocka_unit_test(test_parse_not_ours),
 		cmocka_unit_test(test_pair_fixture),   cmocka_unit_test(test_pair_guest),
 		cmocka_unit_test(test_pair_synthetic), cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_exit_chain),
 	};
 
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
