@@ -102,6 +102,22 @@ case $reason in
 *) fail "noreach: the reason lacks the figures: $reason" ;;
 esac
 [ "$(jget '.workers | length')" = 0 ] || fail "noreach: workers were started"
+# a command without a size: only the run can tell, after the ramp
+cat >"$TMP/cmd.ini" <<'EOF'
+[profile]
+memory_limit = 256M
+timeout = 20s
+[worker idle]
+command = sleep 30
+expect = survives
+EOF
+"$OOMLAB" bench --json "$TMP/result.json" "$TMP/cmd.ini" >"$TMP/out" 2>&1
+rc=$?
+[ "$rc" = 2 ] || { sed 's/^/    /' "$TMP/out"; fail "cmd: exit $rc, expected 2 (BROK)"; }
+case $(jget .reason) in
+*"cannot reach reclaim: the memcg's usage peaked at "*" of its limit 256.0M during the ramp"*) ;;
+*) fail "cmd: not the measured figures: $(jget .reason)" ;;
+esac
 "$OOMLAB" run --plot "$TMP/p3" "$TMP/noreach.ini" >/dev/null 2>&1
 [ $? = 2 ] || fail "--plot on oomlab run is not refused"
 assert_clean
