@@ -247,6 +247,7 @@ static bool fast_now(const struct run_ctx *c, const struct bench_run *b, uint64_
 static void timeline_poll(struct run_ctx *c, struct bench_run *b, uint64_t now)
 {
 	bool fast, due = b->have_tl && bench_tl_due(&b->tl, now);
+	unsigned drops = b->ndrops;
 
 	kill_signs(c, b, now);
 	fast = fast_now(c, b, now);
@@ -257,6 +258,10 @@ static void timeline_poll(struct run_ctx *c, struct bench_run *b, uint64_t now)
 		return;
 	read_workers(c, b, !due);
 	check_drops(c, b, now);
+	/* the reading that saw a drop is a sample too: the plot's curve then
+	 * passes through the usage_drop mark (the others hold what they held) */
+	if (b->ndrops > drops && b->have_tl)
+		due = true;
 	if (due) {
 		uint64_t u = pread_u64(b->usage_fd);
 
