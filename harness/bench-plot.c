@@ -420,82 +420,123 @@ static double max_mib(const json_t *bench, uint64_t limit)
 	return m > 0 ? m : 1;
 }
 
-int bench_plot_timeline_script(const struct bench_plot_in *in, const char *samples,
-			       const char *events, const char *svg, FILE *out)
+/* The first victim's kill chain, from its first sign to its death (the
+ * oom_reaper's late "reaped" left out): the zoomed panel's x range. */
+static bool first_kill_range(const json_t *bench, double *lo, double *hi)
 {
-	const json_t *evs = json_object_get(in->bench, "events"), *names = first_rss(in->bench);
-	const json_t *e, *v;
-	const char *name;
-	double lo, hi, top = max_mib(in->bench, in->limit);
-	double ytop = top * 1.32; /* room above the limit for the kill-chain marks */
-	unsigned block[ARRAY_SIZE(ev_styles)], nb = 0, np = 0, nstall = 0, row = 0;
-	char title[200];
-	size_t i, col = 3;
+	const json_t *evs = json_object_get(bench, "events"), *e;
+	const char *victim = NULL;
+	bool any = false;
+	size_t i;
 
-	time_range(in->bench, &lo, &hi);
-	for (i = 0; i < ARRAY_SIZE(ev_styles); i++) {
-		block[i] = ev_count(in->bench, ev_styles[i].kind) ? nb++ : UINT32_MAX;
-		nstall += ev_styles[i].stall && block[i] != UINT32_MAX;
+	json_array_foreach(evs, i, e) if (ev_is(e, BENCH_EV_KMSG_KILL))
+	{
+		victim = json_string_value(json_object_get(e, "task"));
+		break;
 	}
-	put_terminal(out, svg, 1000, 680);
-	snprintf(title, sizeof(title), "%s: memory over time, the kill chain and reclaim stalls",
-		 in->title ? in->title : "bench");
-	fputs("set multiplot title ", out);
-	put_quoted(out, title);
-	fprintf(out,
-		"\nset lmargin at screen 0.09\n"
-		"set rmargin at screen 0.72\n"
-		"set xrange [%.3f:%.3f]\n"
-		"set grid xtics ytics lc rgb '#dddddd'\n"
-		"set key outside right top Left reverse width -2 spacing 1.1\n"
-		"# top: the memcg and each worker\n"
-		"set tmargin at screen 0.90\n"
-		"set bmargin at screen 0.36\n"
-		"set format x ''\n"
-		"set ylabel 'MiB'\n"
-		"set yrange [0:%.3f]\n",
-		lo, hi, ytop);
-	/* the trigger, the axis' 0; each kill: a line through both panels */
-	fprintf(out, "set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#888888' dt 4\n"
-		     "set label 'trigger' at 0, graph 0.97 right offset -0.3,0 tc rgb '#666666'\n");
+	if (!victim)
+		return false;
 	json_array_foreach(evs, i, e)
+	{
+		const char *task = json_string_value(json_object_get(e, "task"));
+		double t = json_number_value(json_object_get(e, "t_ms"));
+		bool mine = task && !strcmp(task, victim) &&
+			    (ev_is(e, BENCH_EV_MARK_VICTIM) || ev_is(e, BENCH_EV_KMSG_KILL) ||
+			     ev_is(e, BENCH_EV_USAGE_DROP) || ev_is(e, BENCH_EV_PIDFD));
+
+		/* the notification names no task: the first one counts */
+		if (!mine && !(ev_is(e, BENCH_EV_OOM_EVENT) && !any))
+			continue;
+		if (!any || t < *lo)
+			*lo = t;
+		if (!any || t > *hi)
+			*hi = t;
+		any = true;
+	}
+	return any;
+}
+
+/*
+ * The trigger (the axis' 0) and each kill as vertical lines, labelled
+ * where labels is set, for the panel about to be drawn: only those inside
+ * [lo, hi], as gnuplot draws a label (and an arrow) placed outside its
+ * panel's range onto the panel beside it.
+ */
+static void put_marks(const json_t *bench, double lo, double hi, bool labels, FILE *out)
+{
+	const json_t *e;
+	size_t i;
+
+	fputs("unset arrow\nunset label\n", out);
+	if (lo <= 0 && 0 <= hi) {
+		fputs("set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb '#888888' dt 4\n",
+		      out);
+		if (labels)
+			fputs("set label 'trigger' at 0, graph 0.97 right offset -0.3,0 tc rgb "
+			      "'#666666'\n",
+			      out);
+	}
+	json_array_foreach(json_object_get(bench, "events"), i, e)
 	{
 		double t = json_number_value(json_object_get(e, "t_ms"));
 		const char *task = json_string_value(json_object_get(e, "task"));
 		char lab[64];
 
-		if (!ev_is(e, BENCH_EV_KMSG_KILL))
+		if (!ev_is(e, BENCH_EV_KMSG_KILL) || t < lo || t > hi)
 			continue;
 		fprintf(out,
 			"set arrow from %.3f, graph 0 to %.3f, graph 1 nohead lc rgb '#C00000' "
 			"dt 3 lw 1\n",
 			t, t);
+		if (!labels)
+			continue;
 		snprintf(lab, sizeof(lab), "kill %s", task ? task : "?");
 		fputs("set label ", out);
 		put_quoted(out, lab);
 		fprintf(out, " at %.3f, graph 1 center offset 0,0.7 tc rgb '#C00000'\n", t);
 	}
+}
+
+/* One panel's memory curves and kill-chain rows; keyed or not. */
+static void memory_plot(const struct bench_plot_in *in, const char *samples, const char *events,
+			const unsigned *block, double top, bool key, FILE *out)
+{
+	const json_t *names = first_rss(in->bench), *v;
+	const char *name;
+	unsigned row = 0;
+	size_t i, col = 3;
+
 	fputs("plot ", out);
 	put_quoted(out, samples);
-	fputs(" using 1:2 with lines lw 2.5 lc rgb '#000000' title 'memcg usage'", out);
-	np++;
+	fprintf(out, " using 1:2 with lines lw 2.5 lc rgb '#000000' %s",
+		key ? "title 'memcg usage'" : "notitle");
 	json_object_foreach((json_t *)names, name, v)
 	{
-		char leg[80];
+		/* past 8 workers a legend says nothing: grey, unnamed */
+		bool named = key && col - 3 < 8;
 
-		snprintf(leg, sizeof(leg), "%s", name);
-		fprintf(out, ", \\\n     '' using 1:%zu with lines lw 1.8 lc rgb '%s' title ", col,
-			colour(col - 3));
-		put_quoted(out, leg);
+		fprintf(out, ", \\\n     '' using 1:%zu with lines lw %s lc rgb '%s' ", col,
+			col - 3 < 8 ? "1.8" : "0.8", col - 3 < 8 ? colour(col - 3) : "#bbbbbb");
+		if (named) {
+			fputs("title ", out);
+			put_quoted(out, name);
+		} else {
+			fputs("notitle", out);
+		}
 		col++;
 	}
 	if (in->limit) {
 		char leg[64], b[16];
 
 		snprintf(leg, sizeof(leg), "limit %s", format_size(in->limit, b));
-		fprintf(out, ", \\\n     %.3f with lines dt 2 lw 1.5 lc rgb '#C00000' title ",
+		fprintf(out, ", \\\n     %.3f with lines dt 2 lw 1.5 lc rgb '#C00000' ",
 			(double)in->limit / MIB_D);
-		put_quoted(out, leg);
+		if (key) {
+			fputs("title ", out);
+			put_quoted(out, leg);
+		} else {
+			fputs("notitle", out);
+		}
 	}
 	/* the kill chain's instants, one row each above the curves */
 	for (i = 0; i < ARRAY_SIZE(ev_styles); i++) {
@@ -503,20 +544,93 @@ int bench_plot_timeline_script(const struct bench_plot_in *in, const char *sampl
 			continue;
 		fputs(", \\\n     ", out);
 		put_quoted(out, events);
-		fprintf(out,
-			" index %u using 1:(%.3f) with points pt %d ps 1.3 lc rgb '%s' title '%s'",
-			block[i], top * (1.05 + 0.045 * row++), ev_styles[i].pt, ev_styles[i].rgb,
-			ev_styles[i].label);
+		fprintf(out, " index %u using 1:(%.3f) with points pt %d ps 1.3 lc rgb '%s' ",
+			block[i], top * (1.05 + 0.045 * row++), ev_styles[i].pt, ev_styles[i].rgb);
+		if (key)
+			fprintf(out, "title '%s'", ev_styles[i].label);
+		else
+			fputs("notitle", out);
 	}
-	fprintf(out, "\n# bottom: each reclaim stall at its start, by its length\n"
-		     "unset label\n"
-		     "set tmargin at screen 0.34\n"
-		     "set bmargin at screen 0.09\n"
+	fputc('\n', out);
+}
+
+int bench_plot_timeline_script(const struct bench_plot_in *in, const char *samples,
+			       const char *events, const char *svg, FILE *out)
+{
+	double lo, hi, zlo = 0, zhi = 0, top = max_mib(in->bench, in->limit);
+	double ytop = top * 1.32; /* room above the limit for the kill-chain marks */
+	unsigned block[ARRAY_SIZE(ev_styles)], nb = 0, np = 0, nstall = 0;
+	bool zoom;
+	char title[200];
+	size_t i;
+
+	time_range(in->bench, &lo, &hi);
+	zoom = first_kill_range(in->bench, &zlo, &zhi);
+	if (zoom) {
+		/* a quarter of the chain's span on each side, 1 ms at least */
+		double pad = (zhi - zlo) / 4 > 1 ? (zhi - zlo) / 4 : 1;
+
+		zlo -= pad;
+		zhi += pad;
+	}
+	for (i = 0; i < ARRAY_SIZE(ev_styles); i++) {
+		block[i] = ev_count(in->bench, ev_styles[i].kind) ? nb++ : UINT32_MAX;
+		nstall += ev_styles[i].stall && block[i] != UINT32_MAX;
+	}
+	put_terminal(out, svg, 1000, 720);
+	snprintf(title, sizeof(title), "%s: memory over time, the kill chain and reclaim stalls",
+		 in->title ? in->title : "bench");
+	fputs("set multiplot title ", out);
+	put_quoted(out, title);
+	fprintf(out,
+		"\nset grid xtics ytics lc rgb '#dddddd'\n"
+		"# top left: the memcg and each worker over the whole run\n"
+		"set lmargin at screen 0.08\n"
+		"set rmargin at screen 0.60\n"
+		"set tmargin at screen 0.90\n"
+		"set bmargin at screen 0.42\n"
+		"set xrange [%.3f:%.3f]\n"
+		"set format x ''\n"
+		"set ylabel 'MiB'\n"
+		"set yrange [0:%.3f]\n"
+		"set key at screen 0.63, 0.31 left top Left reverse spacing 1.1 samplen 3\n",
+		lo, hi, ytop);
+	put_marks(in->bench, lo, hi, true, out);
+	memory_plot(in, samples, events, block, top, true, out);
+
+	fprintf(out, "# top right: the first kill, zoomed (same curves and marks)\n"
+		     "unset key\n"
+		     "set lmargin at screen 0.68\n"
+		     "set rmargin at screen 0.97\n"
 		     "set format x '%%g'\n"
-		     "set xlabel 'ms from the trigger (CLOCK_MONOTONIC; negative: the ramp)'\n"
-		     "set ylabel 'stall (ms)'\n"
-		     "set logscale y 10\n"
-		     "set format y '%%g'\n");
+		     "set xlabel 'ms (zoomed on the first kill)'\n"
+		     "unset ylabel\n");
+	if (zoom) {
+		fprintf(out, "set xrange [%.3f:%.3f]\n", zlo, zhi);
+		put_marks(in->bench, zlo, zhi, true, out);
+		memory_plot(in, samples, events, block, top, false, out);
+	} else {
+		fputs("unset arrow\n"
+		      "unset label\n"
+		      "set label 'no kill' at graph 0.5, 0.5 center\n"
+		      "plot NaN notitle\n",
+		      out);
+	}
+
+	fprintf(out,
+		"# bottom: each reclaim stall at its start, by its length\n"
+		"set lmargin at screen 0.08\n"
+		"set rmargin at screen 0.60\n"
+		"set tmargin at screen 0.35\n"
+		"set bmargin at screen 0.09\n"
+		"set xrange [%.3f:%.3f]\n"
+		"set xlabel 'ms from the trigger (CLOCK_MONOTONIC; negative: the ramp)'\n"
+		"set ylabel 'stall (ms)'\n"
+		"set logscale y 10\n"
+		"set format y '%%g'\n"
+		"set key at screen 0.34, 0.355 center bottom horizontal samplen 1 width 1\n",
+		lo, hi);
+	put_marks(in->bench, lo, hi, false, out);
 	if (!nstall) {
 		fputs("set yrange [0.001:1]\n"
 		      "set label 'no reclaim stalls traced' at graph 0.5, 0.5 center\n"

@@ -183,7 +183,24 @@ static void test_timeline(void **state)
 	assert_non_null(strstr(script, "set label 'kill big' at "));
 	assert_non_null(strstr(script, "'t.events.dat' index 0 using 1:($2 > 0 ? $2 : 0.001)"));
 	assert_non_null(strstr(script, "title 'usage drop'"));
-	assert_int_equal(count(script, "'t.events.dat' index "), 6);
+	/* the stalls once; the five kill-chain instants in the whole run's panel
+	 * and again in the zoom on the first kill, whose range holds them */
+	assert_int_equal(count(script, "'t.events.dat' index "), 1 + 5 * 2);
+	assert_int_equal(count(script, "set xrange ["), 3);
+	{
+		const char *z = strstr(script, "# top right: the first kill, zoomed");
+		double zlo, zhi, kmsg, pidfd;
+		const json_t *kc = json_array_get(json_object_get(in.bench, "kill_chain"), 0);
+
+		assert_non_null(z);
+		z = strstr(z, "set xrange [");
+		assert_non_null(z);
+		assert_int_equal(sscanf(z, "set xrange [%lf:%lf]", &zlo, &zhi), 2);
+		kmsg = json_number_value(json_object_get(kc, "kmsg_ms"));
+		pidfd = json_number_value(json_object_get(kc, "pidfd_ms"));
+		assert_true(zlo < kmsg && pidfd < zhi);
+		assert_true(zhi - zlo < 3 * (pidfd - kmsg) + 2);
+	}
 	free(samples);
 	free(events);
 	free(script);
