@@ -1,4 +1,0 @@
-build-san/harness/memstat.o: harness/memstat.c include/memstat.h \
- include/util.h
-include/memstat.h:
-include/util.h:

@@ -1,4 +1,0 @@
-build-san/harness/procfs.o: harness/procfs.c include/procfs.h \
- include/util.h
-include/procfs.h:
-include/util.h:

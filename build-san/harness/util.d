@@ -1,2 +1,0 @@
-build-san/harness/util.o: harness/util.c include/util.h
-include/util.h:
