@@ -1,6 +1,6 @@
 #!/bin/bash
 # harness/ktrace.c on the real kernel: a private tracefs instance sees the
-# memcg reclaim of one task writing 96M of page cache into a 32M memcg.
+# memcg reclaim of one task reading a 96M file into a 32M memcg.
 # See test-ktrace-live.c. SKIPs without tracefs.
 . "$(dirname "$0")/lib.sh"
 need_root
