@@ -137,18 +137,17 @@ int run_timings_str(const struct run *r, uint64_t t_results_ns, char *buf, size_
 			killed = r->inst[i].reaped_ns;
 	if (killed < t[RUN_T_TRIGGER] || killed > t[RUN_T_OBSERVE])
 		killed = 0;
-	n = snprintf(buf, len,
-		     "timings: start %.3f s; setup %.1f spawn %.1f ramp %.1f snapshot %.1f "
-		     "trigger %.1f kills %.1f settle %.1f teardown %.1f results %.1f ms",
-		     (double)t[RUN_T_START] / 1e9, stage_ms(t[RUN_T_START], t[RUN_T_SETUP]),
-		     stage_ms(t[RUN_T_SETUP], t[RUN_T_SPAWN]),
-		     stage_ms(t[RUN_T_SPAWN], t[RUN_T_RAMP]),
-		     stage_ms(t[RUN_T_RAMP], t[RUN_T_SNAPSHOT]),
-		     stage_ms(t[RUN_T_SNAPSHOT], t[RUN_T_TRIGGER]),
-		     stage_ms(t[RUN_T_TRIGGER], killed ? killed : t[RUN_T_OBSERVE]),
-		     killed ? stage_ms(killed, t[RUN_T_OBSERVE]) : 0,
-		     stage_ms(t[RUN_T_OBSERVE] ? t[RUN_T_OBSERVE] : t[RUN_T_SPAWN],
-			      t[RUN_T_TEARDOWN]),
-		     stage_ms(t[RUN_T_TEARDOWN], t_results_ns));
+	n = snprintf(
+		buf, len,
+		"timings: start %.3f s; setup %.1f spawn %.1f ramp %.1f snapshot %.1f "
+		"trigger %.1f kills %.1f settle %.1f teardown %.1f results %.1f ms",
+		(double)t[RUN_T_START] / 1e9, stage_ms(t[RUN_T_START], t[RUN_T_SETUP]),
+		stage_ms(t[RUN_T_SETUP], t[RUN_T_SPAWN]), stage_ms(t[RUN_T_SPAWN], t[RUN_T_RAMP]),
+		stage_ms(t[RUN_T_RAMP], t[RUN_T_SNAPSHOT]),
+		stage_ms(t[RUN_T_SNAPSHOT], t[RUN_T_TRIGGER]),
+		stage_ms(t[RUN_T_TRIGGER], killed ? killed : t[RUN_T_OBSERVE]),
+		killed ? stage_ms(killed, t[RUN_T_OBSERVE]) : 0,
+		stage_ms(t[RUN_T_OBSERVE] ? t[RUN_T_OBSERVE] : t[RUN_T_SPAWN], t[RUN_T_TEARDOWN]),
+		stage_ms(t[RUN_T_TEARDOWN], t_results_ns));
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -42,9 +42,9 @@ struct vm_opts {
 	uint64_t timeout_ms; /* 0 = from the profiles */
 	const char *results_dir;
 	bool keep;
-	bool bench;	 /* oomlab vm bench: `oomlab bench` in the guest */
-	unsigned repeat; /* bench: runs per profile (1) */
-	bool fresh;	 /* bench: a boot per run, not N runs in one boot */
+	bool bench;	     /* oomlab vm bench: `oomlab bench` in the guest */
+	unsigned repeat;     /* bench: runs per profile (1) */
+	bool fresh;	     /* bench: a boot per run, not N runs in one boot */
 	bool timings;	     /* --timings: where the time goes, host and guest */
 	uint64_t t_start_ns; /* vm run entered */
 	uint64_t t_ready_ns; /* kernel found, accelerator known */
@@ -810,7 +810,8 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		save_console(con, it, o->results_dir);
 	}
 	if (o->timings)
-		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu, now_ns());
+		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu,
+			      now_ns());
 out:
 	if (o->keep)
 		log_info("kept %s (initramfs, console.log, results.log, qemu.args)", tmp);
