@@ -53,11 +53,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int push(char ***v, size_t *n, char *s)
 {
 	char **nv;
@@ -80,49 +75,20 @@ static int expand_paths(int n, char **args, char ***ret, size_t *ret_n)
 {
 	char **v = NULL;
 	size_t nv = 0;
-	int e = 0;
 
-	for (int i = 0; i < n && !e; i++) {
-		struct stat st;
-		struct dirent *de;
-		size_t first = nv;
-		DIR *d;
+	for (int i = 0; i < n; i++) {
+		int r = ini_paths_add(args[i], &v, &nv);
 
-		if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-			e = push(&v, &nv, strdup(args[i]));
-			continue;
-		}
-		d = opendir(args[i]);
-		if (!d) {
-			e = -errno;
-			log_err(e, "%s", args[i]);
-			break;
-		}
-		while (!e && (de = readdir(d))) {
-			size_t l = strlen(de->d_name);
-			char *p;
-
-			if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-				continue;
-			if (asprintf(&p, "%s%s%s", args[i],
-				     args[i][strlen(args[i]) - 1] == '/' ? "" : "/",
-				     de->d_name) < 0)
-				p = NULL;
-			e = push(&v, &nv, p);
-		}
-		closedir(d);
-		if (!e && nv == first) {
+		if (r == 0) {
 			log_err(0, "%s: no *.ini profiles in this directory", args[i]);
-			e = -ENOENT;
+			r = -ENOENT;
+		} else if (r < 0 && r != -ENOMEM) {
+			log_err(r, "%s", args[i]);
 		}
-		if (!e)
-			qsort(v + first, nv - first, sizeof(*v), cmp_str);
-	}
-	if (e) {
-		for (size_t i = 0; i < nv; i++)
-			free(v[i]);
-		free(v);
-		return e;
+		if (r < 0) {
+			paths_free(v, nv);
+			return r;
+		}
 	}
 	*ret = v;
 	*ret_n = nv;

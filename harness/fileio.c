@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* fileio: line reader, mkdir -p, atomic writes, output-path checks, self exe. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -377,4 +378,68 @@ int self_exe_dir(char **ret)
 		s[1] = 0;
 	*ret = p;
 	return 0;
+}
+
+void paths_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ini_paths_add(const char *arg, char ***v, size_t *nv)
+{
+	size_t n = *nv, first = *nv, alen = strlen(arg);
+	const char *sep = alen && arg[alen - 1] == '/' ? "" : "/";
+	struct dirent *de;
+	struct stat st;
+	char **a = *v;
+	int e = 0;
+	DIR *d;
+
+	if (stat(arg, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		char *p = strdup(arg);
+
+		a = p ? realloc(*v, (n + 1) * sizeof(*a)) : NULL;
+		if (!a) {
+			free(p);
+			return -ENOMEM;
+		}
+		a[n] = p;
+		*v = a;
+		*nv = n + 1;
+		return 1;
+	}
+	d = opendir(arg);
+	if (!d)
+		return -errno;
+	while (!e && (de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		char **na;
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
+			continue;
+		na = realloc(a, (n + 1) * sizeof(*a));
+		if (!na || asprintf(&na[n], "%s%s%s", arg, sep, de->d_name) < 0)
+			e = -ENOMEM;
+		else
+			n++;
+		a = na ? na : a;
+	}
+	closedir(d);
+	if (e) {
+		for (size_t i = first; i < n; i++)
+			free(a[i]);
+		*v = a; /* realloc may have moved the caller's entries */
+		return e;
+	}
+	qsort(a + first, n - first, sizeof(*a), cmp_str);
+	*v = a;
+	*nv = n;
+	return (int)(n - first);
 }

@@ -145,11 +145,6 @@ static int copy_file(const char *src, const char *dst, mode_t mode)
 
 /* ---- inputs ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int add_path(struct suite *s, const char *path)
 {
 	struct sprofile *np = realloc(s->pr, (s->npr + 1) * sizeof(*np));
@@ -164,54 +159,22 @@ static int add_path(struct suite *s, const char *path)
 	return 0;
 }
 
-/* PROFILE or DIR (its *.ini, sorted) */
+/* PROFILE or DIR (its *.ini, sorted); a missing file is reported broken
+ * by the parser */
 static int expand(struct suite *s, int n, char **args)
 {
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		char **v = NULL;
-		unsigned nv = 0;
-		DIR *d;
-		struct dirent *de;
-		int e = 0;
+	char **v = NULL;
+	size_t nv = 0;
+	int e = 0;
 
-		if (stat(args[i], &st) < 0 || !S_ISDIR(st.st_mode)) {
-			/* a missing file is reported broken by the parser */
-			if (add_path(s, args[i]) < 0)
-				return -ENOMEM;
-			continue;
-		}
-		d = opendir(args[i]);
-		if (!d)
-			return -errno;
-		while ((de = readdir(d)) && !e) {
-			size_t l = strlen(de->d_name);
-			char **nn;
-
-			if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-				continue;
-			nn = realloc(v, (nv + 1) * sizeof(*v));
-			if (!nn || asprintf(&nn[nv], "%s%s%s", args[i],
-					    args[i][strlen(args[i]) - 1] == '/' ? "" : "/",
-					    de->d_name) < 0)
-				e = -ENOMEM;
-			else
-				nv++;
-			v = nn ? nn : v;
-		}
-		closedir(d);
-		if (nv)
-			qsort(v, nv, sizeof(*v), cmp_str);
-		for (unsigned k = 0; k < nv; k++) {
-			if (!e)
-				e = add_path(s, v[k]);
-			free(v[k]);
-		}
-		free(v);
-		if (e)
-			return e;
-	}
-	return 0;
+	for (int i = 0; i < n && e >= 0; i++)
+		e = ini_paths_add(args[i], &v, &nv);
+	if (e > 0)
+		e = 0;
+	for (size_t k = 0; k < nv && !e; k++)
+		e = add_path(s, v[k]);
+	paths_free(v, nv);
+	return e;
 }
 
 /* A host run may take its memory limit plus the harness itself (the

@@ -268,13 +268,6 @@ static int paths_add(char ***v, unsigned *n, const char *p, size_t len)
 	return 0;
 }
 
-static void paths_free(char **v, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 int vm_ldd_parse(const char *text, char ***ret_paths, unsigned *ret_n)
 {
 	char **v = NULL;

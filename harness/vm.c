@@ -94,76 +94,26 @@ static void on_signal(int sig)
 
 /* ---- inputs: profiles, binaries, kernel ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* PROFILE or DIR (every *.ini in it, sorted) -> paths */
 static int expand_args(int n, char **args, char ***ret, unsigned *ret_n)
 {
 	char **v = NULL;
-	unsigned nv = 0;
-	int e = 0;
+	size_t nv = 0;
 
-	for (int i = 0; i < n && !e; i++) {
-		struct stat st;
+	for (int i = 0; i < n; i++) {
+		int r = ini_paths_add(args[i], &v, &nv);
 
-		if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			DIR *d = opendir(args[i]);
-			struct dirent *de;
-			unsigned first = nv;
-
-			if (!d) {
-				e = -errno;
-				log_err(e, "cannot read %s", args[i]);
-				break;
-			}
-			while ((de = readdir(d))) {
-				size_t l = strlen(de->d_name);
-				char **nn;
-
-				if (l < 5 || strcmp(de->d_name + l - 4, ".ini"))
-					continue;
-				nn = realloc(v, (nv + 1) * sizeof(*v));
-				if (!nn) {
-					e = -ENOMEM;
-					break;
-				}
-				v = nn;
-				if (asprintf(&v[nv], "%s%s%s", args[i],
-					     args[i][strlen(args[i]) - 1] == '/' ? "" : "/",
-					     de->d_name) < 0) {
-					e = -ENOMEM;
-					break;
-				}
-				nv++;
-			}
-			closedir(d);
-			if (nv > first)
-				qsort(v + first, nv - first, sizeof(*v), cmp_str);
-			else if (!e)
-				log_warn("%s: no *.ini profiles in it", args[i]);
-		} else {
-			char **nn = realloc(v, (nv + 1) * sizeof(*v));
-
-			if (!nn || !(nn[nv] = strdup(args[i]))) {
-				v = nn ? nn : v;
-				e = -ENOMEM;
-				break;
-			}
-			v = nn;
-			nv++;
+		if (r == 0)
+			log_warn("%s: no *.ini profiles in it", args[i]);
+		if (r < 0) {
+			if (r != -ENOMEM)
+				log_err(r, "cannot read %s", args[i]);
+			paths_free(v, nv);
+			return r;
 		}
 	}
-	if (e < 0) {
-		for (unsigned i = 0; i < nv; i++)
-			free(v[i]);
-		free(v);
-		return e;
-	}
 	*ret = v;
-	*ret_n = nv;
+	*ret_n = (unsigned)nv;
 	return 0;
 }
 

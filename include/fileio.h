@@ -37,6 +37,17 @@ void line_reader_init(struct line_reader *lr, FILE *f, size_t max_len);
 int line_read(struct line_reader *lr, char **ret_line, size_t *ret_len);
 void line_reader_done(struct line_reader *lr);
 
+/*
+ * A command's PROFILE|DIR argument: append arg to the growing array *v of
+ * *nv strings (each the caller's, freed with paths_free), as it is when it
+ * is not a directory (a missing file too: the profile parser reports it),
+ * or a directory's *.ini files ("DIR/NAME.ini"), sorted by name. Returns
+ * how many were added (0: a directory without *.ini; what that means is
+ * the caller's to say), or -errno with *v and *nv as they were.
+ */
+int ini_paths_add(const char *arg, char ***v, size_t *nv);
+void paths_free(char **v, size_t n);
+
 /* mkdir -p with mode for each created component; an existing directory is
  * fine, an existing non-directory is -ENOTDIR. */
 int mkdir_p(const char *path, mode_t mode);

@@ -175,6 +175,40 @@ static void test_mkdir_p(void **state)
 	assert_int_equal(mkdir_p(p, 0755), -ENOTDIR);
 }
 
+/* PROFILE|DIR arguments: a file (even a missing one) as it is, a directory
+ * as its *.ini sorted, an empty one adding nothing */
+static void test_ini_paths(void **state)
+{
+	char p[256], slash[256], empty[256], **v = NULL;
+	size_t nv = 0;
+
+	put("b.ini", "");
+	put("a.ini", "");
+	put("notes.txt", "");
+	put(".ini", ""); /* no name before the suffix: not a profile */
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	assert_int_equal(mkdir(empty, 0755), 0);
+	assert_int_equal(ini_paths_add("missing.ini", &v, &nv), 1);
+	assert_int_equal(ini_paths_add(dir, &v, &nv), 2);
+	snprintf(slash, sizeof(slash), "%s/", dir);
+	assert_int_equal(ini_paths_add(slash, &v, &nv), 2);
+	assert_int_equal(ini_paths_add(empty, &v, &nv), 0);
+	assert_int_equal(nv, 5);
+	assert_string_equal(v[0], "missing.ini");
+	snprintf(p, sizeof(p), "%s/a.ini", dir);
+	assert_string_equal(v[1], p);
+	assert_string_equal(v[3], p); /* "DIR/" gets no second slash */
+	snprintf(p, sizeof(p), "%s/b.ini", dir);
+	assert_string_equal(v[2], p);
+	assert_string_equal(v[4], p);
+	chmod(empty, 0);
+	if (geteuid() != 0) /* root reads it anyway */
+		assert_int_equal(ini_paths_add(empty, &v, &nv), -EACCES);
+	assert_int_equal(nv, 5);
+	chmod(empty, 0755);
+	paths_free(v, nv);
+}
+
 static int fill_text(FILE *f, const void *arg)
 {
 	return fputs(arg, f) < 0 ? -EIO : 0;
@@ -290,6 +324,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keyed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ini_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_never_replaces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_checks, setup, teardown),
