@@ -213,18 +213,6 @@ static void ticker_stop(struct progress *p)
 	p->ticking = false;
 }
 
-static const char *scenario_of(const char *path, char *buf, size_t len)
-{
-	const char *slash = strrchr(path, '/');
-	size_t n;
-
-	snprintf(buf, len, "%s", slash ? slash + 1 : path);
-	n = strlen(buf);
-	if (n > 4 && !strcmp(buf + n - 4, ".ini"))
-		buf[n - 4] = 0;
-	return buf;
-}
-
 /* RESULTS_DIR/SCENARIO-summary-KERNEL-UTC-PID.json, never over another */
 static int write_summary(const json_t *s, const char *dir, const char *json_out, char **ret_path)
 {
@@ -307,7 +295,7 @@ static int repeat_runs(const struct cli_run_opts *o, unsigned repeat, size_t np,
 				goto out;
 			pg.k = nout + 1;
 			pg.rep = rep + 1;
-			pg.scenario = scenario_of(ps[i]->path, scen, sizeof(scen));
+			pg.scenario = ini_stem(ps[i]->path, scen, sizeof(scen));
 			ticker_start(&pg);
 			run_profile(ps[i], &ro, r);
 			ticker_stop(&pg);

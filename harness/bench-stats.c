@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bench-stats.h"
+#include "fileio.h"
 #include "util.h"
 
 /* ---- pure statistics ------------------------------------------------------ */
@@ -304,8 +305,7 @@ out:
 
 const char *bench_doc_scenario(const json_t *doc, char *buf, size_t len)
 {
-	const char *s = json_string_value(json_object_get(doc, "scenario")), *slash;
-	size_t n;
+	const char *s = json_string_value(json_object_get(doc, "scenario"));
 
 	if (s && json_is_object(json_object_get(doc, "figures")))
 		return s;
@@ -314,12 +314,7 @@ const char *bench_doc_scenario(const json_t *doc, char *buf, size_t len)
 	s = json_string_value(json_object_get(doc, "profile"));
 	if (!s || !len)
 		return NULL;
-	slash = strrchr(s, '/');
-	snprintf(buf, len, "%s", slash ? slash + 1 : s);
-	n = strlen(buf);
-	if (n > 4 && !strcmp(buf + n - 4, ".ini"))
-		buf[n - 4] = 0;
-	return buf[0] ? buf : NULL;
+	return ini_stem(s, buf, len)[0] ? buf : NULL;
 }
 
 static bool is_summary(const json_t *doc)

@@ -184,20 +184,6 @@ int cli_check_knobs(struct profile *const *ps, int np, bool in_vm)
 	return bad ? -EINVAL : 0;
 }
 
-/* The scenario's name for the plots' files: the profile's file name
- * without its directory and .ini. */
-static void plot_name(const char *path, char *buf, size_t len)
-{
-	const char *b = strrchr(path, '/');
-	size_t n;
-
-	b = b ? b + 1 : path;
-	n = strlen(b);
-	if (n > 4 && !strcmp(b + n - 4, ".ini"))
-		n -= 4;
-	snprintf(buf, len, "%.*s", (int)n, b);
-}
-
 /* --plot DIR: the SVGs of the bench section; without gnuplot the document
  * stays as it is and this says why the plots are missing. */
 static void plot_run(const struct run *r, const char *dir, bool quiet)
@@ -217,7 +203,8 @@ static void plot_run(const struct run *r, const char *dir, bool quiet)
 		log_warn("plot: missing: cannot create %s: %s", dir, strerror(-e));
 		return;
 	}
-	plot_name(r->profile->path, name, sizeof(name));
+	/* the plots' files are named by the scenario: the profile's stem */
+	ini_stem(r->profile->path, name, sizeof(name));
 	in.title = name;
 	in.limit = r->profile->has_memory_limit ? r->profile->memory_limit : 0;
 	if (bench_plot(&in, dir, name, &out, why) < 0) {

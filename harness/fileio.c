@@ -443,3 +443,15 @@ int ini_paths_add(const char *arg, char ***v, size_t *nv)
 	*nv = n;
 	return (int)(n - first);
 }
+
+const char *ini_stem(const char *path, char *buf, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	snprintf(buf, len, "%s", slash ? slash + 1 : path);
+	n = strlen(buf);
+	if (n > 4 && !strcmp(buf + n - 4, ".ini"))
+		buf[n - 4] = 0;
+	return buf;
+}

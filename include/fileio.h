@@ -47,6 +47,9 @@ void line_reader_done(struct line_reader *lr);
  */
 int ini_paths_add(const char *arg, char ***v, size_t *nv);
 void paths_free(char **v, size_t n);
+/* A profile's name: its path's last component without ".ini", into buf
+ * (truncated to len); returns buf. */
+const char *ini_stem(const char *path, char *buf, size_t len);
 
 /* mkdir -p with mode for each created component; an existing directory is
  * fine, an existing non-directory is -ENOTDIR. */
