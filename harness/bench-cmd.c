@@ -401,14 +401,7 @@ out:
 int bench_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "results-dir", required_argument, NULL, 'd' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "tap", no_argument, NULL, 't' },
-		{ "junit", required_argument, NULL, 'u' },
-		{ "no-json", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
+		CLI_RUN_OPTIONS,
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "compare", no_argument, NULL, 'c' },
 		{ "plot", required_argument, NULL, 'p' },
@@ -425,38 +418,13 @@ int bench_main(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		int r = cli_run_opt(c, optarg, &o);
+
+		if (r < 0)
+			return 2;
+		if (r)
+			continue;
 		switch (c) {
-		case 'd':
-			o.results_dir = optarg;
-			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case 'm':
-			if (oom_era_parse(optarg, &o.run.era) < 0) {
-				log_err(0,
-					"--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
-					"2.6.35 or a kernel version)",
-					optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			o.tap = true;
-			break;
-		case 'u':
-			o.junit = optarg;
-			break;
-		case 'n':
-			o.no_json = true;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'v':
-			log_verbose = 1;
-			o.run.verbose = true;
-			break;
 		case 'r': {
 			char *end;
 			unsigned long n;
@@ -507,17 +475,7 @@ int bench_main(int argc, char **argv)
 	rc = 2;
 	if (!repeat) {
 		/* one run each: exactly `oomlab run`'s path, with the section */
-		if (o.json && np > 1) {
-			log_err(0, "--json FILE takes one profile; use --results-dir for several");
-			goto out;
-		}
-		/* Outputs before anything starts: a run that cannot record
-		 * its result is not worth an OOM. */
-		if (!o.no_json &&
-		    (o.json ? cli_check_output("--json", o.json, false, true)
-			    : cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
-			goto out;
-		if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
+		if (cli_run_check_outputs(&o, (int)np) < 0)
 			goto out;
 		if (o.plot_dir && cli_check_output("--plot", o.plot_dir, true, true) < 0)
 			goto out;

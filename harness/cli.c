@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "admission.h"
+#include "badness.h"
 #include "bench-plot.h"
 #include "bench.h"
 #include "cli.h"
@@ -95,6 +96,59 @@ int cli_check_output(const char *opt, const char *path, bool is_dir, bool may_cr
 		log_err(r, "%s %s: cannot write %s there", opt, path,
 			is_dir ? "results" : "a file");
 	return r;
+}
+
+int cli_run_opt(int c, const char *arg, struct cli_run_opts *o)
+{
+	switch (c) {
+	case 'd':
+		o->results_dir = arg;
+		return 1;
+	case 'j':
+		o->json = arg;
+		return 1;
+	case 'm':
+		if (oom_era_parse(arg, &o->run.era) < 0) {
+			log_err(0,
+				"--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
+				"2.6.35 or a kernel version)",
+				arg);
+			return -1;
+		}
+		return 1;
+	case 't':
+		o->tap = true;
+		return 1;
+	case 'u':
+		o->junit = arg;
+		return 1;
+	case 'n':
+		o->no_json = true;
+		return 1;
+	case 'q':
+		o->quiet = true;
+		return 1;
+	case 'v':
+		log_verbose = 1;
+		o->run.verbose = true;
+		return 1;
+	}
+	return 0;
+}
+
+int cli_run_check_outputs(const struct cli_run_opts *o, int np)
+{
+	if (o->json && np > 1) {
+		log_err(0, "--json FILE takes one profile; use --results-dir for several");
+		return -1;
+	}
+	if (!o->no_json &&
+	    (o->json ? cli_check_output("--json", o->json, false, true)
+		     : cli_check_output("--results-dir", o->results_dir, true, true)) < 0)
+		return -1;
+	if (o->junit && cli_check_output("--junit", o->junit, false, false) < 0)
+		return -1;
+	return 0;
 }
 
 /* ---- oomlab run ---- */

@@ -111,15 +111,8 @@ static int cmd_check(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "results-dir", required_argument, NULL, 'd' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "tap", no_argument, NULL, 't' },
-		{ "junit", required_argument, NULL, 'u' },
-		{ "no-json", no_argument, NULL, 'n' },
+		CLI_RUN_OPTIONS,
 		{ "wait-memfree", required_argument, NULL, 'w' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -129,40 +122,15 @@ static int cmd_run(int argc, char **argv)
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "qvh", opts, NULL)) != -1) {
+		int r = cli_run_opt(c, optarg, &o);
+
+		if (r < 0)
+			return 2;
+		if (r)
+			continue;
 		switch (c) {
-		case 'd':
-			o.results_dir = optarg;
-			break;
 		case 'w':
 			wait_memfree = optarg;
-			break;
-		case 'j':
-			o.json = optarg;
-			break;
-		case 'm':
-			if (oom_era_parse(optarg, &o.run.era) < 0) {
-				log_err(0,
-					"--model %s: not an era (auto, 4.17, 3.8, 2.6.36, "
-					"2.6.35 or a kernel version)",
-					optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			o.tap = true;
-			break;
-		case 'u':
-			o.junit = optarg;
-			break;
-		case 'n':
-			o.no_json = true;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'v':
-			log_verbose = 1;
-			o.run.verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -177,18 +145,7 @@ static int cmd_run(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (o.json && np > 1) {
-		log_err(0, "--json FILE takes one profile; use --results-dir for several");
-		return 2;
-	}
-	/* Outputs before anything starts: a run that cannot record its
-	 * result is not worth an OOM. --json's and --results-dir's
-	 * directories are created as needed; --junit's must exist. */
-	if (!o.no_json &&
-	    (o.json ? cli_check_output("--json", o.json, false, true)
-		    : cli_check_output("--results-dir", o.results_dir, true, true)) < 0)
-		return 2;
-	if (o.junit && cli_check_output("--junit", o.junit, false, false) < 0)
+	if (cli_run_check_outputs(&o, np) < 0)
 		return 2;
 	/* a suite's job: its own memory need, before anything starts */
 	if (wait_memfree && cli_wait_memfree(wait_memfree) < 0)

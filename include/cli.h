@@ -50,6 +50,30 @@ struct cli_run_opts {
 	const char *plot_dir; /* oomlab bench --plot DIR: the SVGs (bench-plot.h), NULL */
 	struct run_opts run;
 };
+/*
+ * The options `oomlab run` and `oomlab bench` share, as entries of a
+ * getopt_long table (short codes d j m t u n q v), and their parser:
+ * cli_run_opt(c, optarg, o) is 1 when c was one of them (taken into *o),
+ * 0 when not, -1 for a bad value (said; the command exits 2).
+ */
+/* clang-format off */
+#define CLI_RUN_OPTIONS \
+	{ "results-dir", required_argument, NULL, 'd' }, \
+	{ "json", required_argument, NULL, 'j' }, \
+	{ "model", required_argument, NULL, 'm' }, \
+	{ "tap", no_argument, NULL, 't' }, \
+	{ "junit", required_argument, NULL, 'u' }, \
+	{ "no-json", no_argument, NULL, 'n' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }
+/* clang-format on */
+int cli_run_opt(int c, const char *arg, struct cli_run_opts *o);
+/* What single runs of np profiles write, checked before anything starts (a
+ * run that cannot record its result is not worth an OOM): --json takes one
+ * profile; --json's and --results-dir's directories are created as needed,
+ * --junit's must exist. 0, or -1 (said). */
+int cli_run_check_outputs(const struct cli_run_opts *o, int np);
+
 /* Load, validate and run each profile; write results; the exit code. */
 int cli_run(const struct cli_run_opts *o, int np, char **paths);
 
