@@ -2,7 +2,7 @@
 # dependency files, V=1 for full commands, a flags stamp so that a change of
 # CFLAGS rebuilds everything, SAN=1 for ASan+UBSan, WERROR=1 (CI) for -Werror.
 #
-#   make              build build/oomlab and build/oomlab-worker
+#   make              build build/oomlab, build/oomlab-worker, build/oomlab-fwcfg
 #   make run          install what is missing, build, run profiles/quickstart.ini
 #   make check        install what is missing, build, headers, unit + integration
 #   make unit         unit tests only (no root, no OOM)
@@ -62,7 +62,7 @@ WORKER_OBJ  := $(WORKER_SRC:%.c=$(B)/plain/%.o) $(B)/plain/harness/util.o \
 UNIT_SRC    := $(wildcard tests/unit/test-*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/oomlab $(B)/oomlab-worker
+all: $(B)/oomlab $(B)/oomlab-worker $(B)/oomlab-fwcfg
 
 # Rebuild everything when the flags change.
 FLAGS_STAMP := $(B)/.flags
@@ -94,6 +94,11 @@ $(B)/oomlab: $(B)/harness/main.o $(B)/libharness.a
 $(B)/oomlab-worker: $(WORKER_OBJ)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_W)
+
+# the guest's fw_cfg reader (VM mode), static: no ld.so to run under TCG
+$(B)/oomlab-fwcfg: $(B)/plain/vm/fwcfg.o $(B)/plain/harness/fwcfg.o
+	@$(if $(Q),echo '  LD      $@ (static)')
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^
 
 # A unit test links against the harness library: the linker takes only the
 # members it needs, so a test sees the same code the binary runs.
@@ -136,7 +141,7 @@ header-check:
 
 # .clang-format pins the style; .ci/run fails on any difference.
 FORMAT_SRC := $(wildcard harness/*.c stressors/*.c stressors/*.h include/*.h \
-		tests/unit/*.c tests/integration/*.c tests/fuzz/*.c bench/*.c)
+		tests/unit/*.c tests/integration/*.c tests/fuzz/*.c bench/*.c vm/*.c)
 format-check:
 	@$(if $(Q),echo '  FORMAT  --dry-run --Werror')
 	$(Q)clang-format --dry-run --Werror $(FORMAT_SRC)
