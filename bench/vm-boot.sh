@@ -11,7 +11,10 @@
 #                                        profiles/claims
 # Target (issue 4): under 5 s for one profile, TCG, on this machine.
 # Target (issue 10): one profile within 1.2x a boot of the same machine to
-# init and off, measured in the same run, interleaved (the last line).
+# init and off, measured in the same run, interleaved (the last lines).
+# A run restores the machine's boot snapshot (saved by the warm-up run:
+# docs/vm.md, "Boot snapshots"); "cold" is the same run with --no-snapshot,
+# a boot from scratch, and is measured too.
 # ACCEL (default auto: the KVM probe's answer is remembered per machine, so
 # auto costs what tcg does after the first boot). `oomlab vm run --timings`
 # says where a boot's time goes.
@@ -96,24 +99,28 @@ timed() {
 	w+=($(( (t1 - t0) / 1000000 )))
 	c+=($(awk -v u="${r% *}" -v s="${r#* }" 'BEGIN { printf "%d", (u + s) * 1000 }'))
 }
-bare=() init=() full=() bare_cpu=() init_cpu=() full_cpu=()
+bare=() init=() full=() cold=() bare_cpu=() init_cpu=() full_cpu=() cold_cpu=()
 for _ in $(seq "$N"); do
 	timed bare "${QB[@]}"
 	timed init "${QA[@]}"
 	rm -rf "$TMP/res"
 	timed full $FULL vm run --kernel "$KVER" --accel "$ACCEL" --results-dir "$TMP/res" "$ONE"
+	rm -rf "$TMP/res"
+	timed cold $FULL vm run --no-snapshot --kernel "$KVER" --accel "$ACCEL" \
+		--results-dir "$TMP/res" "$ONE"
 done
 med() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo "  bare: ${bare[*]} ms (CPU ${bare_cpu[*]})"
 echo "  init: ${init[*]} ms (CPU ${init_cpu[*]})"
-echo "  full: ${full[*]} ms (CPU ${full_cpu[*]})"
-awk -v b="$(med "${bare_cpu[@]}")" -v i="$(med "${init_cpu[@]}")" -v f="$(med "${full_cpu[@]}")" 'BEGIN {
-	printf "CPU time, medians: bare %.2f s, boot to init %.2f s, one profile %.2f s: ratio %.2f to bare, %.2f to init\n", b / 1000, i / 1000, f / 1000, f / b, f / i
+echo "  full: ${full[*]} ms (CPU ${full_cpu[*]}), restored from the boot snapshot"
+echo "  cold: ${cold[*]} ms (CPU ${cold_cpu[*]}), --no-snapshot"
+awk -v b="$(med "${bare_cpu[@]}")" -v i="$(med "${init_cpu[@]}")" -v f="$(med "${full_cpu[@]}")" -v c="$(med "${cold_cpu[@]}")" 'BEGIN {
+	printf "CPU time, medians: bare %.2f s, boot to init %.2f s, one profile %.2f s (cold %.2f s): ratio %.2f to bare, %.2f to init (cold %.2f, %.2f)\n", b / 1000, i / 1000, f / 1000, c / 1000, f / b, f / i, c / b, c / i
 }'
-awk -v b="$(med "${bare[@]}")" -v i="$(med "${init[@]}")" -v f="$(med "${full[@]}")" -v n="$N" 'BEGIN {
-	printf "interleaved, median of %d: bare kernel (no initramfs) %.2f s, boot to init and off %.2f s, one profile %.2f s\n", n, b / 1000, i / 1000, f / 1000
-	printf "ratio to the bare kernel: %.2f (oomlab adds %.2f s)\n", f / b, (f - b) / 1000
-	printf "ratio to the boot to init: %.2f (the profile run adds %.2f s)\n", f / i, (f - i) / 1000
+awk -v b="$(med "${bare[@]}")" -v i="$(med "${init[@]}")" -v f="$(med "${full[@]}")" -v c="$(med "${cold[@]}")" -v n="$N" 'BEGIN {
+	printf "interleaved, median of %d: bare kernel (no initramfs) %.2f s, boot to init and off %.2f s, one profile %.2f s (cold boot: %.2f s)\n", n, b / 1000, i / 1000, f / 1000, c / 1000
+	printf "cold boot: ratio %.2f to the bare kernel, %.2f to the boot to init (the profile run adds %.2f s)\n", c / b, c / i, (c - i) / 1000
+	printf "ratio to the bare kernel: %.2f, to the boot to init: %.2f (restored from the boot snapshot)\n", f / b, f / i
 }'
 # the last line is the ratio: the directory only when asked (N_DIR)
 [ "${N_DIR:-0}" -gt 0 ] || exit 0

@@ -387,7 +387,7 @@ static const char *const busybox_applets[] = {
 	"sh",	  "mount",  "umount", "mkdir",	 "cat",	     "echo",   "printf", "base64", "wc",
 	"insmod", "mkswap", "swapon", "swapoff", "poweroff", "reboot", "stty",	 "uname",  "sleep",
 	"ls",	  "dmesg",  "sed",    "rm",	 "head",     "tr",     "cut",	 "grep",   "sync",
-	"test",	  "[",	    "ps",     "free",	 "sysctl",   "id",
+	"test",	  "[",	    "ps",     "free",	 "sysctl",   "id",     "cpio",
 };
 
 /* Everything but the profiles: busybox, init, oomlab and its libraries,
@@ -454,6 +454,14 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 		if (e < 0)
 			return e;
 	}
+	/* static: no libraries */
+	if (s->fwcfg) {
+		e = cpio_add_file(c, "bin/oomlab-fwcfg", 0755, s->fwcfg);
+		if (e < 0) {
+			snprintf(err, errlen, "cannot add %s: %s", s->fwcfg, strerror(-e));
+			return e;
+		}
+	}
 
 	/* modules: /lib/modules/oomlab/NN-name.ko in load order */
 	modf = open_memstream(&modlist, &modlen);
@@ -480,8 +488,10 @@ static int add_base(struct cpio *c, const struct vm_initramfs_spec *s, char *err
 	return e;
 }
 
-/* The profiles and the manifest ("<index> <swap bytes> <guest path>"). */
-static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char *err, size_t errlen)
+/* The profiles, the manifest ("<index> <swap bytes> <guest path>") and
+ * the boot's parameters. */
+static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, const char *params,
+			char *err, size_t errlen)
 {
 	char *manifest = NULL;
 	size_t mlen = 0;
@@ -506,6 +516,9 @@ static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, char 
 	fclose(mf);
 	if (!e)
 		e = cpio_add_data(c, "etc/oomlab/manifest", 0644, manifest ? manifest : "", mlen);
+	if (!e)
+		e = cpio_add_data(c, "etc/oomlab/params", 0644, params ? params : "",
+				  params ? strlen(params) : 0);
 	free(manifest);
 	return e;
 }
@@ -527,8 +540,34 @@ int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char 
 	e = cpio_new(fd, &c);
 	if (!e)
 		e = add_base(c, s, err, errlen);
+	if (!e) {
+		e = cpio_finish(c);
+		c = NULL;
+	}
+	if (e < 0 && !*err)
+		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
+	cpio_free(c);
+	return e;
+}
+
+int vm_initramfs_bundle(const struct vm_initramfs_spec *s, const char *params, const char *out,
+			char *err, size_t errlen)
+{
+	_cleanup_close_ int fd = -1;
+	struct cpio *c = NULL;
+	int e;
+
+	if (errlen)
+		err[0] = '\0';
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		e = -errno;
+		snprintf(err, errlen, "cannot create %s: %s", out, strerror(-e));
+		return e;
+	}
+	e = cpio_new(fd, &c);
 	if (!e)
-		e = add_profiles(c, s, err, errlen);
+		e = add_profiles(c, s, params, err, errlen);
 	if (!e) {
 		e = cpio_finish(c);
 		c = NULL;
@@ -660,7 +699,8 @@ static bool libs_unchanged(const char *text)
 int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t len)
 {
 	/* a new layout of the base part must not reuse old archives */
-	static const char version[] = "oomlab-initramfs-base-2"; /* 2: libraries once */
+	/* 2: libraries once; 3: oomlab-fwcfg, cpio, the profiles apart */
+	static const char version[] = "oomlab-initramfs-base-3";
 	struct fnv2 h = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
 	int e;
 
@@ -678,6 +718,8 @@ int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t l
 		e = fnv2_file(&h, "bin/oomlab", s->oomlab);
 	if (!e)
 		e = fnv2_file(&h, "bin/oomlab-worker", s->worker);
+	if (!e && s->fwcfg)
+		e = fnv2_file(&h, "bin/oomlab-fwcfg", s->fwcfg);
 	for (unsigned i = 0; !e && s->kernel && i < s->kernel->nmodules; i++)
 		e = fnv2_file(&h, s->kernel->modules[i], s->kernel->modules[i]);
 	if (e < 0)
@@ -686,17 +728,6 @@ int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t l
 				(unsigned long long)h.b) < len
 		       ? 0
 		       : -ENAMETOOLONG;
-}
-
-static int copy_fd(int in, int out)
-{
-	char buf[1 << 16];
-	ssize_t n;
-
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			return -EIO;
-	return n < 0 ? -errno : 0;
 }
 
 /* Build the base part into dir/KEY.cpio (temp file, then rename: an entry
@@ -772,25 +803,29 @@ static void prune(const char *dir)
 }
 
 int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cache_dir,
-			      const char *out, bool *ret_hit, char *err, size_t errlen)
+			      const char *out, char **ret_path, bool *ret_hit, char *err,
+			      size_t errlen)
 {
-	_cleanup_close_ int in = -1, fd = -1;
 	_cleanup_free_ char *base = NULL, *libs_path = NULL, *libs = NULL;
-	struct cpio *c = NULL;
 	char key[64];
 	int e;
 
 	if (errlen)
 		err[0] = '\0';
 	*ret_hit = false;
+	*ret_path = NULL;
 	if (!cache_dir || vm_initramfs_base_key(s, key, sizeof(key)) < 0 ||
 	    mkdir_p(cache_dir, 0755) < 0 || asprintf(&base, "%s/%s.cpio", cache_dir, key) < 0)
-		return vm_initramfs_build(s, out, err, errlen);
+		goto plain;
 	if (asprintf(&libs_path, "%s/%s.libs", cache_dir, key) < 0)
 		return -ENOMEM;
-	if (read_file_str(libs_path, &libs) == 0 && libs_unchanged(libs))
-		in = open(base, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
+	if (read_file_str(libs_path, &libs) == 0 && libs_unchanged(libs) &&
+	    access(base, R_OK) == 0) {
+		*ret_hit = true;
+		*ret_path = TAKE_PTR(base);
+		return 0;
+	}
+	{
 		_cleanup_free_ char *ids = NULL;
 
 		/* the libraries' identity first: a library replaced while the
@@ -811,40 +846,15 @@ int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cac
 			return e;
 		}
 		prune(cache_dir);
-		in = open(base, O_RDONLY | O_CLOEXEC);
-		if (in < 0)
-			return vm_initramfs_build(s, out, err, errlen);
-	} else {
-		*ret_hit = true;
+		if (access(base, R_OK) == 0) {
+			*ret_path = TAKE_PTR(base);
+			return 0;
+		}
 	}
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		e = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", out, strerror(-e));
-		return e;
-	}
-	/*
-	 * The base archive, then a second one with the profiles: the kernel
-	 * unpacks concatenated cpio archives one after the other (zero padding
-	 * between them is skipped; init/initramfs.c). Inode numbers of the
-	 * second start far above the first's, though they only matter for
-	 * hard links, which neither has.
-	 */
-	e = copy_fd(in, fd);
-	if (!e && lseek(fd, 0, SEEK_END) < 0)
-		e = -errno;
-	if (!e)
-		e = cpio_new(fd, &c);
-	if (!e) {
-		c->ino = 1u << 20;
-		e = add_profiles(c, s, err, errlen);
-	}
-	if (!e) {
-		e = cpio_finish(c);
-		c = NULL;
-	}
-	cpio_free(c);
-	if (e < 0 && !*err)
-		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
+plain:
+	/* no cache: built for this boot alone */
+	e = vm_initramfs_build(s, out, err, errlen);
+	if (e == 0 && !(*ret_path = strdup(out)))
+		e = -ENOMEM;
 	return e;
 }

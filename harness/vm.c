@@ -46,6 +46,7 @@ struct vm_opts {
 	unsigned repeat;     /* bench: runs per profile (1) */
 	bool fresh;	     /* bench: a boot per run, not N runs in one boot */
 	bool timings;	     /* --timings: where the time goes, host and guest */
+	bool no_snapshot;    /* --no-snapshot: a cold boot every time */
 	uint64_t t_start_ns; /* vm run entered */
 	uint64_t t_ready_ns; /* kernel found, accelerator known */
 };
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 	      "  --keep                 keep the initramfs and logs; print where\n"
 	      "  --wait-memfree SIZE    first wait until SIZE of memory is free (a suite's job)\n"
 	      "  --timings              print where the time went (host and guest stages)\n"
+	      "  --no-snapshot          boot cold each time (default: restore the machine's\n"
+	      "                         boot snapshot, saved by its first boot)\n"
 	      "bench: `oomlab bench` in the guest (docs/bench.md)\n"
 	      "  --repeat N             N runs per profile, in one boot (default 1)\n"
 	      "  --fresh                a boot per run instead\n"
@@ -357,6 +360,7 @@ struct env {
 	char busybox[PATH_MAX];
 	char oomlab[PATH_MAX];
 	char worker[PATH_MAX];
+	char fwcfg[PATH_MAX];
 	char init[PATH_MAX];
 	enum vm_accel accel; /* resolved */
 	char thp[16];	     /* the kernel's configured THP default, "" unknown */
@@ -490,16 +494,18 @@ static bool guest_bad_input(const char *console, const char *guest_path, struct 
  * reboot.
  */
 static void print_timings(const struct vm_opts *o, const char *console, double init_ms,
-			  double qemu_ms, uint64_t t_boot_ns, uint64_t t_qemu_ns, uint64_t t_end_ns)
+			  const struct vm_boot *b, uint64_t t_boot_ns, uint64_t t_qemu_ns,
+			  uint64_t t_end_ns)
 {
 	char line[1024] = "", *w = line;
-	double prev = 0, last = 0;
+	double prev = 0, last = 0, bundle = -1, qemu_ms = b->wall_ms - b->snap_ms;
 	const char *p = console;
 
 	log_info("timings, host (ms): start to kernel and accel %.1f, initramfs %.1f, "
-		 "qemu %.1f, results %.1f; total %.1f",
+		 "qemu %.1f%s, results %.1f; total %.1f",
 		 (double)(o->t_ready_ns - o->t_start_ns) / 1e6, init_ms, qemu_ms,
-		 (double)(t_end_ns - t_qemu_ns) / 1e6, (double)(t_end_ns - o->t_start_ns) / 1e6);
+		 b->restored ? " (a restore)" : "", (double)(t_end_ns - t_qemu_ns) / 1e6,
+		 (double)(t_end_ns - o->t_start_ns) / 1e6);
 	(void)t_boot_ns;
 	while (p && (p = strstr(p, "@@OOMLAB-T ")) != NULL) {
 		char stage[32];
@@ -512,10 +518,22 @@ static void print_timings(const struct vm_opts *o, const char *console, double i
 			      stage, sec - prev);
 		if (w >= line + sizeof(line))
 			break;
+		if (!strcmp(stage, "bundle"))
+			bundle = sec;
 		prev = last = sec;
 	}
-	log_info("timings, guest (s, each since the one before; init: since boot): %s", line);
-	if (last > 0)
+	if (b->snap_made)
+		log_info("timings, host: the boot to save a snapshot and its save %.1f ms",
+			 b->snap_ms);
+	log_info("timings, guest (s, each since the one before; init: since boot%s): %s",
+		 b->restored ? "; init to snap: the snapshot's boot, bundle: restored and read"
+			     : "",
+		 line);
+	if (last > 0 && b->restored && bundle > 0)
+		log_info("timings: qemu beyond the guest's clock (start, loading the snapshot, "
+			 "exit): %.2f s",
+			 qemu_ms / 1000 - (last - bundle));
+	else if (last > 0)
 		log_info("timings: qemu beyond the guest's clock (start, firmware, decompression, "
 			 "reboot): %.2f s",
 			 qemu_ms / 1000 - last);
@@ -532,7 +550,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const struct vm_opts *o = env->o;
 	const char *td = getenv("TMPDIR");
 	char tmp[PATH_MAX];
-	char initrd[PATH_MAX], con[PATH_MAX], res[PATH_MAX], args[PATH_MAX], err[512] = "";
+	char initrd[PATH_MAX], bundle[PATH_MAX], con[PATH_MAX], res[PATH_MAX], args[PATH_MAX],
+		err[512] = "";
+	_cleanup_free_ char *base = NULL, *snap_dir = NULL;
 	struct vm_guest_profile *gp = calloc(n, sizeof(*gp));
 	_cleanup_free_ char *console = NULL, *stream_text = NULL;
 	struct vm_stream *st = calloc(1, sizeof(*st));
@@ -542,7 +562,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	const char *kname = env->k->version;
 	bool panic = false, oom_panic = false;
 	char qerr[256] = "";
-	char bench_args[96] = ""; /* vm bench, init_hog: read by init.sh */
+	char params[128] = ""; /* etc/oomlab/params of the bundle, read by init.sh */
 	uint64_t t_boot = now_ns(), t_init = 0, t_qemu = 0;
 	int e;
 
@@ -556,6 +576,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		return;
 	}
 	snprintf(initrd, sizeof(initrd), "%.4000s/initramfs.cpio", tmp);
+	snprintf(bundle, sizeof(bundle), "%.4000s/bundle.cpio", tmp);
 	snprintf(con, sizeof(con), "%.4000s/console.log", tmp);
 	snprintf(res, sizeof(res), "%.4000s/results.log", tmp);
 	snprintf(args, sizeof(args), "%.4000s/qemu.args", tmp);
@@ -570,24 +591,25 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	}
 	if (!o->timeout_ms)
 		timeout += 60000; /* boot, ramp and reporting under TCG */
-	/* vm/init.sh reads what to run from the kernel command line: the
-	 * manifest stays one line per profile */
+	/* what this boot runs and how, for vm/init.sh: in the bundle, not on
+	 * the kernel command line, which is the snapshotted machine's (the
+	 * manifest stays one line per profile) */
 	if (o->bench)
-		snprintf(bench_args, sizeof(bench_args), " oomlab.cmd=bench oomlab.repeat=%u",
-			 repeat);
+		snprintf(params, sizeof(params), "oomlab.cmd=bench oomlab.repeat=%u ", repeat);
 	for (unsigned i = 0; i < n; i++)
 		if (items[idx[i]].p->has_init_hog) {
 			/* init.sh looks for init_hog in the profiles only then */
-			strncat(bench_args, " oomlab.init_hog=1",
-				sizeof(bench_args) - strlen(bench_args) - 1);
+			strncat(params, "oomlab.init_hog=1 ", sizeof(params) - strlen(params) - 1);
 			break;
 		}
+	/* init.sh stamps its stages, oomlab run prints its own */
+	if (o->timings)
+		strncat(params, "oomlab.timings=1 ", sizeof(params) - strlen(params) - 1);
+	strncat(params, "\n", sizeof(params) - strlen(params) - 1);
 	/* ours first, the user's --append last (it can override them: the
 	 * last oomlab.thp= counts) */
-	if (asprintf(&append, "%s%s%s%s%s%s", *env->thp ? "oomlab.thp=" : "", env->thp, bench_args,
-		     /* init.sh stamps its stages, oomlab run prints its own */
-		     o->timings ? " oomlab.timings=1" : "", o->append ? " " : "",
-		     o->append ? o->append : "") < 0)
+	if (asprintf(&append, "%s%s%s%s", *env->thp ? "oomlab.thp=" : "", env->thp,
+		     o->append ? " " : "", o->append ? o->append : "") < 0)
 		append = NULL;
 	if (!mem) {
 		/* --mem not given: sized from the profiles of this boot */
@@ -603,6 +625,7 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		.busybox = env->busybox,
 		.oomlab = env->oomlab,
 		.worker = env->worker,
+		.fwcfg = env->fwcfg,
 		.init_script = env->init,
 		.kernel = env->k,
 		.profiles = gp,
@@ -619,7 +642,9 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			*strrchr(kc, '/') = '\0';
 		if (kc && asprintf(&ic, "%s/initramfs", kc) < 0)
 			ic = NULL;
-		e = vm_initramfs_build_cached(&spec, ic, initrd, &hit, err, sizeof(err));
+		e = vm_initramfs_build_cached(&spec, ic, initrd, &base, &hit, err, sizeof(err));
+		if (e == 0)
+			e = vm_initramfs_bundle(&spec, params, bundle, err, sizeof(err));
 		t_init = now_ns() - t0;
 		log_debug("initramfs %s in %.1f ms", hit ? "from the cache" : "built",
 			  (double)(now_ns() - t0) / 1e6);
@@ -631,9 +656,14 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 				    "the harness could not build the guest's initramfs");
 		goto out;
 	}
+	/* a custom init (OOMLAB_VM_INIT) need not stop where a snapshot is taken */
+	if (!o->no_snapshot && !getenv("OOMLAB_VM_INIT") && vm_snap_dir(&snap_dir) < 0)
+		snap_dir = NULL;
 	struct vm_qemu_opts q = {
 		.kernel = env->k->vmlinuz,
-		.initrd = initrd,
+		.initrd = base,
+		.bundle = bundle,
+		.snap_dir = snap_dir,
 		.mem = mem,
 		.cpus = o->cpus,
 		.accel = env->accel,
@@ -677,7 +707,12 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 			snprintf(qerr, sizeof(qerr), "%s", l ? l + 1 : ql);
 		}
 	}
-	log_info("guest ended after %.1f s%s%s%s", b.wall_ms / 1000,
+	if (b.snap_made)
+		log_info("boot snapshot saved in %.1f s (booted once; later runs of this "
+			 "machine restore it)",
+			 b.snap_ms / 1000);
+	log_info("guest ended after %.1f s%s%s%s%s", b.wall_ms / 1000,
+		 b.restored ? " (restored from its boot snapshot)" : "",
 		 b.timed_out ? " (timed out: QEMU killed)" : "",
 		 b.interrupted ? " (interrupted: QEMU killed)" : "",
 		 panic	    ? " (kernel panic)"
@@ -760,11 +795,10 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 		save_console(con, it, o->results_dir);
 	}
 	if (o->timings)
-		print_timings(o, console, (double)t_init / 1e6, b.wall_ms, t_boot, t_qemu,
-			      now_ns());
+		print_timings(o, console, (double)t_init / 1e6, &b, t_boot, t_qemu, now_ns());
 out:
 	if (o->keep)
-		log_info("kept %s (initramfs, console.log, results.log, qemu.args)", tmp);
+		log_info("kept %s (bundle.cpio, console.log, results.log, qemu.args)", tmp);
 	else
 		vm_rmtree(tmp);
 	vm_stream_free(st);
@@ -853,6 +887,7 @@ static int cmd_run(int argc, char **argv, bool bench)
 		{ "fresh", no_argument, NULL, 'f' },
 		{ "wait-memfree", required_argument, NULL, 'W' },
 		{ "timings", no_argument, NULL, 'T' },
+		{ "no-snapshot", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -939,6 +974,9 @@ static int cmd_run(int argc, char **argv, bool bench)
 		case 'T':
 			o.timings = true;
 			break;
+		case 'S':
+			o.no_snapshot = true;
+			break;
 		case 'v':
 			log_verbose = 1;
 			break;
@@ -986,6 +1024,11 @@ static int cmd_run(int argc, char **argv, bool bench)
 	snprintf(env.worker, sizeof(env.worker), "%.4000s/oomlab-worker", bindir);
 	if (access(env.worker, X_OK) < 0) {
 		log_err(-errno, "%s: the guest needs oomlab-worker next to oomlab", env.worker);
+		goto out;
+	}
+	snprintf(env.fwcfg, sizeof(env.fwcfg), "%.4000s/oomlab-fwcfg", bindir);
+	if (access(env.fwcfg, X_OK) < 0) {
+		log_err(-errno, "%s: the guest needs oomlab-fwcfg next to oomlab", env.fwcfg);
 		goto out;
 	}
 	if (find_init(bindir, env.init, sizeof(env.init)) < 0) {

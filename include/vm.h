@@ -121,25 +121,37 @@ struct vm_initramfs_spec {
 	const char *busybox; /* static busybox */
 	const char *oomlab;
 	const char *worker;
+	const char *fwcfg;		/* oomlab-fwcfg (static), NULL: none */
 	const char *init_script;	/* vm/init.sh */
 	const struct vm_kernel *kernel; /* modules */
 	const struct vm_guest_profile *profiles;
 	unsigned nprofiles;
 };
 
+/* The base: everything but the profiles (busybox, init, oomlab and its
+ * libraries, oomlab-fwcfg, the modules). The same for every boot of one
+ * build and kernel, so a boot snapshot can be taken of it. */
 int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char *err,
 		       size_t errlen);
 /*
- * The same, with the part that does not depend on the profiles (busybox,
- * init, oomlab and its libraries, the modules) cached by content in
- * cache_dir/KEY.cpio: KEY hashes the contents of busybox, init, passwd,
- * group, oomlab, oomlab-worker and the modules; the system libraries ldd
- * names are kept in KEY.libs by identity (path, inode, size, mtime), so a
- * hit runs no ldd and any change builds a new base. The profiles follow as
- * a second cpio archive. ret_hit: the base came from the cache.
+ * The base cached by content in cache_dir/KEY.cpio: KEY hashes the
+ * contents of busybox, init, passwd, group, oomlab, oomlab-worker,
+ * oomlab-fwcfg and the modules; the system libraries ldd names are kept in
+ * KEY.libs by identity (path, inode, size, mtime), so a hit runs no ldd
+ * and any change builds a new base. *ret_path: the cached file (its name
+ * is the key), or out when there is no cache. ret_hit: it was cached.
  */
 int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cache_dir,
-			      const char *out, bool *ret_hit, char *err, size_t errlen);
+			      const char *out, char **ret_path, bool *ret_hit, char *err,
+			      size_t errlen);
+/*
+ * The bundle: the profiles, etc/oomlab/manifest and etc/oomlab/params (a
+ * line of "oomlab.NAME=VALUE" words: what init.sh runs and how) as a cpio
+ * archive of their own, which the guest reads through fw_cfg
+ * (opt/oomlab/bundle) after boot, or after its restore from a snapshot.
+ */
+int vm_initramfs_bundle(const struct vm_initramfs_spec *s, const char *params, const char *out,
+			char *err, size_t errlen);
 int vm_initramfs_base_key(const struct vm_initramfs_spec *s, char *buf, size_t len);
 
 /* ---- vm-qemu.c ---- */
@@ -162,13 +174,24 @@ struct vm_qemu_opts {
 	const char *results_log; /* ttyS1 */
 	uint64_t timeout_ms;
 	const char *args_out; /* NULL, or a file for QEMU's argv, one per line (--keep) */
+	/* the profiles (vm_initramfs_bundle) as fw_cfg opt/oomlab/bundle, with
+	 * opt/oomlab/clock and opt/oomlab/seed written beside it (BUNDLE.clock,
+	 * BUNDLE.seed) just before QEMU starts; NULL: none (the KVM probe) */
+	const char *bundle;
+	/* boot snapshots (vm-snap.c) here: restore this machine's, or boot,
+	 * save one and restore it; NULL: a cold boot */
+	const char *snap_dir;
 };
 
 struct vm_boot {
 	bool timed_out;
 	bool interrupted; /* SIGINT/SIGTERM/SIGHUP arrived */
 	int wait_status;  /* waitpid status of qemu */
-	double wall_ms;
+	double wall_ms;	  /* all of it: a snapshot's boot and save included */
+	bool restored;	  /* the run was a restore of a boot snapshot */
+	bool snap_made;	  /* ... which this run booted and saved first */
+	double snap_ms;	  /* that boot and save */
+	char snap_key[64];
 };
 
 /* Set by vm.c's signal handlers: vm_qemu_run kills QEMU and returns. */
@@ -191,6 +214,27 @@ bool vm_kvm_probe(const char *kernel, const char *initrd, uint64_t deadline_ms);
 int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms, bool *ret_ok,
 			bool *ret_cached);
 int vm_kvm_probe_key(const char *kvm_dev, const char *qemu, char *buf, size_t len);
+/* QEMU's binary as exec would find it (qemu NULL: qemu-system-x86_64 in PATH). */
+int vm_qemu_binary(const char *qemu, char *buf, size_t len);
+
+/* ---- vm-snap.c ---- */
+
+#define VM_SNAP_KEEP 6 /* snapshots kept, the most recently used (each ~100 MB) */
+
+/* <cache>/oomlab/snapshots, beside <cache>/oomlab/kernels. */
+int vm_snap_dir(char **ret);
+/* The name of a machine's boot snapshot: a hash of QEMU's argv (less the
+ * -serial file: paths, which are per run), QEMU's binary and the -kernel,
+ * -initrd and -bios files (path, inode, size, mtime). */
+int vm_snap_key(char *const *argv, const char *qemu_path, char *buf, size_t len);
+/* Room in dir for the snapshot of a guest of mem bytes. */
+bool vm_snap_room(const char *dir, uint64_t mem);
+/* Keep the keep most recently used KEY.snap (and KEY.console) in dir. */
+void vm_snap_prune(const char *dir, unsigned keep);
+/* Save the running machine behind QMP socket sock into path (migration to
+ * a file); QEMU is left in its post-migration state, for the caller to end.
+ * err gets the reason on failure. */
+int vm_qmp_save(const char *sock, const char *path, uint64_t deadline_ns, char *err, size_t errlen);
 
 /* ---- vm-stream.c ---- */
 

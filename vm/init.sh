@@ -1,11 +1,17 @@
 #!/bin/sh
 # oomlab guest init (PID 1 of the initramfs the harness builds).
 #
-# Runs every profile of /etc/oomlab/manifest ("INDEX SWAP_BYTES PATH") with
-# `oomlab run`, one at a time, and streams each JSON result to the host on
-# ttyS1 (framing in include/vm.h), then @@OOMLAB-DONE as the end marker and
-# a reboot, which ends QEMU (-no-reboot, reboot=t). The host trusts nothing
-# that lacks the end marker: a hang, a panic or a crash here is BROK.
+# Sets the machine up, says @@OOMLAB-SNAP on ttyS1 and waits for the
+# bundle (fw_cfg opt/oomlab/bundle: the profiles, etc/oomlab/manifest,
+# etc/oomlab/params). That is where the host saves a boot snapshot: a guest
+# booted to be saved waits there until a QEMU that has the bundle restores
+# it (harness/vm-snap.c); a cold boot finds the bundle at once.
+#
+# Then runs every profile of /etc/oomlab/manifest ("INDEX SWAP_BYTES PATH")
+# with `oomlab run`, one at a time, and streams each JSON result to the host
+# on ttyS1 (framing in include/vm.h), then @@OOMLAB-DONE as the end marker
+# and a reboot, which ends QEMU (-no-reboot, reboot=t). The host trusts
+# nothing that lacks the end marker: a hang, a panic or a crash here is BROK.
 export PATH=/bin:/sbin
 OUT=/dev/ttyS1
 
@@ -17,22 +23,19 @@ if [ "$1" = --from ]; then
 fi
 say() { echo "$*" > $OUT; }
 log() { echo "oomlab-init: $*"; }
-# vm run --timings (oomlab.timings=1): stage stamps on the console, in
-# seconds since boot (/proc/uptime, 10 ms steps), and oomlab run's own
-# breakdown (OOMLAB_TIMINGS); the host adds its side and prints both.
+# Stage stamps on the console, in seconds since boot (/proc/uptime, 10 ms
+# steps): init, setup and snap always (they end up in a snapshot's boot
+# console), the rest with vm run --timings (oomlab.timings=1 in the
+# params), with oomlab run's own breakdown (OOMLAB_TIMINGS); the host adds
+# its side and prints both.
 stamp() { :; }
+stamp_now() { read -r up _ < /proc/uptime; echo "@@OOMLAB-T $1 $up"; }
 
 if [ -z "$FROM" ]; then
 mount -t proc proc /proc
 # read once, with the shell's own read: each fork costs ms under TCG
 read -r cmdline < /proc/cmdline
-case " $cmdline " in
-*" oomlab.timings=1 "*)
-	export OOMLAB_TIMINGS=1
-	stamp() { read -r up _ < /proc/uptime; echo "@@OOMLAB-T $1 $up"; }
-	;;
-esac
-stamp init
+stamp_now init
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 mount -t tmpfs -o mode=1777 tmp /tmp
@@ -61,8 +64,32 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control
 # raw: no "\n" -> "\r\n" (the host copes, but why make work)
 stty -F $OUT raw -echo 2>/dev/null
 
-say "@@OOMLAB-BEGIN $(uname -r)"
-stamp setup
+kver=$(uname -r)
+stamp_now setup
+
+# The snapshot point. Nothing before it may depend on the run: the
+# profiles, the clock (a restored guest's is the snapshot's) and the random
+# state come after, from the QEMU that runs this.
+stamp_now snap
+say "@@OOMLAB-SNAP"
+cd /
+if ! oomlab-fwcfg --wait --clock opt/oomlab/clock --seed opt/oomlab/seed \
+	opt/oomlab/bundle > /tmp/bundle.cpio || ! cpio -i -d < /tmp/bundle.cpio 2>/dev/null; then
+	log "no bundle from the host (fw_cfg opt/oomlab/bundle)"
+	say "@@OOMLAB-BEGIN $kver"
+	say "@@OOMLAB-DONE 2"
+	reboot -f
+fi
+rm -f /tmp/bundle.cpio
+read -r params < /etc/oomlab/params
+case " $params " in
+*" oomlab.timings=1 "*)
+	export OOMLAB_TIMINGS=1
+	stamp() { stamp_now "$1"; }
+	;;
+esac
+stamp bundle
+say "@@OOMLAB-BEGIN $kver"
 
 fi # setup
 
@@ -93,11 +120,11 @@ zram_off() {
 }
 
 # What to run: `oomlab run` (vm run), or `oomlab bench` in REPEAT rounds
-# over the profiles (vm bench: oomlab.cmd=bench oomlab.repeat=N on the
-# command line).
+# over the profiles (vm bench: oomlab.cmd=bench oomlab.repeat=N in the
+# params).
 cmd=run repeat=1
-[ -n "$cmdline" ] || read -r cmdline < /proc/cmdline # --from: a new shell
-for a in $cmdline; do
+[ -n "$params" ] || read -r params < /etc/oomlab/params # --from: a new shell
+for a in $params; do
 	case $a in
 	oomlab.cmd=bench) cmd=bench ;;
 	oomlab.repeat=[0-9]*) repeat=${a#oomlab.repeat=} ;;

@@ -11,7 +11,7 @@ mkdir -p "$TMP/b"
 sed 's/^size = 56M/size = 48M/' "$TOP/profiles/bench/anon-oom.ini" >"$TMP/b/anon-small.ini"
 VM_CMD=bench vm_run 0 --repeat 3 --keep "$TOP/profiles/bench/anon-oom.ini" "$TMP/b/anon-small.ini"
 [ "$(grep -c 'booting' "$TMP/out")" = 1 ] || fail "not one boot: $(grep booting "$TMP/out")"
-kept=$(sed -n 's/.*kept \(.*\) (initramfs.*/\1/p' "$TMP/out")
+kept=$(sed -n 's/.*kept \([^ ]*\) (.*/\1/p' "$TMP/out")
 order=$(awk '/^@@OOMLAB-RESULT/ {printf "%s ", $2}' "$kept/results.log")
 rm -rf "$kept"
 [ "$order" = "0 1 0 1 0 1 " ] || fail "runs not in rounds: $order"

@@ -177,11 +177,65 @@ static void test_initramfs_console_node(void **state)
 	assert_int_equal(x->rmin, 1);
 	x = find(e, n, "init");
 	assert_int_equal(x->mode & 0777, 0755);
+	assert_non_null(find(e, n, "bin/oomlab-worker"));
+	assert_non_null(find(e, n, "bin/cpio")); /* init.sh unpacks the bundle */
+	/* the profiles come in the bundle, never in the base */
+	assert_null(find(e, n, "etc/oomlab/manifest"));
+	assert_null(find(e, n, "profiles/x.ini"));
+}
+
+/* The bundle: the profiles, their manifest and the boot's parameters, a
+ * cpio archive on its own (what the guest reads from fw_cfg). */
+static void test_initramfs_bundle(void **state)
+{
+	char path[] = "/tmp/oomlab-test-bundle-XXXXXX";
+	int fd = mkstemp(path);
+	struct vm_guest_profile gp[2] = {
+		{ .host_path = "tests/fixtures/vm/ldd-oomlab.txt",
+		  .guest_path = "profiles/0/x.ini",
+		  .swap = 64 * MIB },
+		{ .host_path = "tests/fixtures/vm/ldd-oomlab.txt",
+		  .guest_path = "profiles/1/y.ini" },
+	};
+	struct vm_initramfs_spec s = { .profiles = gp, .nprofiles = 2 };
+	char err[256];
+	_cleanup_free_ char *buf = NULL, *want = NULL;
+	struct entry e[16];
+	const struct entry *x;
+	struct stat st;
+	FILE *f;
+	int n;
+
+	close(fd);
+	assert_int_equal(vm_initramfs_bundle(&s, "oomlab.cmd=bench oomlab.repeat=3\n", path, err,
+					     sizeof(err)),
+			 0);
+	f = fopen(path, "r");
+	fstat(fileno(f), &st);
+	buf = malloc((size_t)st.st_size);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	unlink(path);
+	n = read_newc(buf, (size_t)st.st_size, e, 16);
+	assert_true(n > 0);
+	assert_null(find(e, n, "init"));
 	x = find(e, n, "etc/oomlab/manifest");
 	assert_non_null(x);
-	assert_memory_equal(x->data, "0 67108864 profiles/x.ini\n", x->size);
-	assert_non_null(find(e, n, "profiles/x.ini"));
-	assert_non_null(find(e, n, "bin/oomlab-worker"));
+	assert_memory_equal(x->data, "0 67108864 profiles/0/x.ini\n1 0 profiles/1/y.ini\n",
+			    x->size);
+	x = find(e, n, "etc/oomlab/params");
+	assert_non_null(x);
+	assert_memory_equal(x->data, "oomlab.cmd=bench oomlab.repeat=3\n", x->size);
+	x = find(e, n, "profiles/1/y.ini");
+	assert_non_null(x);
+	assert_int_equal(read_file_str("tests/fixtures/vm/ldd-oomlab.txt", &want), 0);
+	assert_int_equal(x->size, strlen(want));
+	assert_memory_equal(x->data, want, x->size);
+	/* an unreadable profile: the error names it */
+	gp[1].host_path = "/nonexistent/z.ini";
+	assert_int_equal(vm_initramfs_bundle(&s, "", path, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/z.ini"));
+	unlink(path);
 }
 
 static char *slurp(const char *path, size_t *ret_len)
@@ -197,30 +251,6 @@ static char *slurp(const char *path, size_t *ret_len)
 	fclose(f);
 	*ret_len = (size_t)st.st_size;
 	return buf;
-}
-
-/* The second archive of a concatenation: after the first TRAILER!!! and
- * its zero padding (the kernel skips zeros between archives). */
-static const char *second_archive(const char *buf, size_t len)
-{
-	size_t off = 0;
-
-	/* walk the headers (busybox itself contains the string TRAILER!!!) */
-	while (off + 110 <= len) {
-		size_t namesize = hex8(buf + off + 94), size = hex8(buf + off + 54);
-		bool trailer = !strcmp(buf + off + 110, "TRAILER!!!");
-
-		assert_memory_equal(buf + off, "070701", 6);
-		off = (off + 110 + namesize + 3) & ~(size_t)3;
-		off = (off + size + 3) & ~(size_t)3;
-		if (trailer)
-			break;
-	}
-	while (off < len && buf[off] == '\0')
-		off++;
-	assert_true(off + 6 < len);
-	assert_memory_equal(buf + off, "070701", 6);
-	return buf + off;
 }
 
 static void write_str(const char *path, const char *text)
@@ -246,9 +276,9 @@ static unsigned count_cpio(const char *dir)
 	return n;
 }
 
-/* The base part comes from the cache when busybox, init, oomlab, the
- * worker, the modules and the libraries are unchanged, whatever the
- * profiles; a changed init makes a new base. */
+/* The base comes from the cache when busybox, init, oomlab, the worker,
+ * the modules and the libraries are unchanged, whatever the profiles (they
+ * are the bundle's); a changed init makes a new base. */
 static void test_initramfs_cached(void **state)
 {
 	char dir[] = "/tmp/oomlab-test-icache-XXXXXX";
@@ -264,11 +294,9 @@ static void test_initramfs_cached(void **state)
 		.profiles = &gp,
 		.nprofiles = 1,
 	};
-	_cleanup_free_ char *a = NULL, *b = NULL, *c = NULL;
+	_cleanup_free_ char *a = NULL, *b = NULL, *p1 = NULL, *p2 = NULL, *p3 = NULL, *p4 = NULL;
 	struct entry e[128];
-	const struct entry *x;
-	size_t la, lb, lc;
-	const char *sec;
+	size_t la, lb;
 	bool hit;
 	int n;
 
@@ -284,49 +312,47 @@ static void test_initramfs_cached(void **state)
 	write_str(prof, "[profile]\n");
 	gp.host_path = prof;
 
-	assert_int_equal(vm_initramfs_build_cached(&s, cache, out1, &hit, err, sizeof(err)), 0);
+	assert_int_equal(vm_initramfs_build_cached(&s, cache, out1, &p1, &hit, err, sizeof(err)),
+			 0);
 	assert_false(hit);
-	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &hit, err, sizeof(err)), 0);
+	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &p2, &hit, err, sizeof(err)),
+			 0);
 	assert_true(hit);
-	a = slurp(out1, &la);
-	b = slurp(out2, &lb);
-	assert_int_equal(la, lb);
-	assert_memory_equal(a, b, la);
-	/* first archive: the base, no profiles; second: profiles + manifest */
+	/* a file of the cache, named by its key; out is not written */
+	assert_string_equal(p1, p2);
+	assert_ptr_equal(strstr(p1, cache), p1);
+	assert_int_equal(access(out1, F_OK), -1);
+	a = slurp(p1, &la);
 	n = read_newc(a, la, e, 128);
 	assert_true(n > 0);
 	assert_non_null(find(e, n, "dev/console"));
 	assert_non_null(find(e, n, "init"));
 	assert_null(find(e, n, "etc/oomlab/manifest"));
-	sec = second_archive(a, la);
-	n = read_newc(sec, la - (size_t)(sec - a), e, 128);
-	assert_true(n > 0);
-	x = find(e, n, "etc/oomlab/manifest");
-	assert_non_null(x);
-	assert_memory_equal(x->data, "0 0 profiles/x.ini\n", x->size);
-	x = find(e, n, "profiles/x.ini");
-	assert_memory_equal(x->data, "[profile]\n", x->size);
 
 	/* another profile: the same base from the cache */
 	write_str(prof, "[profile]\n; changed\n");
-	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &hit, err, sizeof(err)), 0);
+	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &p3, &hit, err, sizeof(err)),
+			 0);
 	assert_true(hit);
-	c = slurp(out2, &lc);
-	sec = second_archive(c, lc);
-	n = read_newc(sec, lc - (size_t)(sec - c), e, 128);
-	x = find(e, n, "profiles/x.ini");
-	assert_memory_equal(x->data, "[profile]\n; changed\n", x->size);
+	assert_string_equal(p1, p3);
 	assert_int_equal(count_cpio(cache), 1);
 
 	/* another init: a new base */
 	write_str(init, "#!/bin/sh\necho two\n");
-	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &hit, err, sizeof(err)), 0);
+	free(p3);
+	assert_int_equal(vm_initramfs_build_cached(&s, cache, out2, &p3, &hit, err, sizeof(err)),
+			 0);
 	assert_false(hit);
+	assert_string_not_equal(p1, p3);
 	assert_int_equal(count_cpio(cache), 2);
+	b = slurp(p3, &lb);
+	assert_true(la != lb || memcmp(a, b, la));
 
-	/* no cache dir: a plain build */
-	assert_int_equal(vm_initramfs_build_cached(&s, NULL, out2, &hit, err, sizeof(err)), 0);
+	/* no cache dir: a plain build into out */
+	assert_int_equal(vm_initramfs_build_cached(&s, NULL, out2, &p4, &hit, err, sizeof(err)), 0);
 	assert_false(hit);
+	assert_string_equal(p4, out2);
+	assert_int_equal(access(out2, R_OK), 0);
 	vm_rmtree(dir);
 }
 
@@ -353,6 +379,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpio_roundtrip),
 		cmocka_unit_test(test_initramfs_console_node),
+		cmocka_unit_test(test_initramfs_bundle),
 		cmocka_unit_test(test_initramfs_cached),
 		cmocka_unit_test(test_ldd_parse),
 	};
