@@ -195,6 +195,50 @@ static int split_path(const char *path, char **ret_dir, char **ret_base)
 	return 0;
 }
 
+void dir_prune(const char *dir, size_t key_len, const char *ext, const char *companion,
+	       unsigned keep)
+{
+	char *names[64];
+	time_t mt[64];
+	unsigned n = 0;
+	size_t el = strlen(ext);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) && n < ARRAY_SIZE(names)) {
+		char p[PATH_MAX];
+		struct stat st;
+
+		if (strlen(de->d_name) != key_len + el || strcmp(de->d_name + key_len, ext))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && (names[n] = strdup(p)))
+			mt[n++] = st.st_mtime;
+	}
+	if (d)
+		closedir(d);
+	while (n > keep) {
+		unsigned old = 0;
+
+		for (unsigned i = 1; i < n; i++)
+			if (mt[i] < mt[old])
+				old = i;
+		unlink(names[old]);
+		if (companion) {
+			char c[PATH_MAX];
+
+			snprintf(c, sizeof(c), "%.*s%s", (int)(strlen(names[old]) - el), names[old],
+				 companion);
+			unlink(c);
+		}
+		free(names[old]);
+		names[old] = names[--n];
+		mt[old] = mt[n];
+	}
+	for (unsigned i = 0; i < n; i++)
+		free(names[i]);
+}
+
 int write_atomic(const char *path, mode_t mode, write_fill_fn fill, const void *arg)
 {
 	_cleanup_free_ char *dir = NULL, *base = NULL, *tmp = NULL;

@@ -523,7 +523,9 @@ static int add_profiles(struct cpio *c, const struct vm_initramfs_spec *s, const
 	return e;
 }
 
-int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char *err, size_t errlen)
+/* One archive at out: the base (params NULL) or the bundle. */
+static int write_archive(const struct vm_initramfs_spec *s, const char *params, bool base,
+			 const char *out, char *err, size_t errlen)
 {
 	_cleanup_close_ int fd = -1;
 	struct cpio *c = NULL;
@@ -539,7 +541,7 @@ int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char 
 	}
 	e = cpio_new(fd, &c);
 	if (!e)
-		e = add_base(c, s, err, errlen);
+		e = base ? add_base(c, s, err, errlen) : add_profiles(c, s, params, err, errlen);
 	if (!e) {
 		e = cpio_finish(c);
 		c = NULL;
@@ -550,32 +552,15 @@ int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char 
 	return e;
 }
 
+int vm_initramfs_build(const struct vm_initramfs_spec *s, const char *out, char *err, size_t errlen)
+{
+	return write_archive(s, NULL, true, out, err, errlen);
+}
+
 int vm_initramfs_bundle(const struct vm_initramfs_spec *s, const char *params, const char *out,
 			char *err, size_t errlen)
 {
-	_cleanup_close_ int fd = -1;
-	struct cpio *c = NULL;
-	int e;
-
-	if (errlen)
-		err[0] = '\0';
-	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		e = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", out, strerror(-e));
-		return e;
-	}
-	e = cpio_new(fd, &c);
-	if (!e)
-		e = add_profiles(c, s, params, err, errlen);
-	if (!e) {
-		e = cpio_finish(c);
-		c = NULL;
-	}
-	if (e < 0 && !*err)
-		snprintf(err, errlen, "cannot write %s: %s", out, strerror(-e));
-	cpio_free(c);
-	return e;
+	return write_archive(s, params, false, out, err, errlen);
 }
 
 /* ---- the content cache ---- */
@@ -763,45 +748,6 @@ static int build_base(const struct vm_initramfs_spec *s, const char *path, char 
  * of oomlab makes a new one. */
 #define VM_INITRAMFS_KEEP 4
 
-static void prune(const char *dir)
-{
-	char *names[64];
-	time_t mt[64];
-	unsigned n = 0;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-
-	while (d && (de = readdir(d)) && n < ARRAY_SIZE(names)) {
-		size_t l = strlen(de->d_name);
-		char p[PATH_MAX];
-		struct stat st;
-
-		if (l != 32 + 5 || strcmp(de->d_name + 32, ".cpio"))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0 && (names[n] = strdup(p)))
-			mt[n++] = st.st_mtime;
-	}
-	if (d)
-		closedir(d);
-	while (n > VM_INITRAMFS_KEEP) {
-		unsigned old = 0;
-
-		for (unsigned i = 1; i < n; i++)
-			if (mt[i] < mt[old])
-				old = i;
-		unlink(names[old]);
-		/* KEY.cpio -> KEY.libs */
-		strcpy(names[old] + strlen(names[old]) - 5, ".libs");
-		unlink(names[old]);
-		free(names[old]);
-		names[old] = names[--n];
-		mt[old] = mt[n];
-	}
-	for (unsigned i = 0; i < n; i++)
-		free(names[i]);
-}
-
 int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cache_dir,
 			      const char *out, char **ret_path, bool *ret_hit, char *err,
 			      size_t errlen)
@@ -845,7 +791,7 @@ int vm_initramfs_build_cached(const struct vm_initramfs_spec *s, const char *cac
 				snprintf(err, errlen, "cannot write %s: %s", base, strerror(-e));
 			return e;
 		}
-		prune(cache_dir);
+		dir_prune(cache_dir, 32, ".cpio", ".libs", VM_INITRAMFS_KEEP);
 		if (access(base, R_OK) == 0) {
 			*ret_path = TAKE_PTR(base);
 			return 0;

@@ -55,22 +55,27 @@ int vm_rmtree(const char *path)
 	return 0;
 }
 
-int vm_kernel_cache_dir(char **ret)
+int vm_cache_path(const char *name, char **ret)
 {
 	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *p;
 
 	if (x && *x == '/') {
-		if (asprintf(&p, "%s/oomlab/kernels", x) < 0)
+		if (asprintf(&p, "%s/oomlab/%s", x, name) < 0)
 			return -ENOMEM;
 	} else if (home && *home) {
-		if (asprintf(&p, "%s/.cache/oomlab/kernels", home) < 0)
+		if (asprintf(&p, "%s/.cache/oomlab/%s", home, name) < 0)
 			return -ENOMEM;
 	} else {
 		return -ENOENT;
 	}
 	*ret = p;
 	return 0;
+}
+
+int vm_kernel_cache_dir(char **ret)
+{
+	return vm_cache_path("kernels", ret);
 }
 
 /*

@@ -554,22 +554,6 @@ int vm_kvm_probe_key(const char *kvm_dev, const char *qemu, char *buf, size_t le
 	return e < 0 || (size_t)e >= len ? -ENAMETOOLONG : 0;
 }
 
-/* <cache>/oomlab/kvm-probe beside <cache>/oomlab/kernels */
-static int probe_cache_path(char **ret)
-{
-	_cleanup_free_ char *k = NULL;
-	char *s;
-	int e = vm_kernel_cache_dir(&k);
-
-	if (e < 0)
-		return e;
-	s = strrchr(k, '/');
-	if (!s)
-		return -EINVAL;
-	*s = '\0';
-	return asprintf(ret, "%s/kvm-probe", k) < 0 ? -ENOMEM : 0;
-}
-
 int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadline_ms, bool *ret_ok,
 			bool *ret_cached)
 {
@@ -584,7 +568,7 @@ int vm_kvm_probe_cached(const char *kernel, const char *initrd, uint64_t deadlin
 		*ret_ok = false;
 		return 0;
 	}
-	if (probe_cache_path(&path) == 0 && read_file_str(path, &text) == 0) {
+	if (vm_cache_path("kvm-probe", &path) == 0 && read_file_str(path, &text) == 0) {
 		size_t kl = strlen(key);
 
 		/* "KEY yes|no\n" */

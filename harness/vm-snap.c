@@ -34,22 +34,11 @@
 
 int vm_snap_dir(char **ret)
 {
-	_cleanup_free_ char *k = NULL;
 	const char *env = getenv("OOMLAB_SNAPSHOT_DIR");
-	char *s;
-	int e;
 
 	if (env && *env == '/')
 		return (*ret = strdup(env)) ? 0 : -ENOMEM;
-	e = vm_kernel_cache_dir(&k);
-
-	if (e < 0)
-		return e;
-	s = strrchr(k, '/');
-	if (!s)
-		return -EINVAL;
-	*s = '\0';
-	return asprintf(ret, "%s/snapshots", k) < 0 ? -ENOMEM : 0;
+	return vm_cache_path("snapshots", ret);
 }
 
 /* FNV-1a, twice with different offsets: 128 bits of name, not a MAC (the
@@ -127,52 +116,23 @@ bool vm_snap_room(const char *dir, uint64_t mem)
 
 void vm_snap_prune(const char *dir, unsigned keep)
 {
-	char *names[64];
-	time_t mt[64];
-	unsigned n = 0;
 	DIR *d = opendir(dir);
 	struct dirent *de;
 
-	while (d && (de = readdir(d)) && n < ARRAY_SIZE(names)) {
-		size_t l = strlen(de->d_name);
+	/* KEY.snap.PID: a save that never ended (oomlab was killed) */
+	while (d && (de = readdir(d))) {
 		char p[PATH_MAX];
 		struct stat st;
 
+		if (strlen(de->d_name) <= 32 + 6 || strncmp(de->d_name + 32, ".snap.", 6))
+			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		/* KEY.snap.PID: a save that never ended (oomlab was killed) */
-		if (l > 32 + 6 && !strncmp(de->d_name + 32, ".snap.", 6)) {
-			if (stat(p, &st) == 0 && st.st_mtime < time(NULL) - 600)
-				unlink(p);
-			continue;
-		}
-		if (l != 32 + 5 || strcmp(de->d_name + 32, ".snap"))
-			continue;
-		if (stat(p, &st) == 0 && (names[n] = strdup(p)))
-			mt[n++] = st.st_mtime;
+		if (stat(p, &st) == 0 && st.st_mtime < time(NULL) - 600)
+			unlink(p);
 	}
 	if (d)
 		closedir(d);
-	while (n > keep) {
-		unsigned old = 0;
-
-		for (unsigned i = 1; i < n; i++)
-			if (mt[i] < mt[old])
-				old = i;
-		unlink(names[old]);
-		/* KEY.snap -> KEY.console */
-		{
-			char con[PATH_MAX];
-
-			snprintf(con, sizeof(con), "%.*s.console", (int)(strlen(names[old]) - 5),
-				 names[old]);
-			unlink(con);
-		}
-		free(names[old]);
-		names[old] = names[--n];
-		mt[old] = mt[n];
-	}
-	for (unsigned i = 0; i < n; i++)
-		free(names[i]);
+	dir_prune(dir, 32, ".snap", ".console", keep);
 }
 
 /* ---- QMP, as much as a save needs ---- */

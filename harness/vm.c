@@ -634,13 +634,10 @@ static void boot_items(const struct env *env, struct item *items, unsigned *idx,
 	{
 		uint64_t t0 = now_ns();
 
-		_cleanup_free_ char *kc = NULL, *ic = NULL;
+		_cleanup_free_ char *ic = NULL;
 		bool hit = false;
 
-		/* <cache>/oomlab/initramfs beside <cache>/oomlab/kernels */
-		if (vm_kernel_cache_dir(&kc) == 0 && strrchr(kc, '/'))
-			*strrchr(kc, '/') = '\0';
-		if (kc && asprintf(&ic, "%s/initramfs", kc) < 0)
+		if (vm_cache_path("initramfs", &ic) < 0)
 			ic = NULL;
 		e = vm_initramfs_build_cached(&spec, ic, initrd, &base, &hit, err, sizeof(err));
 		if (e == 0)

@@ -54,6 +54,13 @@ const char *ini_stem(const char *path, char *buf, size_t len);
 /* mkdir -p with mode for each created component; an existing directory is
  * fine, an existing non-directory is -ENOTDIR. */
 int mkdir_p(const char *path, mode_t mode);
+/*
+ * A cache directory of KEY+ext files (KEY: key_len characters) kept to the
+ * keep newest by mtime: the others go, each with its KEY+companion file
+ * (companion may be NULL). Other files are left alone.
+ */
+void dir_prune(const char *dir, size_t key_len, const char *ext, const char *companion,
+	       unsigned keep);
 
 /*
  * Write a file so that a reader sees the old file or the complete new one,

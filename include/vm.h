@@ -45,7 +45,9 @@ struct vm_kernel {
 
 /* rm -rf, without following symlinks. */
 int vm_rmtree(const char *path);
-/* $XDG_CACHE_HOME/oomlab/kernels, else ~/.cache/oomlab/kernels. */
+/* $XDG_CACHE_HOME/oomlab/NAME, else ~/.cache/oomlab/NAME. */
+int vm_cache_path(const char *name, char **ret);
+/* vm_cache_path("kernels"). */
 int vm_kernel_cache_dir(char **ret);
 /*
  * Fetch a Debian kernel into the cache: version NULL = what the
@@ -219,7 +221,7 @@ int vm_qemu_binary(const char *qemu, char *buf, size_t len);
 
 /* ---- vm-snap.c ---- */
 
-#define VM_SNAP_KEEP 6 /* snapshots kept, the most recently used (each ~100 MB) */
+#define VM_SNAP_KEEP 8 /* snapshots kept, the most recently used (each ~110 MB) */
 
 /* <cache>/oomlab/snapshots, beside <cache>/oomlab/kernels. */
 int vm_snap_dir(char **ret);

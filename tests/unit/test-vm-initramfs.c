@@ -131,6 +131,21 @@ static void test_cpio_roundtrip(void **state)
 	assert_memory_equal(x->data, "\tlinux-vdso.so.1", 16);
 }
 
+static char *slurp(const char *path, size_t *ret_len)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	char *buf;
+
+	assert_non_null(f);
+	fstat(fileno(f), &st);
+	buf = malloc((size_t)st.st_size + 1);
+	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	*ret_len = (size_t)st.st_size;
+	return buf;
+}
+
 static void test_initramfs_console_node(void **state)
 {
 	/* the whole build needs real binaries; the part that needs no root
@@ -202,21 +217,16 @@ static void test_initramfs_bundle(void **state)
 	_cleanup_free_ char *buf = NULL, *want = NULL;
 	struct entry e[16];
 	const struct entry *x;
-	struct stat st;
-	FILE *f;
+	size_t len;
 	int n;
 
 	close(fd);
 	assert_int_equal(vm_initramfs_bundle(&s, "oomlab.cmd=bench oomlab.repeat=3\n", path, err,
 					     sizeof(err)),
 			 0);
-	f = fopen(path, "r");
-	fstat(fileno(f), &st);
-	buf = malloc((size_t)st.st_size);
-	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-	fclose(f);
+	buf = slurp(path, &len);
 	unlink(path);
-	n = read_newc(buf, (size_t)st.st_size, e, 16);
+	n = read_newc(buf, len, e, 16);
 	assert_true(n > 0);
 	assert_null(find(e, n, "init"));
 	x = find(e, n, "etc/oomlab/manifest");
@@ -236,21 +246,6 @@ static void test_initramfs_bundle(void **state)
 	assert_int_equal(vm_initramfs_bundle(&s, "", path, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/z.ini"));
 	unlink(path);
-}
-
-static char *slurp(const char *path, size_t *ret_len)
-{
-	struct stat st;
-	FILE *f = fopen(path, "r");
-	char *buf;
-
-	assert_non_null(f);
-	fstat(fileno(f), &st);
-	buf = malloc((size_t)st.st_size + 1);
-	assert_int_equal(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
-	fclose(f);
-	*ret_len = (size_t)st.st_size;
-	return buf;
 }
 
 static void write_str(const char *path, const char *text)

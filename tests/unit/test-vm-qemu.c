@@ -89,7 +89,8 @@ static void test_snap_key(void **state)
 	snprintf(s0b, sizeof(s0b), "file:/tmp/oomlab-vm-BBBBBB/console.log");
 	snprintf(s1b, sizeof(s1b), "file:/tmp/oomlab-vm-BBBBBB/results.log");
 	{
-		char *a[] = { "qemu-system-x86_64",
+		/* one machine; then its argv with another run's logs, another memory size */
+		char *v[] = { "qemu-system-x86_64",
 			      "-m",
 			      "256M",
 			      "-kernel",
@@ -101,48 +102,28 @@ static void test_snap_key(void **state)
 			      "-serial",
 			      s1a,
 			      NULL };
-		char *b[] = { "qemu-system-x86_64",
-			      "-m",
-			      "256M",
-			      "-kernel",
-			      kernel,
-			      "-initrd",
-			      initrd,
-			      "-serial",
-			      s0b,
-			      "-serial",
-			      s1b,
-			      NULL };
-		char *c[] = { "qemu-system-x86_64",
-			      "-m",
-			      "416M",
-			      "-kernel",
-			      kernel,
-			      "-initrd",
-			      initrd,
-			      "-serial",
-			      s0b,
-			      "-serial",
-			      s1b,
-			      NULL };
 
-		assert_int_equal(vm_snap_key(a, qemu, k1, sizeof(k1)), 0);
+		assert_int_equal(vm_snap_key(v, qemu, k1, sizeof(k1)), 0);
 		assert_int_equal(strlen(k1), 32);
-		assert_int_equal(vm_snap_key(b, qemu, k2, sizeof(k2)), 0);
+		v[8] = s0b;
+		v[10] = s1b;
+		assert_int_equal(vm_snap_key(v, qemu, k2, sizeof(k2)), 0);
 		assert_string_equal(k1, k2);
-		assert_int_equal(vm_snap_key(c, qemu, k3, sizeof(k3)), 0);
+		v[2] = "416M";
+		assert_int_equal(vm_snap_key(v, qemu, k3, sizeof(k3)), 0);
 		assert_string_not_equal(k1, k3);
+		v[2] = "256M";
 		/* a rebuilt kernel at the same path */
 		touch_later(kernel);
-		assert_int_equal(vm_snap_key(b, qemu, k2, sizeof(k2)), 0);
+		assert_int_equal(vm_snap_key(v, qemu, k2, sizeof(k2)), 0);
 		assert_string_not_equal(k1, k2);
 		/* an upgraded QEMU */
-		assert_int_equal(vm_snap_key(b, qemu, k1, sizeof(k1)), 0);
+		assert_int_equal(vm_snap_key(v, qemu, k1, sizeof(k1)), 0);
 		touch_later(qemu);
-		assert_int_equal(vm_snap_key(b, qemu, k3, sizeof(k3)), 0);
+		assert_int_equal(vm_snap_key(v, qemu, k3, sizeof(k3)), 0);
 		assert_string_not_equal(k1, k3);
 		/* too small a buffer */
-		assert_int_equal(vm_snap_key(b, qemu, k1, 8), -ENAMETOOLONG);
+		assert_int_equal(vm_snap_key(v, qemu, k1, 8), -ENAMETOOLONG);
 	}
 	vm_rmtree(dir);
 }
