@@ -221,7 +221,7 @@ int vm_qemu_binary(const char *qemu, char *buf, size_t len);
 
 /* ---- vm-snap.c ---- */
 
-#define VM_SNAP_KEEP 8 /* snapshots kept, the most recently used (each ~110 MB) */
+#define VM_SNAP_KEEP 12 /* snapshots kept, the most recently used (each ~70 MB) */
 
 /* <cache>/oomlab/snapshots, beside <cache>/oomlab/kernels. */
 int vm_snap_dir(char **ret);

@@ -5,12 +5,17 @@
  * and a module loaded at boot would list the files of the boot's QEMU, not
  * of the QEMU that restored the guest from a snapshot).
  *
- *   oomlab-fwcfg [--wait] [--clock NAME] [--seed NAME] NAME   NAME to stdout
- *   oomlab-fwcfg --raw-dir                                    the directory
+ *   oomlab-fwcfg [--wait [--ready FILE]] [--clock NAME] [--seed NAME] NAME
+ *                                                NAME's content to stdout
+ *   oomlab-fwcfg --raw-dir                       the directory
  *
  * --wait: poll the directory every millisecond until NAME is in it. A
  * guest booted to be snapshotted waits here, and goes on once restored by
- * a QEMU that has the file. --clock: CLOCK_REALTIME from NAME
+ * a QEMU that has the file. --ready FILE: if NAME is not there at once
+ * (a boot to be snapshotted), first zero the guest's free memory (fault it
+ * in and release it: the boot leaves ~60 MB of freed, dirty pages, and a
+ * snapshot skips zero pages), then write "@@OOMLAB-SNAP" to FILE (ttyS1:
+ * the host saves the machine when it reads it) and wait. --clock: CLOCK_REALTIME from NAME
  * ("SECONDS.NANOSECONDS", the host's clock when it started QEMU): a
  * restored guest's clock is the snapshot's. --seed: NAME's bytes into
  * /dev/urandom, so that restored guests do not share one random stream.
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -164,9 +170,33 @@ static int seed(const char *name)
 	return r;
 }
 
+/* MemFree less a margin, faulted in (the kernel clears each page it
+ * hands out) and unmapped: the free pages are zero now. */
+static void zero_free_memory(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	unsigned long long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	/* 16 MiB spare: the kernel's watermarks, and no OOM of our own making */
+	if (kb > 32 * 1024) {
+		size_t len = (size_t)(kb - 16 * 1024) * 1024;
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_NORESERVE, -1, 0);
+
+		if (p != MAP_FAILED)
+			munmap(p, len);
+	}
+}
+
 static void usage(void)
 {
-	fputs("usage: oomlab-fwcfg [--wait] [--clock NAME] [--seed NAME] NAME\n"
+	fputs("usage: oomlab-fwcfg [--wait [--ready FILE]] [--clock NAME] [--seed NAME] NAME\n"
 	      "       oomlab-fwcfg --raw-dir\n",
 	      stderr);
 	exit(1);
@@ -174,7 +204,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	const char *clock_name = NULL, *seed_name = NULL, *name = NULL;
+	const char *clock_name = NULL, *seed_name = NULL, *name = NULL, *ready = NULL;
 	int wait = 0, raw = 0;
 	unsigned char *buf;
 	size_t len = 0;
@@ -189,6 +219,8 @@ int main(int argc, char **argv)
 			clock_name = argv[++i];
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			seed_name = argv[++i];
+		else if (!strcmp(argv[i], "--ready") && i + 1 < argc)
+			ready = argv[++i];
 		else if (argv[i][0] != '-' && !name)
 			name = argv[i];
 		else
@@ -210,12 +242,24 @@ int main(int argc, char **argv)
 		buf = read_dir(&len);
 		return buf && write_all(1, buf, len) == 0 ? 0 : 1;
 	}
-	for (;;) {
+	for (int first = 1;; first = 0) {
 		struct fwcfg_file f;
 		struct timespec ms = { 0, 1000000 };
 
 		if (find(name, &f) || !wait)
 			break;
+		if (first && ready) {
+			int fd;
+
+			zero_free_memory();
+			fd = open(ready, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+			if (fd < 0 ||
+			    write_all(fd, (const unsigned char *)"@@OOMLAB-SNAP\n", 14) < 0) {
+				fprintf(stderr, "oomlab-fwcfg: cannot write to %s\n", ready);
+				return 1;
+			}
+			close(fd);
+		}
 		nanosleep(&ms, NULL);
 	}
 	if (clock_name && set_clock(clock_name) < 0)

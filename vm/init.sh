@@ -1,11 +1,12 @@
 #!/bin/sh
 # oomlab guest init (PID 1 of the initramfs the harness builds).
 #
-# Sets the machine up, says @@OOMLAB-SNAP on ttyS1 and waits for the
-# bundle (fw_cfg opt/oomlab/bundle: the profiles, etc/oomlab/manifest,
-# etc/oomlab/params). That is where the host saves a boot snapshot: a guest
-# booted to be saved waits there until a QEMU that has the bundle restores
-# it (harness/vm-snap.c); a cold boot finds the bundle at once.
+# Sets the machine up and reads the bundle (fw_cfg opt/oomlab/bundle: the
+# profiles, etc/oomlab/manifest, etc/oomlab/params). A cold boot finds it
+# at once. A boot to be snapshotted has none: oomlab-fwcfg zeroes the free
+# memory, says @@OOMLAB-SNAP on ttyS1, where the host saves the machine,
+# and waits until a QEMU that has the bundle restores it
+# (harness/vm-snap.c).
 #
 # Then runs every profile of /etc/oomlab/manifest ("INDEX SWAP_BYTES PATH")
 # with `oomlab run`, one at a time, and streams each JSON result to the host
@@ -71,9 +72,8 @@ stamp_now setup
 # profiles, the clock (a restored guest's is the snapshot's) and the random
 # state come after, from the QEMU that runs this.
 stamp_now snap
-say "@@OOMLAB-SNAP"
 cd /
-if ! oomlab-fwcfg --wait --clock opt/oomlab/clock --seed opt/oomlab/seed \
+if ! oomlab-fwcfg --wait --ready $OUT --clock opt/oomlab/clock --seed opt/oomlab/seed \
 	opt/oomlab/bundle > /tmp/bundle.cpio || ! cpio -i -d < /tmp/bundle.cpio 2>/dev/null; then
 	log "no bundle from the host (fw_cfg opt/oomlab/bundle)"
 	say "@@OOMLAB-BEGIN $kver"
