@@ -261,9 +261,10 @@ static int copy_log(const char *src, const char *dst)
  * init.sh says @@OOMLAB-SNAP on ttyS1 once set up and then waits for
  * opt/oomlab/bundle, which this QEMU has not. Saved into snap (temp file,
  * then rename: two runs saving at once both succeed) with its console
- * beside it. 1: saved; 0: QEMU ended before (*b says how: that boot is the
- * run's outcome, a kernel that does not boot is no reason to boot again);
- * -1: the save failed (a cold boot follows).
+ * beside it. 1: saved; 0: QEMU ended before the guest said anything, or
+ * timed out, or ^C (*b says how: that boot is the run's outcome, a kernel
+ * that does not boot is no reason to boot again); -1: the guest failed
+ * after init started, or the save failed (a cold boot follows).
  */
 static int make_snapshot(const struct vm_qemu_opts *o, const char *accel, const char *append,
 			 const char *snap, const char *snap_console, uint64_t deadline_ns,
@@ -287,9 +288,17 @@ static int make_snapshot(const struct vm_qemu_opts *o, const char *accel, const 
 		return e;
 	for (;;) {
 		if (child_try_wait(&cp) != 0) {
-			/* ended before its snapshot point: the outcome of this boot */
+			/* ended before its snapshot point. A guest that said
+			 * nothing never got to init (a kernel that does not boot):
+			 * the outcome of this boot. One that did and failed before
+			 * the point (init's setup) gets a cold boot. */
 			finish_qemu(&cp, deadline_ns, b);
 			unlink(sock);
+			if (file_size(o->results_log) > 0) {
+				log_warn("the boot to snapshot ended before its snapshot point: "
+					 "a cold boot instead");
+				return -1;
+			}
 			return 0;
 		}
 		if (vm_interrupted || now_ns() > deadline_ns) {
@@ -397,14 +406,14 @@ again:
 			extra[nx] = "-incoming";
 			extra[nx + 1] = incoming;
 			extra[nx + 2] = NULL;
-			/* the saving boot's logs are not this run's */
-			unlink(o->console_log);
-			if (o->results_log)
-				unlink(o->results_log);
 		}
 	}
 	if (!restore)
 		extra[nx] = NULL;
+	/* a saving boot's logs (or a failed restore's) are not this run's */
+	unlink(o->console_log);
+	if (o->results_log)
+		unlink(o->results_log);
 	if (o->bundle && write_clock_seed(clock, seed) < 0)
 		e = -EIO;
 	else
