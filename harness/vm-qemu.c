@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "child.h"
@@ -283,6 +284,11 @@ static int make_snapshot(const struct vm_qemu_opts *o, const char *accel, const 
 	snprintf(qmp, sizeof(qmp), "unix:%s,server=on,wait=off", sock);
 	snprintf(tmp, sizeof(tmp), "%s.%d", snap, (int)getpid());
 	snprintf(qlog, sizeof(qlog), "%s.qemu", o->console_log);
+	/* a unix socket's path has 108 bytes (a long $TMPDIR): no snapshot */
+	if (strlen(sock) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		log_debug("no boot snapshot: %s is too long for a unix socket", sock);
+		return -1;
+	}
 	e = start_qemu(o, accel, append, extra, -1, qlog, &cp);
 	if (e < 0)
 		return e;
