@@ -637,13 +637,6 @@ static int kill_listed(const char *dir, bool fake)
 	return r < 0 ? r : (int)nb;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /*
  * Kill what is inside, wait (bounded) until cgroup.procs is empty, remove
  * the directory (cg-lcg.c: never moving leftover tasks into the parent,

@@ -195,6 +195,18 @@ static int split_path(const char *path, char **ret_dir, char **ret_base)
 	return 0;
 }
 
+int file_identity(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+	int n;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	n = snprintf(buf, len, "%s %llu %lld %lld.%09ld", path, (unsigned long long)st.st_ino,
+		     (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 void dir_prune(const char *dir, size_t key_len, const char *ext, const char *companion,
 	       unsigned keep)
 {
@@ -319,6 +331,18 @@ int write_fill_buf(FILE *f, const void *arg)
 	if (b->len && fwrite(b->data, 1, b->len, f) != b->len)
 		return -EIO;
 	return 0;
+}
+
+int copy_file_atomic(const char *src, const char *dst, mode_t mode)
+{
+	_cleanup_free_ char *t = NULL;
+	struct wbuf w;
+	int e = read_file_str(src, &t);
+
+	if (e < 0)
+		return e;
+	w = (struct wbuf){ .data = t, .len = strlen(t) };
+	return write_atomic(dst, mode, write_fill_buf, &w);
 }
 
 /* ---- output paths, checked before a run starts ---- */

@@ -636,14 +636,11 @@ static int libs_identity(const struct vm_initramfs_spec *s, char **ret)
 
 		e = vm_ldd(bins[b], &libs, &n);
 		for (unsigned i = 0; !e && i < n; i++) {
-			struct stat st;
+			char id[PATH_MAX + 96];
 
-			if (stat(libs[i], &st) < 0)
-				e = -errno;
-			else
-				fprintf(f, "%s %llu %lld %lld.%09ld\n", libs[i],
-					(unsigned long long)st.st_ino, (long long)st.st_size,
-					(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+			e = file_identity(libs[i], id, sizeof(id));
+			if (!e)
+				fprintf(f, "%s\n", id);
 		}
 		paths_free(libs, n);
 	}
@@ -663,17 +660,9 @@ static bool libs_unchanged(const char *text)
 	for (const char *l = text; *l;) {
 		const char *eol = strchrnul(l, '\n');
 		char path[PATH_MAX], now[PATH_MAX + 96];
-		unsigned long long ino;
-		long long size, sec;
-		long nsec;
-		struct stat st;
 
-		if (sscanf(l, "%4095s %llu %lld %lld.%ld", path, &ino, &size, &sec, &nsec) != 5 ||
-		    stat(path, &st) < 0)
+		if (sscanf(l, "%4095s", path) != 1 || file_identity(path, now, sizeof(now)) < 0)
 			return false;
-		snprintf(now, sizeof(now), "%s %llu %lld %lld.%09ld", path,
-			 (unsigned long long)st.st_ino, (long long)st.st_size,
-			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 		if (strncmp(l, now, (size_t)(eol - l)) || strlen(now) != (size_t)(eol - l))
 			return false;
 		l = *eol ? eol + 1 : eol;

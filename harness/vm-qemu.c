@@ -38,13 +38,6 @@ volatile int vm_interrupted;
 	"console=ttyS0 panic=-1 reboot=t oops=panic quiet loglevel=4 no_timer_check " \
 	"printk.devkmsg=on mitigations=off oomlab.guest=1"
 
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 #define QBOOT_ROM "/usr/share/qemu/qboot.rom"
 
 /*
@@ -245,18 +238,6 @@ static void prepend_console(const char *snap_console, const char *console, const
 	write_atomic(console, 0644, fill_two_logs, &t);
 }
 
-static int copy_log(const char *src, const char *dst)
-{
-	_cleanup_free_ char *t = NULL;
-	struct wbuf w;
-	int e = read_file_str(src, &t);
-
-	if (e < 0)
-		return e;
-	w = (struct wbuf){ .data = t, .len = strlen(t) };
-	return write_atomic(dst, 0644, write_fill_buf, &w);
-}
-
 /*
  * A boot to snapshot: QEMU with a QMP socket and no per-run fw_cfg files;
  * init.sh says @@OOMLAB-SNAP on ttyS1 once set up and then waits for
@@ -325,7 +306,8 @@ static int make_snapshot(const struct vm_qemu_opts *o, const char *accel, const 
 	end_qemu(&cp);
 	unlink(sock);
 	if (e == 0)
-		e = rename(tmp, snap) < 0 ? -errno : copy_log(o->console_log, snap_console);
+		e = rename(tmp, snap) < 0 ? -errno
+					  : copy_file_atomic(o->console_log, snap_console, 0644);
 	if (e < 0) {
 		unlink(tmp);
 		unlink(snap);

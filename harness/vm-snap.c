@@ -60,15 +60,10 @@ static void key_add(FILE *f, const char *s)
 
 static void key_add_file(FILE *f, const char *path)
 {
-	struct stat st;
 	char buf[PATH_MAX + 128];
 
-	if (stat(path, &st) < 0)
+	if (file_identity(path, buf, sizeof(buf)) < 0)
 		snprintf(buf, sizeof(buf), "%s missing", path);
-	else
-		snprintf(buf, sizeof(buf), "%s %llu %lld %lld.%09ld", path,
-			 (unsigned long long)st.st_ino, (long long)st.st_size,
-			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	key_add(f, buf);
 }
 
@@ -207,13 +202,6 @@ static json_t *qmp_cmd(struct qmp *q, const char *cmd, json_t *args, char *err, 
 	json_incref(ret);
 	json_decref(r);
 	return ret;
-}
-
-static void sleep_ms(unsigned ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 int vm_qmp_save(const char *sock, const char *path, uint64_t deadline_ns, char *err, size_t errlen)

@@ -251,22 +251,6 @@ static int get_kernel(const char *spec, struct vm_kernel *ret)
 
 /* ---- results written on the host ---- */
 
-static int copy_to(const char *src, const char *dst)
-{
-	_cleanup_free_ char *data = NULL;
-	_cleanup_close_ int fd = -1;
-	int e = read_file_str(src, &data);
-
-	if (e < 0)
-		return e;
-	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, data, strlen(data)) != (ssize_t)strlen(data))
-		return -EIO;
-	return 0;
-}
-
 /* A result the guest could not send (panic, crash, timeout, no zram):
  * the same JSON a host run writes, from what the host knows. */
 static int host_result(struct item *it, const char *kernel, enum outcome o, bool panicked,
@@ -403,7 +387,7 @@ static void save_console(const char *console, const struct item *it, const char 
 	if (l > 5 && !strcmp(dst + l - 5, ".json"))
 		dst[l - 5] = '\0';
 	strncat(dst, "-console.log", sizeof(dst) - strlen(dst) - 1);
-	if (copy_to(console, dst) < 0)
+	if (copy_file_atomic(console, dst, 0644) < 0)
 		log_warn("cannot save the console log as %s", dst);
 }
 

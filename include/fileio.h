@@ -54,6 +54,11 @@ const char *ini_stem(const char *path, char *buf, size_t len);
 /* mkdir -p with mode for each created component; an existing directory is
  * fine, an existing non-directory is -ENOTDIR. */
 int mkdir_p(const char *path, mode_t mode);
+/* "PATH INODE SIZE MTIME.NSEC": a file's identity, what a rebuild or an
+ * upgrade (a new file, or new contents) changes. -errno if stat fails. */
+int file_identity(const char *path, char *buf, size_t len);
+/* A copy of the text file src at dst, replaced atomically (write_atomic). */
+int copy_file_atomic(const char *src, const char *dst, mode_t mode);
 /*
  * A cache directory of KEY+ext files (KEY: key_len characters) kept to the
  * keep newest by mtime: the others go, each with its KEY+companion file

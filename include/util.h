@@ -77,6 +77,7 @@ int parse_int(const char *s, long min, long max, long *ret);
 const char *format_size(uint64_t bytes, char buf[static 16]);
 
 uint64_t now_ns(void); /* CLOCK_MONOTONIC */
+void sleep_ms(unsigned ms);
 
 /* Read a whole small file (/proc, /sys) into a NUL-terminated buffer. */
 int read_file_str(const char *path, char **ret);
